@@ -1,0 +1,28 @@
+"""icscli: a reference for England's NHS integrated care systems, usable as a library.
+
+    >>> import icscli
+    >>> kb = icscli.load()
+    >>> kb.entity("ICB")["name"]
+    'Integrated care board'
+
+The core (this package minus `cli` and `render.terminal`/`render.tabulated`) imports neither click nor
+rich, so it can be used from scripts and notebooks.
+"""
+__version__ = "0.1.0"
+
+
+def load(overlay=None, use_cache=True):
+    """Load the bundled data (plus an optional overlay directory) as a KnowledgeBase."""
+    from .load import load as _load
+
+    return _load(overlay=overlay, use_cache=use_cache)
+
+
+def validate(overlay=None):
+    """Every problem in the bundled data and an optional overlay, as `Problem`s."""
+    from .load import validate as _validate
+
+    return _validate(overlay)
+
+
+__all__ = ["load", "validate", "__version__"]

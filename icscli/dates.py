@@ -1,0 +1,74 @@
+"""Partial dates: "2022", "2022-07" or "2022-07-01". The string's form is its precision."""
+import re
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+PRECISIONS = {1: "year", 2: "month", 3: "day"}
+
+
+def parse(text):
+    """Return the canonical string for a partial date, or raise ValueError."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected a date string like 2022-07-01, got {type(text).__name__}")
+    m = _DATE.match(text.strip())
+    if not m:
+        raise ValueError(f"'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = m.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"'{text}' has no month {month}")
+    if day is not None:
+        y, mo, d = int(year), int(month), int(day)
+        leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+        limit = 29 if mo == 2 and leap else (28 if mo == 2 else _DAYS[mo - 1])
+        if not 1 <= d <= limit:
+            raise ValueError(f"'{text}' has no day {day}")
+    return text.strip()
+
+
+def precision(text):
+    return PRECISIONS[text.count("-") + 1]
+
+
+def start(text):
+    """The first day a partial date can mean, as YYYY-MM-DD (sortable as a string)."""
+    parts = text.split("-")
+    return "-".join(parts + ["01"] * (3 - len(parts)))
+
+
+def end(text):
+    """The last day a partial date can mean, as YYYY-MM-DD."""
+    parts = text.split("-")
+    if len(parts) == 1:
+        return f"{parts[0]}-12-31"
+    if len(parts) == 2:
+        y, m = int(parts[0]), int(parts[1])
+        leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+        last = 29 if m == 2 and leap else (28 if m == 2 else _DAYS[m - 1])
+        return f"{parts[0]}-{parts[1]}-{last:02d}"
+    return text
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def human(text):
+    """'2022-07-01' -> '1 July 2022'; '2022-07' -> 'July 2022'; '2022' -> '2022'."""
+    if not text:
+        return ""
+    parts = text.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def in_period(day, frm, to):
+    """Whether a full date falls in [frm, to): frm/to are partial dates or None (open)."""
+    if frm and day < start(frm):
+        return False
+    if to and day >= start(to):
+        return False
+    return True

@@ -1,0 +1,62 @@
+"""Domain errors. The CLI turns these into one-line messages and exit codes at its edge."""
+
+
+class IcsError(Exception):
+    """Base class for every error `ics` reports to a user."""
+
+    exit_code = 2
+
+
+class DataError(IcsError):
+    """A data file is broken: reported as `file:line: field: problem`, exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(self.problems[0] if self.problems else "data problem")
+
+    def __str__(self):
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        return first if not more else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `ics validate`)"
+
+
+class Problem:
+    """One problem found in a data file."""
+
+    __slots__ = ("file", "line", "field", "message")
+
+    def __init__(self, file, line, field, message):
+        self.file, self.line, self.field, self.message = file, line, field, message
+
+    def __str__(self):
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+    def __repr__(self):
+        return f"Problem({str(self)!r})"
+
+
+class UnknownTerm(IcsError):
+    """A term that matches nothing; carries suggestions."""
+
+    def __init__(self, term, suggestions=(), what="term"):
+        self.term, self.suggestions, self.what = term, list(suggestions), what
+        hint = ""
+        if self.suggestions:
+            hint = "; did you mean " + ", ".join(f"'{s}'" for s in self.suggestions) + "?"
+        super().__init__(f"unknown {what} '{term}'{hint}")
+
+
+class AmbiguousTerm(IcsError):
+    """A term with several senses; the CLI lists them rather than guessing."""
+
+    def __init__(self, term, candidates):
+        self.term, self.candidates = term, candidates
+        options = "; ".join(f"'{c['type']}' ({c['name']})" for c in candidates)
+        super().__init__(f"'{term}' has {len(candidates)} meanings; type one of: {options}")
+
+
+class BadValue(IcsError):
+    """A bad option value (a date, a tag) given on the command line."""

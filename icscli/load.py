@@ -1,0 +1,416 @@
+"""The one loader: data files -> validated, normalised records -> a KnowledgeBase.
+
+YAML is parsed only when the compiled cache is missing or stale (see `cache.py`); `yaml` is imported
+lazily so that a cached run never pays for it. Every problem is reported as `file:line: field: what`.
+"""
+import os
+import re
+
+from . import dates, schema
+from .errors import DataError, Problem
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_TEXT = 20_000
+MAX_DEPTH = 12
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def bundled_data_dir():
+    """The bundled data: `icscli/data` when installed, `../data` in a source checkout.
+
+    ICS_BUNDLED_DATA replaces it wholesale (for development and for testing a refreshed data tree).
+    """
+    explicit = os.environ.get("ICS_BUNDLED_DATA")
+    if explicit:
+        return explicit
+    here = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(here, "data")
+    if os.path.isdir(installed):
+        return installed
+    return os.path.join(os.path.dirname(here), "data")
+
+
+def data_files(directory):
+    """Every *.yaml / *.yml file below a directory, in a stable order."""
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                found.append(os.path.join(root, name))
+    return found
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Located(dict):
+    """A mapping that remembers the line of itself and of each key."""
+
+    __slots__ = ("line", "key_lines")
+
+
+def _make_loader():
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):
+        def construct_object(self, node, deep=False):
+            if node in self.constructed_objects:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "YAML aliases (*name) are not allowed in ics data", node.start_mark)
+            return super().construct_object(node, deep=deep)
+
+        def construct_located_mapping(self, node):
+            mapping = _Located()
+            mapping.line = node.start_mark.line + 1
+            mapping.key_lines = {}
+            yield mapping
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "merge keys (<<) are not allowed in ics data", key_node.start_mark)
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, str):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"keys must be text, got {key!r}", key_node.start_mark)
+                if key in mapping:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key '{key}'", key_node.start_mark)
+                mapping[key] = self.construct_object(value_node, deep=True)
+                mapping.key_lines[key] = key_node.start_mark.line + 1
+
+        def construct_plain_timestamp(self, node):
+            return self.construct_scalar(node)  # dates stay strings: their form is their precision
+
+    Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_located_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_plain_timestamp)
+    return yaml, Loader
+
+
+def parse_file(path, label):
+    """Parse one YAML file safely; returns (document, problems)."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(label, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        return None, [Problem(label, 0, "", f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
+    yaml, Loader = _make_loader()
+    try:
+        loader = Loader(text)
+        try:
+            document = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "YAML error"
+        what = re.sub(r"\s+", " ", what).strip()
+        return None, [Problem(label, line, "", f"YAML syntax: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(label, 0, "", f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Problem(label, 0, "", "structure is nested too deeply")]
+    return document, []
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Checker:
+    """Checks one file's records against `schema`, normalising them as it goes."""
+
+    def __init__(self, label):
+        self.label = label
+        self.problems = []
+        self.refs = []  # (kind, id, file, line, field) to resolve once everything is loaded
+
+    def problem(self, line, field, message):
+        self.problems.append(Problem(self.label, line, field, message))
+
+    def record(self, raw, spec, where, depth=0):
+        if not isinstance(raw, dict):
+            self.problem(where[0], where[1], f"expected a mapping, got {_typename(raw)}")
+            return None
+        if depth > MAX_DEPTH:
+            self.problem(raw.line, where[1], "nested too deeply")
+            return None
+        out = {}
+        prefix = f"{where[1]}." if where[1] else ""
+        for key, value in raw.items():
+            line = raw.key_lines.get(key, raw.line)
+            if key not in spec:
+                self.problem(line, prefix + key, f"unknown field (known: {', '.join(spec)})")
+                continue
+            rule = spec[key].rstrip("!")
+            checked = self.value(rule, value, (line, prefix + key), depth)
+            if checked is not _BAD:
+                out[key] = checked
+        for key, rule in spec.items():
+            if rule.endswith("!") and (key not in raw or raw[key] in (None, "", [])):
+                if key in raw:
+                    self.problem(raw.key_lines.get(key, raw.line), prefix + key, "must not be empty")
+                else:
+                    self.problem(raw.line, prefix + key, "required field is missing")
+        out["_loc"] = f"{self.label}:{raw.line}"
+        return out
+
+    def value(self, rule, value, where, depth):
+        line, field = where
+        if value is None and rule not in ("date_or_null",):
+            return None
+        if rule == "id":
+            if not isinstance(value, str) or not _ID.match(value):
+                return self.bad(where, f"'{value}' is not a valid id (lowercase words joined by hyphens)")
+            return value
+        if rule == "text":
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str):
+                return self.bad(where, f"expected text, got {_typename(value)}")
+            if len(value) > MAX_TEXT:
+                return self.bad(where, f"text is {len(value)} characters; the limit is {MAX_TEXT}")
+            return value.strip()
+        if rule == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                return self.bad(where, f"expected a whole number, got {_typename(value)}")
+            return value
+        if rule.startswith("ref:"):
+            return self.ref(rule[4:], value, where)
+        if rule == "bool":
+            if not isinstance(value, bool):
+                return self.bad(where, f"expected true or false, got {_typename(value)}")
+            return value
+        if rule in ("date", "date_or_null"):
+            if value is None:
+                return None
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            try:
+                return dates.parse(value)
+            except ValueError as exc:
+                return self.bad(where, str(exc))
+        if rule.startswith("enum:"):
+            allowed = schema.VOCABULARIES[rule[5:]]
+            if value not in allowed:
+                return self.bad(where, f"'{value}' is not one of: {', '.join(allowed)}")
+            return value
+        if rule == "levels":
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if v not in schema.LEVELS:
+                    return self.bad(where, f"'{v}' is not one of: {', '.join(schema.LEVELS)}")
+            return values
+        if rule == "entity_id":
+            return self.ref("entity", value, where)
+        if rule == "source_id":
+            return self.ref("source", value, where)
+        # Lists.
+        if not isinstance(value, list):
+            return self.bad(where, f"expected a list, got {_typename(value)}")
+        if rule == "strs":
+            return [self.value("text", v, (line, f"{field}[{i}]"), depth) for i, v in enumerate(value)]
+        if rule == "tags":
+            return [self.value("enum:TAGS", v, (line, f"{field}[{i}]"), depth) for i, v in enumerate(value)]
+        if rule.startswith("refs:"):
+            return [self.ref(rule[5:], v, (line, f"{field}[{i}]")) for i, v in enumerate(value)]
+        if rule == "entity_ids":
+            return [self.ref("entity", v, (line, f"{field}[{i}]")) for i, v in enumerate(value)]
+        if rule == "cites":
+            return [self.cite(v, (line, f"{field}[{i}]"), depth) for i, v in enumerate(value)]
+        nested = {
+            "items": schema.ITEM, "periods": schema.PERIOD, "former_names": schema.FORMER_NAME,
+            "links": schema.LINK, "claims": schema.CLAIM, "claim_values": schema.CLAIM_VALUE,
+            "local_authorities": schema.LOCAL_AUTHORITY,
+        }.get(rule)
+        if nested is None:
+            raise AssertionError(f"unknown rule {rule}")
+        out = []
+        for i, item in enumerate(value):
+            item_line = getattr(item, "line", line)
+            checked = self.record(item, nested, (item_line, f"{field}[{i}]"), depth + 1)
+            if checked is not None:
+                checked.pop("_loc", None)
+                out.append(checked)
+        return out
+
+    def cite(self, value, where, depth):
+        if isinstance(value, str):
+            return {"source": self.ref("source", value, where)}
+        checked = self.record(value, schema.CITATION, where, depth + 1)
+        if checked is not None:
+            checked.pop("_loc", None)
+        return checked
+
+    def ref(self, kind, value, where):
+        if not isinstance(value, str) or not _ID.match(value):
+            return self.bad(where, f"'{value}' is not a valid {kind} id")
+        self.refs.append((kind, value, self.label, where[0], where[1]))
+        return value
+
+    def bad(self, where, message):
+        self.problem(where[0], where[1], message)
+        return _BAD
+
+
+_BAD = object()
+
+
+def _typename(value):
+    return {dict: "a mapping", _Located: "a mapping", list: "a list", str: "text", bool: "true/false",
+            int: "a number", float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def check_document(document, label):
+    """Validate one parsed file; returns ({record_type: [records]}, problems, refs)."""
+    checker = _Checker(label)
+    records = {}
+    if document is None:
+        return records, checker.problems, checker.refs
+    if not isinstance(document, dict):
+        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}")
+        return records, checker.problems, checker.refs
+    for key, value in document.items():
+        line = document.key_lines.get(key, 1)
+        spec = schema.RECORD_TYPES.get(key)
+        if spec is None:
+            checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)})")
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            checker.problem(line, key, f"expected a list of records, got {_typename(value)}")
+            continue
+        for i, raw in enumerate(value):
+            record = checker.record(raw, spec, (getattr(raw, "line", line), ""))
+            if record is not None and isinstance(record.get("id"), str):
+                records.setdefault(key, []).append(record)
+    return records, checker.problems, checker.refs
+
+
+# --------------------------------------------------------------------------- assembling
+
+
+def _label(path, directory, tag):
+    rel = os.path.relpath(path, directory)
+    return os.path.join(tag, rel) if tag else rel
+
+
+def compile_sources(layers):
+    """Parse and validate layers of data directories (bundled first, overlays after).
+
+    Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
+    """
+    tables = {key: {} for key in schema.RECORD_TYPES}
+    problems, refs = [], []
+    for directory, tag in layers:
+        files = data_files(directory) if os.path.isdir(directory) else []
+        if not files and tag:
+            problems.append(Problem(directory, 0, "", "no .yaml files found in this directory"))
+        seen_here = {key: {} for key in schema.RECORD_TYPES}
+        for path in files:
+            label = _label(path, directory, tag)
+            document, file_problems = parse_file(path, label)
+            problems.extend(file_problems)
+            if file_problems:
+                continue
+            records, record_problems, record_refs = check_document(document, label)
+            problems.extend(record_problems)
+            refs.extend(record_refs)
+            for key, items in records.items():
+                for record in items:
+                    first = seen_here[key].get(record["id"])
+                    if first:
+                        file, line = record["_loc"].rsplit(":", 1)
+                        problems.append(Problem(file, int(line), "id",
+                                                f"duplicate id '{record['id']}' (first at {first})"))
+                        continue
+                    seen_here[key][record["id"]] = record["_loc"]
+                    tables[key][record["id"]] = record
+    problems.extend(_check_references(tables, refs))
+    problems.extend(_check_records(tables))
+    return tables, problems
+
+
+def _check_references(tables, refs):
+    problems = []
+    known = dict(tables, entity=tables["entities"], source=tables["sources"])
+    for kind, ident, file, line, field in refs:
+        if ident not in known[kind]:
+            from difflib import get_close_matches
+
+            near = get_close_matches(ident, list(known[kind]), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            what = {"system_versions": "system version", "icbs": "ICB record"}.get(kind, kind)
+            problems.append(Problem(file, line, field, f"unknown {what} '{ident}'{hint}"))
+    return problems
+
+
+def _check_records(tables):
+    """Whole-data rules: no part_of cycles, periods in order, sources findable."""
+    problems = []
+    entities = tables["entities"]
+    for ident, entity in entities.items():
+        file, line = entity["_loc"].rsplit(":", 1)
+        seen, stack = set(), list(entity.get("part_of") or [])
+        while stack:
+            parent = stack.pop()
+            if parent == ident:
+                problems.append(Problem(file, int(line), "part_of", f"'{ident}' is part of itself (a cycle)"))
+                break
+            if parent in seen or parent not in entities:
+                continue
+            seen.add(parent)
+            stack.extend(entities[parent].get("part_of") or [])
+        for i, period in enumerate(entity.get("status") or []):
+            frm, to = period.get("from"), period.get("to")
+            if frm and to and dates.start(to) < dates.start(frm):
+                problems.append(Problem(file, int(line), f"status[{i}]", f"ends ({to}) before it starts ({frm})"))
+    for ident, source in tables["sources"].items():
+        if not source.get("file") and not source.get("url"):
+            file, line = source["_loc"].rsplit(":", 1)
+            problems.append(Problem(file, int(line), "url", "a source needs a url or a file"))
+    for ident, event in tables["events"].items():
+        if event.get("end") and dates.start(event["end"]) < dates.start(event["date"]):
+            file, line = event["_loc"].rsplit(":", 1)
+            problems.append(Problem(file, int(line), "end", f"ends ({event['end']}) before it starts ({event['date']})"))
+    return problems
+
+
+def validate(overlay=None, include_bundled=True):
+    """Every problem in the bundled data and/or an overlay directory, without using the cache."""
+    layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])
+    _, problems = compile_sources(layers)
+    return problems
+
+
+def load(overlay=None, use_cache=True):
+    """The KnowledgeBase for the bundled data plus an optional overlay directory."""
+    from . import cache
+    from .model import KnowledgeBase
+
+    layers = [(bundled_data_dir(), "")]
+    if overlay:
+        if not os.path.isdir(overlay):
+            raise DataError([Problem(overlay, 0, "", "not a directory")])
+        layers.append((overlay, overlay))
+    key = cache.key_for(layers) if use_cache else None
+    state = cache.read(key) if key else None
+    if state is None:
+        tables, problems = compile_sources(layers)
+        if problems:
+            raise DataError(problems)
+        state = KnowledgeBase.build_state(tables)
+        if key:
+            cache.write(key, state)
+    return KnowledgeBase(state)

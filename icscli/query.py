@@ -1,0 +1,282 @@
+"""Queries over the knowledge base: card, timeline, compare, tree, glossary, search.
+
+Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
+"""
+import datetime
+
+from . import dates, model, resolve
+from .errors import BadValue
+from .schema import LEVELS, NOT_EXISTING
+
+
+def today():
+    return datetime.date.today().isoformat()
+
+
+def parse_user_date(text, option="--as-of"):
+    try:
+        return dates.parse(text)
+    except ValueError as exc:
+        raise BadValue(f"{option}: {exc}") from None
+
+
+def strip_private(record):
+    """A record as shown to users: no loader bookkeeping."""
+    if isinstance(record, dict):
+        return {k: strip_private(v) for k, v in record.items() if not k.startswith("_")}
+    if isinstance(record, list):
+        return [strip_private(v) for v in record]
+    return record
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def card(kb, ident, as_of=None):
+    """An entity as a card; with as_of, only what held on that date plus a note on its state then."""
+    entity = kb.entities[ident]
+    data = strip_private(entity)
+    data["events"] = [strip_private(kb.events[e]) for e in kb.entity_events.get(ident, [])]
+    data["responsibility_changes"] = [
+        strip_private(r) for r in kb.responsibilities.values()
+        if ident in (r.get("before") or []) or ident in (r.get("after") or [])
+    ]
+    data["senses"] = [resolve.sense(kb, other) for other in shared_acronym_senses(kb, ident)]
+    if as_of:
+        day = dates.start(as_of)
+        data["as_of"] = as_of
+        data["as_of_state"] = describe_state_on(kb, entity, day)
+        for field in ("responsibilities", "membership", "facts", "former_names"):
+            if data.get(field):
+                data[field] = [i for i in data[field] if model.item_in_force(i, day)]
+        data["events"] = [e for e in data["events"] if dates.start(e["date"]) <= day]
+        data["responsibility_changes"] = [
+            r for r in data["responsibility_changes"] if dates.start(r["effective"]) <= day]
+    return data
+
+
+def shared_acronym_senses(kb, ident):
+    """Other entities that share one of this entity's acronyms (the other 'ICP's)."""
+    others = []
+    for acronym in kb.entities[ident].get("acronyms") or []:
+        for other, how in kb.index.get(resolve.normalize(acronym), []):
+            if other != ident and how == "acronym" and other not in others:
+                others.append(other)
+    return others
+
+
+def describe_state_on(kb, entity, day):
+    """A sentence on what this was on a date: existing, proposed, not yet, or gone."""
+    periods = entity.get("status") or []
+    if not periods:
+        return {"exists": None, "text": "The sources give no dates for this; it is shown as described."}
+    period = model.state_on(entity, day)
+    pointers = [kb.entities[i]["name"] for i in entity.get("replaced") or [] if i in kb.entities]
+    if period is None:
+        first = min((p for p in periods if p.get("from")), key=lambda p: dates.start(p["from"]), default=None)
+        if first and day < dates.start(first["from"]):
+            text = f"did not exist yet on {dates.human(day)}"
+            if pointers:
+                text += "; see " + ", ".join(pointers)
+            return {"exists": False, "text": text}
+        return {"exists": False, "text": f"no status is recorded for {dates.human(day)}"}
+    state = period["state"]
+    if state in NOT_EXISTING:
+        text = {"proposed": "only proposed", "planned": "only planned", "abolished": "abolished"}[state]
+        text = f"{text} on {dates.human(day)}"
+        names = [f["name"] for f in entity.get("former_names") or []]
+        if state != "abolished" and names:
+            text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
+        if state != "abolished" and pointers:
+            text += "; see " + ", ".join(pointers)
+        return {"exists": False, "text": text, "period": period}
+    return {"exists": True, "text": f"{state} on {dates.human(day)}", "period": period}
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
+    frm = dates.start(parse_user_date(date_from, "--from")) if date_from else None
+    to = dates.end(parse_user_date(date_to, "--to")) if date_to else None
+    ident = resolve.resolve_entity(kb, entity) if entity else None
+    wanted = set(tags)
+    order = kb.entity_events.get(ident, []) if ident else kb.event_order
+    out = []
+    for event_id in order:
+        event = kb.events[event_id]
+        begins = dates.start(event["date"])
+        if frm and dates.end(event.get("end") or event["date"]) < frm:
+            continue
+        if to and begins > to:
+            continue
+        if wanted and not wanted.intersection(event.get("tags") or []):
+            continue
+        out.append(strip_private(event))
+    return {"from": date_from, "to": date_to, "tags": sorted(wanted), "entity": ident, "events": out}
+
+
+# --------------------------------------------------------------------------- compare
+
+DIFF_ORDER = ("carried over", "changed", "new", "dropped", "abolished", "moved elsewhere", "shared",
+              "only in A", "only in B")
+
+
+def compare(kb, term_a, term_b):
+    """What B took over from A (a succession), or what A and B each hold (side by side)."""
+    a = resolve.resolve_entity(kb, term_a)
+    b = resolve.resolve_entity(kb, term_b)
+    rows = list(kb.responsibilities.values())
+    succession = [r for r in rows if a in (r.get("before") or []) and b in (r.get("after") or [])]
+    result = {"a": a, "b": b, "a_name": kb.entities[a]["name"], "b_name": kb.entities[b]["name"]}
+    if succession or any(b in (r.get("after") or []) and a in (r.get("before") or []) for r in rows):
+        result["mode"] = "succession"
+        diff = []
+        for r in succession:
+            diff.append(_diff_row(kb, r, r["change"]))
+        for r in rows:
+            before, after = r.get("before") or [], r.get("after") or []
+            if r in succession:
+                continue
+            if a in before and not after:
+                diff.append(_diff_row(kb, r, "abolished"))
+            elif a in before and b not in after:
+                diff.append(_diff_row(kb, r, "moved elsewhere"))
+            elif b in after and a not in before and r["change"] == "new":
+                diff.append(_diff_row(kb, r, "new"))
+            elif b in after and a not in before:
+                diff.append(_diff_row(kb, r, "from elsewhere"))
+    else:
+        result["mode"] = "side by side"
+        diff = []
+        for r in rows:
+            after = r.get("after") or []
+            if r["change"] == "abolished":
+                continue
+            if a in after and b in after:
+                diff.append(_diff_row(kb, r, "shared"))
+            elif a in after:
+                diff.append(_diff_row(kb, r, "only in A"))
+            elif b in after:
+                diff.append(_diff_row(kb, r, "only in B"))
+    order = {k: i for i, k in enumerate(DIFF_ORDER + ("from elsewhere",))}
+    diff.sort(key=lambda d: (order.get(d["diff"], 99), dates.start(d["effective"]), d["function"]))
+    result["rows"] = diff
+    result["counts"] = {}
+    for d in diff:
+        result["counts"][d["diff"]] = result["counts"].get(d["diff"], 0) + 1
+    result["in_common"] = bool(diff) and (result["mode"] == "succession" or "shared" in result["counts"])
+    return result
+
+
+def _diff_row(kb, row, diff):
+    out = strip_private(row)
+    out["diff"] = diff
+    out["before_names"] = [kb.entities[i]["name"] for i in row.get("before") or []]
+    out["after_names"] = [kb.entities[i]["name"] for i in row.get("after") or []]
+    return out
+
+
+# --------------------------------------------------------------------------- tree
+
+STRUCTURAL_KINDS = ("statutory body", "partnership", "committee", "network", "geography", "organisation")
+
+
+def tree(kb, as_of=None):
+    """Levels nested national > regional > system > place > neighbourhood, with what existed then."""
+    day = dates.start(as_of) if as_of else today()
+    present = {}
+    for ident, entity in kb.entities.items():
+        if entity["kind"] not in STRUCTURAL_KINDS:
+            continue
+        exists = model.existed_on(entity, day)
+        if exists is False:
+            continue
+        present[ident] = {"id": ident, "name": entity["name"], "acronyms": entity.get("acronyms") or [],
+                          "kind": entity["kind"], "level": entity["level"][0],
+                          "state": (model.state_on(entity, day) or {}).get("state"),
+                          "dated": exists is not None, "children": []}
+    for ident, node in present.items():
+        parent = next((p for p in kb.entities[ident].get("part_of") or []
+                       if p in present and present[p]["level"] == node["level"]), None)
+        node["parent"] = parent
+    levels = []
+    for level in LEVELS:
+        nodes = [n for n in present.values() if n["level"] == level]
+        for n in nodes:
+            if n["parent"]:
+                present[n["parent"]]["children"].append(n)
+        roots = sorted((n for n in nodes if not n["parent"]), key=lambda n: n["name"].lower())
+        for n in nodes:
+            n["children"].sort(key=lambda c: c["name"].lower())
+        levels.append({"level": level, "entities": roots})
+    for n in present.values():
+        n.pop("parent", None)
+    return {"as_of": day, "levels": levels}
+
+
+# --------------------------------------------------------------------------- glossary and search
+
+
+def glossary(kb):
+    terms = []
+    for ident, entity in kb.entities.items():
+        terms.append({"id": ident, "name": entity["name"], "acronyms": entity.get("acronyms") or [],
+                      "kind": entity["kind"], "level": entity["level"],
+                      "summary": resolve.first_sentence(entity["summary"]),
+                      "sources": entity["sources"]})
+    terms.sort(key=lambda t: (t["name"].lower(), t["id"]))
+    return {"terms": terms}
+
+
+def search(kb, text, limit=25):
+    """Ranked matches across entity names, aliases, summaries and the timeline."""
+    query = resolve.normalize(text)
+    words = query.split()
+    if not words:
+        raise BadValue("search: give some words to look for")
+    hits = []
+    for ident, entity in kb.entities.items():
+        keys = [resolve.normalize(t) for _how, t in resolve.entity_keys(entity)]
+        summary = resolve.normalize(entity["summary"])
+        body = " ".join(keys + [summary] + [resolve.normalize(i["text"])
+                                           for f in ("responsibilities", "facts") for i in entity.get(f) or []])
+        if not all(_has_word(body, w) for w in words):
+            continue
+        if query in keys:
+            score = 100
+        elif any(k.startswith(query) for k in keys):
+            score = 80
+        elif any(all(_has_word(k, w) for w in words) for k in keys):
+            score = 60
+        elif all(_has_word(summary, w) for w in words):
+            score = 40
+        else:
+            score = 20
+        hits.append({"type": "entity", "id": ident, "name": entity["name"], "score": score,
+                     "date": None, "snippet": resolve.first_sentence(entity["summary"]),
+                     "sources": entity["sources"]})
+    for ident in kb.event_order:
+        event = kb.events[ident]
+        title = resolve.normalize(event["title"])
+        body = title + " " + resolve.normalize(event["description"])
+        if not all(_has_word(body, w) for w in words):
+            continue
+        score = 50 if all(_has_word(title, w) for w in words) else 15
+        hits.append({"type": "event", "id": ident, "name": event["title"], "score": score,
+                     "date": event["date"], "snippet": resolve.first_sentence(event["description"]),
+                     "sources": event["sources"]})
+    hits.sort(key=lambda h: (-h["score"], h["type"] != "entity", h["name"].lower()))
+    return {"query": text, "total": len(hits), "results": hits[:limit]}
+
+
+def _has_word(body, word):
+    """A query word matches a whole word or the start of one ('commission' finds 'commissioning')."""
+    start = 0
+    while True:
+        at = body.find(word, start)
+        if at < 0:
+            return False
+        if at == 0 or body[at - 1] == " ":
+            return True
+        start = at + 1

@@ -1,0 +1,30 @@
+"""JSON: one stable document per command (see README, "JSON output")."""
+import json
+
+from ..model import iter_citations
+
+
+def render(document, cite):
+    payload = document.payload
+    body = {"ics": _version(), "title": document.title}
+    body.update(payload if isinstance(payload, dict) else {"data": payload})
+    kb = document.kb
+    if kb is not None:
+        cited = []
+        for source in iter_citations(payload):
+            if source not in cited:
+                cited.append(source)
+        body["bibliography"] = {s: _public(kb.sources[s]) for s in cited if s in kb.sources}
+    if cite:
+        body["references"] = [{"n": n, "source": s, "at": at} for n, s, at in document.references]
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _public(record):
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def _version():
+    from .. import __version__
+
+    return __version__
