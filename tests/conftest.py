@@ -1,0 +1,51 @@
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from icscli.cli import ics
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Tests never touch the user's cache, and exercise the cache like a real run."""
+    os.environ["ICS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("ICS_NO_CACHE", None)
+    pass  # TEMP
+    os.environ.pop("ICS_DATA", None)
+    yield
+
+
+class Result:
+    def __init__(self, result):
+        self.exit_code = result.exit_code
+        self.output = result.stdout
+        self.stderr = result.stderr
+        self.exception = result.exception
+
+    def json(self):
+        return json.loads(self.output)
+
+    def __repr__(self):
+        return f"<exit {self.exit_code}; stdout {self.output[:300]!r}; stderr {self.stderr[:300]!r}>"
+
+
+def invoke(*args, env=None):
+    runner = CliRunner()
+    result = runner.invoke(ics, [str(a) for a in args], env=env, catch_exceptions=True)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Result(result)
+
+
+@pytest.fixture
+def run():
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def kb():
+    import icscli
+
+    return icscli.load()
