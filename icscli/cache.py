@@ -5,7 +5,6 @@ the cache is never stale: any edit gives a new key. The payload is `marshal`led 
 lists, strings), which loads fast and cannot run code. Every failure (read-only, full or missing
 directory, a corrupt or truncated file) falls back to parsing the YAML; nothing here raises.
 """
-import hashlib
 import marshal
 import os
 import sys
@@ -32,7 +31,12 @@ def key_for(layers):
     from . import __version__
     from .load import data_files
 
-    digest = hashlib.blake2b(digest_size=16)
+    try:  # _blake2 directly: hashlib would load OpenSSL, a few ms we need not pay on every run
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other Python builds
+        from hashlib import blake2b
+
+    digest = blake2b(digest_size=16)
     digest.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
     try:
         for directory, tag in layers:

@@ -54,7 +54,7 @@ def output_options(func):
         click.option("--format", "-f", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default=None,
                      help="Output format (default: rich on a terminal, plain when piped). "
                           "Table formats: " + ", ".join(FORMATS[6:]) + "."),
-        click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="ICS_DATA",
+        click.option("--data", "data_dir", metavar="DIR", envvar="ICS_DATA",
                      help="Directory of extra YAML files that add to or override the bundled data."),
         click.option("--cite", is_flag=True, help="Number the sources of every line and list them at the end."),
         click.option("--no-pager", is_flag=True, help="Never page long output on a terminal."),
@@ -98,6 +98,25 @@ def _too_long(text):
     return text.count("\n") > shutil.get_terminal_size((80, 24)).lines - 1
 
 
+def complete_terms(ctx, param, incomplete):
+    """Dynamic completion of terms: ids and acronyms, from the compiled cache (no rich, no tabulate)."""
+    try:
+        kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+    except Exception:  # completion must never print a traceback into the user's shell
+        return []
+    prefix = incomplete.lower()
+    found = {}
+    for ident, entity in kb.entities.items():
+        for text in [ident] + [a.lower() for a in entity.get("acronyms") or []]:
+            if text.startswith(prefix):
+                found.setdefault(text, None)
+    found = list(found)
+    from . import systems
+
+    found += [t for t in systems.completion_words(kb, prefix) if t not in found]
+    return sorted(found, key=str.lower)
+
+
 def parse_date(value, option):
     from .query import parse_user_date
 
@@ -116,7 +135,7 @@ def ics():
 
 
 @ics.command()
-@click.argument("term", nargs=-1, required=True)
+@click.argument("term", nargs=-1, required=True, shell_complete=complete_terms)
 @click.option("--as-of", metavar="DATE", help="Show the card as it stood on a date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @output_options
 def explain(term, as_of, fmt, data_dir, cite, no_pager):
@@ -142,7 +161,8 @@ def explain(term, as_of, fmt, data_dir, cite, no_pager):
 @click.option("--to", "date_to", metavar="DATE", help="Only events up to this date (inclusive).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG",
               help="Only events with this tag (repeatable): legislation, policy, structure, guidance, ...")
-@click.option("--entity", metavar="TERM", help="Only events involving this body or term, e.g. ccg.")
+@click.option("--entity", metavar="TERM", shell_complete=complete_terms,
+              help="Only events involving this body or term, e.g. ccg.")
 @output_options
 def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
     """How we got here: dated events from 2012 to today, with sources."""
@@ -158,8 +178,8 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
 
 
 @ics.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=complete_terms)
+@click.argument("b", shell_complete=complete_terms)
 @output_options
 def compare(a, b, fmt, data_dir, cite, no_pager):
     """Responsibilities of A and B as a diff: carried over, changed, new, dropped.
@@ -219,7 +239,7 @@ def sources(fmt, data_dir, cite, no_pager):
 
 
 @ics.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", required=False)
 @output_options
 def validate(directory, fmt, data_dir, cite, no_pager):
     """Check the bundled data, or an overlay DIRECTORY with it, and list every problem (exit 1 if any)."""
@@ -233,6 +253,21 @@ def validate(directory, fmt, data_dir, cite, no_pager):
     emit(views.problems(problems, overlay or "bundled data"), fmt, cite, no_pager)
     if problems:
         sys.exit(1)
+
+
+@ics.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell):
+    """Print the shell completion script for bash, zsh or fish.
+
+    Add to ~/.bashrc:  eval "$(ics completion bash)"   (zsh: ~/.zshrc with zsh;
+    fish: ics completion fish > ~/.config/fish/completions/ics.fish). Terms, system names and CCG
+    codes complete as you type.
+    """
+    from click.shell_completion import get_completion_class
+
+    script = get_completion_class(shell)(ics, {}, "ics", "_ICS_COMPLETE").source()
+    sys.stdout.write(script if script.endswith("\n") else script + "\n")
 
 
 def main():

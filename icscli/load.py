@@ -106,6 +106,9 @@ def parse_file(path, label):
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
     yaml, Loader = _make_loader()
     try:
+        problem = _scan_events(yaml, Loader, text, label)
+        if problem:
+            return None, [problem]
         loader = Loader(text)
         try:
             document = loader.get_single_data()
@@ -122,6 +125,21 @@ def parse_file(path, label):
     except RecursionError:
         return None, [Problem(label, 0, "", "structure is nested too deeply")]
     return document, []
+
+
+def _scan_events(yaml, Loader, text, label, max_depth=64):
+    """Refuse aliases (they can explode in size) and absurd nesting before building anything."""
+    depth = 0
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return Problem(label, event.start_mark.line + 1, "", "YAML aliases (*name) are not allowed in ics data")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > max_depth:
+                return Problem(label, event.start_mark.line + 1, "", f"nested more than {max_depth} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 # --------------------------------------------------------------------------- validation

@@ -2,15 +2,15 @@
 
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
-import datetime
-
 from . import dates, model, resolve
 from .errors import BadValue
 from .schema import LEVELS, NOT_EXISTING
 
 
 def today():
-    return datetime.date.today().isoformat()
+    import time
+
+    return time.strftime("%Y-%m-%d")
 
 
 def parse_user_date(text, option="--as-of"):
@@ -79,18 +79,29 @@ def describe_state_on(kb, entity, day):
             if pointers:
                 text += "; see " + ", ".join(pointers)
             return {"exists": False, "text": text}
+        last = max((p for p in periods if p.get("to")), key=lambda p: dates.start(p["to"]), default=None)
+        if last and day >= dates.start(last["to"]):
+            text = f"no longer existed (ended {dates.human(last['to'])})"
+            successors = [kb.entities[i]["name"] for i in entity.get("became") or [] if i in kb.entities]
+            successors += [e["name"] for e in kb.entities.values()
+                           if entity["id"] in (e.get("replaced") or []) and e["name"] not in successors]
+            if successors:
+                text += "; see " + ", ".join(successors)
+            return {"exists": False, "text": text}
         return {"exists": False, "text": f"no status is recorded for {dates.human(day)}"}
     state = period["state"]
     if state in NOT_EXISTING:
         text = {"proposed": "only proposed", "planned": "only planned", "abolished": "abolished"}[state]
-        text = f"{text} on {dates.human(day)}"
+        if period.get("from"):
+            text += f" (from {dates.human(period['from'])})"
         names = [f["name"] for f in entity.get("former_names") or []]
         if state != "abolished" and names:
             text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
         if state != "abolished" and pointers:
             text += "; see " + ", ".join(pointers)
         return {"exists": False, "text": text, "period": period}
-    return {"exists": True, "text": f"{state} on {dates.human(day)}", "period": period}
+    since = f" since {dates.human(period['from'])}" if period.get("from") else ""
+    return {"exists": True, "text": f"{state}{since}", "period": period}
 
 
 # --------------------------------------------------------------------------- timeline

@@ -1,0 +1,83 @@
+"""The core is a library: it imports neither click nor rich, and the CLI behaves in a real process."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _python(code, env=None, **kwargs):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, **(env or {})), timeout=120, **kwargs)
+
+
+def test_core_imports_without_click_or_rich():
+    code = (
+        "import sys, icscli\n"
+        "from icscli import query, resolve\n"
+        "kb = icscli.load()\n"
+        "assert kb.entity('ICB')['id'] == 'icb'\n"
+        "card = query.card(kb, 'icb')\n"
+        "tl = query.timeline(kb, date_from='2021')\n"
+        "cmp = query.compare(kb, 'ccg', 'icb')\n"
+        "print(sorted(m for m in ('click', 'rich', 'tabulate') if m in sys.modules))\n"
+    )
+    result = _python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_cached_run_does_not_import_yaml_rich_or_tabulate(tmp_path):
+    env = {"ICS_CACHE_DIR": str(tmp_path)}
+    code = ("import sys; sys.argv = ['ics', 'explain', 'icb', '--format', 'plain']\n"
+            "from icscli.cli import ics\n"
+            "try:\n    ics()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('yaml', 'rich', 'tabulate') if m in sys.modules), file=sys.stderr)")
+    _python(code, env)  # builds the cache
+    result = _python(code, env)
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+
+
+@pytest.mark.parametrize("args", [["timeline"], ["glossary"], ["explain", "icb"]])
+def test_closed_pipe_ends_quietly(args, tmp_path):
+    command = [sys.executable, "-m", "icscli", *args]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=dict(os.environ, ICS_CACHE_DIR=str(tmp_path)))
+    proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and b"Exception" not in err, err
+
+
+def test_module_entry_point_and_exit_codes(tmp_path):
+    env = dict(os.environ, ICS_CACHE_DIR=str(tmp_path))
+    ok = subprocess.run([sys.executable, "-m", "icscli", "explain", "ccg"], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and ok.stdout.startswith("Clinical commissioning group")
+    unknown = subprocess.run([sys.executable, "-m", "icscli", "explain", "qqq"], capture_output=True, text=True, env=env)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("ics: error: unknown term")
+
+
+@pytest.mark.parametrize("env", [{"LANG": "C", "LC_ALL": "C"}, {"TERM": "dumb"}, {"COLUMNS": "40"},
+                                 {"NO_COLOR": "1"}])
+def test_hostile_environments(env, tmp_path):
+    full = dict(os.environ, ICS_CACHE_DIR=str(tmp_path), **env)
+    for fmt in ("plain", "rich"):
+        result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb", "--format", fmt],
+                                capture_output=True, env=full)
+        assert result.returncode == 0, result.stderr
+        assert b"Integrated care board" in result.stdout
+        assert b"\x1b[" not in result.stdout
+
+
+def test_read_only_home_and_cache(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o500)
+    env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
+    env.pop("ICS_CACHE_DIR", None)
+    try:
+        result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb"], capture_output=True, env=env)
+    finally:
+        home.chmod(0o700)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"Integrated care board")
