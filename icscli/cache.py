@@ -9,7 +9,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 3  # bump when the shape of the compiled state changes
+FORMAT = 6  # bump when the shape of the compiled state changes
 
 
 def cache_dir():
@@ -73,8 +73,10 @@ def write(key, state):
     try:
         os.makedirs(directory, exist_ok=True)
         tmp = os.path.join(directory, f".kb-{key}.{os.getpid()}.tmp")
+        from .model import pack_state
+
         with open(tmp, "wb") as handle:
-            handle.write(marshal.dumps(state))
+            handle.write(marshal.dumps(pack_state(state)))
         os.replace(tmp, _path(key))
         tmp = None
         _prune(directory, keep=os.path.basename(_path(key)))

@@ -7,19 +7,70 @@ from . import dates, resolve, systems
 from .schema import NOT_EXISTING
 
 
+LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
+
+
+class LazyTable(dict):
+    """A table whose records stay marshalled bytes until first read.
+
+    A run that shows one card out of 10,000 decodes one record, not all of them.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        if isinstance(value, bytes):
+            import marshal
+
+            value = marshal.loads(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def values(self):
+        return [self[k] for k in self]
+
+    def items(self):
+        return [(k, self[k]) for k in self]
+
+
+def pack_state(state):
+    """The state as cached: every part marshalled on its own, and each record of the big tables too.
+
+    A run then decodes only the parts and records it touches (see KnowledgeBase.__getattr__).
+    """
+    import marshal
+
+    packed = {}
+    for name, value in state.items():
+        if name in LAZY_TABLES:
+            value = {k: marshal.dumps(v) for k, v in value.items()}
+        packed[name] = value if name.startswith("_") else marshal.dumps(value)
+    return packed
+
+
 class KnowledgeBase:
+    """Attribute access to the state's parts (kb.entities, kb.index, ...), decoded on first use."""
+
     def __init__(self, state):
         self.state = state
-        self.sources = state["sources"]
-        self.entities = state["entities"]
-        self.events = state["events"]
-        self.responsibilities = state["responsibilities"]
-        self.index = state["index"]
-        self.event_order = state["event_order"]
-        self.entity_events = state["entity_events"]
-        self.system_versions = state["system_versions"]
-        self.icbs = state["icbs"]
-        self.sub_icb_locations = state["sub_icb_locations"]
+
+    def __getattr__(self, name):
+        state = self.__dict__.get("state")
+        if state is None or name not in state:
+            raise AttributeError(name)
+        value = state[name]
+        if isinstance(value, bytes):
+            import marshal
+
+            value = marshal.loads(value)
+        if name in LAZY_TABLES and not isinstance(value, LazyTable):
+            value = LazyTable(value)
+        setattr(self, name, value)
+        return value
 
     @staticmethod
     def build_state(tables):
@@ -30,10 +81,20 @@ class KnowledgeBase:
         for ident in order:
             for entity in events[ident].get("entities") or []:
                 entity_events.setdefault(entity, []).append(ident)
-        state = dict(tables)
+        state = {}
+        for name, table in tables.items():  # file:line locations matter only while validating
+            state[name] = {k: {f: v for f, v in r.items() if f != "_loc"} for k, r in table.items()}
         state["index"] = resolve.build_index(tables["entities"])
         state["event_order"] = order
         state["entity_events"] = entity_events
+        state["event_dates"] = {i: [dates.start(events[i]["date"]), dates.end(events[i].get("end") or events[i]["date"]),
+                                    events[i].get("tags") or []] for i in order}
+        replaced_by = {}
+        for ident, entity in tables["entities"].items():
+            for old in entity.get("replaced") or []:
+                replaced_by.setdefault(old, []).append(ident)
+        state["replaced_by"] = replaced_by
+        state["search_index"] = resolve.search_index(tables["entities"], events, order)
         state.update(systems.build_indexes(tables))
         return state
 

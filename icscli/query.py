@@ -21,12 +21,8 @@ def parse_user_date(text, option="--as-of"):
 
 
 def strip_private(record):
-    """A record as shown to users: no loader bookkeeping."""
-    if isinstance(record, dict):
-        return {k: strip_private(v) for k, v in record.items() if not k.startswith("_")}
-    if isinstance(record, list):
-        return [strip_private(v) for v in record]
-    return record
+    """A record as shown to users: a shallow copy without loader bookkeeping (`_loc` and the like)."""
+    return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
 # --------------------------------------------------------------------------- explain
@@ -83,8 +79,8 @@ def describe_state_on(kb, entity, day):
         if last and day >= dates.start(last["to"]):
             text = f"no longer existed (ended {dates.human(last['to'])})"
             successors = [kb.entities[i]["name"] for i in entity.get("became") or [] if i in kb.entities]
-            successors += [e["name"] for e in kb.entities.values()
-                           if entity["id"] in (e.get("replaced") or []) and e["name"] not in successors]
+            successors += [kb.entities[i]["name"] for i in kb.replaced_by.get(entity["id"], [])
+                           if kb.entities[i]["name"] not in successors]
             if successors:
                 text += "; see " + ", ".join(successors)
             return {"exists": False, "text": text}
@@ -115,15 +111,14 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
     order = kb.entity_events.get(ident, []) if ident else kb.event_order
     out = []
     for event_id in order:
-        event = kb.events[event_id]
-        begins = dates.start(event["date"])
-        if frm and dates.end(event.get("end") or event["date"]) < frm:
+        begins, ends, event_tags = kb.event_dates[event_id]
+        if frm and ends < frm:
             continue
         if to and begins > to:
             continue
-        if wanted and not wanted.intersection(event.get("tags") or []):
+        if wanted and not wanted.intersection(event_tags):
             continue
-        out.append(strip_private(event))
+        out.append(strip_private(kb.events[event_id]))
     return {"from": date_from, "to": date_to, "tags": sorted(wanted), "entity": ident, "events": out}
 
 
@@ -247,14 +242,12 @@ def search(kb, text, limit=25):
     if not words:
         raise BadValue("search: give some words to look for")
     hits = []
-    for ident, entity in kb.entities.items():
-        keys = [resolve.normalize(t) for _how, t in resolve.entity_keys(entity)]
-        summary = resolve.normalize(entity["summary"])
-        body = " ".join(keys + [summary] + [resolve.normalize(i["text"])
-                                           for f in ("responsibilities", "facts") for i in entity.get(f) or []])
+    for kind, ident, name, keys, summary, body in kb.search_index:
         if not all(_has_word(body, w) for w in words):
             continue
-        if query in keys:
+        if kind == "event":
+            score = 50 if all(_has_word(summary, w) for w in words) else 15
+        elif query in keys:
             score = 100
         elif any(k.startswith(query) for k in keys):
             score = 80
@@ -264,21 +257,16 @@ def search(kb, text, limit=25):
             score = 40
         else:
             score = 20
-        hits.append({"type": "entity", "id": ident, "name": entity["name"], "score": score,
-                     "date": None, "snippet": resolve.first_sentence(entity["summary"]),
-                     "sources": entity["sources"]})
-    for ident in kb.event_order:
-        event = kb.events[ident]
-        title = resolve.normalize(event["title"])
-        body = title + " " + resolve.normalize(event["description"])
-        if not all(_has_word(body, w) for w in words):
-            continue
-        score = 50 if all(_has_word(title, w) for w in words) else 15
-        hits.append({"type": "event", "id": ident, "name": event["title"], "score": score,
-                     "date": event["date"], "snippet": resolve.first_sentence(event["description"]),
-                     "sources": event["sources"]})
-    hits.sort(key=lambda h: (-h["score"], h["type"] != "entity", h["name"].lower()))
-    return {"query": text, "total": len(hits), "results": hits[:limit]}
+        hits.append((-score, kind != "entity", name.lower(), kind, ident, score))
+    hits.sort()
+    results = []
+    for _neg, _order, _name, kind, ident, score in hits[:limit]:
+        record = kb.entities[ident] if kind == "entity" else kb.events[ident]
+        results.append({"type": kind, "id": ident, "name": record.get("name") or record["title"], "score": score,
+                        "date": record.get("date"),
+                        "snippet": resolve.first_sentence(record.get("summary") or record["description"]),
+                        "sources": record["sources"]})
+    return {"query": text, "total": len(hits), "results": results}
 
 
 def _has_word(body, word):

@@ -64,6 +64,21 @@ def build_index(entities):
     return index
 
 
+def search_index(entities, events, event_order):
+    """Normalised text for `ics search`, computed once at compile time."""
+    rows = []
+    for ident, entity in entities.items():
+        keys = [normalize(t) for _how, t in entity_keys(entity)]
+        summary = normalize(entity["summary"])
+        extra = [normalize(i["text"]) for f in ("responsibilities", "facts") for i in entity.get(f) or []]
+        rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra)])
+    for ident in event_order:
+        event = events[ident]
+        title = normalize(event["title"])
+        rows.append(["event", ident, event["title"], [title], title, title + " " + normalize(event["description"])])
+    return rows
+
+
 def resolve_entity(kb, term):
     """Return the one entity id a term means; raise AmbiguousTerm or UnknownTerm otherwise."""
     key = normalize(term)
