@@ -12,7 +12,7 @@ def private_cache(tmp_path_factory):
     """Tests never touch the user's cache, and exercise the cache like a real run."""
     os.environ["ICS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     os.environ.pop("ICS_NO_CACHE", None)
-    pass  # TEMP
+    os.environ.pop("ICS_BUNDLED_DATA", None)
     os.environ.pop("ICS_DATA", None)
     yield
 
