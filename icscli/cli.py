@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import AmbiguousTerm, IcsError
+from .errors import AmbiguousTerm, IcsError, UnknownTerm
 from .render import FORMATS
 
 EXIT_CODES_HELP = "Exit codes: 0 success, 1 data problem (broken YAML), 2 usage problem or unknown term."
@@ -117,6 +117,22 @@ def complete_terms(ctx, param, incomplete):
     return sorted(found, key=str.lower)
 
 
+def _system_hint(kb, text):
+    """If an unknown term is an ICB, a system code or a former CCG, say which command knows it."""
+    from . import systems
+    from .errors import IcsError
+
+    for command, finder in (("system", systems.resolve_system), ("ccg", systems.resolve_ccg)):
+        try:
+            finder(kb, text)
+        except IcsError as exc:
+            if isinstance(exc, AmbiguousTerm):
+                return f"it names several systems: try `ics {command} {text}`"
+            continue
+        return f"it is a {'system' if command == 'system' else 'former CCG'}: try `ics {command} {text}`"
+    return ""
+
+
 def parse_date(value, option):
     from .query import parse_user_date
 
@@ -153,6 +169,11 @@ def explain(term, as_of, fmt, data_dir, cite, no_pager):
     except AmbiguousTerm as exc:
         emit(views.senses(kb, text, exc.candidates), fmt, cite, no_pager)
         return
+    except UnknownTerm as exc:
+        hint = _system_hint(kb, text)
+        if hint:
+            exc.args = (f"{exc.args[0]} ({hint})",)
+        raise
     emit(views.explain(kb, query.card(kb, ident, as_of)), fmt, cite, no_pager)
 
 
@@ -268,6 +289,11 @@ def completion(shell):
 
     script = get_completion_class(shell)(ics, {}, "ics", "_ICS_COMPLETE").source()
     sys.stdout.write(script if script.endswith("\n") else script + "\n")
+
+
+from . import cli_systems  # noqa: E402  (the systems commands live in their own module)
+
+cli_systems.register(ics, output_options, knowledge, emit, parse_date)
 
 
 def main():

@@ -258,7 +258,10 @@ def search(kb, text, limit=25):
         else:
             score = 20
         hits.append((-score, kind != "entity", name.lower(), kind, ident, score))
+    from . import systems
+
     hits.sort()
+    extra = systems.search_systems(kb, text)
     results = []
     for _neg, _order, _name, kind, ident, score in hits[:limit]:
         record = kb.entities[ident] if kind == "entity" else kb.events[ident]
@@ -266,7 +269,8 @@ def search(kb, text, limit=25):
                         "date": record.get("date"),
                         "snippet": resolve.first_sentence(record.get("summary") or record["description"]),
                         "sources": record["sources"]})
-    return {"query": text, "total": len(hits), "results": results}
+    ranked = sorted(results + extra, key=lambda h: (-h["score"], h["type"] != "entity", h["name"].lower()))
+    return {"query": text, "total": len(hits) + len(extra), "results": ranked[:limit]}
 
 
 def _has_word(body, word):

@@ -61,7 +61,7 @@ SYSTEM_VERSION = {
 ICB = {
     "id": "id!", "version": "ref:system_versions!", "ons_code": "text!", "ods_code": "text",
     "name": "text!", "short_name": "text!", "region": "text", "region_ods_code": "text",
-    "region_note": "text", "sub_icb_count": "int", "lsoa_count": "int", "population": "int",
+    "region_ons_code": "text", "region_note": "text", "sub_icb_count": "int", "lsoa_count": "int", "population": "int",
     "population_note": "text", "predecessor": "text", "predecessor_ons_code": "text",
     "formed_from": "refs:icbs", "change_note": "text", "local_authorities": "local_authorities",
     "provenance": "text", "sources": "cites!",

@@ -224,7 +224,8 @@ def search(kb, data):
     title = f"Search: {data['query']} ({data['total']} match{'es' if data['total'] != 1 else ''})"
     lines, rows = [], []
     for h in data["results"]:
-        where = f"ics explain {h['id']}" if h["type"] == "entity" else dates.human(h["date"])
+        where = {"entity": f"ics explain {h['id']}", "system": f"ics system {h['id']}",
+                 "ccg": f"ics ccg {h['id']}"}.get(h["type"]) or dates.human(h["date"] or "")
         lines.append(Line(f"{h['name']} ({h['type']}, {where}): {h['snippet']}", h["sources"]))
         rows.append([str(h["score"]), h["type"], h["id"], h["name"], h["date"] or "", h["snippet"]])
     blocks = [doc.items("", lines)] if lines else [doc.note("Nothing matches. Try fewer or shorter words.")]

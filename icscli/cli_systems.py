@@ -1,0 +1,104 @@
+"""`ics systems`, `ics system` and `ics ccg`: the ICBs and former CCGs, from real codes, for any date.
+
+`register(group, ...)` adds the commands to the `ics` group; cli.py calls it. Heavy modules are imported
+inside the commands.
+"""
+import os
+
+import click
+
+SORT_CHOICES = ("name", "ods", "ons", "region", "las", "locations", "ccgs")
+
+
+def register(group, output_options, knowledge, emit, parse_date):
+    """Add `systems`, `system` and `ccg` to a click group."""
+
+    def complete_systems(ctx, param, incomplete):
+        try:
+            from . import systems as core
+
+            kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+            return core.completion_words(kb, incomplete)
+        except Exception:  # completion must never print a traceback into the user's shell
+            return []
+
+    @group.command("systems")
+    @click.option("--region", metavar="REGION", help="Only ICBs in this NHS England region, e.g. London, Midlands.")
+    @click.option("--as-of", metavar="DATE", help="The ICBs as they stood on a date (default: today).")
+    @click.option("--sort", type=click.Choice(SORT_CHOICES, case_sensitive=False), default=None,
+                  help="Sort by a column (default: name).")
+    @output_options
+    def systems_command(region, as_of, sort, fmt, data_dir, cite, no_pager):
+        """One row per integrated care board on a date: codes, region, places, sub-ICB locations, mergers.
+
+        Examples: ics systems; ics systems --as-of 2022-07-01 --region London; ics systems -f csv
+        """
+        from . import systems as core, views_systems
+        from .errors import BadValue
+
+        kb = knowledge(data_dir)
+        day = parse_date(as_of, "--as-of")
+        try:
+            data = core.systems(kb, day, region)
+        except BadValue as exc:
+            if region and str(exc).startswith("--region"):
+                raise click.BadParameter(str(exc).split(": ", 1)[1], param_hint="--region") from None
+            raise
+        emit(views_systems.systems(kb, data, sort.lower() if sort else None), fmt, cite, no_pager)
+
+    @group.command("system")
+    @click.argument("name", nargs=-1, required=True, shell_complete=complete_systems)
+    @click.option("--as-of", metavar="DATE", help="The system as it stood on a date (default: today).")
+    @output_options
+    def system_command(name, as_of, fmt, data_dir, cite, no_pager):
+        """A card for one ICB: names and codes over time, region, places, sub-ICB locations and former
+        CCGs, footprint changes and mergers, with sources.
+
+        NAME-OR-CODE may be an ODS code (QYG), an ONS code (E54000008), a name or a unique part of one
+        (frimley, cornwall), an April 2021 ICS name, a former CCG or a local authority.
+        """
+        from . import systems as core, views_systems
+        from .errors import AmbiguousTerm
+
+        text = " ".join(name)
+        kb = knowledge(data_dir)
+        day = parse_date(as_of, "--as-of")
+        try:
+            found = core.resolve_system(kb, text, day)
+        except AmbiguousTerm as exc:
+            emit(views_systems.candidates(kb, text, exc.candidates), fmt, cite, no_pager)
+            return
+        card = core.system_card(kb, found["id"], day, how=found["how"], status=found["status"])
+        emit(views_systems.system_card(kb, card, text), fmt, cite, no_pager)
+
+    @group.command("ccg")
+    @click.argument("name", nargs=-1, shell_complete=complete_systems)
+    @click.option("--all", "show_all", is_flag=True, help="List all 106 former CCGs (an analysts' lookup table).")
+    @click.option("--as-of", metavar="DATE", help="Which ICB covers it on this date (default: today).")
+    @output_options
+    def ccg_command(name, show_all, as_of, fmt, data_dir, cite, no_pager):
+        """What became of a former CCG: its sub-ICB location and ICB on 1 July 2022, and its ICB now.
+
+        NAME-OR-CODE may be the CCG's ODS code (02Q), its ONS code (E38000008) or its name (Bassetlaw).
+        """
+        from . import systems as core, views_systems
+        from .errors import AmbiguousTerm
+
+        text = " ".join(name)
+        if show_all and text:
+            raise click.UsageError("give a CCG or --all, not both")
+        if not show_all and not text:
+            raise click.UsageError("give a CCG's name or code, or --all")
+        kb = knowledge(data_dir)
+        day = parse_date(as_of, "--as-of")
+        if show_all:
+            emit(views_systems.all_ccgs(kb, core.all_ccgs(kb, day)), fmt, cite, no_pager)
+            return
+        try:
+            data = core.ccg_lookup(kb, text, day)
+        except AmbiguousTerm as exc:
+            emit(views_systems.candidates(kb, text, exc.candidates, what="CCG"), fmt, cite, no_pager)
+            return
+        emit(views_systems.ccg(kb, data), fmt, cite, no_pager)
+
+    return group

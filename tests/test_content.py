@@ -1,0 +1,127 @@
+"""The knowledge base itself: complete, cited, checkable against the seed documents."""
+import pathlib
+import re
+import unicodedata
+
+import pytest
+
+from icscli import dates
+from icscli.model import iter_citations
+
+SHARED = pathlib.Path(__file__).resolve().parent.parent.parent / "shared"
+needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/ (the seed documents) is not beside the project")
+
+
+def _flat(text):
+    """Compare text as a reader would: quotes, dashes and spacing folded."""
+    text = unicodedata.normalize("NFKC", text)
+    for a, b in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-")):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _all_citations(kb):
+    for table in (kb.entities, kb.events, kb.responsibilities):
+        for ident, record in table.items():
+            for cite in _walk_cites(record):
+                yield ident, cite
+
+
+def _walk_cites(value):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "sources" and isinstance(inner, list):
+                yield from (c for c in inner if isinstance(c, dict))
+            else:
+                yield from _walk_cites(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _walk_cites(inner)
+
+
+def test_every_record_is_complete(kb):
+    assert len(kb.entities) >= 80
+    for ident, entity in kb.entities.items():
+        assert entity["summary"] and entity["level"] and entity["kind"] and entity["sources"], ident
+        for period in entity.get("status") or []:
+            assert period["sources"], f"{ident}: every status period cites a source"
+    for table in (kb.events, kb.responsibilities):
+        for ident, record in table.items():
+            assert record["sources"], ident
+
+
+def test_every_source_is_cited_and_every_citation_resolves(kb):
+    cited = kb.cited_sources()
+    assert set(cited) <= set(kb.sources)
+    unused = sorted(set(kb.sources) - set(cited))
+    assert not [s for s in unused if kb.sources[s].get("kind") != "data"], f"sources never cited: {unused}"
+
+
+@needs_shared
+def test_seed_quotes_are_verbatim(kb):
+    seeds = {s: _flat((SHARED / kb.sources[s]["file"]).read_text(encoding="utf-8"))
+             for s in kb.sources if kb.sources[s].get("kind") == "seed"}
+    wrong = []
+    for ident, cite in _all_citations(kb):
+        if cite["source"] in seeds and cite.get("quote"):
+            if _flat(cite["quote"]).strip(".\u2026 ") not in seeds[cite["source"]]:
+                wrong.append((ident, cite["source"], cite["quote"]))
+    assert not wrong, f"{len(wrong)} quotes not found word for word in their seed: {wrong[:5]}"
+
+
+@needs_shared
+def test_seed_locators_are_real_headings(kb):
+    seeds = {s: _flat((SHARED / kb.sources[s]["file"]).read_text(encoding="utf-8"))
+             for s in kb.sources if kb.sources[s].get("kind") == "seed"}
+    wrong = []
+    for ident, cite in _all_citations(kb):
+        if cite["source"] in seeds and cite.get("at"):
+            if _flat(cite["at"]).strip(" \"'") not in seeds[cite["source"]]:
+                wrong.append((ident, cite["source"], cite["at"]))
+    assert not wrong, f"{len(wrong)} 'at' locators are not text in their seed: {wrong[:5]}"
+
+
+@needs_shared
+def test_every_catalogued_entity_resolves(run):
+    facts = (SHARED / "reference" / "facts.md").read_text(encoding="utf-8")
+    index = facts[facts.index("**Entity index**"):facts.index("### 1.A")]
+    ids = re.findall(r"`([a-z0-9-]+)`", index)
+    assert len(ids) >= 85
+    missing = [i for i in ids if run("explain", i, "--format", "json").exit_code != 0]
+    assert not missing, f"facts.md entities that `ics explain` does not know: {missing}"
+
+
+def test_every_shared_acronym_lists_all_senses(run, kb):
+    by_acronym = {}
+    for ident, entity in kb.entities.items():
+        for acronym in entity.get("acronyms") or []:
+            by_acronym.setdefault(acronym.lower(), set()).add(ident)
+    shared = {a: ids for a, ids in by_acronym.items() if len(ids) > 1}
+    assert "icp" in shared and len(shared["icp"]) >= 3
+    for acronym, ids in shared.items():
+        doc = run("explain", acronym, "--format", "json").json()
+        assert {s["id"] for s in doc["senses"]} == ids, acronym
+
+
+def test_dates_are_valid_and_ordered(kb):
+    for ident, event in kb.events.items():
+        dates.parse(event["date"])
+    order = [dates.start(kb.events[i]["date"]) for i in kb.event_order]
+    assert order == sorted(order)
+
+
+def test_timeline_spans_2012_to_2026(run):
+    events = run("timeline", "--format", "json").json()["events"]
+    assert events[0]["date"].startswith("2012")
+    assert events[-1]["date"] >= "2026"
+    nhse = run("timeline", "--entity", "nhs-england", "--format", "json").json()["events"]
+    assert nhse[-1]["date"] >= "2026"
+
+
+def test_compare_covers_every_before_after_pair(run, kb):
+    pairs = {(a, b) for r in kb.responsibilities.values() for a in r.get("before") or [] for b in r.get("after") or []
+             if a != b}
+    assert len(pairs) >= 5
+    for a, b in sorted(pairs):
+        doc = run("compare", a, b, "--format", "json").json()
+        assert doc["mode"] == "succession" and doc["rows"], (a, b)
