@@ -13,14 +13,14 @@ __version__ = "0.1.0"
 
 def load(overlay=None, use_cache=True):
     """Load the bundled data (plus an optional overlay directory) as a KnowledgeBase."""
-    from .load import load as _load
+    from .loader import load as _load
 
     return _load(overlay=overlay, use_cache=use_cache)
 
 
 def validate(overlay=None):
     """Every problem in the bundled data and an optional overlay, as `Problem`s."""
-    from .load import validate as _validate
+    from .loader import validate as _validate
 
     return _validate(overlay)
 

@@ -29,7 +29,7 @@ def key_for(layers):
     if disabled():
         return None
     from . import __version__
-    from .load import data_files
+    from .loader import data_files
 
     try:  # _blake2 directly: hashlib would load OpenSSL, a few ms we need not pay on every run
         from _blake2 import blake2b

@@ -65,7 +65,7 @@ def output_options(func):
 
 
 def knowledge(data_dir):
-    from .load import load
+    from .loader import load
 
     return load(overlay=data_dir)
 
@@ -265,7 +265,7 @@ def sources(fmt, data_dir, cite, no_pager):
 def validate(directory, fmt, data_dir, cite, no_pager):
     """Check the bundled data, or an overlay DIRECTORY with it, and list every problem (exit 1 if any)."""
     from . import views
-    from .load import validate as check
+    from .loader import validate as check
 
     overlay = directory or data_dir
     if overlay and not os.path.isdir(overlay):
@@ -294,6 +294,9 @@ def completion(shell):
 from . import cli_systems  # noqa: E402  (the systems commands live in their own module)
 
 cli_systems.register(ics, output_options, knowledge, emit, parse_date)
+from . import cli_export  # noqa: E402
+
+cli_export.register(ics, output_options, knowledge, emit, parse_date)
 
 
 def main():

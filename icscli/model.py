@@ -1,6 +1,6 @@
 """The knowledge base: plain records plus the indexes the queries need.
 
-Records are plain dicts (as validated by `load.py`), so the whole state can be cached with `marshal`
+Records are plain dicts (as validated by `loader.py`), so the whole state can be cached with `marshal`
 and dumped as JSON without conversion.
 """
 from . import dates, resolve, systems

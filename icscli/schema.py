@@ -1,6 +1,6 @@
 """What a valid record looks like, for each top-level key of a data file.
 
-A field spec is a short string naming a check in `load.py`; a trailing `!` marks it required.
+A field spec is a short string naming a check in `loader.py`; a trailing `!` marks it required.
 """
 
 KINDS = (

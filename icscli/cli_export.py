@@ -1,0 +1,75 @@
+"""`ics export` and `ics diagram`: the whole reference as one document, and the structure as a diagram.
+
+`register(group, ...)` adds the commands to the `ics` group; cli.py calls it. Both commands have their
+own `--format` (their formats are not the per-command ones), so they take `--data` themselves rather
+than through `output_options`. Heavy modules are imported inside the commands.
+"""
+import os
+import sys
+
+import click
+
+EXPORT_FORMATS = ("markdown", "html", "json", "sqlite")
+DIAGRAM_FORMATS = ("mermaid", "dot")
+
+
+def _data_option(func):
+    return click.option("--data", "data_dir", metavar="DIR", envvar="ICS_DATA",
+                        help="Directory of extra YAML files that add to or override the bundled data.")(func)
+
+
+def register(group, output_options, knowledge, emit, parse_date):
+    """Add `export` and `diagram` to a click group."""
+
+    @group.command("export")
+    @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
+                  default="markdown", show_default=True,
+                  help="markdown (renders on GitHub), html (one self-contained page), json, or sqlite (needs -o).")
+    @click.option("--output", "-o", metavar="FILE",
+                  help="Write to FILE (replaced only when the export is complete) instead of standard output.")
+    @_data_option
+    def export_command(fmt, output, data_dir):
+        """The whole reference in one document: glossary with every card, structure, timeline, every
+        before/after comparison, the systems tables and a numbered bibliography.
+
+        Examples: ics export -f html -o ics.html; ics export -f sqlite -o ics.sqlite; ics export > ics.md
+        """
+        from . import export
+        from .errors import BadValue
+
+        fmt = fmt.lower()
+        if fmt == "sqlite" and not output:
+            raise BadValue("--format sqlite writes a database file; give -o FILE, e.g. -o ics.sqlite")
+        if output and os.path.isdir(output):
+            raise BadValue(f"--output: '{output}' is a directory; give a file name")
+        kb = knowledge(data_dir)
+        if not output:
+            text = export.render(kb, fmt)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        try:
+            export.write(kb, fmt, output)
+        except OSError as exc:
+            raise BadValue(f"cannot write '{output}': {exc.strerror or exc}") from None
+        click.echo(f"ics: wrote {fmt} export to {output}", err=True)
+
+    @group.command("diagram")
+    @click.option("--format", "-f", "fmt", type=click.Choice(DIAGRAM_FORMATS, case_sensitive=False),
+                  default="mermaid", show_default=True,
+                  help="mermaid (renders on GitHub in a ```mermaid block) or dot (Graphviz: dot -Tsvg).")
+    @click.option("--as-of", metavar="DATE", help="The structure as it stood on a date (default: today).")
+    @_data_option
+    def diagram_command(fmt, as_of, data_dir):
+        """The structure as a diagram: national, regional, system, place and neighbourhood bodies, what
+        each is part of, who is accountable to whom and who produces which plan.
+
+        Examples: ics diagram > structure.mmd; ics diagram -f dot --as-of 2019-06-01 | dot -Tsvg > 2019.svg
+        """
+        from . import diagram
+
+        kb = knowledge(data_dir)
+        data = diagram.structure(kb, parse_date(as_of, "--as-of"))
+        text = diagram.mermaid(data) if fmt.lower() == "mermaid" else diagram.dot(data)
+        sys.stdout.write(text)
+        sys.stdout.flush()

@@ -1,0 +1,222 @@
+"""`ics export`: the whole reference in one document (markdown, html, json or sqlite).
+
+`collect(kb)` gathers every part once, as plain data plus the views' `Doc`s: the glossary and every
+entity card, the structure, the timeline, every before/after comparison, the systems tables and a
+numbered bibliography. Each format module (`markdown`, `html`, `jsonout`, `sqlite`) turns that into a
+file. `write(kb, fmt, path)` writes atomically: a temporary file in the target directory, renamed over
+the target only when complete, and removed on any failure.
+
+Nothing here imports click or rich.
+"""
+import os
+import tempfile
+
+from .. import __version__, dates, model, query, resolve, views
+
+FORMATS = ("markdown", "html", "json", "sqlite")
+TITLE = "England's integrated care systems: the ics reference"
+
+
+def anchor(kind, ident):
+    """The in-document anchor of a record: entity-icb, event-..., source-..., compare-ccg-icb, icb-..."""
+    return f"{kind}-{ident}"
+
+
+class Reference:
+    """Everything an export shows, computed once and shared by every format."""
+
+    def __init__(self, kb, today=None):
+        self.kb = kb
+        self.generated = today or query.today()
+        self.version = __version__
+        self.glossary = query.glossary(kb)["terms"]
+        self.cards = []
+        for term in self.glossary:
+            data = query.card(kb, term["id"])
+            self.cards.append((term["id"], data, views.explain(kb, data)))
+        self.timeline = query.timeline(kb)
+        self.timeline_doc = views.timeline(kb, self.timeline)
+        self.comparisons = []
+        for a, b in comparison_pairs(kb):
+            data = compare_ids(kb, a, b)
+            if data is not None:
+                self.comparisons.append((data, views.compare(kb, data)))
+        self.tree = query.tree(kb, self.generated)
+        self.tree_doc = views.tree(kb, self.tree)
+        from .. import diagram
+
+        self.structure = diagram.structure(kb, self.generated)
+        self.systems, self.systems_doc, self.ccgs, self.ccgs_doc = None, None, None, None
+        self.systems_missing = ""
+        self.local_authorities = []
+        self._collect_systems()
+        self.numbers = self._number_sources()
+        counts = kb.cited_sources()
+        for record in list(kb.icbs.values()) + list(kb.sub_icb_locations.values()) + \
+                list(getattr(kb, "system_versions", {}).values()):
+            for source in model.iter_citations(record):
+                counts[source] = counts.get(source, 0) + 1
+        self.bibliography = [(n, query.strip_private(kb.sources[s]), counts.get(s, 0))
+                             for s, n in sorted(self.numbers.items(), key=lambda i: i[1])]
+
+    def _collect_systems(self):
+        kb = self.kb
+        try:
+            from .. import systems, views_systems
+        except ImportError:  # pragma: no cover - the systems modules are part of the package
+            self.systems_missing = "The systems tables are not available in this build."
+            return
+        if not getattr(kb, "sys_versions", None) or not hasattr(systems, "systems"):
+            self.systems_missing = "No ICB data is loaded (data/systems is missing), so there are no systems tables."
+            return
+        self.systems = systems.systems(kb, self.generated)
+        self.systems_doc = views_systems.systems(kb, self.systems)
+        if hasattr(systems, "all_ccgs"):
+            self.ccgs = systems.all_ccgs(kb, self.generated)
+            self.ccgs_doc = views_systems.all_ccgs(kb, self.ccgs) if hasattr(views_systems, "all_ccgs") else None
+        self.local_authorities = local_authorities(kb)
+
+    def _number_sources(self):
+        """One number per source, in reading order: cards, timeline, responsibilities, systems, then the rest."""
+        kb = self.kb
+        numbers = {}
+
+        def see(record):
+            for source in model.iter_citations(record):
+                if source not in numbers and source in kb.sources:
+                    numbers[source] = len(numbers) + 1
+
+        for ident, _data, _doc in self.cards:
+            see(kb.entities[ident])
+        for event in self.timeline["events"]:
+            see(event)
+        for data, _doc in self.comparisons:
+            see(data["rows"])
+        for record in kb.responsibilities.values():
+            see(record)
+        if self.systems:
+            see(list(getattr(kb, "system_versions", {}).values()))
+            see(self.systems["systems"])
+        if self.ccgs:
+            see(self.ccgs["ccgs"])
+        see(list(kb.icbs.values()))
+        see(list(kb.sub_icb_locations.values()))
+        for source in sorted(kb.sources):
+            if source not in numbers:
+                numbers[source] = len(numbers) + 1
+        return numbers
+
+    def cite(self, sources):
+        """[(number, source id, locator)] for a record's citations, in order, without repeats."""
+        out = []
+        for c in sources or []:
+            key = (self.numbers.get(c.get("source")), c.get("source"), c.get("at") or "")
+            if key[0] and key not in out:
+                out.append(key)
+        return out
+
+    def entity_name(self, ident):
+        entity = self.kb.entities.get(ident)
+        return entity["name"] if entity else ident
+
+
+def comparison_pairs(kb):
+    """Every (before, after) pair of entities that a responsibility moved between, in date order."""
+    pairs = {}
+    for r in kb.responsibilities.values():
+        for a in r.get("before") or []:
+            for b in r.get("after") or []:
+                if a != b and a in kb.entities and b in kb.entities:
+                    when = dates.start(r["effective"])
+                    if (a, b) not in pairs or when < pairs[(a, b)]:
+                        pairs[(a, b)] = when
+    return sorted(pairs, key=lambda p: (pairs[p], kb.entities[p[0]]["name"].lower(),
+                                        kb.entities[p[1]]["name"].lower()))
+
+
+def compare_ids(kb, a, b):
+    """query.compare for two entity ids (an id that is also another entity's acronym is typed exactly)."""
+    from ..errors import IcsError
+
+    try:
+        data = query.compare(kb, resolve.exact_term(kb, a), resolve.exact_term(kb, b))
+    except IcsError:
+        return None
+    return data if (data["a"], data["b"]) == (a, b) else None
+
+
+def local_authorities(kb):
+    """Upper-tier local authorities of 1 July 2022, each with the ICB(s) that cover it."""
+    found = {}
+    for ident, icb in sorted(kb.icbs.items()):
+        for la in icb.get("local_authorities") or []:
+            entry = found.setdefault(la["ons_code"], {"ons_code": la["ons_code"], "name": la["name"],
+                                                      "type": la.get("type") or "", "icbs": []})
+            entry["icbs"].append({"icb": ident, "version": icb["version"], "short_name": icb["short_name"],
+                                  "ons_code": icb["ons_code"], "ods_code": icb.get("ods_code"),
+                                  "coverage": la.get("coverage") or "", "lsoa_count": la.get("lsoa_count"),
+                                  "sources": icb["sources"]})
+    return sorted(found.values(), key=lambda e: (e["name"].lower(), e["ons_code"]))
+
+
+def collect(kb, today=None):
+    return Reference(kb, today)
+
+
+def render(kb, fmt, today=None):
+    """The export as text (markdown, html, json). SQLite is a file: use `write`."""
+    ref = collect(kb, today)
+    if fmt == "markdown":
+        from . import markdown as module
+    elif fmt == "html":
+        from . import html as module
+    elif fmt == "json":
+        from . import jsonout as module
+    else:
+        raise ValueError(f"{fmt} cannot be rendered as text; use write()")
+    return module.render(ref)
+
+
+def write(kb, fmt, path, today=None):
+    """Write the export to a path atomically: the old file is replaced only when the new one is complete."""
+    if fmt == "sqlite":
+        from . import sqlite
+
+        ref = collect(kb, today)
+        atomic_write(path, lambda tmp: sqlite.write(ref, tmp))
+        return
+    text = render(kb, fmt, today)
+
+    def fill(tmp):
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    atomic_write(path, fill)
+
+
+def atomic_write(path, fill):
+    """Call fill(temporary path) and rename the result over `path`; on any failure remove the temporary."""
+    path = os.path.abspath(path)
+    directory = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    try:
+        fill(tmp)
+        if os.path.exists(path):
+            try:
+                os.chmod(tmp, os.stat(path).st_mode & 0o777)
+            except OSError:
+                pass
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
