@@ -106,7 +106,7 @@ def describe_state_on(kb, entity, day):
 def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
     frm = dates.start(parse_user_date(date_from, "--from")) if date_from else None
     to = dates.end(parse_user_date(date_to, "--to")) if date_to else None
-    ident = resolve.resolve_entity(kb, entity) if entity else None
+    ident = resolve.resolve_entity(kb, entity, exact_id_wins=True) if entity else None
     wanted = set(tags)
     order = kb.entity_events.get(ident, []) if ident else kb.event_order
     out = []
@@ -130,8 +130,8 @@ DIFF_ORDER = ("carried over", "changed", "new", "dropped", "abolished", "moved e
 
 def compare(kb, term_a, term_b):
     """What B took over from A (a succession), or what A and B each hold (side by side)."""
-    a = resolve.resolve_entity(kb, term_a)
-    b = resolve.resolve_entity(kb, term_b)
+    a = resolve.resolve_entity(kb, term_a, exact_id_wins=True)
+    b = resolve.resolve_entity(kb, term_b, exact_id_wins=True)
     rows = list(kb.responsibilities.values())
     succession = [r for r in rows if a in (r.get("before") or []) and b in (r.get("after") or [])]
     result = {"a": a, "b": b, "a_name": kb.entities[a]["name"], "b_name": kb.entities[b]["name"]}
@@ -189,17 +189,27 @@ STRUCTURAL_KINDS = ("statutory body", "partnership", "committee", "network", "ge
 
 
 def tree(kb, as_of=None):
-    """Levels nested national > regional > system > place > neighbourhood, with what existed then."""
+    """Levels nested national > regional > system > place > neighbourhood, with what existed then.
+
+    A body is shown when it is part of the structure: it sits in something, something sits in it,
+    something answers to it, or it works at system level or below (publishers and the like are not).
+    """
     day = dates.start(as_of) if as_of else today()
+    structural = {i: e for i, e in kb.entities.items() if e["kind"] in STRUCTURAL_KINDS}
+    linked = set()
+    for ident, entity in structural.items():
+        linked.update(entity.get("part_of") or [])
+        linked.update(a["entity"] for a in entity.get("accountable_to") or [])
     present = {}
-    for ident, entity in kb.entities.items():
-        if entity["kind"] not in STRUCTURAL_KINDS:
+    for ident, entity in structural.items():
+        top = min(entity["level"], key=LEVELS.index)
+        if not (entity.get("part_of") or ident in linked or top in ("system", "place", "neighbourhood")):
             continue
         exists = model.existed_on(entity, day)
         if exists is False:
             continue
         present[ident] = {"id": ident, "name": entity["name"], "acronyms": entity.get("acronyms") or [],
-                          "kind": entity["kind"], "level": entity["level"][0],
+                          "kind": entity["kind"], "level": top,
                           "state": (model.state_on(entity, day) or {}).get("state"),
                           "dated": exists is not None, "children": []}
     for ident, node in present.items():

@@ -79,8 +79,14 @@ def search_index(entities, events, event_order):
     return rows
 
 
-def resolve_entity(kb, term):
-    """Return the one entity id a term means; raise AmbiguousTerm or UnknownTerm otherwise."""
+def resolve_entity(kb, term, exact_id_wins=False):
+    """Return the one entity id a term means; raise AmbiguousTerm or UnknownTerm otherwise.
+
+    With exact_id_wins, a term that is exactly an id means that entity even when it is also a shared
+    acronym (`ics compare icb icp`); `ics explain icp` instead lists every sense.
+    """
+    if exact_id_wins and term.strip().lower() in kb.entities:
+        return term.strip().lower()
     key = normalize(term)
     hits = kb.index.get(key) or []
     ids = [h[0] for h in hits]
