@@ -76,7 +76,9 @@ def test_seed_locators_are_real_headings(kb):
     wrong = []
     for ident, cite in _all_citations(kb):
         if cite["source"] in seeds and cite.get("at"):
-            if _flat(cite["at"]).strip(" \"'") not in seeds[cite["source"]]:
+            at = _flat(cite["at"]).strip(" \"'")
+            heading = re.sub(r"\s*\([^)]*\)$", "", at)  # "Heading (page footer)" names a part of a section
+            if at not in seeds[cite["source"]] and heading not in seeds[cite["source"]]:
                 wrong.append((ident, cite["source"], cite["at"]))
     assert not wrong, f"{len(wrong)} 'at' locators are not text in their seed: {wrong[:5]}"
 
