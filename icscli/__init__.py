@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 def load(overlay=None, use_cache=True):
     """Load the bundled data (plus an optional overlay directory) as a KnowledgeBase."""
-    from .loader import load as _load
+    from .store import load as _load
 
     return _load(overlay=overlay, use_cache=use_cache)
 

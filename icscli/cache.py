@@ -1,7 +1,8 @@
 """A compiled cache of the validated data, so a normal run never parses YAML.
 
-The key hashes the package version, the Python version and the name and bytes of every data file, so
-the cache is never stale: any edit gives a new key. The payload is `marshal`led plain data (dicts,
+The key hashes the package version, the Python version and, for every data file, its name, size,
+modification time (in nanoseconds) and inode, so any edit or replacement gives a new key without
+reading the files on every run. The payload is `marshal`led plain data (dicts,
 lists, strings), which loads fast and cannot run code. Every failure (read-only, full or missing
 directory, a corrupt or truncated file) falls back to parsing the YAML; nothing here raises.
 """
@@ -9,7 +10,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 6  # bump when the shape of the compiled state changes
+FORMAT = 7  # bump when the shape of the compiled state changes
 
 
 def cache_dir():
@@ -29,7 +30,7 @@ def key_for(layers):
     if disabled():
         return None
     from . import __version__
-    from .loader import data_files
+    from .store import data_files
 
     try:  # _blake2 directly: hashlib would load OpenSSL, a few ms we need not pay on every run
         from _blake2 import blake2b
@@ -42,10 +43,9 @@ def key_for(layers):
         for directory, tag in layers:
             digest.update(f"\0layer\0{tag}".encode())
             for path in data_files(directory):
-                digest.update(os.path.relpath(path, directory).encode("utf-8", "surrogateescape") + b"\0")
-                with open(path, "rb") as handle:
-                    digest.update(handle.read())
-                digest.update(b"\0")
+                info = os.stat(path)
+                name = os.path.relpath(path, directory).encode("utf-8", "surrogateescape")
+                digest.update(b"%s\0%d\0%d\0%d\0" % (name, info.st_size, info.st_mtime_ns, info.st_ino))
     except OSError:
         return None  # the loader will report the unreadable file
     return digest.hexdigest()

@@ -3,7 +3,7 @@
 Records are plain dicts (as validated by `loader.py`), so the whole state can be cached with `marshal`
 and dumped as JSON without conversion.
 """
-from . import dates, resolve, systems
+from . import dates
 from .schema import NOT_EXISTING
 
 
@@ -75,6 +75,8 @@ class KnowledgeBase:
     @staticmethod
     def build_state(tables):
         """Derive the indexes once, at compile time, so they are cached with the data."""
+        from . import resolve, systems
+
         events = tables["events"]
         order = sorted(events, key=lambda i: (dates.start(events[i]["date"]), events[i]["date"], i))
         entity_events = {}
@@ -99,6 +101,8 @@ class KnowledgeBase:
         return state
 
     def entity(self, term):
+        from . import resolve
+
         return self.entities[resolve.resolve_entity(self, term)]
 
     def cited_sources(self):

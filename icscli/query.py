@@ -71,7 +71,7 @@ def describe_state_on(kb, entity, day):
     if period is None:
         first = min((p for p in periods if p.get("from")), key=lambda p: dates.start(p["from"]), default=None)
         if first and day < dates.start(first["from"]):
-            text = f"did not exist yet on {dates.human(day)}"
+            text = "did not exist yet"
             if pointers:
                 text += "; see " + ", ".join(pointers)
             return {"exists": False, "text": text}

@@ -26,7 +26,7 @@ def test_readme_examples_match_real_output(run):
             head = int(words[at + 3])
             words = words[:at]
         result = run(*words[1:])
-        output = result.output
+        output = result.output + result.stderr  # a console shows both
         if head is not None:
             output = "".join(output.splitlines(keepends=True)[:head])
         assert output == expected, f"README example differs: {command}\n--- got ---\n{output}"
