@@ -30,10 +30,14 @@ def _period_text(period):
 
 
 def _dated(item):
+    frm, to = item.get("from"), item.get("to")
     span = ""
-    if item.get("from") or item.get("to"):
-        span = f" [{dates.human(item['from']) if item.get('from') else '…'} to " \
-               f"{dates.human(item['to']) if item.get('to') else 'now'}]"
+    if frm and to:
+        span = f" [{dates.human(frm)} to {dates.human(to)}]"
+    elif frm:
+        span = f" [from {dates.human(frm)}]"
+    elif to:
+        span = f" [until {dates.human(to)}]"
     return item["text"] + span + (f" ({item['note']})" if item.get("note") else "")
 
 

@@ -5,7 +5,7 @@ from . import reference_lines
 
 
 def render(document, cite, width=None, color=True):
-    from rich.console import Console
+    from rich.console import Console, Group
     from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
@@ -21,15 +21,15 @@ def render(document, cite, width=None, color=True):
             text.append(" [" + ",".join(map(str, line.refs)) + "]", style="dim")
         return text
 
-    console.print(Text(document.title, style="bold cyan"))
-    console.print(Rule(style="cyan"))
+    # Everything goes into a few Text blocks printed once: rich's cost is per print call, not per line.
+    parts = [Text(document.title, style="bold cyan"), Rule(style="cyan")]
     for block in document.blocks:
         if block.kind == "note":
-            console.print(Text(block.text, style="italic yellow"))
-            console.print()
+            parts += [Text(block.text, style="italic yellow"), Text("")]
             continue
+        text = Text()
         if block.title:
-            console.print(Text(block.title, style="bold"))
+            text.append(block.title + "\n", style="bold")
         if block.kind == "fields":
             grid = Table.grid(padding=(0, 2))
             grid.add_column(style="bold green", no_wrap=True)
@@ -37,33 +37,43 @@ def render(document, cite, width=None, color=True):
             for line in block.lines:
                 label, _, value = line.text.partition(": ")
                 grid.add_row(label, with_refs(_Shim(value, line)))
-            console.print(grid)
-        elif block.kind == "table":
+            if block.title:
+                parts.append(text)
+            parts += [grid, Text("")]
+            continue
+        if block.kind == "table":
             table = Table(*block.columns, show_lines=False, header_style="bold")
             for row in block.rows:
                 table.add_row(*[str(c) for c in row])
-            console.print(table)
-        elif block.kind == "tree":
-            console.print(_tree(Tree, block.root))
-        elif block.kind == "para":
-            for line in block.lines:
-                console.print(with_refs(line))
-        else:
-            for line in block.lines:
-                first, *rest = line.text.split("\n")
-                text = Text("\u2022 ", style="cyan")
-                text.append(first)
-                for more in rest:
-                    text.append("\n  " + more, style="dim" if not cite else "")
-                if cite and line.refs:
-                    text.append(" [" + ",".join(map(str, line.refs)) + "]", style="dim")
-                console.print(text)
-        console.print()
+            parts += [text, table, Text("")] if block.title else [table, Text("")]
+            continue
+        if block.kind == "tree":
+            parts += ([text] if block.title else []) + [_tree(Tree, block.root), Text("")]
+            continue
+        for line in block.lines:
+            first, *rest = line.text.split("\n")
+            if block.kind != "para":
+                text.append("\u2022 ", style="cyan")
+            text.append(first)
+            for more in rest:
+                text.append("\n  " + more, style="dim" if not cite else "")
+            if cite and line.refs:
+                text.append(" [" + ",".join(map(str, line.refs)) + "]", style="dim")
+            text.append("\n")
+        parts.append(text)
     if cite and document.references:
-        console.print(Text("References", style="bold"))
-        for n, text in reference_lines(document):
-            console.print(Text(f"[{n}] ", style="dim") + Text(text))
-    return buffer.getvalue().rstrip("\n") + "\n"
+        refs = Text("References\n", style="bold")
+        for n, line in reference_lines(document):
+            refs.append(f"[{n}] ", style="dim")
+            refs.append(line + "\n")
+        parts.append(refs)
+    # soft_wrap: long lines are left to the terminal to wrap. Rich's own word-wrapping of a long card
+    # costs more than importing rich does, and the `rich` format must stay within 2x of a bare start.
+    console.print(Group(*parts), soft_wrap=True)
+    import re
+
+    text = re.sub(r" +((?:\x1b\[[0-9;]*m)*)$", r"\1", buffer.getvalue(), flags=re.M)  # no trailing padding
+    return text.rstrip("\n") + "\n"
 
 
 class _Shim:
