@@ -249,13 +249,18 @@ def search(text, limit, fmt, data_dir, cite, no_pager):
 @ics.command()
 @output_options
 def sources(fmt, data_dir, cite, no_pager):
-    """The bibliography: every source, and how often it is cited."""
+    """The bibliography: every source, how often it is cited and what cites it."""
     from . import views
     from .query import strip_private
 
     kb = knowledge(data_dir)
-    counts = kb.cited_sources()
-    rows = [dict(strip_private(s), cited=counts.get(i, 0)) for i, s in sorted(kb.sources.items())]
+    cited_by = kb.cited_by()
+
+    def records(by):  # entries are ids, or "table: N records" for the systems tables
+        return sum(int(b.split(": ")[1].split()[0]) if ": " in b else 1 for b in by)
+
+    rows = [dict(strip_private(s), cited=records(cited_by.get(i, [])), cited_by=cited_by.get(i, []))
+            for i, s in sorted(kb.sources.items())]
     emit(views.sources(kb, {"sources": rows}), fmt, cite, no_pager)
 
 

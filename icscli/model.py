@@ -105,6 +105,23 @@ class KnowledgeBase:
 
         return self.entities[resolve.resolve_entity(self, term)]
 
+    def cited_by(self):
+        """{source id: [what cites it]}: entity ids, `event:ID`, `responsibility:ID`, and for the systems
+        tables a count (`icbs: N records`), since hundreds of rows cite the same lookup file."""
+        found = {}
+        for prefix, table in (("", self.entities), ("event:", self.events), ("responsibility:", self.responsibilities)):
+            for ident, record in table.items():
+                for source in dict.fromkeys(iter_citations(record)):
+                    found.setdefault(source, []).append(prefix + ident)
+        for name in ("system_versions", "icbs", "sub_icb_locations"):
+            counts = {}
+            for record in getattr(self, name).values():
+                for source in dict.fromkeys(iter_citations(record)):
+                    counts[source] = counts.get(source, 0) + 1
+            for source, n in counts.items():
+                found.setdefault(source, []).append(f"{name}: {n} record{'s' if n != 1 else ''}")
+        return found
+
     def cited_sources(self):
         """{source id: count of records citing it}."""
         counts = {}

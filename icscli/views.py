@@ -242,10 +242,12 @@ def sources(kb, data):
     lines, rows = [], []
     for s in data["sources"]:
         where = s.get("url") or (f"shared/{s['file']}" if s.get("file") else "")
-        lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}), "
-                          f"cited {s['cited']} times. {where}"))
-        rows.append([s["id"], s["publisher"], s["title"], s["date"], s.get("kind") or "", where, str(s["cited"])])
-    columns = ["id", "publisher", "title", "date", "kind", "where", "cited"]
+        by = ", ".join(s["cited_by"]) or "nothing"
+        lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}). {where}\n"
+                          f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}: {by}"))
+        rows.append([s["id"], s["publisher"], s["title"], s["date"], s.get("kind") or "", where, str(s["cited"]),
+                     "; ".join(s["cited_by"])])
+    columns = ["id", "publisher", "title", "date", "kind", "where", "cited", "cited_by"]
     return doc.Doc("Sources", [doc.items("", lines)], (columns, rows), data, kb)
 
 

@@ -253,3 +253,11 @@ def test_cite_numbers_every_line(run):
     assert re.search(r"\[1\]", out)
     doc = run("explain", "icb", "--cite", "--format", "json").json()
     assert doc["references"][0]["n"] == 1
+
+
+def test_sources_say_what_cites_them(run, kb):
+    rows = {s["id"]: s for s in run("sources", "--format", "json").json()["sources"]}
+    assert set(rows) == set(kb.sources)
+    assert "icb" in rows["kf-act-diagram-2022"]["cited_by"]
+    assert any(b.startswith("event:") for b in rows["blog-what-are-ics-2024"]["cited_by"])
+    assert all(s["cited"] > 0 for s in rows.values()), "every source is cited by something"
