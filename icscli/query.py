@@ -255,14 +255,11 @@ def search(kb, text, limit=25):
     for kind, ident, name, keys, summary, body in kb.search_index:
         if not all(_has_word(body, w) for w in words):
             continue
+        tier = key_match(query, words, keys)
         if kind == "event":
             score = 50 if all(_has_word(summary, w) for w in words) else 15
-        elif query in keys:
-            score = 100
-        elif any(k.startswith(query) for k in keys):
-            score = 80
-        elif any(all(_has_word(k, w) for w in words) for k in keys):
-            score = 60
+        elif tier is not None:
+            score = (100, 80, 60)[tier]
         elif all(_has_word(summary, w) for w in words):
             score = 40
         else:
@@ -281,6 +278,17 @@ def search(kb, text, limit=25):
                         "sources": record["sources"]})
     ranked = sorted(results + extra, key=lambda h: (-h["score"], h["type"] != "entity", h["name"].lower()))
     return {"query": text, "total": len(hits) + len(extra), "results": ranked[:limit]}
+
+
+def key_match(query, words, keys):
+    """How well a query matches a record's names: 0 exactly, 1 as a prefix, 2 word by word, else None."""
+    if query in keys:
+        return 0
+    if any(k.startswith(query) for k in keys):
+        return 1
+    if any(all(_has_word(k, w) for w in words) for k in keys):
+        return 2
+    return None
 
 
 def _has_word(body, word):

@@ -711,20 +711,14 @@ def search_systems(kb, text):
     words = query.split()
     if not words or not getattr(kb, "sys_search", None):
         return []
-    from .query import _has_word
+    from .query import _has_word, key_match
 
     hits = []
     for kind, ident, name, keys, body in kb.sys_search:
         if not all(_has_word(body, w) for w in words):
             continue
-        if query in keys:
-            score = 95
-        elif any(k.startswith(query) for k in keys):
-            score = 75
-        elif any(all(_has_word(k, w) for w in words) for k in keys):
-            score = 55
-        else:
-            score = 25
+        tier = key_match(query, words, keys)
+        score = 25 if tier is None else (95, 75, 55)[tier]
         if kind == "system":
             icb = kb.icbs[ident]
             version = kb.system_versions[icb["version"]]

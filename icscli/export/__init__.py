@@ -220,3 +220,13 @@ def atomic_write(path, fill):
         except OSError:
             pass
         raise
+
+
+def bibliography_entry(source, cited):
+    """The parts of one bibliography line, shared by the markdown and HTML exports:
+    (text, note, uses), each plain text for the caller to escape."""
+    from .. import dates
+
+    text = f"{source['publisher']}, \u201c{source['title']}\u201d ({dates.human(source['date'])}). [{source['id']}]"
+    uses = f" Cited by {cited} record{'s' if cited != 1 else ''}." if cited else " Not cited by any record."
+    return text, source.get("note") or "", uses

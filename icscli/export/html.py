@@ -8,7 +8,7 @@ phone (one column, tables scroll sideways) and in print (no search box, cards ke
 from html import escape as _esc
 
 from .. import dates
-from . import TITLE, anchor
+from . import TITLE, anchor, bibliography_entry
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
@@ -390,14 +390,13 @@ def render(ref):
     # Bibliography.
     body.append('<section id="bibliography"><h2>Bibliography</h2><ol class="bibliography">')
     for n, source, cited in ref.bibliography:
-        text = f"{source['publisher']}, \u201c{source['title']}\u201d ({dates.human(source['date'])}). [{source['id']}]"
+        text, note, uses = bibliography_entry(source, cited)
         where = ""
         if source.get("url"):
             where = f' <a href="{esc(source["url"])}" rel="noreferrer">{esc(source["url"])}</a>'
         elif source.get("file"):
             where = f" <code>shared/{esc(source['file'])}</code>"
-        note = f" {esc(source['note'])}" if source.get("note") else ""
-        uses = f" Cited by {cited} record{'s' if cited != 1 else ''}." if cited else " Not cited by any record."
+        note = f" {esc(note)}" if note else ""
         body.append(f'<li id="{anchor("source", source["id"])}" value="{n}">{esc(text)}{where}.{note}'
                     f'<span class="meta">{esc(uses)}</span></li>')
     body.append("</ol></section>")

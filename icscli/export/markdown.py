@@ -4,8 +4,9 @@ Every heading that is linked to carries an `<a id="...">` anchor, so links work 
 in any CommonMark renderer that passes inline HTML; citations link to the numbered bibliography.
 """
 from .. import dates, diagram
+from ..render import markdown as md
 from ..render.markdown import escape, table
-from . import TITLE, anchor
+from . import TITLE, anchor, bibliography_entry
 
 RELATION_FIELDS = {"Part of": "part_of", "Produces": "produces", "Replaced": "replaced", "Became": "became",
                    "Related": "related"}
@@ -32,40 +33,20 @@ def entity_link(ref, ident):
 
 
 def blocks(ref, document, data=None, skip=("Sources",)):
-    """A view's blocks as markdown lines, citations as numbered links."""
-    out = []
-    for block in document.blocks:
-        if block.kind == "list" and block.title in skip:
-            continue
-        if block.kind == "note":
-            out += [f"> {escape(block.text)}", ""]
-            continue
-        if block.title:
-            out += [f"**{escape(block.title)}**", ""]
-        if block.kind == "tree":
-            out += _tree(block.root, 0)
-        elif block.kind == "table":
-            out += cited_table(ref, block.columns, block.rows, [line.sources for line in block.lines])
-        elif block.kind == "para":
-            for line in block.lines:
-                out.append(escape(line.text).replace("\n", "  \n") + cites(ref, line.sources))
-        elif block.kind == "fields":
-            for line in block.lines:
-                label, _, value = line.text.partition(": ")
-                field = RELATION_FIELDS.get(label)
-                if data is not None and field and data.get(field):
-                    value_md = ", ".join(entity_link(ref, i) for i in data[field] if i in ref.kb.entities)
-                else:
-                    value_md = escape(value)
-                out.append(f"- **{escape(label)}:** {value_md}{cites(ref, line.sources)}")
+    """A view's blocks as markdown lines, citations as numbered links, relations as internal links."""
+
+    def field(line):
+        label, _, value = line.text.partition(": ")
+        relation = RELATION_FIELDS.get(label)
+        if data is not None and relation and data.get(relation):
+            value_md = ", ".join(entity_link(ref, i) for i in data[relation] if i in ref.kb.entities)
         else:
-            for line in block.lines:
-                first, *rest = line.text.split("\n")
-                out.append(f"- {escape(first)}" + ("" if rest else cites(ref, line.sources)))
-                for i, more in enumerate(rest):
-                    out.append(f"  {escape(more.strip())}" + (cites(ref, line.sources) if i == len(rest) - 1 else ""))
-        out.append("")
-    return out
+            value_md = escape(value)
+        return f"- **{escape(label)}:** {value_md}{cites(ref, line.sources)}"
+
+    return md.blocks(document.blocks, refs=lambda line: cites(ref, line.sources), title="**{}**", field=field,
+                     table_lines=lambda b: cited_table(ref, b.columns, b.rows, [line.sources for line in b.lines]),
+                     skip=skip)
 
 
 def cited_table(ref, columns, rows, row_sources):
@@ -74,13 +55,6 @@ def cited_table(ref, columns, rows, row_sources):
     body = table(columns, rows)[2:]
     for line, sources in zip(body, row_sources):
         lines.append(line + " " + (cites(ref, sources).strip() or " ") + " |")
-    return lines
-
-
-def _tree(node, depth):
-    lines = ["  " * depth + "- " + escape(node["label"])]
-    for child in node["children"]:
-        lines += _tree(child, depth + 1)
     return lines
 
 
@@ -184,14 +158,13 @@ def render(ref):
     # Bibliography.
     out += heading(2, "Bibliography", "bibliography")
     for n, source, cited in ref.bibliography:
-        text = f"{source['publisher']}, \u201c{source['title']}\u201d ({dates.human(source['date'])}). [{source['id']}]"
+        text, note, uses = bibliography_entry(source, cited)
         where = ""
         if source.get("url"):
             where = f" <{source['url']}>"
         elif source.get("file"):
             where = f" `shared/{source['file']}`"
-        note = f" {escape(source['note'])}" if source.get("note") else ""
-        uses = f" Cited by {cited} record{'s' if cited != 1 else ''}." if cited else " Not cited by any record."
+        note = f" {escape(note)}" if note else ""
         out.append(f'{n}. <a id="{anchor("source", source["id"])}"></a>{escape(text)}{where}.{note}{escape(uses)}')
     out.append("")
     while out and out[-1] == "":
