@@ -124,7 +124,7 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
 
 # --------------------------------------------------------------------------- compare
 
-DIFF_ORDER = ("carried over", "changed", "new", "dropped", "abolished", "moved elsewhere", "shared",
+DIFF_ORDER = ("carried over", "changed", "new", "kept", "abolished", "moved elsewhere", "shared",
               "only in A", "only in B")
 
 
@@ -146,6 +146,8 @@ def compare(kb, term_a, term_b):
                 continue
             if a in before and not after:
                 diff.append(_diff_row(kb, r, "abolished"))
+            elif a in before and a in after:
+                diff.append(_diff_row(kb, r, "kept"))
             elif a in before and b not in after:
                 diff.append(_diff_row(kb, r, "moved elsewhere"))
             elif b in after and a not in before and r["change"] == "new":

@@ -152,10 +152,10 @@ def timeline(kb, data):
 
 _DIFF_TITLES = {
     "carried over": "Carried over", "changed": "Changed", "new": "New", "abolished": "Dropped (abolished)",
-    "moved elsewhere": "Dropped here (moved to another body)", "from elsewhere": "Taken on from another body",
+    "moved elsewhere": "Dropped here (moved to another body)", "kept": "Kept by {a} (not taken over)", "from elsewhere": "Taken on from another body",
     "shared": "Held by both", "only in A": "Only {a}", "only in B": "Only {b}",
 }
-_DIFF_MARK = {"carried over": "=", "changed": "~", "new": "+", "abolished": "-", "moved elsewhere": ">",
+_DIFF_MARK = {"carried over": "=", "changed": "~", "new": "+", "kept": "=", "abolished": "-", "moved elsewhere": ">",
               "from elsewhere": "<", "shared": "=", "only in A": "A", "only in B": "B"}
 
 
