@@ -117,20 +117,22 @@ def complete_terms(ctx, param, incomplete):
     return sorted(found, key=str.lower)
 
 
-def _system_hint(kb, text):
-    """If an unknown term is an ICB, a system code or a former CCG, say which command knows it."""
-    from . import systems
+def _explain_system(kb, text, as_of, fmt, cite, no_pager):
+    """`ics explain frimley`: a term that names no body but names an ICB (or a place or former CCG in
+    one) gets that system's card, as `ics system` would show it. Returns False when it names none."""
+    from . import systems, views_systems
     from .errors import IcsError
 
-    for command, finder in (("system", systems.resolve_system), ("ccg", systems.resolve_ccg)):
-        try:
-            finder(kb, text)
-        except IcsError as exc:
-            if isinstance(exc, AmbiguousTerm):
-                return f"it names several systems: try `ics {command} {text}`"
-            continue
-        return f"it is a {'system' if command == 'system' else 'former CCG'}: try `ics {command} {text}`"
-    return ""
+    try:
+        found = systems.resolve_system(kb, text, as_of)
+    except AmbiguousTerm as exc:
+        emit(views_systems.candidates(kb, text, exc.candidates), fmt, cite, no_pager)
+        return True
+    except IcsError:
+        return False
+    card = systems.system_card(kb, found["id"], as_of, how=found["how"], status=found["status"])
+    emit(views_systems.system_card(kb, card, text), fmt, cite, no_pager)
+    return True
 
 
 def parse_date(value, option):
@@ -169,10 +171,9 @@ def explain(term, as_of, fmt, data_dir, cite, no_pager):
     except AmbiguousTerm as exc:
         emit(views.senses(kb, text, exc.candidates), fmt, cite, no_pager)
         return
-    except UnknownTerm as exc:
-        hint = _system_hint(kb, text)
-        if hint:
-            exc.args = (f"{exc.args[0]} ({hint})",)
+    except UnknownTerm:
+        if _explain_system(kb, text, as_of, fmt, cite, no_pager):
+            return
         raise
     emit(views.explain(kb, query.card(kb, ident, as_of)), fmt, cite, no_pager)
 

@@ -261,3 +261,10 @@ def test_sources_say_what_cites_them(run, kb):
     assert "icb" in rows["kf-act-diagram-2022"]["cited_by"]
     assert any(b.startswith("event:") for b in rows["blog-what-are-ics-2024"]["cited_by"])
     assert all(s["cited"] > 0 for s in rows.values()), "every source is cited by something"
+
+
+def test_explain_knows_systems_and_ccg_codes(run):
+    frimley = run("explain", "frimley", "--format", "json")
+    assert frimley.exit_code == 0 and frimley.json()["ods_code"] == "QNQ"
+    bassetlaw = run("explain", "02Q", "--format", "json").json()
+    assert bassetlaw["ods_code"] == "QT1"
