@@ -1,0 +1,48 @@
+"""Regenerate the "## Commands" section of README.md from real output (tests/test_readme.py checks it).
+
+    python tools/readme_examples.py     # after changing output or data; review the diff before committing
+"""
+import pathlib
+import shlex
+from click.testing import CliRunner
+from icscli.cli import ics
+
+EX = [
+ ("### `ics explain TERM [--as-of DATE]`", "A card for one body or term: kind, level, legal status over time, responsibilities, board, accountability, what it produces, what it replaced, every place the sources disagree, the responsibility changes and timeline that touch it, and its sources. TERM can be an id, an acronym, a name, an alias or a former name; case, punctuation, hyphens, `&`/`and`, plurals and British/American spelling do not matter. A term that names no body but names an ICB, a place in one or a former CCG (`ics explain frimley`, `ics explain 02Q`) gets that system's card, as `ics system` shows it.", ["ics explain icb | head -n 24", "ics explain \"ICS NHS body\" --as-of 2019-06-01 | head -n 3", "ics explain icp"]),
+ ("", "An unknown term exits 2 with suggestions:", []),
+ ("### `ics timeline [--from DATE] [--to DATE] [--tag TAG] [--entity TERM]`", "Dated events from the Health and Social Care Act 2012 to 2026, in date order, each marked when it was only announced, planned or in progress. DATE may be `2021`, `2021-02` or `2021-02-11`; `--to` includes the whole period it names.", ["ics timeline --from 2021-02 --to 2022-07 --tag legislation", "ics timeline --entity ccg --format csv | head -n 4"]),
+ ("### `ics compare A B`", "Responsibilities as a diff. For a successor (CCG to ICB, STP to ICS, NHS England to ICB, health and wellbeing board to ICP) it shows what was carried over, changed, new and dropped; for two bodies that exist side by side (ICB and ICP) it shows what each holds.", ["ics compare ccg icb | head -n 12", "ics compare stp ics"]),
+ ("### `ics tree [--as-of DATE]`", "The structure as it stood on a date (default today): national, regional, system, place and neighbourhood, with only what existed then.", ["ics tree --as-of 2019-06-01"]),
+ ("### `ics glossary` and `ics search TEXT`", "Every term A to Z, one line each; and ranked matches across names, aliases, summaries, the timeline, ICBs and former CCGs.", ["ics glossary | head -n 6", "ics search bassetlaw"]),
+ ("### `ics systems`, `ics system NAME-OR-CODE`, `ics ccg NAME-OR-CODE`", "The integrated care boards on any date from 1 July 2022 (42, then 36 after the April 2026 mergers), one system's card, and what became of a former CCG. They accept ODS codes (QYG, 02Q), ONS codes (E54000008), names and unique fragments. Rows from a derived table, and the seven 2026 ICBs with no verified ODS code, are marked as such.", ["ics systems --as-of 2022-07-01 --region London", "ics system frimley --as-of 2026-06-01 | head -n 16", "ics ccg 02Q --as-of 2026-06-01 | head -n 8", "ics ccg --all --as-of 2026-06-01 --format csv | head -n 3"]),
+ ("### `ics sources` and `ics validate [DIR]`", "The bibliography with how often each source is cited, and a check of the bundled data (or your own overlay) that lists every problem.", ["ics sources | head -n 4", "ics validate"]),
+ ("### `ics diagram [--format mermaid|dot] [--as-of DATE]` and `ics export`", "The structure as a Mermaid or Graphviz diagram, and the whole reference as one markdown, HTML, JSON or SQLite file (see below).", ["ics diagram --as-of 2019-06-01 | head -n 8"]),
+]
+
+def run(cmd):
+    words = shlex.split(cmd)
+    head = None
+    if "|" in words:
+        at = words.index("|"); head = int(words[at+3]); words = words[:at]
+    r = CliRunner().invoke(ics, words[1:])
+    out = r.stdout
+    if head is not None:
+        out = "".join(out.splitlines(keepends=True)[:head])
+    return out
+
+parts = []
+for title, text, cmds in EX:
+    if title: parts.append(title + "\n")
+    parts.append(text + "\n")
+    if title == "" :
+        r = CliRunner().invoke(ics, ["explain", "icbb"])
+        parts.append("```console\n$ ics explain icbb\n" + r.stderr + "```\n")
+    for c in cmds:
+        parts.append("```console\n$ " + c + "\n" + run(c) + "```\n")
+text = "\n".join(parts)
+README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+readme = README.read_text(encoding="utf-8")
+start = readme.index("## Commands\n") + len("## Commands\n\n")
+end = readme.index("## Output formats")
+readme = readme[:start] + text + "\n" + readme[end:]
+README.write_text(readme, encoding="utf-8")
