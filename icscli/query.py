@@ -72,6 +72,10 @@ def describe_state_on(kb, entity, day):
         first = min((p for p in periods if p.get("from")), key=lambda p: dates.start(p["from"]), default=None)
         if first and day < dates.start(first["from"]):
             text = "did not exist yet"
+            if first["state"] in ("proposed", "planned"):
+                names = [f["name"] for f in entity.get("former_names") or []]
+                text += f"; it was first {first['state']} on {dates.human(first['from'])}"
+                text += f" as the '{names[0]}'" if names else ""
             if pointers:
                 text += "; see " + ", ".join(pointers)
             return {"exists": False, "text": text}
