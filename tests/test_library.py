@@ -81,3 +81,32 @@ def test_read_only_home_and_cache(tmp_path):
         home.chmod(0o700)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"Integrated care board")
+
+
+def test_completion_is_dynamic_and_light(tmp_path):
+    env = dict(os.environ, ICS_CACHE_DIR=str(tmp_path), _ICS_COMPLETE="bash_complete", COMP_CWORD="2")
+    subprocess.run([sys.executable, "-m", "icscli", "explain"], capture_output=True, env=dict(env, _ICS_COMPLETE=""))
+    code = ("import sys, runpy\n"
+            "sys.argv = ['ics']\n"
+            "try:\n    runpy.run_module('icscli', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n")
+    terms = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=dict(env, COMP_WORDS="ics explain ic"))
+    assert "plain,icb" in terms.stdout and "plain,icp" in terms.stdout
+    systems = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=dict(env, COMP_WORDS="ics system fri"))
+    assert "frimley" in systems.stdout.lower()
+    probe = ("import sys, os\n"
+             "from click.shell_completion import ShellComplete\n"
+             "from icscli.cli import ics\n"
+             "comp = ShellComplete(ics, {}, 'ics', '_ICS_COMPLETE')\n"
+             "words = [c.value for c in comp.get_completions(['ccg'], '02')]\n"
+             "print('02Q' in words, sorted(m for m in ('rich', 'tabulate', 'yaml') if m in sys.modules))\n")
+    result = _python(probe, {"ICS_CACHE_DIR": str(tmp_path)})
+    assert result.stdout.strip() == "True []", result.stderr
+
+
+def test_completion_scripts(tmp_path):
+    for shell in ("bash", "zsh", "fish"):
+        result = subprocess.run([sys.executable, "-m", "icscli", "completion", shell], capture_output=True, text=True)
+        assert result.returncode == 0 and "_ICS_COMPLETE" in result.stdout
