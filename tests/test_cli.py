@@ -268,3 +268,11 @@ def test_explain_knows_systems_and_ccg_codes(run):
     assert frimley.exit_code == 0 and frimley.json()["ods_code"] == "QNQ"
     bassetlaw = run("explain", "02Q", "--format", "json").json()
     assert bassetlaw["ods_code"] == "QT1"
+
+
+def test_rich_keeps_square_brackets_as_text(run):
+    """Labels like [statutory] and [current] are data; rich must not swallow them as markup."""
+    tree = run("tree", "--as-of", "2019-06-01", "--format", "rich", env={"NO_COLOR": "1"}).output
+    assert "[statutory]" in tree and "[non-statutory]" in tree
+    card = run("explain", "ics", "--format", "rich", env={"NO_COLOR": "1"}).output
+    assert "[current]" in card

@@ -36,19 +36,19 @@ def render(document, cite, width=None, color=True):
             grid.add_column()
             for line in block.lines:
                 label, _, value = line.text.partition(": ")
-                grid.add_row(label, with_refs(_Shim(value, line)))
+                grid.add_row(Text(label), with_refs(_Shim(value, line)))
             if block.title:
                 parts.append(text)
             parts += [grid, Text("")]
             continue
         if block.kind == "table":
-            table = Table(*block.columns, show_lines=False, header_style="bold")
-            for row in block.rows:
-                table.add_row(*[str(c) for c in row])
+            table = Table(*[Text(c) for c in block.columns], show_lines=False, header_style="bold")
+            for row in block.rows:  # Text, not str: "[current]" in a cell is data, not rich markup
+                table.add_row(*[Text(str(c)) for c in row])
             parts += [text, table, Text("")] if block.title else [table, Text("")]
             continue
         if block.kind == "tree":
-            parts += ([text] if block.title else []) + [_tree(Tree, block.root), Text("")]
+            parts += ([text] if block.title else []) + [_tree(Tree, Text, block.root), Text("")]
             continue
         for line in block.lines:
             first, *rest = line.text.split("\n")
@@ -83,12 +83,12 @@ class _Shim:
         self.text, self.refs, self.sources = text, line.refs, line.sources
 
 
-def _tree(Tree, node):
-    tree = Tree(node["label"], guide_style="cyan")
+def _tree(Tree, Text, node):
+    tree = Tree(Text(node["label"]), guide_style="cyan")
 
     def add(parent, children):
         for child in children:
-            add(parent.add(child["label"]), child["children"])
+            add(parent.add(Text(child["label"])), child["children"])
 
     add(tree, node["children"])
     return tree
