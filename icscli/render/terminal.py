@@ -42,7 +42,9 @@ def render(document, cite, width=None, color=True):
             parts += [grid, Text("")]
             continue
         if block.kind == "table":
-            table = Table(*[Text(c) for c in block.columns], show_lines=False, header_style="bold")
+            table = Table(show_lines=False, header_style="bold")
+            for column in block.columns:
+                table.add_column(Text(column))
             for row in block.rows:  # Text, not str: "[current]" in a cell is data, not rich markup
                 table.add_row(*[Text(str(c)) for c in row])
             parts += [text, table, Text("")] if block.title else [table, Text("")]
