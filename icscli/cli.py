@@ -255,12 +255,8 @@ def sources(fmt, data_dir, cite, no_pager):
     from .query import strip_private
 
     kb = knowledge(data_dir)
-    cited_by = kb.cited_by()
-
-    def records(by):  # entries are ids, or "table: N records" for the systems tables
-        return sum(int(b.split(": ")[1].split()[0]) if ": " in b else 1 for b in by)
-
-    rows = [dict(strip_private(s), cited=records(cited_by.get(i, [])), cited_by=cited_by.get(i, []))
+    cited_by, counts = kb.cited_by(), kb.citing_record_counts()
+    rows = [dict(strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
             for i, s in sorted(kb.sources.items())]
     emit(views.sources(kb, {"sources": rows}), fmt, cite, no_pager)
 

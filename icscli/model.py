@@ -108,28 +108,31 @@ class KnowledgeBase:
     def cited_by(self):
         """{source id: [what cites it]}: entity ids, `event:ID`, `responsibility:ID`, and for the systems
         tables a count (`icbs: N records`), since hundreds of rows cite the same lookup file."""
-        found = {}
-        for prefix, table in (("", self.entities), ("event:", self.events), ("responsibility:", self.responsibilities)):
-            for ident, record in table.items():
-                for source in dict.fromkeys(iter_citations(record)):
-                    found.setdefault(source, []).append(prefix + ident)
-        for name in ("system_versions", "icbs", "sub_icb_locations"):
-            counts = {}
-            for record in getattr(self, name).values():
-                for source in dict.fromkeys(iter_citations(record)):
-                    counts[source] = counts.get(source, 0) + 1
-            for source, n in counts.items():
-                found.setdefault(source, []).append(f"{name}: {n} record{'s' if n != 1 else ''}")
-        return found
+        return self._citation_index()[0]
 
-    def cited_sources(self):
-        """{source id: count of records citing it}."""
-        counts = {}
-        for table in (self.entities, self.events, self.responsibilities):
-            for record in table.values():
-                for source in iter_citations(record):
-                    counts[source] = counts.get(source, 0) + 1
-        return counts
+    def citing_record_counts(self):
+        """{source id: number of records that cite it}, systems rows included."""
+        return self._citation_index()[1]
+
+    def _citation_index(self):
+        if "_citations" not in self.__dict__:
+            found, records = {}, {}
+            for prefix, table in (("", self.entities), ("event:", self.events),
+                                  ("responsibility:", self.responsibilities)):
+                for ident, record in table.items():
+                    for source in dict.fromkeys(iter_citations(record)):
+                        found.setdefault(source, []).append(prefix + ident)
+                        records[source] = records.get(source, 0) + 1
+            for name in ("system_versions", "icbs", "sub_icb_locations"):
+                counts = {}
+                for record in getattr(self, name).values():
+                    for source in dict.fromkeys(iter_citations(record)):
+                        counts[source] = counts.get(source, 0) + 1
+                for source, n in counts.items():
+                    found.setdefault(source, []).append(f"{name}: {n} record{'s' if n != 1 else ''}")
+                    records[source] = records.get(source, 0) + n
+            self._citations = (found, records)
+        return self._citations
 
 
 def iter_citations(value):

@@ -128,7 +128,7 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
 
 # --------------------------------------------------------------------------- compare
 
-DIFF_ORDER = ("carried over", "changed", "new", "kept", "abolished", "moved elsewhere", "shared",
+DIFF_ORDER = ("carried over", "changed", "new", "kept", "abolished", "moved elsewhere", "from elsewhere", "shared",
               "only in A", "only in B")
 
 
@@ -171,7 +171,7 @@ def compare(kb, term_a, term_b):
                 diff.append(_diff_row(kb, r, "only in A"))
             elif b in after:
                 diff.append(_diff_row(kb, r, "only in B"))
-    order = {k: i for i, k in enumerate(DIFF_ORDER + ("from elsewhere",))}
+    order = {k: i for i, k in enumerate(DIFF_ORDER)}
     diff.sort(key=lambda d: (order.get(d["diff"], 99), dates.start(d["effective"]), d["function"]))
     result["rows"] = diff
     result["counts"] = {}

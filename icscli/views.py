@@ -90,11 +90,7 @@ def explain(kb, data):
             Line(f"{s['name']}: {s['summary']} (ics explain \"{s['type']}\")") for s in data["senses"]]))
     blocks.append(doc.items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                          for c in data["sources"]]))
-    rows, row_sources = [], []
-    for block in blocks:
-        for line in block.lines:
-            rows.append([block.title or "About", line.text, cite_text(line.sources)])
-            row_sources.append(line.sources)
+    rows = [[block.title or "About", line.text, cite_text(line.sources)] for block in blocks for line in block.lines]
     return doc.Doc(title, blocks, (["section", "text", "sources"], rows), data, kb)
 
 

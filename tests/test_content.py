@@ -51,16 +51,21 @@ def test_every_record_is_complete(kb):
 
 
 def test_every_source_is_cited_and_every_citation_resolves(kb):
-    cited = kb.cited_sources()
+    cited = kb.citing_record_counts()
     assert set(cited) <= set(kb.sources)
     unused = sorted(set(kb.sources) - set(cited))
     assert not [s for s in unused if kb.sources[s].get("kind") != "data"], f"sources never cited: {unused}"
 
 
+@pytest.fixture(scope="module")
+def seeds(kb):
+    """Each seed source's text, flattened for comparison."""
+    return {s: _flat((SHARED / kb.sources[s]["file"]).read_text(encoding="utf-8"))
+            for s in kb.sources if kb.sources[s].get("kind") == "seed"}
+
+
 @needs_shared
-def test_seed_quotes_are_verbatim(kb):
-    seeds = {s: _flat((SHARED / kb.sources[s]["file"]).read_text(encoding="utf-8"))
-             for s in kb.sources if kb.sources[s].get("kind") == "seed"}
+def test_seed_quotes_are_verbatim(kb, seeds):
     wrong = []
     for ident, cite in _all_citations(kb):
         if cite["source"] in seeds and cite.get("quote"):
@@ -70,9 +75,7 @@ def test_seed_quotes_are_verbatim(kb):
 
 
 @needs_shared
-def test_seed_locators_are_real_headings(kb):
-    seeds = {s: _flat((SHARED / kb.sources[s]["file"]).read_text(encoding="utf-8"))
-             for s in kb.sources if kb.sources[s].get("kind") == "seed"}
+def test_seed_locators_are_real_headings(kb, seeds):
     wrong = []
     for ident, cite in _all_citations(kb):
         if cite["source"] in seeds and cite.get("at"):

@@ -51,11 +51,7 @@ class Reference:
         self.local_authorities = []
         self._collect_systems()
         self.numbers = self._number_sources()
-        counts = kb.cited_sources()
-        for record in list(kb.icbs.values()) + list(kb.sub_icb_locations.values()) + \
-                list(getattr(kb, "system_versions", {}).values()):
-            for source in model.iter_citations(record):
-                counts[source] = counts.get(source, 0) + 1
+        counts = kb.citing_record_counts()  # the same "cited by N records" as `ics sources`
         self.bibliography = [(n, query.strip_private(kb.sources[s]), counts.get(s, 0))
                              for s, n in sorted(self.numbers.items(), key=lambda i: i[1])]
 
