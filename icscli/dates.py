@@ -1,7 +1,7 @@
 """Partial dates: "2022", "2022-07" or "2022-07-01". The string's form is its precision."""
 import re
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 PRECISIONS = {1: "year", 2: "month", 3: "day"}
 

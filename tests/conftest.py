@@ -14,6 +14,7 @@ def private_cache(tmp_path_factory):
     os.environ.pop("ICS_NO_CACHE", None)
     os.environ.pop("ICS_BUNDLED_DATA", None)
     os.environ.pop("ICS_DATA", None)
+    os.environ["ICS_TODAY"] = "2026-12-01"  # tests never depend on the clock
     yield
 
 

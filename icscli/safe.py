@@ -1,0 +1,30 @@
+"""Making untrusted text inert in each output: one place for every rule.
+
+Overlay text comes from colleagues, shared drives and downloads; outputs go to terminals, Excel,
+wikis and browsers. The loader rejects control characters in text fields; these functions are the
+second line, applied by the renderers where the text leaves the program.
+"""
+import re
+
+# C0 controls other than tab and newline, DEL, and C1 controls (ESC sequences, OSC 52 and the like).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SAFE_SCHEMES = ("http://", "https://")
+
+
+def strip_controls(text):
+    """Text with terminal control characters removed (tab and newline kept)."""
+    return _CONTROLS.sub("", text) if isinstance(text, str) else text
+
+
+def neutralise_cell(text):
+    """A spreadsheet cell that cannot run as a formula: a leading = + - @ gets a quote mark first."""
+    text = strip_controls(text)
+    if isinstance(text, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def is_safe_url(url):
+    """Only plain web addresses become links."""
+    return isinstance(url, str) and url.strip().lower().startswith(_SAFE_SCHEMES) and not _CONTROLS.search(url)
