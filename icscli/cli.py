@@ -10,7 +10,8 @@ import click
 
 from . import __version__
 from .errors import AmbiguousTerm, IcsError, UnknownTerm
-from .render import FORMATS
+from . import cli_output
+from .render import FILE_FORMATS, FORMATS
 
 EXIT_CODES_HELP = "Exit codes: 0 success, 1 data problem (broken YAML), 2 usage problem or unknown term."
 
@@ -51,13 +52,14 @@ def default_format():
 def output_options(func):
     """The options every command shares: format, overlay data, citations, pager."""
     options = [
-        click.option("--format", "-f", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default=None,
+        click.option("--format", "-f", "fmt", type=click.Choice(FORMATS + FILE_FORMATS, case_sensitive=False), default=None,
                      help="Output format (default: rich on a terminal, plain when piped). "
-                          "Table formats: " + ", ".join(FORMATS[6:]) + "."),
+                          "Table formats: " + ", ".join(FORMATS[6:]) + "; xlsx (a workbook, with -o FILE)."),
         click.option("--data", "data_dir", metavar="DIR", envvar="ICS_DATA",
                      help="Directory of extra YAML files that add to or override the bundled data."),
         click.option("--cite", is_flag=True, help="Number the sources of every line and list them at the end."),
         click.option("--no-pager", is_flag=True, help="Never page long output on a terminal."),
+        *cli_output.options(),
     ]
     for option in reversed(options):
         func = option(func)
@@ -73,7 +75,11 @@ def knowledge(data_dir):
 def emit(document, fmt, cite, no_pager=False):
     from .render import render
 
-    fmt = (fmt or default_format()).lower()
+    fmt, output, bom = cli_output.settings(fmt)
+    if output or bom or fmt in FILE_FORMATS:
+        cli_output.deliver(document, fmt, cite, output, bom)
+        return
+    fmt = fmt or default_format()
     tty = sys.stdout.isatty()
     if fmt == "rich":
         from .render import terminal

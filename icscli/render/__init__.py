@@ -5,6 +5,7 @@ Heavy libraries (rich, tabulate) are imported only by the module of the format t
 TABULATE_FORMATS = ("github", "grid", "simple", "rst", "pipe", "orgtbl", "mediawiki", "latex", "html",
                     "psql", "fancy_grid", "jira", "textile", "asciidoc")
 FORMATS = ("rich", "plain", "markdown", "json", "csv", "tsv") + TABULATE_FORMATS
+FILE_FORMATS = ("xlsx",)  # binary: written to a file with -o (cli_output.py, render/xlsx.py)
 
 
 def render(document, fmt, cite=False, width=None):
