@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import AmbiguousTerm, IcsError, UnknownTerm
+from .errors import IcsError
 from . import cli_output
 from .render import FILE_FORMATS, FORMATS
 
@@ -123,24 +123,6 @@ def complete_terms(ctx, param, incomplete):
     return sorted(found, key=str.lower)
 
 
-def _explain_system(kb, text, as_of, fmt, cite, no_pager):
-    """`ics explain frimley`: a term that names no body but names an ICB (or a place or former CCG in
-    one) gets that system's card, as `ics system` would show it. Returns False when it names none."""
-    from . import systems, views_systems
-    from .errors import IcsError
-
-    try:
-        found = systems.resolve_system(kb, text, as_of)
-    except AmbiguousTerm as exc:
-        emit(views_systems.candidates(kb, text, exc.candidates), fmt, cite, no_pager)
-        return True
-    except IcsError:
-        return False
-    card = systems.system_card(kb, found["id"], as_of, how=found["how"], status=found["status"])
-    emit(views_systems.system_card(kb, card, text), fmt, cite, no_pager)
-    return True
-
-
 def parse_date(value, option):
     from .query import parse_user_date
 
@@ -167,21 +149,9 @@ def explain(term, as_of, fmt, data_dir, cite, no_pager):
 
     TERM may be an id, acronym, name, alias or former name, e.g. icb, "ICS NHS body", ccg.
     """
-    from . import query, resolve, views
+    from . import answers
 
-    text = " ".join(term)
-    kb = knowledge(data_dir)
-    as_of = parse_date(as_of, "--as-of")
-    try:
-        ident = resolve.resolve_entity(kb, text)
-    except AmbiguousTerm as exc:
-        emit(views.senses(kb, text, exc.candidates), fmt, cite, no_pager)
-        return
-    except UnknownTerm:
-        if _explain_system(kb, text, as_of, fmt, cite, no_pager):
-            return
-        raise
-    emit(views.explain(kb, query.card(kb, ident, as_of)), fmt, cite, no_pager)
+    emit(answers.explain(knowledge(data_dir), " ".join(term), as_of), fmt, cite, no_pager)
 
 
 @ics.command()
@@ -257,14 +227,9 @@ def search(text, limit, fmt, data_dir, cite, no_pager):
 @output_options
 def sources(fmt, data_dir, cite, no_pager):
     """The bibliography: every source, how often it is cited and what cites it."""
-    from . import views
-    from .query import strip_private
+    from . import answers
 
-    kb = knowledge(data_dir)
-    cited_by, counts = kb.cited_by(), kb.citing_record_counts()
-    rows = [dict(strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
-            for i, s in sorted(kb.sources.items())]
-    emit(views.sources(kb, {"sources": rows}), fmt, cite, no_pager)
+    emit(answers.sources(knowledge(data_dir)), fmt, cite, no_pager)
 
 
 @ics.command()
