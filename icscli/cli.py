@@ -270,6 +270,9 @@ cli_systems.register(ics, output_options, knowledge, emit, parse_date)
 from . import cli_export  # noqa: E402
 
 cli_export.register(ics, output_options, knowledge, emit, parse_date)
+from . import cli_mcp  # noqa: E402
+
+cli_mcp.register(ics, knowledge)
 
 
 def main():

@@ -1,0 +1,164 @@
+"""`ics mcp`: the real server in a subprocess, driven by the MCP SDK's own client over stdio."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
+import anyio  # noqa: E402  (a dependency of the MCP SDK)
+from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
+
+# (tool, arguments, the same question on the command line)
+QUESTIONS = [
+    ("explain", {"term": "icb"}, ["explain", "icb"]),
+    ("explain", {"term": "ICS NHS body", "as_of": "2019-06-01"}, ["explain", "ICS NHS body", "--as-of", "2019-06-01"]),
+    ("explain", {"term": "icp"}, ["explain", "icp"]),
+    ("explain", {"term": "frimley"}, ["explain", "frimley"]),
+    ("search", {"text": "bassetlaw", "limit": 5}, ["search", "bassetlaw", "--limit", "5"]),
+    ("timeline", {"from_date": "2021-02", "to_date": "2022-07", "tags": ["legislation"]},
+     ["timeline", "--from", "2021-02", "--to", "2022-07", "--tag", "legislation"]),
+    ("timeline", {"entity": "ccg"}, ["timeline", "--entity", "ccg"]),
+    ("compare", {"a": "ccg", "b": "icb"}, ["compare", "ccg", "icb"]),
+    ("systems", {"as_of": "2022-07-01", "region": "London"}, ["systems", "--as-of", "2022-07-01", "--region", "London"]),
+    ("system", {"name": "QNQ", "as_of": "2026-06-01"}, ["system", "QNQ", "--as-of", "2026-06-01"]),
+    ("ccg", {"name": "02Q"}, ["ccg", "02Q"]),
+    ("ccg", {"as_of": "2026-06-01"}, ["ccg", "--all", "--as-of", "2026-06-01"]),
+]
+# (tool, bad arguments, the CLI's words for the same mistake, or None for a wrong type)
+BAD = [
+    ("explain", {"term": "icbb"}, "unknown term 'icbb'; did you mean 'icb'?"),
+    ("explain", {"term": "icb", "as_of": "2022-13"}, "--as-of: '2022-13' has no month 13"),
+    ("timeline", {"from_date": "last year"}, "--from: 'last year' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("compare", {"a": "ccg", "b": "nothing-like-it"}, None),
+    ("ccg", {"name": "ZZZ"}, None),
+    ("explain", {"term": 5}, None),
+    ("explain", {}, None),
+    ("no-such-tool", {}, None),
+]
+
+
+def server_parameters():
+    env = dict(os.environ)  # ICS_TODAY and the private cache from conftest
+    return StdioServerParameters(command=sys.executable, args=["-m", "icscli", "mcp"], env=env)
+
+
+def with_session(scenario):
+    """Start `ics mcp`, initialise a client session and run `scenario(session, init)` in it."""
+    async def main():
+        async with stdio_client(server_parameters()) as (read, write):
+            async with ClientSession(read, write) as session:
+                init = await session.initialize()
+                return await scenario(session, init)
+
+    return anyio.run(main)
+
+
+def test_tools_answer_like_the_cli(run):
+    async def scenario(session, init):
+        assert init.server_info.name == "ics"
+        names = {t.name for t in (await session.list_tools()).tools}
+        assert {"explain", "search", "timeline", "compare", "system", "ccg", "systems"} <= names
+        answers = []
+        for tool, arguments, _cli in QUESTIONS:
+            result = await session.call_tool(tool, arguments)
+            assert not result.is_error, (tool, result.content)
+            answers.append(result)
+        return answers
+
+    for (tool, arguments, cli), result in zip(QUESTIONS, with_session(scenario)):
+        data = result.structured_content
+        expected = run(*cli, "--format", "json")
+        assert expected.exit_code == 0, expected
+        assert data["answer"] == expected.json(), (tool, arguments)
+        assert json.loads(result.content[0].text) == data
+        cited = data["answer"].get("bibliography") or {}
+        assert [s["id"] for s in data["sources"]] == list(cited)
+        for source in data["sources"]:
+            assert source["address"] == cited[source["id"]].get("url")
+            assert f"[{source['id']}]" in source["citation"]
+        assert data["date_described"] == data["answer"].get("as_of", data["date_described"])
+        assert "data_as_of" in data
+        if data["answer"].get("data_as_of"):
+            assert data["data_as_of"] == data["answer"]["data_as_of"]
+
+
+def test_which_icb_covers_02q_today_and_since_when(run):
+    async def scenario(session, init):
+        return (await session.call_tool("ccg", {"name": "02Q"})).structured_content
+
+    data = with_session(scenario)
+    answer = data["answer"]
+    assert data["date_described"] == "2026-12-01"  # the tests' today
+    assert answer["now"]["icb"]["ods_code"] == "QT1"
+    assert answer["history"][0]["date"].startswith("2022-07")
+    assert any(s["publisher"].startswith("Office for National Statistics") for s in data["sources"])
+
+
+def test_bad_arguments_are_tool_errors_and_the_server_keeps_going(run):
+    async def scenario(session, init):
+        out = []
+        for tool, arguments, _words in BAD:
+            out.append(await session.call_tool(tool, arguments))
+        out.append(await session.call_tool("explain", {"term": "icb"}))  # still answering
+        return out
+
+    results = with_session(scenario)
+    for (tool, arguments, words), result in zip(BAD, results):
+        assert result.is_error, (tool, arguments)
+        text = result.content[0].text
+        assert "Traceback" not in text
+        if words:
+            assert text.endswith(words), text
+    assert run("explain", "icbb").stderr == "ics: error: unknown term 'icbb'; did you mean 'icb'?\n"
+    cli_compare = run("compare", "ccg", "nothing-like-it")
+    assert results[3].content[0].text.endswith(cli_compare.stderr[len("ics: error: "):].strip())
+    assert not results[-1].is_error
+
+
+def test_resources_are_the_glossary_and_the_bibliography(run):
+    async def scenario(session, init):
+        listed = {str(r.uri): r.name for r in (await session.list_resources()).resources}
+        read = {uri: json.loads((await session.read_resource(uri)).contents[0].text) for uri in listed}
+        return listed, read
+
+    listed, read = with_session(scenario)
+    assert set(listed.values()) == {"glossary", "bibliography"}
+    assert read["ics://glossary"]["answer"] == run("glossary", "-f", "json").json()
+    assert read["ics://sources"]["answer"] == run("sources", "-f", "json").json()
+
+
+def test_a_malformed_request_leaves_the_server_running():
+    """Raw JSON-RPC lines: garbage, then a proper initialise, which still gets its answer."""
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                       "clientInfo": {"name": "raw", "version": "0"}}}
+    lines = "this is not json\n" + '{"jsonrpc": "2.0", "id": 7, "method": 42}\n' + json.dumps(init) + "\n"
+    proc = subprocess.run([sys.executable, "-m", "icscli", "mcp"], input=lines, capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ))
+    assert "Traceback" not in proc.stderr
+    replies = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    assert any(r.get("id") == 1 and r["result"]["serverInfo"]["name"] == "ics" for r in replies), replies
+
+
+def test_without_the_sdk_the_command_says_so_in_one_line(tmp_path):
+    blocker = tmp_path / "mcp"
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text("raise ImportError('hidden for this test')\n")
+    proc = subprocess.run([sys.executable, "-m", "icscli", "mcp"], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(tmp_path)), stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert proc.stderr == "ics: error: ics mcp needs the MCP SDK (mcp 2 or later): pip install 'icscli[mcp]'\n"
+
+
+def test_plain_commands_import_no_optional_library():
+    code = ("import sys, runpy; sys.argv = ['ics', 'explain', 'icb', '-f', 'plain']\n"
+            "from icscli import cli\n"
+            "try:\n    cli.ics(prog_name='ics')\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('mcp', 'openpyxl', 'datasette', 'anyio', 'pydantic', 'rich', 'yaml', 'tabulate')"
+            " if m in sys.modules]\n"
+            "sys.stderr.write(repr(heavy))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ))
+    assert proc.stderr == "[]", proc.stderr
