@@ -9,7 +9,7 @@ import sys
 
 import click
 
-EXPORT_FORMATS = ("markdown", "html", "json", "sqlite")
+EXPORT_FORMATS = ("markdown", "html", "json", "sqlite", "datasette-metadata")
 DIAGRAM_FORMATS = ("mermaid", "dot")
 
 
@@ -24,15 +24,19 @@ def register(group, output_options, knowledge, emit, parse_date):
     @group.command("export")
     @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
                   default="markdown", show_default=True,
-                  help="markdown (renders on GitHub), html (one self-contained page), json, or sqlite (needs -o).")
+                  help="markdown (renders on GitHub), html (one self-contained page), json, sqlite (needs -o), or "
+                       "datasette-metadata (Datasette's metadata JSON for the sqlite export).")
     @click.option("--output", "-o", metavar="FILE",
                   help="Write to FILE (replaced only when the export is complete) instead of standard output.")
+    @click.option("--metadata", "metadata_file", metavar="FILE",
+                  help="With -f sqlite: also write Datasette metadata for the database to FILE.")
     @_data_option
-    def export_command(fmt, output, data_dir):
+    def export_command(fmt, output, metadata_file, data_dir):
         """The whole reference in one document: glossary with every card, structure, timeline, every
         before/after comparison, the systems tables and a numbered bibliography.
 
-        Examples: ics export -f html -o ics.html; ics export -f sqlite -o ics.sqlite; ics export > ics.md
+        Examples: ics export -f html -o ics.html; ics export -f sqlite -o ics.db --metadata meta.json
+        (then: datasette ics.db --metadata meta.json); ics export > ics.md
         """
         from . import export
         from .errors import BadValue
@@ -40,19 +44,27 @@ def register(group, output_options, knowledge, emit, parse_date):
         fmt = fmt.lower()
         if fmt == "sqlite" and not output:
             raise BadValue("--format sqlite writes a database file; give -o FILE, e.g. -o ics.sqlite")
-        if output and os.path.isdir(output):
-            raise BadValue(f"--output: '{output}' is a directory; give a file name")
+        if metadata_file and fmt != "sqlite":
+            raise BadValue("--metadata describes the sqlite export; use it with -f sqlite -o FILE")
+        for option, path in (("--output", output), ("--metadata", metadata_file)):
+            if path and os.path.isdir(path):
+                raise BadValue(f"{option}: '{path}' is a directory; give a file name")
         kb = knowledge(data_dir)
         if not output:
             text = export.render(kb, fmt)
             sys.stdout.write(text)
             sys.stdout.flush()
             return
-        try:
-            export.write(kb, fmt, output)
-        except OSError as exc:
-            raise BadValue(f"cannot write '{output}': {exc.strerror or exc}") from None
-        click.echo(f"ics: wrote {fmt} export to {output}", err=True)
+        # Datasette names a database after its file; alone, the metadata is for the default name, ics.
+        database = os.path.splitext(os.path.basename(output))[0] if fmt == "sqlite" else "ics"
+        for what, path in ((fmt, output), ("datasette-metadata", metadata_file)):
+            if not path:
+                continue
+            try:
+                export.write(kb, what, path, database=database)
+            except OSError as exc:
+                raise BadValue(f"cannot write '{path}': {exc.strerror or exc}") from None
+            click.echo(f"ics: wrote {what} export to {path}", err=True)
 
     @group.command("diagram")
     @click.option("--format", "-f", "fmt", type=click.Choice(DIAGRAM_FORMATS, case_sensitive=False),

@@ -1,5 +1,6 @@
 """`ics export`: the whole reference in one document (markdown, html, json or sqlite).
 
+`datasette-metadata` is the Datasette metadata JSON that describes the SQLite export (datasette.py).
 `collect(kb)` gathers every part once, as plain data plus the views' `Doc`s: the glossary and every
 entity card, the structure, the timeline, every before/after comparison, the systems tables and a
 numbered bibliography. Each format module (`markdown`, `html`, `jsonout`, `sqlite`) turns that into a
@@ -13,7 +14,7 @@ import tempfile
 
 from .. import __version__, dates, model, query, resolve, views
 
-FORMATS = ("markdown", "html", "json", "sqlite")
+FORMATS = ("markdown", "html", "json", "sqlite", "datasette-metadata")
 TITLE = "England's integrated care systems: the ics reference"
 
 
@@ -159,8 +160,14 @@ def collect(kb, today=None):
     return Reference(kb, today)
 
 
-def render(kb, fmt, today=None):
-    """The export as text (markdown, html, json). SQLite is a file: use `write`."""
+def render(kb, fmt, today=None, database="ics"):
+    """The export as text (markdown, html, json, datasette-metadata). SQLite is a file: use `write`."""
+    if fmt == "datasette-metadata":  # describes the SQLite export's schema: nothing to collect
+        import json
+
+        from . import datasette
+
+        return json.dumps(datasette.metadata(database, TITLE), indent=2, ensure_ascii=False) + "\n"
     ref = collect(kb, today)
     if fmt == "markdown":
         from . import markdown as module
@@ -173,7 +180,7 @@ def render(kb, fmt, today=None):
     return module.render(ref)
 
 
-def write(kb, fmt, path, today=None):
+def write(kb, fmt, path, today=None, database="ics"):
     """Write the export to a path atomically: the old file is replaced only when the new one is complete."""
     if fmt == "sqlite":
         from . import sqlite
@@ -181,7 +188,7 @@ def write(kb, fmt, path, today=None):
         ref = collect(kb, today)
         atomic_write(path, lambda tmp: sqlite.write(ref, tmp))
         return
-    text = render(kb, fmt, today)
+    text = render(kb, fmt, today, database)
 
     def fill(tmp):
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:

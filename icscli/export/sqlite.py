@@ -2,8 +2,9 @@
 
 Every table has a primary key and every reference a foreign key; `PRAGMA foreign_key_check` is empty.
 Citations are one table per kind of record (`entity_sources`, `event_sources`, ...) plus a `citations`
-view over all of them. Dates are kept as written (`date`: "2022", "2022-07" or "2022-07-01") and as
-the first day they can mean (`date_start`, YYYY-MM-DD) for sorting and comparing.
+view over all of them. Each table with text to search has a full-text index `<table>_fts` (FTS5; see
+FTS below). Dates are kept as written (`date`: "2022", "2022-07" or "2022-07-01") and as the first day
+they can mean (`date_start`, YYYY-MM-DD) for sorting and comparing.
 """
 import sqlite3
 
@@ -16,7 +17,7 @@ CREATE TABLE sources (
   date TEXT NOT NULL, date_start TEXT NOT NULL, kind TEXT, url TEXT, file TEXT, note TEXT);
 CREATE TABLE entities (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, level TEXT NOT NULL, levels TEXT NOT NULL,
-  summary TEXT NOT NULL, state_today TEXT);
+  summary TEXT NOT NULL, state_today TEXT, also_called TEXT);
 CREATE TABLE aliases (
   entity_id TEXT NOT NULL REFERENCES entities(id), alias TEXT NOT NULL,
   type TEXT NOT NULL CHECK (type IN ('acronym', 'alias', 'former name')), note TEXT,
@@ -91,6 +92,31 @@ CREATE INDEX {kind}_sources_source ON {kind}_sources(source_id);""")
     return "\n".join(out)
 
 
+# Full-text search, the convention Datasette and sqlite-utils use: an FTS5 table `<table>_fts` whose
+# content is the table itself (rows matched by rowid), so nothing is stored twice.
+FTS = {
+    "entities": ("name", "also_called", "summary"),
+    "entity_items": ("text", "note"),
+    "events": ("title", "description"),
+    "responsibilities": ("function", "note"),
+    "claims": ("topic", "value", "note"),
+    "sources": ("title", "publisher", "note"),
+    "icbs": ("name", "short_name", "ods_code", "ons_code", "predecessor"),
+    "sub_icb_locations": ("name", "former_ccg_name", "ods_code", "ons_code"),
+}
+
+
+def _full_text(con):
+    for table, columns in FTS.items():
+        con.execute(f"CREATE VIRTUAL TABLE {table}_fts USING fts5({', '.join(columns)}, content=[{table}])")
+        con.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+
+
+def _also_called(entity):
+    names = list(entity.get("acronyms") or []) + list(entity.get("aliases") or [])
+    return names + [f["name"] for f in entity.get("former_names") or []]
+
+
 def _cites(value, path=""):
     """(field path, citation) for every citation inside a record: 'sources', 'status[0]', 'claims[0].values[1]'."""
     if isinstance(value, dict):
@@ -116,6 +142,7 @@ def write(ref, path):
         con.executescript(SCHEMA + _citation_tables())
         with con:
             _fill(con, ref, kb)
+            _full_text(con)
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise RuntimeError(f"sqlite export: {len(problems)} broken references, e.g. {problems[0]}")
@@ -137,8 +164,9 @@ def _fill(con, ref, kb):
     rows = []
     for e in entities:
         state = query.describe_state_on(kb, e, today)["text"] if e.get("status") else None
-        rows.append((e["id"], e["name"], e["kind"], e["level"][0], ",".join(e["level"]), e["summary"], state))
-    ins("INSERT INTO entities VALUES (?,?,?,?,?,?,?)", rows)
+        rows.append((e["id"], e["name"], e["kind"], e["level"][0], ",".join(e["level"]), e["summary"], state,
+                     "; ".join(_also_called(e)) or None))
+    ins("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", rows)
     aliases, status, items, links, cites = set(), [], [], [], []
     for e in entities:
         ident = e["id"]
