@@ -62,7 +62,7 @@ class Reference:
         except ImportError:  # pragma: no cover - the systems modules are part of the package
             self.systems_missing = "The systems tables are not available in this build."
             return
-        if not getattr(kb, "sys_versions", None) or not hasattr(systems, "systems"):
+        if not systems.index(kb).loaded:
             self.systems_missing = "No ICB data is loaded (data/systems is missing), so there are no systems tables."
             return
         self.systems = systems.systems(kb, self.generated)
