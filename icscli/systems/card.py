@@ -66,17 +66,10 @@ def _parts(kb, old, new):
     old_locs = {kb.sub_icb_locations[i]["ods_code"]: kb.sub_icb_locations[i] for i in index(kb).icb_locs.get(old, [])}
     moved = sorted(c for c in old_locs if c in new_locs)
     out = [{"ods_code": c, "whole": True, "name": old_locs[c]["name"]} for c in moved]
-    for code, loc in old_locs.items():
-        if code in new_locs or not index(kb).next.get(old):
-            continue
-        nxt_version = kb.icbs[new]["version"]
-        if code in index(kb).loc_by_ods.get(nxt_version, {}):
-            continue
-        for target in new_locs.values():  # an ended location: the notes say which locations took its LSOAs
-            note = target.get("change_note") or ""
-            marker = f"LSOAs of sub-ICB location {code} "
-            if marker in note:
-                took = note.split(marker)[0].rsplit("took ", 1)[-1]
-                out.append({"ods_code": code, "whole": False, "name": loc["name"], "lsoas": took.split(" of ")[0],
-                            "of": loc.get("lsoa_count"), "into": target["ods_code"]})
+    for target in new_locs.values():  # an ended location: its `took` field says how many LSOAs went where
+        for part in target.get("took") or []:
+            code = part["ods_code"]
+            if code in old_locs and code not in new_locs:
+                out.append({"ods_code": code, "whole": False, "name": old_locs[code]["name"],
+                            "lsoas": part["lsoa_count"], "of": part["of"], "into": target["ods_code"]})
     return out
