@@ -88,7 +88,7 @@ def register(group, output_options, knowledge, emit, parse_date):
         Examples: ics changes; ics changes --from 2019-04-01 --to 2021-04-01 -f csv
         """
         from .clock import today
-        from .systems import changes as core
+        from .systems.changes import changes as find_changes
         from . import views_changes
 
         kb = knowledge(data_dir)
@@ -96,7 +96,7 @@ def register(group, output_options, knowledge, emit, parse_date):
 
         first = dates.start(parse_date(start, "--from")) if start else "2022-07-01"
         last = dates.end(parse_date(end, "--to")) if end else today()
-        emit(views_changes.changes(kb, core.changes(kb, first, last)), fmt, cite, no_pager)
+        emit(views_changes.changes(kb, find_changes(kb, first, last)), fmt, cite, no_pager)
 
     return group
 

@@ -7,7 +7,9 @@ Nothing here imports click or rich.
 """
 from .base import version_on, version_record, places  # noqa: F401
 from .card import system_card  # noqa: F401
-from .ccgs import all_ccgs, ccg_lookup, resolve_ccg  # noqa: F401
+from .ccgs import all_ccgs, ccg_lookup, ccg_table, historic_card, historic_ccg, resolve_ccg  # noqa: F401
+from .changes import changes  # noqa: F401
+from .mapping import map_code  # noqa: F401
 from .index import build_indexes, index, key  # noqa: F401
 from .resolving import resolve_system, suggest  # noqa: F401
 from .search import completion_words, search_systems  # noqa: F401

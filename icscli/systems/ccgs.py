@@ -9,9 +9,18 @@ def _ccg_matches(kb, text):
     """(exact, fragment) lists of 2022 sub-ICB location ids for a former CCG's code or name."""
     if not index(kb).ccg_keys:
         return [], []
-    raw = str(text).strip().lower()
+    from .codes import lookup
+
+    ix = index(kb)
+    first = _first_version(kb)
     k = key(text)
-    exact = list(index(kb).ccg_keys.get(raw) or index(kb).ccg_keys.get(k) or [])
+    exact = []
+    for kind, ident in lookup(kb, text):  # the one resolver: 2021 CCG codes and every sub-ICB location code
+        code = kb.sub_icb_locations[ident]["ods_code"] if kind == "loc" else \
+            kb.ccgs[ident]["ods_code"] if kind == "ccg" and not kb.ccgs[ident].get("valid_to") else None
+        loc = ix.loc_by_ods.get(first, {}).get(code.upper()) if code else None
+        if loc and loc not in exact:
+            exact.append(loc)
     fragment = []
     if k and not exact:
         padded = f" {k} "
@@ -117,3 +126,64 @@ def all_ccgs(kb, as_of=None):
     rows = [_ccg_row(kb, i, as_of) for i in index(kb).locs_by_version.get(_first_version(kb), [])]
     rows.sort(key=lambda r: (r["ccg_name"] or "").lower())
     return {"as_of": day, "as_of_version": version_on(kb, day), "count": len(rows), "ccgs": rows}
+
+
+# --------------------------------------------------------------------------- the CCG codes of 2013-2021
+
+
+def historic_ccg(kb, text):
+    """The CCG record (2013-2021) for a code or exact name, or None; several hits raise AmbiguousTerm."""
+    from .codes import lookup
+
+    hits = [ident for kind, ident in lookup(kb, text) if kind == "ccg"]
+    if len(hits) > 1:
+        raise AmbiguousTerm(text, [{"id": h, "type": kb.ccgs[h]["ods_code"], "name": kb.ccgs[h]["name"],
+                                    "summary": f"{kb.ccgs[h]['valid_from']} to {kb.ccgs[h].get('valid_to') or '2022-06-30'}"}
+                                   for h in hits])
+    return hits[0] if hits else None
+
+
+def historic_card(kb, ident, as_of=None):
+    """A closed CCG code: validity, ONS codes by vintage, mergers, where it is on a date (through `map`)."""
+    from .mapping import map_code
+
+    ccg = kb.ccgs[ident]
+    day = _day(as_of)
+    successor = kb.ccgs.get("ccg-" + ccg["successor"].lower()) if ccg.get("successor") else None
+    loc = index(kb).loc_by_ods.get(_first_version(kb), {}).get(ccg["successor"].upper()) if ccg.get("successor") else None
+    return {
+        "ccg_ods_code": ccg["ods_code"], "ccg_name": ccg["name"], "valid_from": ccg["valid_from"],
+        "valid_to": ccg.get("valid_to"), "vintages": ccg.get("vintages") or [],
+        "successions": ccg.get("successions") or [], "split": ccg.get("split") or [],
+        "split_basis": ccg.get("split_basis"), "boundary_changes": ccg.get("boundary_changes") or [],
+        "successor_2021": {"ods_code": successor["ods_code"], "name": successor["name"]} if successor else None,
+        "in_2022": _ccg_row(kb, loc, as_of) if loc else None, "as_of": day, "on_date": map_code(kb, ccg["ods_code"], day),
+        "name_source": ccg.get("name_source"), "provenance": ccg.get("provenance"), "sources": ccg["sources"],
+    }
+
+
+def ccg_table(kb, texts, as_of=None):
+    """Several CCG codes or names at once: one row per input (per part when split), mapped to a date."""
+    from .mapping import Mapper
+
+    day = _day(as_of)
+    mapper = Mapper(kb, day)
+    names = list(mapper.columns[:-3])
+    rows = []
+    for text in texts:
+        found = mapper.map(text)
+        known = _name_of(kb, text)
+        for r in found["rows"] or [{"fields": [""] * len(names), "share": None}]:
+            rows.append(dict({"input": text, "ccg_name": known}, **dict(zip(names, r["fields"])),
+                             change=found["change"], share=r["share"], note=found["note"]))
+    return {"as_of": day, "columns": ["input", "ccg_name"] + names + ["change", "share", "note"], "count": len(texts),
+            "rows": rows}
+
+
+def _name_of(kb, text):
+    from .codes import lookup
+
+    for kind, ident in lookup(kb, text):
+        if kind == "ccg":
+            return kb.ccgs[ident]["name"]
+    return ""
