@@ -4,6 +4,7 @@
 inside the commands.
 """
 import os
+import sys
 
 import click
 
@@ -88,7 +89,7 @@ def register(group, output_options, knowledge, emit, parse_date):
 
         codes = list(name)
         if codes == ["-"]:
-            codes = [line.strip() for line in click.get_text_stream("stdin") if line.strip()]
+            codes = [line.strip() for line in sys.stdin if line.strip()]
             if not codes:
                 raise click.UsageError("no codes on standard input")
         text = " ".join(name)

@@ -26,7 +26,7 @@ class Reader:
     """A delimited text stream: header, delimiter, line ending and BOM detected from its first line."""
 
     def __init__(self, raw, name, encoding=None):
-        self.name = name
+        self.name, self.line = name, 0
         enc = encoding or "utf-8"
         try:
             codecs.lookup(enc)

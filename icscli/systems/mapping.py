@@ -59,13 +59,18 @@ def _start_nodes(kb, ix, kind, ident):
 
 
 def project(ix, nodes, day):
-    """{node in force on `day`: share} reached from [(node, share)] (share None when not known)."""
-    out, stack, steps = {}, list(nodes), 0
+    """{node in force on `day`: share} reached from [(node, share)]; share None when the data cannot say.
+
+    LSOA counts say how a split divided the area that was split. Once an area has been merged into a larger
+    one (forward) or traced back through a partial transfer (backward), a later split of the larger area
+    does not say where this part went: every part is listed with an unknown share.
+    """
+    out, stack, steps = {}, [(node, share, True) for node, share in nodes], 0
     while stack:
         steps += 1
         if steps > 100000:  # the flows are acyclic; this only guards against bad data
             raise BadValue("the area flows do not end (check data/systems)")
-        node, share = stack.pop()
+        node, share, exact = stack.pop()
         span = ix.spans[node]
         if _in(span, day):
             out[node] = None if share is None or out.get(node, 0) is None else out.get(node, 0) + share
@@ -73,15 +78,15 @@ def project(ix, nodes, day):
         if span[1] is not None and day >= span[1]:
             edges = ix.flow_next.get(node) or []
             for target, lsoas, of in edges:
-                part = share if lsoas is None else (None if share is None else share * lsoas / of)
-                stack.append((target, part))
+                part = share if lsoas is None else (None if share is None or not exact else share * lsoas / of)
+                stack.append((target, part, exact and len(ix.flow_prev.get(target) or []) <= 1))
         else:
             edges = ix.flow_prev.get(node) or []
             weights = [lsoas if lsoas is not None else ix.sizes.get(src) for src, lsoas, _ in edges]
-            total = None if None in weights else sum(weights)
-            for (src, _, _), w in zip(edges, weights):
-                part = None if share is None or not total else share * w / total
-                stack.append((src, part if len(edges) > 1 else share))
+            total = None if None in weights or not exact else sum(weights)
+            for (src, lsoas, _), w in zip(edges, weights):
+                part = share if len(edges) == 1 else (None if share is None or not total else share * w / total)
+                stack.append((src, part, exact and lsoas is None))
     return out
 
 
@@ -220,8 +225,11 @@ class Mapper:
             if ccg.get("provenance"):
                 bits.append(ccg["provenance"])
         if change == "split":
-            basis = "shares unknown: no LSOA counts" if any(r["share"] is None for r in rows) else SHARE_BASIS
-            bits.append(f"split between {len(rows)}; {basis}")
+            if any(r["share"] is None for r in rows):
+                bits.append(f"one of {len(rows)} possible parts: the data does not say which part holds this area "
+                            "(it was merged before the larger area was split, or has no LSOA counts)")
+            else:
+                bits.append(f"split between {len(rows)}; {SHARE_BASIS}")
         if change == "ended":
             bits.append("nothing continues it on that date")
         if self.icb_era and kind == "ccg" and rows:
