@@ -19,8 +19,10 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 def ics(*args, env=None, timeout=TIMEOUT, **kwargs):
     """Run the installed command line in a fresh process (as a user would), with a timeout."""
     full_env = dict(os.environ, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "icscli", *map(str, args)], capture_output=True,
-                          env=full_env, timeout=timeout, **kwargs)
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "icscli", *map(str, args)], env=full_env, timeout=timeout,
+                          **kwargs)
 
 
 def entity(ident, **fields):
@@ -97,3 +99,60 @@ def test_read_regular_never_reads_past_the_limit(tmp_path):
     if os.path.exists("/dev/zero"):
         with pytest.raises(NotRegularFile):
             read_regular("/dev/zero", 10)
+
+
+# --------------------------------------------------------------------------- outputs and streams
+
+
+def test_stdout_full_disk_is_one_line_exit_2():
+    if not os.path.exists("/dev/full"):
+        pytest.skip("/dev/full does not exist on this machine")
+    with open("/dev/full", "w") as full:
+        result = ics("explain", "icb", stdout=full, stderr=subprocess.PIPE)
+    assert result.returncode == 2
+    assert "No space left" in one_error_line(result.stderr)
+
+
+def test_closed_stdout_is_one_line_exit_2():
+    result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb"], stdout=None,
+                            stderr=subprocess.PIPE, timeout=TIMEOUT, pass_fds=(), close_fds=True,
+                            preexec_fn=lambda: os.close(1))
+    assert result.returncode == 2
+    assert "standard output is closed" in one_error_line(result.stderr)
+
+
+def test_closed_stdout_does_not_stop_export_to_a_file(tmp_path):
+    target = tmp_path / "out.md"
+    result = subprocess.run([sys.executable, "-m", "icscli", "export", "-o", str(target)], stderr=subprocess.PIPE,
+                            timeout=TIMEOUT, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_closed_stderr_keeps_the_exit_code():
+    result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icbb"], stdout=subprocess.PIPE,
+                            timeout=TIMEOUT, preexec_fn=lambda: os.close(2))
+    assert result.returncode == 2
+    result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb"], stdout=subprocess.PIPE,
+                            timeout=TIMEOUT, preexec_fn=lambda: os.close(2))
+    assert result.returncode == 0 and result.stdout.startswith(b"Integrated care board")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("fmt", ["plain", "rich", "markdown", "csv", "github"])
+def test_narrow_encoding_transliterates(encoding, fmt):
+    # `ics explain icp` lists senses with "→" between the text and the command to type.
+    result = ics("explain", "icp", "-f", fmt, env={"PYTHONIOENCODING": encoding})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    text = result.stdout.decode(encoding)  # every byte is valid in the narrow encoding
+    if fmt == "plain":
+        assert '->  ics explain "icp-contract"' in text
+
+
+def test_ascii_transliteration_keeps_meaning():
+    result = ics("explain", "icb", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("ascii")
+    # curly quotes became straight ones, not "?"
+    assert 'The King\'s Fund, "Integrated care systems explained: making sense' in text
