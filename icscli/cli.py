@@ -270,8 +270,10 @@ def validate(directory, fmt, data_dir, cite, no_pager):
     from .loader import validate as check
 
     overlay = directory or data_dir
-    if overlay and not os.path.isdir(overlay):
-        raise click.BadParameter(f"'{overlay}' is not a directory", param_hint="DIRECTORY")
+    if overlay:
+        from .store import check_overlay
+
+        check_overlay(overlay)
     problems = check(overlay)
     emit(views.problems(problems, overlay or "bundled data"), fmt, cite, no_pager)
     if problems:

@@ -5,7 +5,7 @@ cache imports the YAML loader (`loader.py`). Keeping this module small keeps sta
 """
 import os
 
-from .errors import DataError, Problem
+from .errors import BadValue, DataError, Problem
 
 
 def bundled_data_dir():
@@ -68,6 +68,13 @@ def scan(directory):
     return found, problems  # depth first, files before subdirectories: the order os.walk gave
 
 
+def check_overlay(overlay):
+    """A usage error (exit 2) unless the overlay is a directory: it names nothing, or a file."""
+    if not os.path.isdir(overlay):
+        what = "is not a directory" if os.path.lexists(overlay) else "does not exist"
+        raise BadValue(f"data directory '{overlay}' {what}")
+
+
 def load(overlay=None, use_cache=True):
     """The KnowledgeBase for the bundled data plus an optional overlay directory."""
     from . import cache
@@ -75,8 +82,7 @@ def load(overlay=None, use_cache=True):
 
     layers = [(bundled_data_dir(), "")]
     if overlay:
-        if not os.path.isdir(overlay):
-            raise DataError([Problem(overlay, 0, "", "not a directory")])
+        check_overlay(overlay)
         layers.append((overlay, overlay))
     key = cache.key_for(layers) if use_cache else None
     state = cache.read(key) if key else None
