@@ -15,6 +15,7 @@ exceptions (SIGTERM, SIGHUP, SIGINT).
 
 Nothing here imports click or rich.
 """
+import contextlib
 import errno
 import os
 import shutil
@@ -49,9 +50,11 @@ def atomic_write(path, fill):
     """Call fill(temporary path), then put the result at `path` (see the module docstring)."""
     real, write_through = resolve_target(path)
     directory = tempfile.gettempdir() if write_through else os.path.dirname(real)
-    fd, tmp = tempfile.mkstemp(prefix=".ics-", suffix=".tmp", dir=directory)
-    os.close(fd)
+    tmp = None
     try:
+        with _signals_held():  # a signal between creating the temporary and knowing its name would leak it
+            fd, tmp = tempfile.mkstemp(prefix=".ics-", suffix=".tmp", dir=directory)
+        os.close(fd)
         fill(tmp)
         if write_through:
             _copy_into(tmp, real)
@@ -60,11 +63,28 @@ def atomic_write(path, fill):
         _copy_mode(real, tmp)
         os.replace(tmp, real)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold back SIGINT, SIGTERM and SIGHUP for the duration (where the platform allows)."""
+    import signal
+
+    held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _copy_into(tmp, target):
