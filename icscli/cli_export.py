@@ -39,6 +39,7 @@ def register(group, output_options, knowledge, emit, parse_date):
         (then: datasette ics.db --metadata meta.json); ics export > ics.md
         """
         from . import export
+        from .atomic import OutputError
         from .errors import BadValue
 
         fmt = fmt.lower()
@@ -46,22 +47,20 @@ def register(group, output_options, knowledge, emit, parse_date):
             raise BadValue("--format sqlite writes a database file; give -o FILE, e.g. -o ics.sqlite")
         if metadata_file and fmt != "sqlite":
             raise BadValue("--metadata describes the sqlite export; use it with -f sqlite -o FILE")
-        for option, path in (("--output", output), ("--metadata", metadata_file)):
-            if path and os.path.isdir(path):
-                raise BadValue(f"{option}: '{path}' is a directory; give a file name")
         kb = knowledge(data_dir)
         if not output:
-            text = export.render(kb, fmt)
-            sys.stdout.write(text)
+            sys.stdout.write(export.render(kb, fmt))
             sys.stdout.flush()
             return
         # Datasette names a database after its file; alone, the metadata is for the default name, ics.
         database = os.path.splitext(os.path.basename(output))[0] if fmt == "sqlite" else "ics"
-        for what, path in ((fmt, output), ("datasette-metadata", metadata_file)):
+        for what, path, option in ((fmt, output, "--output"), ("datasette-metadata", metadata_file, "--metadata")):
             if not path:
                 continue
             try:
                 export.write(kb, what, path, database=database)
+            except OutputError as exc:
+                raise BadValue(f"{option}: {exc.strerror}") from None
             except OSError as exc:
                 raise BadValue(f"cannot write '{path}': {exc.strerror or exc}") from None
             click.echo(f"ics: wrote {what} export to {path}", err=True)

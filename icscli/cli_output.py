@@ -51,8 +51,6 @@ def deliver(document, fmt, cite, output, bom):
     """Write the document to `output` (atomically) or to standard output (CSV for Excel)."""
     if fmt == "xlsx" and not output:
         raise BadValue("--format xlsx writes a workbook; give -o FILE, e.g. -o ics.xlsx")
-    if output and os.path.isdir(output):
-        raise BadValue(f"--output: '{output}' is a directory; give a file name")
     if fmt == "xlsx":
         fill = _workbook_filler(document)
     else:
@@ -66,10 +64,12 @@ def deliver(document, fmt, cite, output, bom):
         def fill(tmp):
             with open(tmp, "wb") as handle:
                 handle.write(data)
-    from .export import atomic_write
+    from .atomic import OutputError, atomic_write
 
     try:
         atomic_write(output, fill)
+    except OutputError as exc:
+        raise BadValue(f"--output: {exc.strerror}") from None
     except OSError as exc:
         raise BadValue(f"cannot write '{output}': {exc.strerror or exc}") from None
     click.echo(f"ics: wrote {fmt} to {output}", err=True)

@@ -29,10 +29,16 @@ def workbook_sheets(document, about, name):
     about: [(label, value)] naming the command, the date it describes, the data's date and the sources.
     """
     sheets = [(name, *document.table)]
-    sheets += [(b.title, b.columns, b.rows) for b in document.blocks if b.kind == "table" and b.title]
+    sheets += [(b.title, b.columns, [_cells(r) for r in b.rows]) for b in document.blocks
+               if b.kind == "table" and b.title]
     sheets.append(("About", ["field", "value"], [list(pair) for pair in about]))
     taken = set()
     return [(_sheet_name(title, taken), columns, rows) for title, columns, rows in sheets]
+
+
+def _cells(row):
+    """A table block's row: a doc.Row (its cells) or a plain list."""
+    return getattr(row, "cells", row)
 
 
 def write(document, path, about, name):
