@@ -97,3 +97,25 @@ def ccg(kb, text=None, as_of=None):
         return views_systems.ccg(kb, core.ccg_lookup(kb, text, day))
     except AmbiguousTerm as exc:
         return views_systems.candidates(kb, text, exc.candidates, what="CCG")
+
+
+def map_codes(kb, codes, as_of=None):
+    """Codes of any vintage (CCG, sub-ICB location, ICB, STP; 2013-2026) mapped to a date: the table
+    `ics ccg CODE CODE ...` gives (one row per code, per part when split)."""
+    from . import systems as core, views_ccg_history
+
+    codes = [str(c).strip() for c in codes or [] if str(c).strip()]
+    if not codes:
+        raise BadValue("give one or more codes")
+    return views_ccg_history.table(kb, core.ccg_table(kb, codes, _day(as_of)))
+
+
+def changes(kb, date_from=None, date_to=None):
+    """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
+    from . import dates, views_changes
+    from .clock import today
+    from .systems.changes import changes as find_changes
+
+    first = dates.start(_day(date_from, "--from")) if date_from else "2022-07-01"
+    last = dates.end(_day(date_to, "--to")) if date_to else today()
+    return views_changes.changes(kb, find_changes(kb, first, last))

@@ -15,7 +15,7 @@ def register(group, knowledge):
     def mcp_command(data_dir):
         """Run a Model Context Protocol server on standard input/output for AI assistants.
 
-        Tools: explain, search, timeline, compare, systems, system, ccg; resources: the glossary and the
+        Tools: explain, search, timeline, compare, systems, system, ccg, map, changes; resources: the glossary and the
         bibliography. Every answer is the JSON of the matching command with its sources and dates.
         Needs the mcp extra: pip install 'icscli[mcp]'. Register it in the assistant's configuration
         as the command `ics mcp` (see the README).

@@ -97,6 +97,19 @@ def build(kb):
         code (E38000008) or name; without it, every former CCG."""
         return answer(answers.ccg, name, as_of)
 
+    @server.tool(name="map")
+    def map_codes(codes: list[str], as_of: Optional[str] = None) -> dict[str, Any]:
+        """Codes of any vintage mapped to a date (default today): CCG codes of 2013-2022, sub-ICB location,
+        ICB or STP codes, ODS (02Q, QT1) or ONS (E38000008), one row per code (per part when an area
+        was split, with its share), saying whether each is unchanged, renamed, merged, split or ended."""
+        return answer(answers.map_codes, codes, as_of)
+
+    @server.tool()
+    def changes(from_date: Optional[str] = None, to_date: Optional[str] = None) -> dict[str, Any]:
+        """What changed between two dates (default 1 July 2022 to today): CCG mergers, bodies created,
+        renamed and abolished, responsibilities moved, ICBs merged, split or re-coded, with counts."""
+        return answer(answers.changes, from_date, to_date)
+
     @server.resource("ics://glossary", name="glossary", mime_type="application/json",
                      description="Every term A to Z with its summary and sources (ics glossary -f json).")
     def glossary() -> str:

@@ -25,6 +25,10 @@ QUESTIONS = [
     ("system", {"name": "QNQ", "as_of": "2026-06-01"}, ["system", "QNQ", "--as-of", "2026-06-01"]),
     ("ccg", {"name": "02Q"}, ["ccg", "02Q"]),
     ("ccg", {"as_of": "2026-06-01"}, ["ccg", "--all", "--as-of", "2026-06-01"]),
+    ("map", {"codes": ["02Q", "00C", "E54000034", "5N9"], "as_of": "2026-06-01"},
+     ["ccg", "02Q", "00C", "E54000034", "5N9", "--as-of", "2026-06-01"]),
+    ("changes", {}, ["changes"]),
+    ("changes", {"from_date": "2019-04-01", "to_date": "2021-04-01"}, ["changes", "--from", "2019-04-01", "--to", "2021-04-01"]),
 ]
 # (tool, bad arguments, the CLI's words for the same mistake, or None for a wrong type)
 BAD = [
@@ -33,6 +37,9 @@ BAD = [
     ("timeline", {"from_date": "last year"}, "--from: 'last year' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("compare", {"a": "ccg", "b": "nothing-like-it"}, None),
     ("ccg", {"name": "ZZZ"}, None),
+    ("changes", {"from_date": "2022", "to_date": "2020"}, "--from 2022-01-01 is after --to 2020-12-31"),
+    ("map", {"codes": []}, "give one or more codes"),
+    ("map", {"codes": ["02Q"], "as_of": "2010-01-01"}, "--to: 2010-01-01 is before 1 April 2013, when the data (CCGs) starts"),
     ("explain", {"term": 5}, None),
     ("explain", {}, None),
     ("no-such-tool", {}, None),
@@ -59,7 +66,7 @@ def test_tools_answer_like_the_cli(run):
     async def scenario(session, init):
         assert init.server_info.name == "ics"
         names = {t.name for t in (await session.list_tools()).tools}
-        assert {"explain", "search", "timeline", "compare", "system", "ccg", "systems"} <= names
+        assert names == {"explain", "search", "timeline", "compare", "system", "ccg", "systems", "map", "changes"}
         answers = []
         for tool, arguments, _cli in QUESTIONS:
             result = await session.call_tool(tool, arguments)

@@ -175,9 +175,23 @@ def ccg_table(kb, texts, as_of=None):
         known = _name_of(kb, text)
         for r in found["rows"] or [{"fields": [""] * len(names), "share": None}]:
             rows.append(dict({"input": text, "ccg_name": known}, **dict(zip(names, r["fields"])),
-                             change=found["change"], share=r["share"], note=found["note"]))
+                             change=found["change"], share=r["share"], note=found["note"],
+                             sources=_row_sources(kb, text, r.get("node"))))
     return {"as_of": day, "columns": ["input", "ccg_name"] + names + ["change", "share", "note"], "count": len(texts),
             "rows": rows}
+
+
+def _row_sources(kb, text, node):
+    """The citations behind a mapped row: the input CCG's own record (its mergers), then the sub-ICB
+    location or CCG it was mapped to; none for an unknown code."""
+    from .codes import lookup
+
+    records = [kb.ccgs[ident] for kind, ident in lookup(kb, text) if kind == "ccg"]
+    records.append(kb.sub_icb_locations.get(node) if node in kb.sub_icb_locations else kb.ccgs.get(node))
+    out = []
+    for record in records:
+        out += [c for c in (record or {}).get("sources") or [] if c not in out]
+    return out
 
 
 def _name_of(kb, text):
