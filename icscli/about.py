@@ -17,10 +17,20 @@ def date_described(payload):
     return today()
 
 
-def data_as_of(payload):
-    """The date the data itself is current to, when the document records it."""
-    payload = payload if isinstance(payload, dict) else {}
-    return payload.get("data_as_of") or ""
+def data_as_of(document):
+    """When the data's sources were last checked (YYYY-MM-DD), or "" when the data does not say: the
+    value the CLI puts in every JSON document, from the data's own meta record."""
+    value = getattr(document, "data_as_of", None)
+    if value:
+        return value
+    payload = document.payload if isinstance(document.payload, dict) else {}
+    if payload.get("data_as_of"):
+        return payload["data_as_of"]
+    try:
+        from . import freshness
+    except ImportError:  # data without a freshness record
+        return ""
+    return (freshness.data_as_of(document.kb) if document.kb is not None else None) or ""
 
 
 def cited_sources(document):
@@ -34,10 +44,37 @@ def about_rows(document, command):
     from .doc import describe_source
 
     rows = [("Command", command), ("Title", document.title), ("Date described", date_described(document.payload))]
-    if data_as_of(document.payload):
-        rows.append(("Data as of", data_as_of(document.payload)))
+    if data_as_of(document):
+        rows.append(("Data as of", data_as_of(document)))
     rows += [("ics version", __version__), ("Written on", today())]
     kb = document.kb
     for source in cited_sources(document):
         rows.append(("Source", describe_source(kb, source) if kb else source))
     return rows
+
+
+def map_about_rows(kb, command, summary, day):
+    """About rows for `ics map`: the command, the date mapped to, the result, and the sources of the
+    structure on that date (the ICB data version in force, or the CCG records before July 2022)."""
+    from .doc import describe_source
+    from .systems import version_on, version_record
+
+    rows = [("Command", command), ("Date described", summary["to"])]
+    checked = data_as_of(_Bare(kb))
+    if checked:
+        rows.append(("Data as of", checked))
+    counts = ", ".join(f"{n} {change}" for change, n in summary["changes"].items() if n)
+    rows += [("Rows", f"{summary['rows']} read, {summary['rows_written']} written ({counts or 'no rows'})"),
+             ("Written on", today())]
+    version = version_on(kb, day)
+    records = [version_record(kb, version)] if version else list(kb.ccgs.values())
+    for source in dict.fromkeys(iter_citations(records)):
+        rows.append(("Source", describe_source(kb, source)))
+    return rows
+
+
+class _Bare:
+    """A stand-in document for data_as_of when there is only the data."""
+
+    def __init__(self, kb):
+        self.kb, self.payload = kb, {}

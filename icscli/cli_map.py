@@ -28,7 +28,7 @@ def register(group, output_options, knowledge, emit, parse_date):
         names to the structure on a date; adds sub-ICB location, ICB, region (or, before 1 July 2022,
         the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns.
 
-        Examples: ics map extract.csv --column ccg_code -o mapped.csv;
+        OUT ending in .xlsx writes an Excel workbook (the excel extra). Examples: ics map extract.csv --column ccg_code -o mapped.csv;
         ics map waits.tsv -c sicbl --to 2024-06-01 --split largest
         """
         from .clock import today
@@ -55,6 +55,12 @@ def register(group, output_options, knowledge, emit, parse_date):
                 def fill(tmp):
                     with open(tmp, "wb") as out:
                         found["summary"] = mapfile.map_stream(kb, raw, out, column, day, name, split, strict, encoding)
+
+                if output.lower().endswith(".xlsx"):  # a workbook: the mapped rows plus an About sheet
+                    from .cli_output import map_workbook_filler
+
+                    fill = map_workbook_filler(kb, found, lambda out: mapfile.map_stream(
+                        kb, raw, out, column, day, name, split, strict, encoding), day)
 
                 try:
                     atomic_write(output, fill)

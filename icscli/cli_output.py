@@ -118,3 +118,29 @@ def command_line(ctx):
             for v in values:
                 words += [param.opts[0], str(v)]
     return shlex.join(words)
+
+
+def map_workbook_filler(kb, found, produce, day):
+    """fill(tmp) for `ics map -o FILE.xlsx`: map into memory (produce(binary stream) returns the summary,
+    kept in found["summary"]), then write the mapped rows and an About sheet as a workbook."""
+    import csv
+    import io
+
+    from .about import map_about_rows
+    from .render import xlsx
+
+    try:
+        xlsx.load_openpyxl()
+    except ImportError as exc:
+        raise BadValue(str(exc)) from None
+    command = command_line(click.get_current_context())
+
+    def fill(tmp):
+        buffer = io.BytesIO()
+        summary = found["summary"] = produce(buffer)
+        text = buffer.getvalue().decode(summary["encoding"]).lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=summary["delimiter"]))
+        about = map_about_rows(kb, command, summary, day)
+        xlsx.write_sheets(tmp, xlsx.table_sheets("map", rows[0] if rows else [], rows[1:], about))
+
+    return fill

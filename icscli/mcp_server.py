@@ -26,6 +26,7 @@ def result(document):
     from .doc import describe_source
     from .render import jsonout
 
+    document.data_as_of = data_as_of(document) or None  # as the CLI sets it, so the JSON is the CLI's
     payload = json.loads(jsonout.render(document, cite=False))
     kb = document.kb
     sources = [{"id": ident, "citation": describe_source(kb, ident), "title": record.get("title"),
@@ -33,7 +34,7 @@ def result(document):
                 "address": record.get("url") or None}
                for ident, record in (payload.get("bibliography") or {}).items()]
     return {"answer": payload, "date_described": date_described(document.payload),
-            "data_as_of": data_as_of(payload) or None, "sources": sources}
+            "data_as_of": document.data_as_of, "sources": sources}
 
 
 def build(kb):

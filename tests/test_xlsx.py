@@ -21,6 +21,8 @@ TABLE_COMMANDS = [
     ["system", "frimley"],
     ["ccg", "--all", "--as-of", "2026-06-01"],
     ["ccg", "02Q"],
+    ["ccg", "02Q", "00C", "E54000034", "--as-of", "2026-06-01"],
+    ["changes", "--from", "2019-04-01", "--to", "2021-04-01"],
 ]
 
 
@@ -121,3 +123,20 @@ def test_missing_openpyxl_is_one_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr == "ics: error: --format xlsx needs openpyxl: pip install 'icscli[excel]'\n"
     assert not (tmp_path / "g.xlsx").exists()
+
+
+def test_map_writes_a_workbook_of_the_mapped_rows(run, tmp_path):
+    source = tmp_path / "extract.csv"
+    source.write_text("practice,ccg_code,amount\nA1,02Q,100\nA2,00C,=1+1\nA3,nothing,0012\n", encoding="utf-8")
+    target = tmp_path / "mapped.xlsx"
+    result = run("map", source, "--column", "ccg_code", "--to", "2024-06-01", "-o", target)
+    assert result.exit_code == 0, result
+    expected = list(csv.reader(io.StringIO(run("map", source, "-c", "ccg_code", "--to", "2024-06-01").output)))
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["map", "About"]
+    assert sheet_rows(book["map"]) == expected
+    amounts = {row[0].value: row[2] for row in book["map"].iter_rows(min_row=2)}
+    assert amounts["A2"].data_type == "s" and amounts["A3"].value == "0012"  # never a formula, never a number
+    about = {r[0]: r[1] for r in sheet_rows(book["About"])[1:] if r[0] != "Source"}
+    assert about["Date described"] == "2024-06-01"
+    assert any(r[0] == "Source" and "[later-g24]" in r[1] for r in sheet_rows(book["About"]))

@@ -42,16 +42,28 @@ def _cells(row):
 
 
 def write(document, path, about, name):
-    """Write the workbook to `path` (the caller makes the write atomic); `name` names the first sheet."""
+    """Write the document's workbook to `path` (the caller makes the write atomic); `name` names the
+    first sheet."""
+    write_sheets(path, workbook_sheets(document, about, name))
+
+
+def write_sheets(path, sheets):
+    """Write [(sheet name, columns, rows)] as a workbook at `path`."""
     openpyxl = load_openpyxl()
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for name, columns, rows in workbook_sheets(document, about, name):
-        sheet = book.create_sheet(name)
-        _fill(sheet, columns, rows, Font(bold=True))
+    for name, columns, rows in sheets:
+        _fill(book.create_sheet(name), columns, rows, Font(bold=True))
     book.save(path)
+
+
+def table_sheets(name, columns, rows, about):
+    """The sheets for one plain table (`ics map`): the table and About."""
+    taken = set()
+    return [(_sheet_name(name, taken), columns, rows),
+            (_sheet_name("About", taken), ["field", "value"], [list(pair) for pair in about])]
 
 
 def _fill(sheet, columns, rows, bold):
