@@ -8,11 +8,11 @@ from .model import iter_citations
 
 
 def date_described(payload):
-    """The date (or period) an answer describes: its as-of date, a timeline's range, otherwise today."""
+    """The date (or period) an answer describes: its as-of date, a range of dates, otherwise today."""
     payload = payload if isinstance(payload, dict) else {}
     if payload.get("as_of"):
         return payload["as_of"]
-    if "from" in payload and "to" in payload and "events" in payload:
+    if "from" in payload and "to" in payload:  # a timeline or the changes between two dates
         return f"{payload['from'] or 'the start'} to {payload['to'] or today()}"
     return today()
 
