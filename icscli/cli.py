@@ -167,15 +167,22 @@ def explain(term, as_of, fmt, data_dir, cite, no_pager):
     kb = knowledge(data_dir)
     as_of = parse_date(as_of, "--as-of")
     try:
-        ident = resolve.resolve_entity(kb, text)
+        match = resolve.resolve_term(kb, text, typos=False)
     except AmbiguousTerm as exc:
         emit(views.senses(kb, text, exc.candidates), fmt, cite, no_pager)
         return
     except UnknownTerm:
         if _explain_system(kb, text, as_of, fmt, cite, no_pager):
             return
-        raise
-    emit(views.explain(kb, query.card(kb, ident, as_of)), fmt, cite, no_pager)
+        match = resolve.resolve_term(kb, text)  # a one-typo name, or the error with suggestions
+    note_assumption(match)
+    emit(views.explain(kb, query.card(kb, match["id"], as_of, match)), fmt, cite, no_pager)
+
+
+def note_assumption(data):
+    """One line on stderr when a typo was read as a name, so stdout stays the answer alone."""
+    if data.get("assumed"):
+        click.echo(f"ics: note: {data['assumed']}", err=True)
 
 
 @ics.command()

@@ -23,10 +23,18 @@ def strip_private(record):
 # --------------------------------------------------------------------------- explain
 
 
-def card(kb, ident, as_of=None):
-    """An entity as a card; with as_of, only what held on that date plus a note on its state then."""
+def card(kb, ident, as_of=None, match=None):
+    """An entity as a card; with as_of, only what held on that date plus a note on its state then.
+
+    match is resolve.resolve_term's answer: what was assumed of a typo, and which shared acronym this is
+    the main sense of (the view then names the other senses first).
+    """
     entity = kb.entities[ident]
     data = strip_private(entity)
+    if match and match.get("assumed"):
+        data["assumed"] = match["assumed"]
+    if match and match.get("main_sense_of"):
+        data["main_sense_of"] = match["main_sense_of"]
     data["events"] = [strip_private(kb.events[e]) for e in kb.entity_events.get(ident, [])]
     data["responsibility_changes"] = [
         strip_private(r) for r in kb.responsibilities.values()

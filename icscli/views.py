@@ -46,6 +46,9 @@ def explain(kb, data):
     blocks = []
     if data.get("as_of"):
         blocks.append(doc.note(f"As of {dates.human(data['as_of'])}: {data['as_of_state']['text']}."))
+    if data.get("main_sense_of") and data.get("senses"):  # an ambiguous acronym: its main sense, then the others
+        blocks.append(doc.note(f"{data['main_sense_of']} also means: " + "; ".join(
+            f"{s['name']} (ics explain \"{s['type']}\")" for s in data["senses"]) + "."))
     about = [("Kind", data["kind"], []), ("Level", ", ".join(data["level"]), [])]
     current = kb and data.get("status")
     if current:
