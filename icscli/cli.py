@@ -23,10 +23,38 @@ class IcsUsageError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None):
-        click.echo(f"ics: error: {self.format_message()}", err=True, file=file)
+        click.echo(error_line(self), err=True, file=file)
+
+
+def error_line(exc):
+    """Any error as the one shape users see: `ics: error: ...` on one line. Click's own usage errors
+    (unknown option, bad choice, missing argument, no such command) end with where to find help."""
+    message = " ".join(exc.format_message().split())
+    message = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and not isinstance(exc, IcsUsageError) and ctx is not None:
+        message = message.rstrip(".") + f" (see '{ctx.command_path} --help')"
+    return f"ics: error: {message}"
 
 
 class IcsGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Click's standalone handling, except that every error is shown by error_line."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `ics`: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(error_line(exc), err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("ics: error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
