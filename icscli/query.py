@@ -9,8 +9,9 @@ from .schema import LEVELS, NOT_EXISTING
 
 
 def parse_user_date(text, option="--as-of"):
+    """A date typed by a user ('today', '1 July 2022', '1/7/2022', '2022-07') -> canonical, or BadValue."""
     try:
-        return dates.parse(text)
+        return dates.parse_user(text)
     except ValueError as exc:
         raise BadValue(f"{option}: {exc}") from None
 
@@ -111,8 +112,12 @@ def describe_state_on(kb, entity, day):
 
 
 def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
-    frm = dates.start(parse_user_date(date_from, "--from")) if date_from else None
-    to = dates.end(parse_user_date(date_to, "--to")) if date_to else None
+    date_from = parse_user_date(date_from, "--from") if date_from else None
+    date_to = parse_user_date(date_to, "--to") if date_to else None
+    frm = dates.start(date_from) if date_from else None
+    to = dates.end(date_to) if date_to else None
+    if frm and to and frm > to:
+        raise BadValue(f"--from {dates.human(date_from)} is after --to {dates.human(date_to)}; swap them")
     ident = resolve.resolve_entity(kb, entity, exact_id_wins=True) if entity else None
     wanted = set(tags)
     order = kb.entity_events.get(ident, []) if ident else kb.event_order
