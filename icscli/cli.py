@@ -313,6 +313,7 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
             raise click.BadParameter(f"'{tag}' is not one of: {', '.join(TAGS)}", param_hint="--tag")
     kb = knowledge(data_dir)
     data = query.timeline(kb, date_from, date_to, tags, entity)
+    note_assumption(data)
     emit(views.timeline(kb, data), fmt, cite, no_pager)
 
 
@@ -335,7 +336,10 @@ def compare(a, b, fmt, data_dir, cite, no_pager):
     from . import query, views
 
     kb = knowledge(data_dir)
-    emit(views.compare(kb, query.compare(kb, a, b)), fmt, cite, no_pager)
+    data = query.compare(kb, a, b)
+    for assumed in data["assumed"]:
+        note_assumption({"assumed": assumed})
+    emit(views.compare(kb, data), fmt, cite, no_pager)
 
 
 @ics.command()

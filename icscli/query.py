@@ -118,7 +118,8 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
     to = dates.end(date_to) if date_to else None
     if frm and to and frm > to:
         raise BadValue(f"--from {dates.human(date_from)} is after --to {dates.human(date_to)}; swap them")
-    ident = resolve.resolve_entity(kb, entity, exact_id_wins=True) if entity else None
+    match = resolve.resolve_term(kb, entity, exact_id_wins=True, main_sense=False) if entity else {}
+    ident = match.get("id")
     wanted = set(tags)
     order = kb.entity_events.get(ident, []) if ident else kb.event_order
     out = []
@@ -131,7 +132,8 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
         if wanted and not wanted.intersection(event_tags):
             continue
         out.append(strip_private(kb.events[event_id]))
-    return {"from": date_from, "to": date_to, "tags": sorted(wanted), "entity": ident, "events": out}
+    return {"from": date_from, "to": date_to, "tags": sorted(wanted), "entity": ident, "events": out,
+            "assumed": match.get("assumed")}
 
 
 # --------------------------------------------------------------------------- compare
@@ -142,12 +144,19 @@ DIFF_ORDER = ("carried over", "changed", "new", "kept", "abolished", "moved else
 
 def compare(kb, term_a, term_b):
     """What B took over from A (a succession), or what A and B each hold (side by side)."""
-    a = resolve.resolve_entity(kb, term_a, exact_id_wins=True)
-    b = resolve.resolve_entity(kb, term_b, exact_id_wins=True)
+    matches = [resolve.resolve_term(kb, t, exact_id_wins=True, main_sense=False) for t in (term_a, term_b)]
+    a, b = matches[0]["id"], matches[1]["id"]
+    if a == b:
+        raise BadValue(f"compare needs two different bodies; '{term_a}' and '{term_b}' are both "
+                       f"{kb.entities[a]['name']}")
     rows = list(kb.responsibilities.values())
+    reversed_pair = not _succeeds(rows, a, b) and _succeeds(rows, b, a)
+    if reversed_pair:  # `compare icb ccg`: the succession runs the other way, so answer that one
+        a, b = b, a
     succession = [r for r in rows if a in (r.get("before") or []) and b in (r.get("after") or [])]
-    result = {"a": a, "b": b, "a_name": kb.entities[a]["name"], "b_name": kb.entities[b]["name"]}
-    if succession or any(b in (r.get("after") or []) and a in (r.get("before") or []) for r in rows):
+    result = {"a": a, "b": b, "a_name": kb.entities[a]["name"], "b_name": kb.entities[b]["name"],
+              "reversed": reversed_pair, "assumed": [m["assumed"] for m in matches if m["assumed"]]}
+    if succession:
         result["mode"] = "succession"
         diff = []
         for r in succession:
@@ -169,15 +178,13 @@ def compare(kb, term_a, term_b):
     else:
         result["mode"] = "side by side"
         diff = []
-        for r in rows:
-            after = r.get("after") or []
-            if r["change"] == "abolished":
-                continue
-            if a in after and b in after:
+        for r in rows:  # what each held: before a change (until then) or after it (from then)
+            holders = (r.get("before") or []) + (r.get("after") or [])
+            if a in holders and b in holders:
                 diff.append(_diff_row(kb, r, "shared"))
-            elif a in after:
+            elif a in holders:
                 diff.append(_diff_row(kb, r, "only in A"))
-            elif b in after:
+            elif b in holders:
                 diff.append(_diff_row(kb, r, "only in B"))
     order = {k: i for i, k in enumerate(DIFF_ORDER)}
     diff.sort(key=lambda d: (order.get(d["diff"], 99), dates.start(d["effective"]), d["function"]))
@@ -187,6 +194,11 @@ def compare(kb, term_a, term_b):
         result["counts"][d["diff"]] = result["counts"].get(d["diff"], 0) + 1
     result["in_common"] = bool(diff) and (result["mode"] == "succession" or "shared" in result["counts"])
     return result
+
+
+def _succeeds(rows, old, new):
+    """Whether some responsibility passed from `old` to `new`."""
+    return any(old in (r.get("before") or []) and new in (r.get("after") or []) for r in rows)
 
 
 def _diff_row(kb, row, diff):

@@ -163,6 +163,9 @@ def compare(kb, data):
     arrow = "\u2192" if data["mode"] == "succession" else "vs"
     title = f"{a} {arrow} {b}: responsibilities"
     blocks = []
+    if data.get("reversed"):
+        blocks.append(doc.note(f"Read as the succession {a} \u2192 {b}: responsibilities passed that way, "
+                               "so the pair is shown in that order."))
     if not data["rows"]:
         blocks.append(doc.note(f"{a} and {b} have no responsibilities in common in the data."))
     elif not data["in_common"]:
