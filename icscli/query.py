@@ -271,39 +271,92 @@ def glossary(kb):
     return {"terms": terms}
 
 
+STOP_WORDS = frozenset(
+    "a about an and any are as at be by can did do doe does for from had has have how i in into is it its me "
+    "my non of on or that the their them then there these they this to was what when where which who whom "
+    "whose why will with".split())
+_SUFFIXES = ("ing", "ist", "ion", "al", "ed", "er")
+
+
+def search_terms(text):
+    """A query's words to look for: without words like 'who' and 'the', each cut to a stem that finds its
+    simple forms by prefix ('dentists' -> 'dent', which also finds 'dental')."""
+    words = resolve.normalize(text).split()
+    content = [w for w in words if w not in STOP_WORDS] or words
+    return list(dict.fromkeys(stem(w) for w in content))
+
+
+def stem(word):
+    """Drop one common ending (-ing, -ist, -ion after s or t, -al, -ed, -er) when 4 letters remain;
+    'planning' -> 'plan'. Numbers are kept whole."""
+    if word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 4 and (suffix != "ion" or base[-1] in "st"):
+            if base[-1] == base[-2] and base[-1] not in "ls" and len(base) > 4:
+                base = base[:-1]
+            return base
+    return word
+
+
 def search(kb, text, limit=25):
-    """Ranked matches across entity names, aliases, summaries and the timeline."""
+    """Ranked matches across entity names, aliases, summaries, facts, claims and the timeline.
+
+    Any word may match. Records holding every word rank by where they hold them (name, summary, body);
+    below them come records holding some words, weighted by how rare each word is.
+    """
+    import math
+
     query = resolve.normalize(text)
-    words = query.split()
-    if not words:
+    terms = search_terms(text)
+    if not terms:
         raise BadValue("search: give some words to look for")
-    hits = []
+    content = [w for w in query.split() if w not in STOP_WORDS]
+    phrases = [p for p in {query, " ".join(content)} if len(p.split()) > 1]
+    found = []
     for kind, ident, name, keys, summary, body in kb.search_index:
-        if not all(_has_word(body, w) for w in words):
-            continue
-        tier = key_match(query, words, keys)
-        if kind == "event":
-            score = 50 if all(_has_word(summary, w) for w in words) else 15
-        elif tier is not None:
-            score = (100, 80, 60)[tier]
-        elif all(_has_word(summary, w) for w in words):
-            score = 40
-        else:
-            score = 20
-        hits.append((-score, kind != "entity", name.lower(), kind, ident, score))
+        levels = [3 if any(_has_word(k, t) for k in keys) else 2 if _has_word(summary, t) else
+                  1 if _has_word(body, t) else 0 for t in terms]
+        if any(levels):
+            found.append((kind, ident, name, keys, summary, body, levels))
+    rarity = [math.log((len(kb.search_index) + 1) / (1 + sum(1 for f in found if f[6][i]))) + 1
+              for i in range(len(terms))]
+    hits = []
+    for kind, ident, name, keys, summary, body, levels in found:
+        weight = sum(r * level for r, level in zip(rarity, levels)) / (3 * sum(rarity))
+        score = _score(kind, query, terms, keys, levels, weight)
+        if any(f" {p} " in f" {body} " for p in phrases):
+            score += 5  # the words as a phrase: "3 million", "non executive"
+        hits.append((-score, -weight, kind != "entity", name.lower(), kind, ident, score))
     from . import systems
 
     hits.sort()
     extra = systems.search_systems(kb, text)
     results = []
-    for _neg, _order, _name, kind, ident, score in hits[:limit]:
+    for _neg, _weight, _order, _name, kind, ident, score in hits[:limit]:
         record = kb.entities[ident] if kind == "entity" else kb.events[ident]
         results.append({"type": kind, "id": ident, "name": record.get("name") or record["title"], "score": score,
                         "date": record.get("date"),
                         "snippet": resolve.first_sentence(record.get("summary") or record["description"]),
                         "sources": record["sources"]})
-    ranked = sorted(results + extra, key=lambda h: (-h["score"], h["type"] != "entity", h["name"].lower()))
-    return {"query": text, "total": len(hits) + len(extra), "results": ranked[:limit]}
+    order = {(r["type"], r["id"]): n for n, r in enumerate(results)}
+    ranked = sorted(results + extra, key=lambda h: (-h["score"], order.get((h["type"], h["id"]), 0),
+                                                    h["type"] != "entity", h["name"].lower()))
+    return {"query": text, "terms": terms, "total": len(hits) + len(extra), "results": ranked[:limit]}
+
+
+def _score(kind, query, terms, keys, levels, weight):
+    """100/80/60 a name matches exactly, by prefix or word by word; 40 every word in the summary; 20 in
+    the text (events: 50 in the title, 15 in the text); below 15, only some words, by their weight."""
+    if not all(levels):
+        return 1 + int(13 * weight)
+    if kind == "event":
+        return 50 if all(level >= 2 for level in levels) else 15
+    tier = key_match(query, terms, keys)
+    if tier is not None:
+        return (100, 80, 60)[tier]
+    return 40 if all(level >= 2 for level in levels) else 20
 
 
 def key_match(query, words, keys):
@@ -318,12 +371,14 @@ def key_match(query, words, keys):
 
 
 def _has_word(body, word):
-    """A query word matches a whole word or the start of one ('commission' finds 'commissioning')."""
+    """A query word matches a whole word or the start of one ('commission' finds 'commissioning');
+    a number only matches the same number ('3' does not find '30')."""
     start = 0
     while True:
         at = body.find(word, start)
         if at < 0:
             return False
-        if at == 0 or body[at - 1] == " ":
+        end = at + len(word)
+        if (at == 0 or body[at - 1] == " ") and (not word.isdigit() or end == len(body) or body[end] == " "):
             return True
         start = at + 1

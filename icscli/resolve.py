@@ -70,12 +70,15 @@ def search_index(entities, events, event_order):
     for ident, entity in entities.items():
         keys = [normalize(t) for _how, t in entity_keys(entity)]
         summary = normalize(entity["summary"])
-        extra = [normalize(i["text"]) for f in ("responsibilities", "facts") for i in entity.get(f) or []]
+        extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in entity.get(f) or []]
+        extra += [normalize(v["value"]) for claim in entity.get("claims") or [] for v in claim.get("values") or []]
         rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra)])
     for ident in event_order:
         event = events[ident]
         title = normalize(event["title"])
-        rows.append(["event", ident, event["title"], [title], title, title + " " + normalize(event["description"])])
+        claims = [normalize(v["value"]) for claim in event.get("claims") or [] for v in claim.get("values") or []]
+        rows.append(["event", ident, event["title"], [title], title,
+                     " ".join([title, normalize(event["description"])] + claims)])
     return rows
 
 
