@@ -101,6 +101,9 @@ def resolve_term(kb, term, exact_id_wins=False, typos=True, main_sense=True):
     """
     if exact_id_wins and term.strip().lower() in kb.entities:
         return _match(term.strip().lower())
+    printed = _printed_name(kb, term)  # first: "Sustainability and transformation partnership (STP)" is
+    if printed:                        # the STP's own title, and also a former name of the ICS
+        return _match(printed)
     try:
         return _match(_exact(kb, term))
     except AmbiguousTerm as exc:
@@ -111,9 +114,6 @@ def resolve_term(kb, term, exact_id_wins=False, typos=True, main_sense=True):
         acronym = next((a for a in kb.entities[main].get("acronyms") or [] if normalize(a) == key), term.strip())
         return _match(main, main_sense_of=acronym)
     except UnknownTerm:
-        printed = _printed_name(kb, term)
-        if printed:
-            return _match(printed)
         near = one_typo_match(kb, term) if typos else None
         if near:
             entity = kb.entities[near]
@@ -157,7 +157,7 @@ def _printed_name(kb, term):
         ident = _exact(kb, match["base"])
     except (AmbiguousTerm, UnknownTerm):
         return None
-    parts = [p for p in re.split(r"[,;/]", match["inner"]) if normalize(p)]
+    parts = [p for p in re.split(r"[,;]", match["inner"]) if normalize(p)]
     if parts and all(ident in [h[0] for h in kb.index.get(normalize(p)) or []] for p in parts):
         return ident
     return None
