@@ -45,6 +45,14 @@ def test_one_typo_in_a_full_name_is_answered_with_one_line_saying_so(run):
     assert card_id(run, "clinical comissioning group") == "ccg"
 
 
+def test_typos_are_forgiven_wherever_a_term_is_taken(run):
+    compared = run("compare", "clinical comissioning group", "icb", "-f", "json")
+    assert compared.exit_code == 0 and compared.json()["a"] == "ccg"
+    assert compared.stderr.startswith("ics: note: read 'clinical comissioning group' as")
+    events = run("timeline", "--entity", "intergrated care board", "-f", "json")
+    assert events.exit_code == 0 and events.json()["entity"] == "icb" and events.stderr.count("\n") == 1
+
+
 def test_two_typos_or_a_short_term_are_not_guessed_and_suggestions_show_names(run):
     result = run("explain", "intergrated care bord")
     assert result.exit_code == 2 and not result.output
