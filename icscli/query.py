@@ -316,8 +316,8 @@ def search(kb, text, limit=25):
     phrases = [p for p in {query, " ".join(content)} if len(p.split()) > 1]
     found = []
     for kind, ident, name, keys, summary, body in kb.search_index:
-        levels = [3 if any(_has_word(k, t) for k in keys) else 2 if _has_word(summary, t) else
-                  1 if _has_word(body, t) else 0 for t in terms]
+        levels = [0 if not _has_word(body, t) else 3 if any(_has_word(k, t) for k in keys) else  # body holds all
+                  2 if _has_word(summary, t) else 1 for t in terms]
         if any(levels):
             found.append((kind, ident, name, keys, summary, body, levels))
     rarity = [math.log((len(kb.search_index) + 1) / (1 + sum(1 for f in found if f[6][i]))) + 1
@@ -372,13 +372,8 @@ def key_match(query, words, keys):
 
 def _has_word(body, word):
     """A query word matches a whole word or the start of one ('commission' finds 'commissioning');
-    a number only matches the same number ('3' does not find '30')."""
-    start = 0
-    while True:
-        at = body.find(word, start)
-        if at < 0:
-            return False
-        end = at + len(word)
-        if (at == 0 or body[at - 1] == " ") and (not word.isdigit() or end == len(body) or body[end] == " "):
-            return True
-        start = at + 1
+    a number only matches the same number ('3' does not find '30'). Bodies are normalised: one space
+    between words."""
+    if word.isdigit():
+        return f" {word} " in f" {body} "
+    return body.startswith(word) or f" {word}" in body
