@@ -203,20 +203,17 @@ class TextLayout(Visitor):
 
     def visit_diff(self, block):
         self.block_title(block)
-        legend = []
-        for sign, kind, _title, count in block.legend:
-            legend += [(f"  {sign}", "diff:" + kind), (f" {kind} {count}", "")]
-        self.emit([("Legend:", "label")] + legend)
+        self.emit([("Legend:", "label")])
+        for sign, kind, title, count in block.legend:
+            self.emit([(f"{title} ({count})", "")], 2, lead=[(sign, "diff:" + kind), (" ", "")])
         self.blank()
-        titles = {kind: (sign, title) for sign, kind, title, _count in block.legend}
+        titles = {kind: title for _sign, kind, title, _count in block.legend}
         current = None
         for change in block.changes:
             if change.kind != current:
-                if current is not None:
-                    self.blank()
+                self.blank()
                 current = change.kind
-                sign, title = titles[change.kind]
-                self.emit([(f"{sign} {title}", "diff:" + change.kind)])
+                self.emit([(titles[change.kind], "diff:" + change.kind)])
             lead = [(change.sign, "diff:" + change.kind), (" ", "")]
             self.emit(self.tagged(change, "strong"), 0, lead=lead)
             self.emit([(clean(f"{change.before} \u2192 {change.after}, {change.when}"), "detail")], 2)
@@ -227,24 +224,35 @@ class TextLayout(Visitor):
     def visit_table(self, block):
         indent = self.block_title(block)
         width = None if self.width is None else self.width - indent
-        widths = table_widths(block, width)
-        if widths is None:  # too narrow for columns: one record per row
-            for row in block.rows:
-                first, *rest = row.cells
-                self.emit([(clean(first), "strong")] + self.refs(row), indent, lead=[(self.bullet, "bullet")])
-                pairs = [(c, v) for c, v in zip(block.columns[1:], rest) if v]
-                column = max((len(c) for c, _ in pairs), default=0) + 1
-                column = min(column, max(8, (width - 2) // 3))
-                for name, value in pairs:
-                    label = (name + ":").ljust(column + GAP)
-                    self.emit([(clean(value), "")], indent + 2, indent + 2 + len(label), [(label, "label")])
-            self.blank()
+        names, rows = block.columns, [row.cells for row in block.rows]
+        widths = table_widths(names, rows, block.codes, width)
+        spill = widths is None and len(names) > 2  # the last column goes under its row
+        if spill:
+            widths = table_widths(names[:-1], [r[:-1] for r in rows], block.codes, width)
+        if widths is None:
+            self._records(block, indent, width)
             return
-        self._table_line(block.columns, widths, indent, "heading")
+        shown = len(widths)
+        self._table_line(names[:shown], widths, indent, "heading")
         if self.rule:
-            self.out.append(" " * indent + self.paint(self.rule * (sum(widths) + GAP * (len(widths) - 1)), "rule"))
+            self.out.append(" " * indent + self.paint(self.rule * (sum(widths) + GAP * (shown - 1)), "rule"))
         for row in block.rows:
-            self._table_line(row.cells, widths, indent, "", self.refs(row))
+            self._table_line(row.cells[:shown], widths, indent, "", self.refs(row))
+            if spill and row.cells[-1]:
+                self.emit([(clean(names[-1]) + ": ", "detail"), (clean(row.cells[-1]), "detail")], indent + 2)
+        self.blank()
+
+    def _records(self, block, indent, width):
+        """A table too wide for the terminal: one record per row, its first cell as the heading."""
+        for row in block.rows:
+            first, *rest = row.cells
+            self.emit([(clean(first), "strong")] + self.refs(row), indent, lead=[(self.bullet, "bullet")])
+            pairs = [(c, v) for c, v in zip(block.columns[1:], rest) if v]
+            column = max((len(c) for c, _ in pairs), default=0) + 1
+            column = min(column, max(8, (width - 2) // 3))
+            for name, value in pairs:
+                label = (name + ":").ljust(column + GAP)
+                self.emit([(clean(value), "")], indent + 2, indent + 2 + len(label), [(label, "label")])
         self.blank()
 
     def _table_line(self, cells, widths, indent, style, refs=()):
@@ -261,17 +269,17 @@ class TextLayout(Visitor):
             self.out.append((" " * indent + (" " * GAP).join(parts)).rstrip())
 
 
-def table_widths(block, width):
+def table_widths(names, rows, codes, width):
     """Column widths that fit `width`: codes and short columns keep their full width, long text wraps in
     its column at word boundaries. None when even one word per column does not fit."""
-    columns = list(zip(block.columns, *[row.cells for row in block.rows]))
+    columns = list(zip(names, *rows))
     natural = [max(len(clean(c)) for c in column) for column in columns]
     if width is None or sum(natural) + GAP * (len(natural) - 1) <= width:
         return natural
     least = []
-    for name, column, full in zip(block.columns, columns, natural):
+    for name, column, full in zip(names, columns, natural):
         longest = max((len(w) for c in column for w in clean(c).split()), default=1)
-        least.append(full if name in block.codes else longest)
+        least.append(full if name in codes else longest)
     room = width - GAP * (len(natural) - 1) - sum(least)
     if room < 0:
         return None
