@@ -2,13 +2,16 @@
 
     python tools/readme_examples.py     # after changing output or data; review the diff before committing
 """
+import os
 import pathlib
 import shlex
-from click.testing import CliRunner
-from icscli.cli import ics
+
+os.environ["ICS_TODAY"] = "2026-12-01"  # the day the tests pin, so the examples match them
+from click.testing import CliRunner  # noqa: E402
+from icscli.cli import ics  # noqa: E402
 
 EX = [
- ("### `ics explain TERM [--as-of DATE]`", "A card for one body or term: kind, level, legal status over time, responsibilities, board, accountability, what it produces, what it replaced, every place the sources disagree, the responsibility changes and timeline that touch it, and its sources. TERM can be an id, an acronym, a name, an alias or a former name; case, punctuation, hyphens, `&`/`and`, plurals and British/American spelling do not matter. A term that names no body but names an ICB, a place in one or a former CCG (`ics explain frimley`, `ics explain 02Q`) gets that system's card, as `ics system` shows it.", ["ics explain icb | head -n 24", "ics explain \"ICS NHS body\" --as-of 2019-06-01 | head -n 3", "ics explain icp"]),
+ ("### `ics explain TERM [--as-of DATE]`", "A card for one body or term: kind, level, legal status over time, responsibilities, board, accountability, what it produces, what it replaced, every place the sources disagree, the responsibility changes and timeline that touch it, and its sources. The card opens with the short answer (what it is, level, since when, board, who it answers to); `--short` prints only that and `--section NAME` one section (short, about, summary, status, duties, board, accountability, facts, disagreements, changes, timeline, meanings, sources). TERM can be an id, an acronym, a name, an alias or a former name; case, punctuation, hyphens, `&`/`and`, plurals and British/American spelling do not matter. A term that names no body but names an ICB, a place in one or a former CCG (`ics explain frimley`, `ics explain 02Q`) gets that system's card, as `ics system` shows it.", ["ics explain icb --short", "ics explain icb --section board", "ics explain icb | head -n 24", "ics explain \"ICS NHS body\" --as-of 2019-06-01 | head -n 3", "ics explain icp"]),
  ("", "An unknown term exits 2 with suggestions:", []),
  ("### `ics timeline [--from DATE] [--to DATE] [--tag TAG] [--entity TERM]`", "Dated events from the Health and Social Care Act 2012 to 2026, in date order, each marked when it was only announced, planned or in progress. DATE may be `2021`, `2021-02` or `2021-02-11`; `--to` includes the whole period it names.", ["ics timeline --from 2021-02 --to 2022-07 --tag legislation", "ics timeline --entity ccg --format csv | head -n 4"]),
  ("### `ics compare A B`", "Responsibilities as a diff. For a successor (CCG to ICB, STP to ICS, NHS England to ICB, health and wellbeing board to ICP) it shows what was carried over, changed, new and dropped; for two bodies that exist side by side (ICB and ICP) it shows what each holds.", ["ics compare ccg icb | head -n 12", "ics compare stp ics"]),

@@ -121,7 +121,7 @@ class TextLayout(Visitor):
 
     # -- the walk
     def begin(self, document):
-        self.out.append(self.paint(clean(document.title), "title"))
+        self.emit([(clean(document.title), "title")])
         self.out.append(self.paint(self.rule * min(self.width or 0, 120), "rule") if self.rule else "")
 
     def end(self, document):
@@ -251,8 +251,12 @@ class TextLayout(Visitor):
             column = max((len(c) for c, _ in pairs), default=0) + 1
             column = min(column, max(8, (width - 2) // 3))
             for name, value in pairs:
-                label = (name + ":").ljust(column + GAP)
-                self.emit([(clean(value), "")], indent + 2, indent + 2 + len(label), [(label, "label")])
+                label = clean(name) + ":"
+                if len(label) > column:  # a long label gets a line of its own
+                    self.emit([(label, "label")], indent + 2)
+                    label = ""
+                lead = [(label.ljust(column + GAP), "label")]
+                self.emit([(clean(value), "")], indent + 2, indent + 2 + column + GAP, lead)
         self.blank()
 
     def _table_line(self, cells, widths, indent, style, refs=()):
