@@ -144,7 +144,7 @@ def explain(kb, data):
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
         blocks.append(doc.Items(f"Other meanings of {acronyms}", [
-            Line(f"{s['name']}: {s['summary']}", detail=f"ics explain \"{s['type']}\"", ids=[s["type"]])
+            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"", ids=[s["type"]])
             for s in data["senses"]], key="meanings"))
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                         for c in data["sources"]], key="sources"))
@@ -182,7 +182,7 @@ def claim_blocks(claims):
 
 def senses(kb, term, candidates):
     title = f"'{term}' has {len(candidates)} meanings"
-    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"ics explain \"{c['type']}\"", ids=[c["type"]])
+    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"", ids=[c["type"]])
              for c in candidates]
     blocks = [doc.Items("Which one do you mean?", lines, key="senses")]
     rows = [[c["type"], c["name"], c["summary"]] for c in candidates]

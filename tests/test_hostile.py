@@ -147,7 +147,7 @@ def test_narrow_encoding_transliterates(encoding, fmt):
     assert result.stderr == b""
     text = result.stdout.decode(encoding)  # every byte is valid in the narrow encoding
     if fmt == "plain":
-        assert '->  ics explain "icp-contract"' in text
+        assert '-> ics explain "icp-contract"' in text
 
 
 def test_ascii_transliteration_keeps_meaning():
