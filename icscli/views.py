@@ -86,7 +86,7 @@ def short_fields(kb, data):
         if len(first["text"] + more) <= 70:
             fields.append(Field("Board", first["text"] + more, first.get("sources")))
         else:
-            fields.append(Field("Board", f"{len(board)} entries: --section board"))
+            fields.append(Field("Board", f"{len(board)} points: ics explain {data['id']} --section board"))
     if data.get("accountable_to"):
         ids = [a["entity"] for a in data["accountable_to"]]
         fields.append(Field("Answers to", names(kb, ids), [c for a in data["accountable_to"]

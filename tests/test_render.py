@@ -64,7 +64,8 @@ def test_markdown_compare_parses_into_a_diff_table(run):
         code = [t.content for t in cells[0].children if t.type == "code_inline"]
         assert code == [signs[record["diff"]]], cells[0].content  # the sign survives as text
         assert record["function"] in cells[1].content
-    assert not [t for t in tokens if t.type in ("bullet_list_open", "html_inline", "html_block")]
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
+    assert not kinds & {"bullet_list_open", "html_inline", "html_block"}
 
 
 def test_markdown_tables_count_their_columns(run):
@@ -111,7 +112,7 @@ def hostile(tmp_path):
 def test_overlay_text_is_inert_in_markdown(run, hostile):
     out = run("explain", "zz-hostile", "--format", "markdown", "--cite", "--data", hostile).output
     tokens = md().parse(out)
-    kinds = {t.type for t in tokens}
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
     assert not kinds & {"html_inline", "html_block", "fence", "code_block", "ordered_list_open", "blockquote_open"}
     assert [t.content for t in tokens if t.type == "inline" and tokens[tokens.index(t) - 1].type == "heading_open"
             ][:1] == ["Hostile body"]
@@ -121,7 +122,10 @@ def test_overlay_text_is_inert_in_markdown(run, hostile):
 
 
 def test_overlay_text_is_inert_in_the_exports(run, hostile):
-    out = run("export", "--format", "markdown", "--data", hostile).output
+    result = run("export", "--format", "markdown", "--data", hostile)
+    assert result.exit_code == 0, result
+    out = result.output
+    assert "zz-src" in out and "Hostile body" in out
     tokens = md().parse(out)
     for token in tokens:
         for child in token.children or []:
@@ -129,8 +133,9 @@ def test_overlay_text_is_inert_in_the_exports(run, hostile):
                 assert re.fullmatch(r'<a id="[a-z0-9-]+">|</a>', child.content), child.content
         assert token.type != "html_block", token.content
     assert "javascript:" not in "".join(t.content for t in tokens if t.type == "link_open")
-    assert "# Bibliography" in out or "Bibliography" in out
+    assert out.index("Hostile body") < out.index("## <a id=\"bibliography\"></a>Bibliography"), "nothing swallowed"
     page = run("export", "--format", "html", "--data", hostile).output
+    assert "zz-src" in page and "javascript:alert(1)" in page, "the address is shown, as text"
     assert "<img" not in page and "<b>title" not in page
     assert 'href="javascript' not in page
     assert "\x1b" not in page
@@ -175,3 +180,14 @@ def test_ccg_answer_sits_beside_its_label(run):
     line = next(x for x in out.splitlines() if x.startswith("On 1 December 2026"))
     assert re.match(r"On 1 December 2026: +sub-ICB location", line), line
     assert line.index("sub-ICB") < 24
+
+
+@pytest.mark.parametrize("text", ["1. one", "2) two", "# hash", "- minus", "+ plus", "* star", "~~~", "```",
+                                  "> quote", "---", "===", "<div>x</div>", "| a | b |", "  12. indented"])
+def test_escaped_text_renders_as_itself(text):
+    """Whatever a line of text starts with, escaped it is one paragraph saying exactly that."""
+    from icscli.render.markdown import escape
+
+    tokens = md().parse(escape(text) + "\n")
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], (text, escape(text))
+    assert "".join(c.content for c in tokens[1].children) == text.strip()
