@@ -10,60 +10,46 @@ from ..safe import strip_controls
 GAP = 2  # spaces between a label and its value, and between table columns
 
 
-def words(segments):
-    """[(text, style)] -> words, each a list of (text, style) pieces; a piece that does not start with a
-    space is glued to the word before it (so a comma or a tag is never moved to a line of its own)."""
-    out, spaced = [], True
-    for text, style in segments:
-        if not text:
-            continue
-        parts = text.split(" ")
-        for i, part in enumerate(parts):
-            if i == 0 and out and not spaced and part:
-                out[-1].append((part, style))
-            elif part:
-                out.append([(part, style)])
-        spaced = text.endswith(" ")
-    return out
-
-
-def size(word):
-    return sum(len(t) for t, _ in word)
-
-
 def fill(segments, width, first=None):
     """Greedy word wrap of styled segments into lines of at most `width` (None: one line); the first
-    line may have another width (`first`), as after a bullet or a label."""
-    lines, line, used = [], [], 0
-    for word in words(segments):
-        if width is not None:
-            width_now = first if first is not None and not lines else width
-        n = size(word)
-        if width is not None and line and used + 1 + n > width_now:
-            lines.append(line)
-            line, used, width_now = [], 0, width
-        while width is not None and not line and n > width_now:  # only a word longer than a line is cut
-            head, rest, left = [], [], width_now
-            for text, style in word:
-                if left <= 0:
-                    rest.append((text, style))
-                elif len(text) <= left:
-                    head.append((text, style))
-                    left -= len(text)
-                else:
-                    head.append((text[:left], style))
-                    rest.append((text[left:], style))
-                    left = 0
-            lines.append([head])
-            word, n, width_now = rest, size(rest), width
-        if line:
-            line.append([(" ", "")])
-            used += 1
-        line.append(word)
-        used += n
-    if line or not lines:
-        lines.append(line)
-    return [[piece for word in line for piece in word] for line in lines]
+    line may have another width (`first`), as after a bullet or a label. Lines break only at spaces,
+    so where two segments meet without one (a word and its comma, its tag) they stay together. A line
+    comes back as pieces of (text, style)."""
+    text = "".join(t for t, _ in segments)
+    ranges = [(0, len(text))] if width is None else _breaks(text, width, width if first is None else first)
+    lines, starts, at = [], [], 0
+    for t, _ in segments:
+        starts.append(at)
+        at += len(t)
+    for start, end in ranges:
+        pieces = []
+        for (t, style), offset in zip(segments, starts):
+            lo, hi = max(start, offset), min(end, offset + len(t))
+            if lo < hi:
+                pieces.append((text[lo:hi], style))
+        lines.append(pieces)
+    return lines
+
+
+def _breaks(text, width, limit):
+    """(start, end) of each line of `text` wrapped greedily at spaces; a word longer than a line is cut."""
+    ranges, start, end, pos = [], None, 0, 0
+    for word in text.split(" "):
+        begin, pos = pos, pos + len(word) + 1
+        if not word:
+            continue
+        finish = begin + len(word)
+        if start is None:
+            start = begin
+        elif finish - start > limit:
+            ranges.append((start, end))
+            start, limit = begin, width
+        while finish - start > limit:  # only a word longer than a whole line is cut
+            ranges.append((start, start + limit))
+            start, limit = start + limit, width
+        end = finish
+    ranges.append((start, end) if start is not None else (0, 0))
+    return ranges
 
 
 class TextLayout(Visitor):
@@ -269,7 +255,7 @@ class TextLayout(Visitor):
             for column, width in zip(columns, widths):
                 pieces = column[n] if n < len(column) else []
                 text = "".join(self.paint(t, s) for t, s in pieces)
-                parts.append(text + " " * (width - sum(len(t) for t, _ in pieces)))
+                parts.append(text + " " * (width - sum(len(t) for t, _ in pieces)))  # pad to the column
             self.out.append((" " * indent + (" " * GAP).join(parts)).rstrip())
 
 
