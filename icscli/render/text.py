@@ -222,7 +222,10 @@ class TextLayout(Visitor):
         self._table_line(names[:shown], widths, indent, "heading")
         if self.rule:
             self.out.append(" " * indent + self.paint(self.rule * (sum(widths) + GAP * (shown - 1)), "rule"))
-        for row in block.rows:
+        wraps = spill or any(len(clean(c)) > w for row in block.rows for c, w in zip(row.cells, widths))
+        for number, row in enumerate(block.rows):
+            if wraps and number:  # rows of several lines need a gap to be told apart
+                self.out.append("")
             self._table_line(row.cells[:shown], widths, indent, "", self.refs(row))
             if spill and row.cells[-1]:
                 self.emit([(clean(names[-1]) + ": ", "detail"), (clean(row.cells[-1]), "detail")], indent + 2)
