@@ -248,16 +248,24 @@ def search(text, limit, fmt, data_dir, cite, no_pager):
 
 
 @ics.command()
+@click.argument("source_id", required=False, metavar="[ID]")
 @output_options
-def sources(fmt, data_dir, cite, no_pager):
-    """The bibliography: every source, how often it is cited and what cites it."""
+def sources(source_id, fmt, data_dir, cite, no_pager):
+    """The bibliography: every source, how often it is cited and what cites it; with ID, that one source."""
     from . import views
     from .query import strip_private
 
     kb = knowledge(data_dir)
+    if source_id is not None and source_id not in kb.sources:
+        from difflib import get_close_matches
+
+        raise UnknownTerm(source_id, get_close_matches(source_id, list(kb.sources), n=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
     rows = [dict(strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
-            for i, s in sorted(kb.sources.items())]
+            for i, s in sorted(kb.sources.items()) if source_id in (None, i)]
+    if source_id is not None:
+        emit(views.source(kb, rows[0]), fmt, cite, no_pager)
+        return
     emit(views.sources(kb, {"sources": rows}), fmt, cite, no_pager)
 
 

@@ -84,8 +84,13 @@ class Doc:
         return self.references
 
 
+def source_where(source):
+    """Where a reader finds a source: its public address, or the reference that stands in for one."""
+    return source.get("url") or source.get("reference") or ""
+
+
 def describe_source(kb, source_id, locator=""):
-    """'The King's Fund, "Title" (July 2021), at "Section". seeds/000...' for reference lists."""
+    """'The King's Fund, "Title" (July 2021), at "Section". [id] https://...' for reference lists."""
     from .dates import human
 
     source = kb.sources.get(source_id) if kb else None
@@ -94,6 +99,6 @@ def describe_source(kb, source_id, locator=""):
     text = f"{source['publisher']}, \u201c{source['title']}\u201d ({human(source['date'])})"
     if locator:
         text += f", at \u201c{locator}\u201d"
-    where = source.get("url") or (f"shared/{source['file']}" if source.get("file") else "")
+    where = source_where(source)
     text += f". [{source_id}]" + (f" {where}" if where else "")
     return text

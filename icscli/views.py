@@ -237,7 +237,7 @@ def search(kb, data):
 def sources(kb, data):
     lines, rows = [], []
     for s in data["sources"]:
-        where = s.get("url") or (f"shared/{s['file']}" if s.get("file") else "")
+        where = doc.source_where(s)
         by = ", ".join(s["cited_by"]) or "nothing"
         lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}). {where}\n"
                           f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}: {by}"))
@@ -245,6 +245,37 @@ def sources(kb, data):
                      "; ".join(s["cited_by"])])
     columns = ["id", "publisher", "title", "date", "kind", "where", "cited", "cited_by"]
     return doc.Doc("Sources", [doc.items("", lines)], (columns, rows), data, kb)
+
+
+def source(kb, row):
+    """One source: the full reference, where to find it, and every record that cites it."""
+    pairs = [("Publisher", row["publisher"], []), ("Title", row["title"], []),
+             ("Date", dates.human(row["date"]), []), ("Kind", row.get("kind") or "", [])]
+    if row.get("url"):
+        pairs.append(("Address", row["url"], []))
+    if row.get("reference"):
+        pairs.append(("Reference", row["reference"], []))
+    if row.get("note"):
+        pairs.append(("Note", row["note"], []))
+    citing = [Line(_citing_label(kb, c)) for c in row["cited_by"]]
+    blocks = [doc.fields("", pairs),
+              doc.items(f"Cited by {row['cited']} record{'s' if row['cited'] != 1 else ''}", citing)
+              if citing else doc.note("Not cited by any record.")]
+    rows = [[row["id"], c, _citing_label(kb, c)] for c in row["cited_by"]]
+    return doc.Doc(f"{row['id']}: {row['title']}", blocks, (["source", "cited_by", "record"], rows), row, kb)
+
+
+def _citing_label(kb, ref):
+    """'Integrated care board (ics explain icb)' for an entity id; events and rows by their titles."""
+    kind, _, ident = ref.partition(":") if ":" in ref else ("entity", "", ref)
+    if kind == "entity" and ident in kb.entities:
+        return f"{kb.entities[ident]['name']} (ics explain {ident})"
+    if kind == "event" and ident in kb.events:
+        event = kb.events[ident]
+        return f"Timeline, {dates.human(event['date'])}: {event['title']}"
+    if kind == "responsibility" and ident in kb.responsibilities:
+        return f"Responsibility change: {kb.responsibilities[ident]['function']}"
+    return ref
 
 
 def problems(problem_list, what):

@@ -394,8 +394,8 @@ def render(ref):
         where = ""
         if source.get("url"):
             where = f' <a href="{esc(source["url"])}" rel="noreferrer">{esc(source["url"])}</a>'
-        elif source.get("file"):
-            where = f" <code>shared/{esc(source['file'])}</code>"
+        elif source.get("reference"):
+            where = f" {esc(source['reference'])}"
         note = f" {esc(note)}" if note else ""
         body.append(f'<li id="{anchor("source", source["id"])}" value="{n}">{esc(text)}{where}.{note}'
                     f'<span class="meta">{esc(uses)}</span></li>')

@@ -162,8 +162,8 @@ def render(ref):
         where = ""
         if source.get("url"):
             where = f" <{source['url']}>"
-        elif source.get("file"):
-            where = f" `shared/{source['file']}`"
+        elif source.get("reference"):
+            where = f" {escape(source['reference'])}"
         note = f" {escape(note)}" if note else ""
         out.append(f'{n}. <a id="{anchor("source", source["id"])}"></a>{escape(text)}{where}.{note}{escape(uses)}')
     out.append("")
