@@ -281,7 +281,9 @@ def validate(directory, fmt, data_dir, cite, no_pager):
     if overlay and not os.path.isdir(overlay):
         raise click.BadParameter(f"'{overlay}' is not a directory", param_hint="DIRECTORY")
     problems = check(overlay)
-    emit(views.problems(problems, overlay or "bundled data"), fmt, cite, no_pager)
+    # Stub cards are listed, not counted as problems: they are sourced but say little, and need content.
+    stubs = [] if problems else sorted(i for i, e in knowledge(overlay).entities.items() if e.get("stub"))
+    emit(views.problems(problems, overlay or "bundled data", stubs), fmt, cite, no_pager)
     if problems:
         sys.exit(1)
 

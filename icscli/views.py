@@ -278,12 +278,18 @@ def _citing_label(kb, ref):
     return ref
 
 
-def problems(problem_list, what):
+def problems(problem_list, what, stubs=()):
+    """Problems (each fails `ics validate`) and stub cards (listed as warnings; they do not)."""
     lines = [Line(str(p)) for p in problem_list]
     title = f"{what}: {len(problem_list)} problem{'s' if len(problem_list) != 1 else ''}" if problem_list \
         else f"{what}: no problems found"
     rows = [[p.file, str(p.line), p.field, p.message] for p in problem_list]
+    rows += [["", "", "stub", f"warning: '{s}' is a stub card (too little sourced content)"] for s in stubs]
     payload = {"ok": not problem_list, "problems": [
-        {"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problem_list]}
-    return doc.Doc(title, [doc.items("", lines)] if lines else [], (["file", "line", "field", "message"], rows),
-                   payload)
+        {"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problem_list],
+        "stubs": list(stubs)}
+    blocks = [doc.items("", lines)] if lines else []
+    if stubs:
+        blocks.append(doc.items(f"Warning: {len(stubs)} stub card{'s' if len(stubs) != 1 else ''} with too little "
+                                "sourced content (not an error)", [Line(f"ics explain {s}") for s in stubs]))
+    return doc.Doc(title, blocks, (["file", "line", "field", "message"], rows), payload)
