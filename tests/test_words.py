@@ -80,7 +80,8 @@ def test_every_comparison_names_no_working_material(run, kb):
     ["timeline"], ["timeline", "--format", "json"], ["tree"], ["tree", "--as-of", "2019-06-01"], ["diagram"],
     ["glossary"], ["sources"], ["sources", "--format", "json"], ["sources", "nhsp-glossary-2021"],
     ["systems"], ["systems", "--as-of", "2022-07-01", "--format", "json"], ["system", "frimley"],
-    ["ccg", "02Q"], ["search", "commissioning"], ["validate"],
+    ["ccg", "02Q"], ["ccg", "--all", "--format", "json"], ["search", "commissioning"], ["validate"],
+    ["systems", "--as-of", "2026-06-01", "--format", "json"], ["system", "QYG", "--format", "json"],
 ], ids=lambda a: " ".join(a))
 def test_commands_name_no_working_material(run, args):
     result = run(*args)
