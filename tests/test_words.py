@@ -14,7 +14,7 @@ WORKING_WORDS = re.compile(
     r"\bseeds?\b|\bseed \d|\bblog 00\d|\(seed|\bpages? (?:was |were )?found\b|\bpages found\b"
     r"|\bstaging (?:copy|site|website|address|page)\b|\(staging|\bcatalog(?:ue)?s?\b|facts\.md|timeline-sources"
     r"|\bshared/|\b(?:reading|research) cop(?:y|ies)\b|OUTSIDE KNOWLEDGE|\bUNSOURCED\b|\breference compiler\b"
-    r"|\bmaintainer_note\b|\bnot in the (?:copy|excerpt)\b|\bexcerpt\b",
+    r"|\bmaintainer_note\b|\breference/(?:later/)?\w+\.csv|\bnot in the (?:copy|excerpt)\b|\bexcerpt\b",
     re.IGNORECASE,
 )
 URL = re.compile(r"https?://\S+")
@@ -87,3 +87,35 @@ def test_commands_name_no_working_material(run, args):
     result = run(*args)
     assert result.exit_code == 0, result
     assert_clean(result.output, " ".join(args))
+
+
+def test_maintainer_notes_and_reading_copies_are_never_shown(run, tmp_path):
+    (tmp_path / "extra.yaml").write_text("""
+sources:
+  - id: test-private-source
+    title: A test source
+    publisher: Tester
+    date: "2024"
+    kind: publication
+    reference: "Tester, A test source (2024), held by the tester"
+    file: seeds/999_private.txt
+    maintainer_note: "PRIVATE-NOTE-ON-SOURCE"
+entities:
+  - id: test-private-card
+    name: Test private card
+    kind: concept
+    level: system
+    summary: A card for the test.
+    maintainer_note: "PRIVATE-NOTE-ON-CARD"
+    facts:
+      - text: A fact.
+        maintainer_note: "PRIVATE-NOTE-ON-FACT"
+        sources: [{source: test-private-source, at: "Part 1", maintainer_note: "PRIVATE-NOTE-ON-CITATION"}]
+    sources: [test-private-source]
+""", encoding="utf-8")
+    outputs = [run("explain", "test-private-card", "--data", tmp_path, "--format", f).output for f in ("json", "plain")]
+    outputs += [run("sources", "test-private-source", "--data", tmp_path, "--format", "json").output,
+                run("export", "--format", "json", "--data", tmp_path).output]
+    assert "A fact." in outputs[1] and "held by the tester" in outputs[2]
+    for out in outputs:
+        assert "PRIVATE-NOTE" not in out and "999_private" not in out
