@@ -12,29 +12,29 @@ def _day(value, option="--as-of"):
     return query.parse_user_date(value, option) if value else None
 
 
-def explain(kb, term, as_of=None):
-    """A body's card; an acronym's senses; or, for a term that names an ICB, a place or a former CCG,
-    that system's card."""
+def explain(kb, term, as_of=None, sections=(), note=None):
+    """A body's card (only the named `sections`, when given); an acronym's senses; or, for a term that
+    names an ICB, a place or a former CCG, that system's card. A name read with one typo is passed to
+    `note(match)` (the CLI says so on stderr)."""
     day = _day(as_of)
     try:
-        ident = resolve.resolve_entity(kb, term)
+        match = resolve.resolve_term(kb, term, typos=False)
     except AmbiguousTerm as exc:
         return views.senses(kb, term, exc.candidates)
     except UnknownTerm:
         found = _system_for_term(kb, term, day)
-        if found is None:
-            raise
-        return found
-    return views.explain(kb, query.card(kb, ident, day))
+        if found is not None:
+            return found
+        match = resolve.resolve_term(kb, term)  # a one-typo name, or the error with suggestions
+    if note is not None and match.get("assumed"):
+        note(match)
+    card = views.explain(kb, query.card(kb, match["id"], day, match))
+    return card.only(list(sections)) if sections else card
 
 
 def _system_for_term(kb, text, day):
-    from . import views_systems
-
     try:
         return system(kb, text, day)
-    except AmbiguousTerm as exc:
-        return views_systems.candidates(kb, text, exc.candidates)
     except IcsError:
         return None
 
@@ -62,10 +62,17 @@ def glossary(kb):
     return views.glossary(kb, query.glossary(kb))
 
 
-def sources(kb):
+def sources(kb, source_id=None):
+    """The bibliography with what cites each source; with an id, that one source."""
+    if source_id is not None and source_id not in kb.sources:
+        from difflib import get_close_matches
+
+        raise UnknownTerm(source_id, get_close_matches(source_id, list(kb.sources), n=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
     rows = [dict(query.strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
-            for i, s in sorted(kb.sources.items())]
+            for i, s in sorted(kb.sources.items()) if source_id in (None, i)]
+    if source_id is not None:
+        return views.source(kb, rows[0])
     return views.sources(kb, {"sources": rows})
 
 
@@ -77,18 +84,22 @@ def systems_list(kb, as_of=None, region=None, sort=None):
 
 
 def system(kb, text, as_of=None):
-    """One ICB's card; raises AmbiguousTerm when the text names several."""
+    """One ICB's card, or the candidates when the text names several."""
     from . import systems as core, views_systems
 
     day = _day(as_of)
-    found = core.resolve_system(kb, text, day)
+    try:
+        found = core.resolve_system(kb, text, day)
+    except AmbiguousTerm as exc:
+        return views_systems.candidates(kb, text, exc.candidates)
     card = core.system_card(kb, found["id"], day, how=found["how"], status=found["status"])
     return views_systems.system_card(kb, card, text)
 
 
 def ccg(kb, text=None, as_of=None):
-    """What became of a former CCG; with no text, every former CCG."""
-    from . import systems as core, views_systems
+    """What became of a former CCG (one of April 2021, or an older one of 2013-2021), the candidates
+    when the text names several; with no text, every former CCG of 1 July 2022."""
+    from . import systems as core, views_ccg_history, views_systems
 
     day = _day(as_of)
     if not text:
@@ -97,6 +108,11 @@ def ccg(kb, text=None, as_of=None):
         return views_systems.ccg(kb, core.ccg_lookup(kb, text, day))
     except AmbiguousTerm as exc:
         return views_systems.candidates(kb, text, exc.candidates, what="CCG")
+    except UnknownTerm:
+        old = core.historic_ccg(kb, text)
+        if old is None:
+            raise
+        return views_ccg_history.historic(kb, core.historic_card(kb, old, day))
 
 
 def map_codes(kb, codes, as_of=None):
@@ -118,4 +134,6 @@ def changes(kb, date_from=None, date_to=None):
 
     first = dates.start(_day(date_from, "--from")) if date_from else "2022-07-01"
     last = dates.end(_day(date_to, "--to")) if date_to else today()
+    if first > last:
+        raise BadValue(f"--from {dates.human(first)} is after --to {dates.human(last)}; swap them")
     return views_changes.changes(kb, find_changes(kb, first, last))

@@ -15,16 +15,29 @@ def register(group, output_options, knowledge, emit, parse_date):
     """Add `systems`, `system` and `ccg` to a click group."""
 
     def complete_systems(ctx, param, incomplete):
+        """Codes and names of ICBs and former CCGs, each described by its full name."""
+        from click.shell_completion import CompletionItem
+
         try:
             from . import systems as core
 
             kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
-            return core.completion_words(kb, incomplete)
+            return [CompletionItem(w, help=what) for w, what in core.completion_items(kb, incomplete)]
         except Exception:  # completion must never print a traceback into the user's shell
             return []
 
+    def complete_regions(ctx, param, incomplete):
+        """NHS England regions named in any version of the ICB data."""
+        try:
+            from . import systems as core
+
+            kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+            return [r for r in core.all_regions(kb) if r.lower().startswith(incomplete.lower())]
+        except Exception:
+            return []
+
     @group.command("systems")
-    @click.option("--region", metavar="REGION", help="Only ICBs in this NHS England region, e.g. London, Midlands.")
+    @click.option("--region", metavar="REGION", shell_complete=complete_regions, help="Only ICBs in this NHS England region, e.g. London, Midlands.")
     @click.option("--as-of", metavar="DATE", help="The ICBs as they stood on a date (default: today).")
     @click.option("--sort", type=click.Choice(SORT_CHOICES, case_sensitive=False), default=None,
                   help="Sort by a column (default: name).")
@@ -32,7 +45,11 @@ def register(group, output_options, knowledge, emit, parse_date):
     def systems_command(region, as_of, sort, fmt, data_dir, cite, no_pager):
         """One row per integrated care board on a date: codes, region, places, sub-ICB locations, mergers.
 
-        Examples: ics systems; ics systems --as-of 2022-07-01 --region London; ics systems -f csv
+        \b
+        Examples:
+          ics systems
+          ics systems --as-of "1 July 2022" --region London
+          ics systems -f csv > icbs.csv
         """
         from . import systems as core, views_systems
         from .errors import BadValue
@@ -57,20 +74,16 @@ def register(group, output_options, knowledge, emit, parse_date):
 
         NAME-OR-CODE may be an ODS code (QYG), an ONS code (E54000008), a name or a unique part of one
         (frimley, cornwall), an April 2021 ICS name, a former CCG or a local authority.
-        """
-        from . import systems as core, views_systems
-        from .errors import AmbiguousTerm
 
-        text = " ".join(name)
-        kb = knowledge(data_dir)
-        day = parse_date(as_of, "--as-of")
-        try:
-            found = core.resolve_system(kb, text, day)
-        except AmbiguousTerm as exc:
-            emit(views_systems.candidates(kb, text, exc.candidates), fmt, cite, no_pager)
-            return
-        card = core.system_card(kb, found["id"], day, how=found["how"], status=found["status"])
-        emit(views_systems.system_card(kb, card, text), fmt, cite, no_pager)
+        \b
+        Examples:
+          ics system frimley
+          ics system QYG --as-of 2023
+          ics system "Bath and North East Somerset"
+        """
+        from . import answers  # the one code path, shared with the MCP tool `system`
+
+        emit(answers.system(knowledge(data_dir), " ".join(name), as_of), fmt, cite, no_pager)
 
     @group.command("ccg")
     @click.argument("name", nargs=-1, shell_complete=complete_systems)
@@ -81,10 +94,14 @@ def register(group, output_options, knowledge, emit, parse_date):
         """What became of a former CCG: its sub-ICB location and ICB on 1 July 2022, and its ICB now.
 
         NAME-OR-CODE may be the CCG's ODS code (02Q), its ONS code (E38000008) or its name (Bassetlaw).
-        """
-        from . import systems as core, views_systems
-        from .errors import AmbiguousTerm, UnknownTerm
 
+        \b
+        Examples:
+          ics ccg 02Q
+          ics ccg bassetlaw --as-of 2023
+          ics ccg --all -f csv > ccgs.csv
+        """
+        from . import answers  # the one code path, shared with the MCP tools `ccg` and `map`
         from .systems.codes import is_code_like
 
         codes = list(name)
@@ -98,29 +115,9 @@ def register(group, output_options, knowledge, emit, parse_date):
         if not show_all and not text:
             raise click.UsageError("give a CCG's name or code (several, or - for standard input), or --all")
         kb = knowledge(data_dir)
-        day = parse_date(as_of, "--as-of")
-        if show_all:
-            emit(views_systems.all_ccgs(kb, core.all_ccgs(kb, day)), fmt, cite, no_pager)
-            return
         if list(name) == ["-"] or (len(codes) > 1 and all(is_code_like(c) for c in codes)):
-            from . import views_ccg_history
-
-            emit(views_ccg_history.table(kb, core.ccg_table(kb, codes, day)), fmt, cite, no_pager)
+            emit(answers.map_codes(kb, codes, as_of), fmt, cite, no_pager)
             return
-        try:
-            try:
-                data = core.ccg_lookup(kb, text, day)
-            except UnknownTerm:
-                old = core.historic_ccg(kb, text)
-                if old is None:
-                    raise
-                from . import views_ccg_history
-
-                emit(views_ccg_history.historic(kb, core.historic_card(kb, old, day)), fmt, cite, no_pager)
-                return
-        except AmbiguousTerm as exc:
-            emit(views_systems.candidates(kb, text, exc.candidates, what="CCG"), fmt, cite, no_pager)
-            return
-        emit(views_systems.ccg(kb, data), fmt, cite, no_pager)
+        emit(answers.ccg(kb, None if show_all else text, as_of), fmt, cite, no_pager)
 
     return group
