@@ -19,6 +19,12 @@ def register(group, knowledge):
         bibliography. Every answer is the JSON of the matching command with its sources and dates.
         Needs the mcp extra: pip install 'icscli[mcp]'. Register it in the assistant's configuration
         as the command `ics mcp` (see the README).
+
+        \b
+        Examples:
+          claude mcp add ics -- ics mcp
+          npx @modelcontextprotocol/inspector ics mcp
+          ics mcp --data ./my-overlay
         """
         try:
             import mcp.server.mcpserver  # noqa: F401

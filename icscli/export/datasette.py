@@ -25,8 +25,8 @@ TABLES = {
     "sources": ("The bibliography: every source cited anywhere, numbered as in the other exports.", {
         "id": "Source id, as cited in the *_sources tables", "n": "Bibliography number", "title": "Title",
         "publisher": "Publisher or author", "date": "Publication date as given", "date_start": "First day of date",
-        "kind": "web, legislation, data, or a core reference text", "url": "Web address, when known",
-        "file": "File in the project's reference material, when the source is a data file or text copy",
+        "kind": "web, publication, legislation or data", "url": "Web address, when known",
+        "reference": "Where to find a source that has no web address (publisher, title, edition)",
         "note": "What the source is and how it was read"}),
     "entities": ("Bodies, roles, plans and terms (the glossary), each with its summary.", {
         "id": "Term id (ics explain ID)", "name": "Name", "kind": "statutory body, partnership, role, plan ...",
