@@ -191,3 +191,13 @@ def test_escaped_text_renders_as_itself(text):
     tokens = md().parse(escape(text) + "\n")
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], (text, escape(text))
     assert "".join(c.content for c in tokens[1].children) == text.strip()
+
+
+def test_pager_counts_wrapped_rows_not_newlines(monkeypatch):
+    from icscli import cli
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "40")
+    assert not cli._too_long("short line\n" * 30)
+    assert cli._too_long(("word " * 40 + "\n") * 30), "30 lines of 200 characters fill 90 rows"
+    assert not cli._too_long(("\x1b[1mword\x1b[0m " * 10 + "\n") * 30), "escape codes take no room"
