@@ -12,7 +12,7 @@ COMMANDS = [
     ["explain", "icb", "--cite"], ["timeline", "--from", "2021"], ["compare", "ccg", "icb"],
     ["compare", "icb", "icp"], ["tree"], ["glossary"], ["search", "commissioning"], ["sources"],
     ["systems"], ["systems", "--as-of", "2022-07-01"], ["system", "frimley"], ["ccg", "02Q"],
-    ["ccg", "--all"], ["explain", "icp"], ["validate"],
+    ["ccg", "--all"], ["explain", "icp"], ["validate"], ["changes"], ["explain", "icb", "--short"],
 ]
 
 
@@ -201,3 +201,9 @@ def test_pager_counts_wrapped_rows_not_newlines(monkeypatch):
     assert not cli._too_long("short line\n" * 30)
     assert cli._too_long(("word " * 40 + "\n") * 30), "30 lines of 200 characters fill 90 rows"
     assert not cli._too_long(("\x1b[1mword\x1b[0m " * 10 + "\n") * 30), "escape codes take no room"
+
+
+def test_explain_help_names_every_section():
+    from icscli import cli, views
+
+    assert list(cli.EXPLAIN_SECTIONS) == list(views.EXPLAIN_SECTIONS)
