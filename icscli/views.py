@@ -107,6 +107,9 @@ def explain(kb, data):
     blocks = []
     if data.get("as_of"):
         blocks.append(doc.Note(f"As of {dates.human(data['as_of'])}: {data['as_of_state']['text']}.", key="short"))
+    if data.get("main_sense_of") and data.get("senses"):  # an ambiguous acronym: its main sense, then the others
+        blocks.append(doc.Note(f"{data['main_sense_of']} also means: " + "; ".join(
+            f"{s['name']} (ics explain \"{s['type']}\")" for s in data["senses"]) + ".", key="short"))
     blocks.append(doc.Prose("", [Line(first_sentence(data["summary"]), data["sources"])], key="short"))
     blocks.append(doc.Fields("", short_fields(kb, data), key="short"))
     about = []
@@ -226,6 +229,9 @@ def compare(kb, data):
     arrow = "\u2192" if data["mode"] == "succession" else "vs"
     title = f"{a} {arrow} {b}: responsibilities"
     blocks = []
+    if data.get("reversed"):
+        blocks.append(doc.Note(f"Read as the succession {a} \u2192 {b}: responsibilities passed that way, "
+                               "so the pair is shown in that order."))
     if not data["rows"]:
         blocks.append(doc.Note(f"{a} and {b} have no responsibilities in common in the data."))
     elif not data["in_common"]:

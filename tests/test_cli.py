@@ -130,11 +130,13 @@ def test_explain_json_carries_sources(run):
     assert set(c["source"] for c in doc["sources"]) <= set(doc["bibliography"])
 
 
-def test_icp_lists_every_sense(run):
+def test_icp_shows_its_main_sense_then_lists_every_other(run):
     result = run("explain", "ICP", "--format", "json")
     assert result.exit_code == 0
-    senses = {s["id"]: s for s in result.json()["senses"]}
-    assert {"icp", "icp-contract", "icp-place-partnership"} <= set(senses)
+    card = result.json()
+    assert card["id"] == "icp" and card["main_sense_of"] == "ICP"  # the statutory partnership since 2022
+    senses = {s["id"]: s for s in card["senses"]}
+    assert {"icp-contract", "icp-place-partnership"} <= set(senses)
     for ident, sense in senses.items():
         again = run("explain", sense["type"], "--format", "json").json()
         assert again["id"] == ident, f"typing {sense['type']!r} reaches {ident}"
