@@ -15,7 +15,9 @@ class Line:
     """A line of text with the sources that back it.
 
     detail: a second, quieter paragraph (a note); status: planned, proposed... (shown as a tag when not
-    done); ids: the entities the line is about (exports link them); anchor: an id a document can link to;
+    done); ids: the entities the text names, in order (its text is their names, so exports link them),
+    or, for an anchored entry (a timeline event in the export), the entities it involves; anchor: an id a
+    document can link to;
     link: the in-document anchor the line points to (a contents entry).
     """
 
@@ -265,8 +267,7 @@ class Doc:
 
     def only(self, keys):
         """The same document with only the blocks of the given sections (`--short`, `--section`)."""
-        picked = Doc(self.title, [b for b in self.blocks if b.key in keys], self.table, self.payload, self.kb)
-        return picked
+        return Doc(self.title, [b for b in self.blocks if b.key in keys], self.table, self.payload, self.kb)
 
 
 def describe_source(kb, source_id, locator=""):

@@ -120,7 +120,8 @@ def explain(kb, data):
     for label, field in (("Part of", "part_of"), ("Produces", "produces"), ("Replaced", "replaced"), ("Became", "became"),
                          ("Related", "related")):
         if data.get(field):
-            about.append(Field(label, names(kb, data[field]), ids=data[field]))
+            ids = [i for i in data[field] if i in kb.entities]
+            about.append(Field(label, names(kb, ids), ids=ids))
     about.append(Field("Term", data["id"]))
     blocks.append(doc.Fields("About", about, key="about"))
     blocks.append(doc.Prose("Summary", [Line(data["summary"], data["sources"])], key="summary"))
@@ -147,7 +148,7 @@ def explain(kb, data):
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
         blocks.append(doc.Items(f"Other meanings of {acronyms}", [
-            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"", ids=[s["type"]])
+            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"")
             for s in data["senses"]], key="meanings"))
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                         for c in data["sources"]], key="sources"))
@@ -165,7 +166,7 @@ def _change_line(kb, r):
     before = names(kb, r.get("before") or []) or "new"
     after = names(kb, r.get("after") or []) or "none"
     return Line(f"{dates.human(r['effective'])}: {r['change']}: {r['function']} ({before} \u2192 {after})",
-                r["sources"], status=r.get("status"), ids=(r.get("before") or []) + (r.get("after") or []))
+                r["sources"], status=r.get("status"))
 
 
 def claim_blocks(claims):
@@ -185,7 +186,7 @@ def claim_blocks(claims):
 
 def senses(kb, term, candidates):
     title = f"'{term}' has {len(candidates)} meanings"
-    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"", ids=[c["type"]])
+    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"")
              for c in candidates]
     blocks = [doc.Items("Which one do you mean?", lines, key="senses")]
     rows = [[c["type"], c["name"], c["summary"]] for c in candidates]
@@ -205,8 +206,7 @@ def timeline(kb, data):
     lines, rows = [], []
     for e in data["events"]:
         when = dates.human(e["date"]) + (f" to {dates.human(e['end'])}" if e.get("end") else "")
-        lines.append(Line(f"{when}: {e['title']}", e["sources"], detail=e["description"], status=e.get("status"),
-                          ids=e.get("entities") or []))
+        lines.append(Line(f"{when}: {e['title']}", e["sources"], detail=e["description"], status=e.get("status")))
         rows.append([e["date"], e.get("end") or "", e.get("status") or "done", e["title"], e["description"],
                      ", ".join(e.get("entities") or []), ", ".join(e.get("tags") or []), cite_text(e["sources"])])
     blocks = [doc.Items("", lines, key="events")] if lines else [doc.Note("No events match.")]
@@ -241,8 +241,7 @@ def compare(kb, data):
         sign = DIFF_KINDS[r["diff"]][0]
         changes.append(Change(r["diff"], sign, r["function"], ", ".join(r["before_names"]) or "nobody",
                               ", ".join(r["after_names"]) or "nobody", dates.human(r["effective"]), r["sources"],
-                              status=r.get("status"), detail=r.get("note") or "",
-                              ids=(r.get("before") or []) + (r.get("after") or [])))
+                              status=r.get("status"), detail=r.get("note") or ""))
         rows.append([r["diff"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
                      r["effective"], r.get("status") or "done", r.get("note") or "", cite_text(r["sources"])])
     if changes:
@@ -275,7 +274,7 @@ def glossary(kb, data):
     lines, rows = [], []
     for t in data["terms"]:
         acr = f" ({', '.join(t['acronyms'])})" if t["acronyms"] else ""
-        lines.append(Line(f"{t['name']}{acr}: {t['summary']}", t["sources"], ids=[t["id"]]))
+        lines.append(Line(f"{t['name']}{acr}: {t['summary']}", t["sources"]))
         rows.append([t["name"], ", ".join(t["acronyms"]), t["kind"], ", ".join(t["level"]), t["id"], t["summary"]])
     blocks = [doc.Items("", lines, key="terms")]
     return doc.Doc("Glossary", blocks, (["name", "acronyms", "kind", "level", "id", "summary"], rows), data, kb)
