@@ -105,7 +105,7 @@ def hostile(tmp_path):
         "entities:\n  - id: zz-hostile\n    name: Hostile body\n    kind: concept\n    level: place\n"
         f"    summary: {json.dumps(HOSTILE)}\n    related: [icb]\n    sources: [zz-src]\n"
         "sources:\n  - id: zz-src\n    publisher: Someone\n    title: \"A <b>title</b>\"\n    date: '2024'\n"
-        "    kind: web\n    url: \"javascript:alert(1)\"\n", encoding="utf-8")
+        "    kind: web\n    url: 'https://example.org/?q=<b>x</b>&y=\"z\"'\n", encoding="utf-8")
     return tmp_path
 
 
@@ -132,12 +132,11 @@ def test_overlay_text_is_inert_in_the_exports(run, hostile):
             if child.type == "html_inline":
                 assert re.fullmatch(r'<a id="[a-z0-9-]+">|</a>', child.content), child.content
         assert token.type != "html_block", token.content
-    assert "javascript:" not in "".join(t.content for t in tokens if t.type == "link_open")
+    assert "<b>" not in "".join(t.content for t in tokens)
     assert out.index("Hostile body") < out.index("## <a id=\"bibliography\"></a>Bibliography"), "nothing swallowed"
     page = run("export", "--format", "html", "--data", hostile).output
-    assert "zz-src" in page and "javascript:alert(1)" in page, "the address is shown, as text"
-    assert "<img" not in page and "<b>title" not in page
-    assert 'href="javascript' not in page
+    assert "zz-src" in page and 'href="https://example.org/?q=&lt;b&gt;x&lt;/b&gt;&amp;y=&quot;z&quot;"' in page
+    assert "<img" not in page and "<b>" not in page
     assert "\x1b" not in page
 
 
@@ -207,3 +206,13 @@ def test_explain_help_names_every_section():
     from icscli import cli, views
 
     assert list(cli.EXPLAIN_SECTIONS) == list(views.EXPLAIN_SECTIONS)
+
+
+def test_only_web_addresses_become_links():
+    from icscli.render import html, markdown
+
+    for bad in ("javascript:alert(1)", "data:text/html,<b>x</b>", "shared/file name.pdf", "vbscript:x"):
+        assert "<a " not in html.address(bad) and "<b>" not in html.address(bad)
+        assert not markdown.address(bad).startswith("<"), bad
+    assert html.address("https://example.org/a?b=1&c=2").startswith('<a href="https://example.org/a?b=1&amp;c=2"')
+    assert markdown.address("https://example.org/a") == "<https://example.org/a>"
