@@ -3,7 +3,7 @@
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
 from . import dates, doc, query
-from .doc import Change, Field, Line
+from .doc import Change, Field, Line, cite_text  # noqa: F401  (cite_text: used by the other views)
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
 EXPLAIN_SECTIONS = {
@@ -21,17 +21,6 @@ EXPLAIN_SECTIONS = {
     "meanings": "other meanings of its acronym",
     "sources": "the sources of the card",
 }
-
-
-def cite_text(sources):
-    """Compact inline citation for tables: 'kf-ics-explained-2021 (What are ICSs?); ...'."""
-    parts = []
-    for cite in sources or []:
-        part = cite["source"]
-        if cite.get("at"):
-            part += f" ({cite['at']})"
-        parts.append(part)
-    return "; ".join(parts)
 
 
 def names(kb, ids):
@@ -52,26 +41,6 @@ def _dated(item):
     """A dated statement: its text, its span as a tag and its note as the detail."""
     when = span(item)
     return Line(item["text"] + (f" [{when}]" if when else ""), item.get("sources"), detail=item.get("note") or "")
-
-
-def section_rows(blocks):
-    """[section, text, sources] rows of a document's blocks, for csv/tsv/tabulate."""
-    rows = []
-    for block in blocks:
-        section = block.title or block.key or "About"
-        if block.kind == "note":
-            rows.append([section if block.title else "Note", block.text, ""])
-        for line in block.cited():
-            if isinstance(line, Field):
-                text = f"{line.label}: {line.text}"
-            elif isinstance(line, doc.Row):
-                text = "; ".join(c for c in line.cells if c)
-            else:
-                text = line.text + (f" [{line.status}]" if line.status else "")
-            if line.detail:
-                text += f"\n{line.detail}"
-            rows.append([section, text, cite_text(line.sources)])
-    return rows
 
 
 def short_fields(kb, data):
@@ -152,7 +121,7 @@ def explain(kb, data):
             for s in data["senses"]], key="meanings"))
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                         for c in data["sources"]], key="sources"))
-    return doc.Doc(title, blocks, (["section", "text", "sources"], section_rows(blocks)), data, kb)
+    return doc.Doc(title, blocks, None, data, kb)  # the table: one row per line, by section
 
 
 def _period(period):

@@ -169,6 +169,11 @@ def test_section_prints_one_section_and_rejects_an_unknown_one(run):
     data = run("explain", "icb", "--format", "json").json()
     assert all(m["text"] in board for m in data["membership"])
     assert data["facts"][0]["text"] not in board
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(run("explain", "icb", "--section", "board", "-f", "csv").output)))
+    assert len(rows) == len(data["membership"]) and {r["section"] for r in rows} == {"Membership and board"}
     bad = run("explain", "icb", "--section", "nonsense")
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and bad.stderr.startswith("ics: error: ")
     assert "board" in bad.stderr
