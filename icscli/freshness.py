@@ -39,6 +39,13 @@ def beyond_data(kb, today):
     return bool(as_of) and today > dates.start(as_of)
 
 
+def now_words(kb, today):
+    """How a card ends an open period: "now", or, past data_as_of, the date the data was last checked."""
+    if beyond_data(kb, today):
+        return f"at least {dates.human(data_as_of(kb))} (when the sources were last checked)"
+    return "now"
+
+
 def outcomes_missing(tables, as_of):
     """[(record, field, message)] for items still planned, announced, proposed or in progress although
     their date (or end) is before `as_of`, with no outcome recorded. `tables` maps type -> {id: record}."""

@@ -1,5 +1,5 @@
 """Views: query results -> `Doc`s. One function per command; no formatting of any particular output."""
-from . import dates, doc, query
+from . import dates, doc, freshness, query
 from .doc import Line
 
 
@@ -18,9 +18,9 @@ def _names(kb, ids):
     return ", ".join(kb.entities[i]["name"] for i in ids if i in kb.entities)
 
 
-def _period_text(period):
+def _period_text(period, now="now"):
     frm = dates.human(period.get("from")) if period.get("from") else "?"
-    to = dates.human(period.get("to")) if period.get("to") else "now"
+    to = dates.human(period.get("to")) if period.get("to") else now
     text = f"{frm} to {to}: {period['state']}"
     if period.get("basis"):
         text += f" ({period['basis']})"
@@ -64,7 +64,10 @@ def explain(kb, data):
     blocks.append(doc.fields("", about))
     blocks.append(doc.para(data["summary"], data["sources"], title="Summary"))
     if data.get("status"):
-        blocks.append(doc.items("Status over time", [Line(_period_text(p), p.get("sources")) for p in data["status"]]))
+        now = freshness.now_words(kb, query.today()) if kb else "now"
+        blocks.append(doc.items("Status over time", [Line(_period_text(p, now), p.get("sources")) for p in data["status"]]))
+    if data.get("counts"):
+        blocks.append(doc.items("Counts over time", [Line(data["counts_text"], [c for r in data["counts"] for c in r["sources"]])]))
     for heading, field in (("Responsibilities", "responsibilities"), ("Membership and board", "membership")):
         if data.get(field):
             blocks.append(doc.items(heading, [Line(_dated(i), i["sources"]) for i in data[field]]))
@@ -192,6 +195,8 @@ def tree(kb, data):
 
     def node(n, depth):
         label = n["name"] + (f" ({', '.join(n['acronyms'])})" if n["acronyms"] else "")
+        if n.get("counts"):
+            label += " (" + "; ".join(f"{v} {w}" for w, v in n["counts"].items()) + ")"
         if n["state"]:
             label += f" [{n['state']}]"
         elif not n["dated"]:
@@ -244,7 +249,9 @@ def sources(kb, data):
         rows.append([s["id"], s["publisher"], s["title"], s["date"], s.get("kind") or "", where, str(s["cited"]),
                      "; ".join(s["cited_by"])])
     columns = ["id", "publisher", "title", "date", "kind", "where", "cited", "cited_by"]
-    return doc.Doc("Sources", [doc.items("", lines)], (columns, rows), data, kb)
+    as_of = freshness.data_as_of(kb)
+    checked = [doc.note(f"Data as of {dates.human(as_of)}: the date these sources were last checked.")] if as_of else []
+    return doc.Doc("Sources", checked + [doc.items("", lines)], (columns, rows), data, kb)
 
 
 def problems(problem_list, what):

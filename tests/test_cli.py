@@ -96,7 +96,7 @@ def test_unknown_format_lists_valid_ones(run):
 def test_version_and_help(run):
     from icscli import __version__
 
-    assert run("--version").output.strip() == f"ics {__version__}"
+    assert run("--version").output.strip() == f"ics {__version__} (data as of 1 December 2026)"
     help_text = run("-h").output
     for command in ("explain", "timeline", "compare", "tree", "glossary", "search", "validate", "sources"):
         assert command in help_text

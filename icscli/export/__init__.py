@@ -11,7 +11,7 @@ Nothing here imports click or rich.
 import os
 import tempfile
 
-from .. import __version__, dates, model, query, resolve, views
+from .. import __version__, dates, freshness, model, query, resolve, views
 
 FORMATS = ("markdown", "html", "json", "sqlite")
 TITLE = "England's integrated care systems: the ics reference"
@@ -29,6 +29,7 @@ class Reference:
         self.kb = kb
         self.generated = today or query.today()
         self.version = __version__
+        self.data_as_of = freshness.data_as_of(kb)
         self.glossary = query.glossary(kb)["terms"]
         self.cards = []
         for term in self.glossary:

@@ -70,7 +70,8 @@ SECTIONS = (("glossary", "Glossary"), ("structure", "Structure"), ("timeline", "
 def render(ref):
     kb = ref.kb
     out = [f"# {escape(TITLE)}", ""]
-    out += [escape(f"Exported by ics {ref.version} on {dates.human(ref.generated)}. It covers {len(ref.cards)} "
+    out += [escape(f"Exported by ics {ref.version} on {dates.human(ref.generated)}; data as of "
+                   f"{dates.human(ref.data_as_of) or 'an unknown date'} (when the sources were last checked). It covers {len(ref.cards)} "
                    f"terms, {len(ref.timeline['events'])} events, {len(ref.comparisons)} before/after comparisons "
                    f"and {len(ref.bibliography)} sources.") + " Numbers in square brackets cite the "
             "[bibliography](#bibliography); hover over a number for the section of the source.", ""]
