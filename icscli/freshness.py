@@ -54,13 +54,16 @@ def outcomes_missing(tables, as_of):
         return found
     for event in tables.get("events", {}).values():
         status = event.get("status") or "done"
+        if not event.get("date"):
+            continue
         last = dates.end(event.get("end") or event["date"])
         if status in OPEN_STATUSES and last < as_of and not event.get("outcome"):
             found.append((event, "status", f"still '{status}' although its date ({event.get('end') or event['date']}) "
                                             f"is before the data's date ({as_of}); record the outcome"))
     for row in tables.get("responsibilities", {}).values():
         status = row.get("status") or "done"
-        if status in OPEN_STATUSES and dates.end(row["effective"]) < as_of and not row.get("outcome"):
+        due = row.get("effective")
+        if status in OPEN_STATUSES and due and dates.end(due) < as_of and not row.get("outcome"):
             found.append((row, "status", f"still '{status}' although it was due on {row['effective']}, before "
                                           f"the data's date ({as_of}); record the outcome"))
     return found
