@@ -107,7 +107,7 @@ def _date_the_data(document, fmt):
     document.data_as_of = freshness.data_as_of(kb)
     line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
     if line:
-        document.blocks.append(doc.note(line))
+        document.blocks.append(doc.Note(line, key="data"))
 
 
 def _too_long(text):
