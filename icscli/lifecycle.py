@@ -11,26 +11,26 @@ from .schema import ENDED, NOT_EXISTING
 
 
 def history_problems(periods):
-    """[(field, message)] for a status history that is out of order, has gaps or stops unexplained."""
+    """[(index, field, message)] for a status history that is out of order, has gaps or stops unexplained."""
     problems = []
     for i, period in enumerate(periods):
         frm, to = period.get("from"), period.get("to")
         if frm and to and dates.start(to) < dates.start(frm):
-            problems.append((f"status[{i}]", f"ends ({to}) before it starts ({frm})"))
+            problems.append((i, f"status[{i}]", f"ends ({to}) before it starts ({frm})"))
         if i + 1 < len(periods):
             following = periods[i + 1].get("from")
             if to != following:
-                problems.append((f"status[{i}].to", f"ends {to or 'never'} but the next period starts "
-                                                     f"{following or 'at an unknown date'}; periods must follow on"))
+                problems.append((i, f"status[{i}].to", f"ends {to or 'never'} but the next period starts "
+                                                        f"{following or 'at an unknown date'}; periods must follow on"))
             if period.get("end_event"):
-                problems.append((f"status[{i}].end_event", "only the last period can end with an end_event"))
+                problems.append((i, f"status[{i}].end_event", "only the last period can end with an end_event"))
             if period["state"] in ENDED and periods[i + 1]["state"] not in ENDED:
-                problems.append((f"status[{i + 1}]", f"follows '{period['state']}'; an ended thing needs a new "
-                                                     "entry, not a new period"))
+                problems.append((i + 1, f"status[{i + 1}]", f"follows '{period['state']}'; an ended thing needs "
+                                                            "a new entry, not a new period"))
     if periods:
         last = periods[-1]
         if last.get("to") and not last.get("end_event"):
-            problems.append((f"status[{len(periods) - 1}].to",
+            problems.append((len(periods) - 1, f"status[{len(periods) - 1}].to",
                              f"the history stops on {last['to']} without saying what followed: add the next state "
                              f"(for example enacted, statutory, {', '.join(ENDED)}) with its sources, "
                              "or an end_event"))

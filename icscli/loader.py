@@ -238,13 +238,17 @@ class _Checker:
         }.get(rule)
         if nested is None:
             raise AssertionError(f"unknown rule {rule}")
-        out = []
+        out, lines = [], []
         for i, item in enumerate(value):
             item_line = getattr(item, "line", line)
             checked = self.record(item, nested, (item_line, f"{field}[{i}]"), depth + 1)
             if checked is not None:
                 checked.pop("_loc", None)
                 out.append(checked)
+                lines.append(item_line)
+        if rule == "periods" and len(out) == len(value):
+            for at, where, message in lifecycle.history_problems(out):
+                self.problem(lines[at], where.replace("status", field, 1), message)
         return out
 
     def cite(self, value, where, depth):
@@ -383,8 +387,6 @@ def _check_records(tables):
                 continue
             seen.add(parent)
             stack.extend(entities[parent].get("part_of") or [])
-        for field, message in lifecycle.history_problems(entity.get("status") or []):
-            problems.append(Problem(file, int(line), field, message))
     for ident, source in tables["sources"].items():
         if not source.get("file") and not source.get("url"):
             file, line = source["_loc"].rsplit(":", 1)

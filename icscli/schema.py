@@ -10,9 +10,10 @@ KINDS = (
 )
 LEVELS = ("national", "regional", "system", "place", "neighbourhood")
 # The lifecycle of a body, duty or law: proposed -> planned / enacted -> non-statutory / statutory
-# (in force) -> abolished / repealed; a proposal may be dropped; a body may be superseded by its successor.
-STATES = ("proposed", "planned", "enacted", "non-statutory", "statutory", "abolished", "repealed", "dropped",
-          "superseded")
+# (in force) -> amended (still in force) -> abolished / repealed; a proposal may be dropped; a body may be
+# superseded by its successor.
+STATES = ("proposed", "planned", "enacted", "non-statutory", "statutory", "amended", "abolished", "repealed",
+          "dropped", "superseded")
 EVENT_STATUSES = ("done", "announced", "planned", "proposed", "in-progress")
 CONFIDENCE = ("confirmed", "single-source", "disputed")
 TAGS = (

@@ -45,7 +45,7 @@ def test_loader_rejects_a_history_that_stops_without_an_end(run, tmp_path):
         """)
     result = run("validate", str(overlay))
     assert result.exit_code == 1
-    assert "x.yaml:2: status[0].to: the history stops on 2022-04-28 without saying what followed" in result.output
+    assert "x.yaml:8: status[0].to: the history stops on 2022-04-28 without saying what followed" in result.output
 
 
 @pytest.mark.parametrize("ending", [
