@@ -133,6 +133,7 @@ def test_overlay_text_is_inert_in_the_exports(run, hostile):
                 assert re.fullmatch(r'<a id="[a-z0-9-]+">|</a>', child.content), child.content
         assert token.type != "html_block", token.content
     assert "<b>" not in "".join(t.content for t in tokens)
+    assert not [t for t in tokens for c in t.children or [] if c.type == "image"]
     assert out.index("Hostile body") < out.index("## <a id=\"bibliography\"></a>Bibliography"), "nothing swallowed"
     page = run("export", "--format", "html", "--data", hostile).output
     assert "zz-src" in page and 'href="https://example.org/?q=&lt;b&gt;x&lt;/b&gt;&amp;y=&quot;z&quot;"' in page
