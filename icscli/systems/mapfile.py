@@ -64,6 +64,21 @@ class Reader:
             yield row
 
 
+class Suffixes:
+    """Added cells serialised once, as `delimiter + cells + newline`, with the csv module's quoting."""
+
+    def __init__(self, delimiter, newline):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator=newline)
+        self.delimiter = delimiter
+
+    def of(self, cells):
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.delimiter + self.buffer.getvalue()
+
+
 def _share(value):
     if value is None:
         return ""
@@ -126,24 +141,37 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     idx = names.index(wanted)
     mapper = FileMapper(kb, day, split)
     text = io.TextIOWrapper(out, encoding=reader.encoding, newline="", write_through=False)
-    writer = csv.writer(text, delimiter=reader.delimiter, lineterminator=reader.newline)
+    # The input part of each row goes through csv.writer as in a plain copy; the added cells are serialised
+    # once per distinct value and appended as text, so a big file costs little more than copying it.
+    writer = csv.writer(text, delimiter=reader.delimiter, lineterminator="")
+    suffixes = Suffixes(reader.delimiter, reader.newline)
+    write = text.write
     width = len(reader.header)
-    writer.writerow(reader.header + mapper.columns)
+    writer.writerow(reader.header)
+    write(suffixes.of(mapper.columns))
     counts = mapper.counts
     rows_in = rows_out = 0
+    cache = {}
     for row in reader:
         rows_in += 1
         if not row:  # a blank line stays a blank line
-            writer.writerow(row)
+            write(reader.newline)
             rows_out += 1
             continue
         if len(row) < width:
             row = row + [""] * (width - len(row))
-        change, added = mapper.cells(row[idx] if idx < len(row) else "", reader.line)
-        counts[change] += 1
-        for cells in added:
-            writer.writerow(row + cells)
-        rows_out += len(added)
+        value = row[idx]
+        found = cache.get(value)
+        if found is None:
+            change, added = mapper.cells(value, reader.line)
+            found = (change, [suffixes.of(cells) for cells in added])
+            if len(cache) < CACHE_LIMIT:
+                cache[value] = found
+        counts[found[0]] += 1
+        for suffix in found[1]:
+            writer.writerow(row)
+            write(suffix)
+        rows_out += len(found[1])
     text.flush()
     text.detach()
     summary = {"file": name, "column": reader.header[idx].strip(), "to": mapper.mapper.day, "rows": rows_in,
