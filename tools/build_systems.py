@@ -83,6 +83,7 @@ SOURCES = [
      "title": "NHS ODS eccg extract (sub-ICB locations and former CCGs)",
      "publisher": "NHS Organisation Data Service", "date": "2024", "kind": "data",
      "file": "reference/later/icbs_2024.csv",
+     "url": "https://github.com/jhau/nhs-spend/blob/e602ea98154e694e9afddca87e50caef0b8488b9/data/eccg.csv",
      "note": "Copy in jhau/nhs-spend @e602ea9 (data/eccg.csv); extract date not stated, latest open date "
              "2024-07-24. Gives the NHS England region ODS code (Y56-Y63) of each ICB for 2023-2025."},
     {"id": "later-s-derived",

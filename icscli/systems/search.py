@@ -20,6 +20,10 @@ def completion_words(kb, prefix):
         code = kb.sub_icb_locations[ident]["ods_code"]
         if code.lower().startswith(prefix):
             out.add(code)
+    for ident in index(kb).ccg_order:  # the CCG codes of 2013-2021
+        code = ident[len("ccg-"):].upper()
+        if code.lower().startswith(prefix):
+            out.add(code)
     return sorted(out)
 
 
