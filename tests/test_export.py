@@ -296,7 +296,7 @@ def test_output_replaces_an_existing_file_only_on_success(run, tmp_path):
 
 
 def test_failed_rename_leaves_the_old_file_and_no_temporary(run, tmp_path, monkeypatch):
-    from icscli import export
+    from icscli import atomic
 
     target = tmp_path / "ics.html"
     target.write_text("OLD")
@@ -304,7 +304,7 @@ def test_failed_rename_leaves_the_old_file_and_no_temporary(run, tmp_path, monke
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(export.os, "replace", refuse)
+    monkeypatch.setattr(atomic.os, "replace", refuse)
     result = run("export", "--format", "html", "-o", target)
     assert result.exit_code == 2, result
     assert result.stderr.startswith("ics: error: cannot write") and result.stderr.count("\n") == 1
