@@ -50,9 +50,7 @@ class Reader:
         try:
             return call()
         except UnicodeDecodeError as exc:
-            line = getattr(self, "_rows", None) and self._rows.line_num
-            raise MapError(f"{self.name}: not {self.encoding.replace('-sig', '')} text (near line {(line or 0) + 1}: "
-                           f"{exc.reason}); give the file's encoding with --encoding, e.g. --encoding cp1252") from None
+            raise MapError(f"{self.name}: not {self.encoding.replace('-sig', '')} text ({exc.reason}); give the file's encoding with --encoding, e.g. --encoding cp1252") from None
         except csv.Error as exc:
             raise MapError(f"{self.name}: line {self._rows.line_num}: {exc}") from None
 
@@ -114,10 +112,11 @@ class FileMapper:
         return change, [r["fields"] + [change, _share(r["share"]), note] for r in rows]
 
 
-def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None):
+def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False):
     """Map `column` of a binary input stream to `day`, writing binary output; returns the summary.
 
-    Raises BadValue for a missing column (listing the columns), MapError for unreadable input, a split
+    excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). Raises BadValue for a
+    missing column (listing the columns), MapError for unreadable input, a split
     area with split='error', or (after writing everything) an unknown value with strict=True.
     """
     reader = Reader(raw, name, encoding)
@@ -128,7 +127,8 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
                        + ", ".join(h.strip() for h in reader.header))
     idx = names.index(wanted)
     mapper = FileMapper(kb, day, split)
-    text = io.TextIOWrapper(out, encoding=reader.encoding, newline="", write_through=False)
+    out_encoding = "utf-8-sig" if excel and codecs.lookup(reader.encoding).name == "utf-8" else reader.encoding
+    text = io.TextIOWrapper(out, encoding=out_encoding, newline="", write_through=False)
     # The input part of each row goes through csv.writer as in a plain copy; the added cells are serialised
     # once per distinct value and appended as text, so a big file costs little more than copying it.
     writer = csv.writer(text, delimiter=reader.delimiter, lineterminator="")
