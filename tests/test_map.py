@@ -273,3 +273,12 @@ def test_xlsx_in_and_out(tmp_path, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "openpyxl", None)  # the extra not installed
     missing = cli("map", src, "-c", "ccg code")
     assert missing.exit_code == 1 and "icscli[excel]" in missing.stderr
+
+
+def test_changes_in_every_format():
+    from icscli.render import FORMATS
+
+    for fmt in FORMATS:
+        result = cli("changes", "--from", "2026-04-01", "--to", "2026-04-01", "-f", fmt)
+        assert result.exit_code == 0, (fmt, result.stderr)
+        assert "S1Y5D" in result.stdout or fmt == "rich" and "S1Y5D" in result.output
