@@ -38,7 +38,7 @@ def historic(kb, data):
         gained = ", ".join(f"{p['lsoa_count']} LSOAs from {p['ods_code']}" for p in b.get("gained") or [])
         pairs.append(Field("Boundary change", f"{dates.human(b['date'])}: {b['ons_from']} \u2192 {b['ons_to']}"
                       + (f"; lost {lost}" if lost else "") + (f"; gained {gained}" if gained else ""), b["sources"]))
-    blocks = [doc.Fields("", pairs, key="ccg")]
+    blocks = [doc.Fields("", pairs, key="about")]
     found = data["on_date"]
     lines = []
     for r in found["results"]:
@@ -64,5 +64,5 @@ def table(kb, data):
     columns = data["columns"]
     rows = [[_share(r[c]) if c == "share" else str(r.get(c) or "") for c in columns] for r in data["rows"]]
     title = f"{data['count']} CCG codes on {dates.human(data['as_of'])}"
-    block = doc.Table("", columns, [Row(r) for r in rows], key="ccgs", codes=[c for c in columns if "code" in c])
-    return doc.Doc(title, [block], (columns, rows), data, kb)
+    table = doc.Table("", columns, [Row(r) for r in rows], key="codes", codes=[c for c in columns if "code" in c])
+    return doc.Doc(title, [table], (columns, rows), data, kb)

@@ -6,7 +6,8 @@ from .views import cite_text
 
 def changes(kb, data):
     title = f"What changed from {dates.human(data['from'])} to {dates.human(data['to'])}"
-    counts = [Row([dates.human(c["date"]), c["ccgs"], c["icbs"], c["sub_icb_locations"]]) for c in data["counts"]]
+    counts = [Row([dates.human(c["date"]), str(c["ccgs"]), str(c["icbs"]), str(c["sub_icb_locations"])])
+              for c in data["counts"]]
     blocks = [doc.Table("Counts", ["date", "CCGs", "ICBs", "sub-ICB locations"], counts, key="counts")]
     lines, rows = [], []
     for item in data["changes"]:
