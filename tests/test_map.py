@@ -282,3 +282,13 @@ def test_changes_in_every_format():
         result = cli("changes", "--from", "2026-04-01", "--to", "2026-04-01", "-f", fmt)
         assert result.exit_code == 0, (fmt, result.stderr)
         assert "S1Y5D" in result.stdout or fmt == "rich" and "S1Y5D" in result.output
+
+
+def test_system_and_explain_resolve_any_vintage_through_the_one_resolver():
+    for code in ("00D", "e38000047", " E38000041 ", "NHS Cumbria CCG"):
+        data = json.loads(cli("system", code, "-f", "json").stdout)
+        assert data["ods_code"] == "QHM", code
+    assert json.loads(cli("explain", "10G", "--as-of", "2023-01-01", "-f", "json").stdout)["ods_code"] == "QNQ"
+    card = json.loads(cli("ccg", "09G", "-f", "json").stdout)
+    assert [p["ods_code"] for p in card["split"]] == ["70F", "92A"]
+    assert {r["sub_icb_location_ods_code"] for r in card["on_date"]["results"]} == {"70F", "92A"}
