@@ -31,6 +31,15 @@ def test_names_the_tool_prints_are_accepted_back(run, kb):
         assert card_id(run, title) == ident, title
 
 
+def test_names_from_the_tree_and_search_are_accepted_back(run):
+    tree = run("tree", "-f", "plain").output
+    label = next(line.strip("- ").strip() for line in tree.splitlines() if "Integrated care board" in line)
+    assert label.endswith("]") and card_id(run, label) == "icb"
+    found = run("search", "icb", "-f", "plain", "--limit", "1").output.splitlines()[2]
+    assert card_id(run, found.strip("- ").split(":")[0]) == "icb"
+    assert card_id(run, "Integrated care partnership (place level)") == "icp-place-partnership"
+
+
 def test_a_printed_name_with_the_wrong_acronym_is_not_guessed(run):
     result = run("explain", "NHS England (ICB)")
     assert result.exit_code == 2 and "unknown term" in result.stderr
