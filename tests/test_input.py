@@ -187,6 +187,9 @@ def test_format_aliases_case_and_default_from_the_environment(run):
     assert run("explain", "icb", env={"ICS_FORMAT": "json"}).json()["id"] == "icb"
     assert run("explain", "icb", "-f", "plain", env={"ICS_FORMAT": "json"}).output.startswith("Integrated")
     assert run("diagram", "-f", "DOT").output.startswith("digraph")
+    tagged = run("timeline", "--tag", "Legislation", "-f", "json")
+    assert tagged.exit_code == 0 and tagged.json() == run("timeline", "--tag", "legislation", "-f", "json").json()
+    assert run("completion", "ZSH").exit_code == 0
 
 
 # --------------------------------------------------------------------------- errors and help
