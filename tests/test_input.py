@@ -26,7 +26,9 @@ def result_ids(run, *words, limit=10):
 def test_names_the_tool_prints_are_accepted_back(run, kb):
     assert card_id(run, "Integrated care board (ICB)") == "icb"
     assert card_id(run, "NHS England (NHSE)") == "nhs-england"
-    for ident, entity in kb.entities.items():  # every card title, as `explain` prints it
+    for ident, entity in kb.entities.items():  # every card title with brackets, as `explain` prints it
+        if not entity.get("acronyms"):
+            continue
         title = run("explain", ident, "-f", "json").json()["title"]
         assert card_id(run, title) == ident, title
 
@@ -230,8 +232,8 @@ def test_every_command_has_examples_that_run(run, name):
     examples = _examples(run(name, "--help").output)
     assert 2 <= len(examples) <= 3, examples
     for example in examples:
-        if not example.startswith("ics ") or name in ("export", "completion", "map") or "./" in example:
-            continue  # file-writing exports, shell setup lines and the user's own paths are not run here
+        if not example.startswith("ics ") or name in ("export", "completion", "map", "validate") or "./" in example:
+            continue  # file-writing exports, shell setup lines, user files and a slow full check are not run
         argv = shlex.split(re.split(r"\s[|>]\s|\s{2,}", example)[0])[1:]
         result = run(*argv)
         assert result.exit_code == 0, (example, result)
