@@ -126,19 +126,40 @@ def emit(document, fmt, cite, no_pager=False):
         if cite:
             document.number_citations()
         text = terminal.render(document, cite, color=color)
-    else:
-        text = render(document, fmt, cite)
+    else:  # plain wraps to the terminal only when it is shown on one
+        text = render(document, fmt, cite, width=_columns() if tty and fmt == "plain" else None)
     if tty and not no_pager and not os.environ.get("ICS_NO_PAGER") and _too_long(text):
+        os.environ.setdefault("LESS", "-FRX")  # short output is not paged; the text stays after q
         click.echo_via_pager(text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
 
 
-def _too_long(text):
+def _columns():
     import shutil
 
-    return text.count("\n") > shutil.get_terminal_size((80, 24)).lines - 1
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _too_long(text):
+    """More rows than the terminal has: rows, not newlines, since a line wider than the terminal takes
+    more than one row (the layouts wrap to the width, but a table of another format may not)."""
+    import shutil
+
+    columns, lines = shutil.get_terminal_size((80, 24))
+    rows = 0
+    for line in text.split("\n"):
+        rows += 1 + max(0, len(_visible(line)) - 1) // max(1, columns)
+    return rows > lines - 1
+
+
+def _visible(line):
+    if "\x1b" not in line:
+        return line
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", line)
 
 
 def _explain_system(kb, text, as_of, fmt, cite, no_pager):
@@ -183,11 +204,19 @@ def ics():
     """
 
 
+EXPLAIN_SECTIONS = ("short", "about", "summary", "status", "duties", "board", "accountability", "facts",
+                    "disagreements", "changes", "timeline", "meanings", "sources")  # views.EXPLAIN_SECTIONS
+
+
 @ics.command()
 @click.argument("term", nargs=-1, required=True, shell_complete=complete_terms)
 @click.option("--as-of", metavar="DATE", help="Show the card as it stood on a date: " + DATE_HELP + ".")
+@click.option("--short", is_flag=True, help="Only the answer in a few lines: what it is, level, since when, "
+                                            "board, who it answers to.")
+@click.option("--section", "sections", multiple=True, metavar="NAME",
+              help="Only this section (repeatable): " + ", ".join(EXPLAIN_SECTIONS) + ".")
 @output_options
-def explain(term, as_of, fmt, data_dir, cite, no_pager):
+def explain(term, as_of, short, sections, fmt, data_dir, cite, no_pager):
     """What a body or term is: level, legal status over time, duties, board, accountability, sources.
 
     TERM may be an id, acronym, name, alias or former name, as printed or with one typo; an ICB, place or
@@ -197,10 +226,16 @@ def explain(term, as_of, fmt, data_dir, cite, no_pager):
     Examples:
       ics explain icb
       ics explain "ICS NHS body" --as-of 2021
+      ics explain icb --short
+      ics explain icb --section board
       ics explain frimley
     """
     from . import query, resolve, views
 
+    wanted = [s.lower() for s in sections] + (["short"] if short else [])
+    for name in wanted:
+        if name not in EXPLAIN_SECTIONS:
+            raise IcsUsageError(f"--section: no section '{name}'; choose from {', '.join(EXPLAIN_SECTIONS)}")
     text = " ".join(term)
     kb = knowledge(data_dir)
     as_of = parse_date(as_of, "--as-of")
@@ -214,7 +249,8 @@ def explain(term, as_of, fmt, data_dir, cite, no_pager):
             return
         match = resolve.resolve_term(kb, text)  # a one-typo name, or the error with suggestions
     note_assumption(match)
-    emit(views.explain(kb, query.card(kb, match["id"], as_of, match)), fmt, cite, no_pager)
+    card = views.explain(kb, query.card(kb, match["id"], as_of, match))
+    emit(card.only(wanted) if wanted else card, fmt, cite, no_pager)
 
 
 def note_assumption(data):

@@ -80,18 +80,17 @@ def short_fields(kb, data):
     if data.get("status"):
         now = query.describe_state_on(kb, kb.entities[data["id"]], query.today())
         fields.append(Field("Today", now["text"], (now.get("period") or {}).get("sources", [])))
-    if data.get("membership"):
-        board = data["membership"]
-        shown = board[:2]
-        more = f" (+{len(board) - len(shown)} more: --section board)" if len(board) > len(shown) else ""
-        fields.append(Field("Board", "; ".join(m["text"] for m in shown) + more,
-                            [c for m in shown for c in m.get("sources") or []]))
+    if data.get("membership"):  # one short entry, or where to find them: the short answer is a few lines
+        board, first = data["membership"], data["membership"][0]
+        more = f" (and {len(board) - 1} more: --section board)" if len(board) > 1 else ""
+        if len(first["text"] + more) <= 70:
+            fields.append(Field("Board", first["text"] + more, first.get("sources")))
+        else:
+            fields.append(Field("Board", f"{len(board)} points: ics explain {data['id']} --section board"))
     if data.get("accountable_to"):
         ids = [a["entity"] for a in data["accountable_to"]]
         fields.append(Field("Answers to", names(kb, ids), [c for a in data["accountable_to"]
                                                            for c in a.get("sources") or []], ids=ids))
-    if data.get("part_of"):
-        fields.append(Field("Part of", names(kb, data["part_of"]), ids=data["part_of"]))
     return fields
 
 
@@ -118,7 +117,7 @@ def explain(kb, data):
         about.append(Field("Also called", "; ".join(data["aliases"])))
     for former in data.get("former_names") or []:
         about.append(Field("Formerly", former["name"], former.get("sources"), detail=former.get("note") or ""))
-    for label, field in (("Produces", "produces"), ("Replaced", "replaced"), ("Became", "became"),
+    for label, field in (("Part of", "part_of"), ("Produces", "produces"), ("Replaced", "replaced"), ("Became", "became"),
                          ("Related", "related")):
         if data.get(field):
             about.append(Field(label, names(kb, data[field]), ids=data[field]))
@@ -148,7 +147,7 @@ def explain(kb, data):
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
         blocks.append(doc.Items(f"Other meanings of {acronyms}", [
-            Line(f"{s['name']}: {s['summary']}", detail=f"ics explain \"{s['type']}\"", ids=[s["type"]])
+            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"", ids=[s["type"]])
             for s in data["senses"]], key="meanings"))
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                         for c in data["sources"]], key="sources"))
@@ -186,7 +185,7 @@ def claim_blocks(claims):
 
 def senses(kb, term, candidates):
     title = f"'{term}' has {len(candidates)} meanings"
-    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"ics explain \"{c['type']}\"", ids=[c["type"]])
+    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"", ids=[c["type"]])
              for c in candidates]
     blocks = [doc.Items("Which one do you mean?", lines, key="senses")]
     rows = [[c["type"], c["name"], c["summary"]] for c in candidates]

@@ -212,7 +212,7 @@ def document(ref):
         for t in ref.glossary])
     glossary = [Figure("glossary-index", ref.glossary, fallback=index)]
     for ident, data, card in ref.cards:
-        blocks = [b for b in card.blocks if b.key != "sources" and not (b.key == "short" and b.kind == "prose")]
+        blocks = [b for b in card.blocks if b.key not in ("short", "sources")]  # the short answer repeats the card
         blocks.append(Prose("", [Line("Sources:", data["sources"])], key="sources"))
         glossary.append(Section(card.title, blocks, anchor("entity", ident), level=3, role="card",
                                 terms=search_terms(kb.entities[ident])))
