@@ -224,11 +224,9 @@ def explain(term, as_of, short, sections, fmt, data_dir, cite, no_pager):
 
     \b
     Examples:
-      ics explain icb
-      ics explain "ICS NHS body" --as-of 2021
       ics explain icb --short
+      ics explain "ICS NHS body" --as-of 2021
       ics explain icb --section board
-      ics explain frimley
     """
     from . import query, resolve, views
 
