@@ -145,16 +145,17 @@ def _exact(kb, term):
     raise UnknownTerm(term, suggest(kb, term))
 
 
-_PRINTED = re.compile(r"^(?P<base>.+?)\s*\((?P<inner>[^()]*)\)\s*$")
-_STATUS_TAG = re.compile(r"\s*\[[^\[\]]*\]\s*$")
+_PRINTED = r"^(?P<base>.+?)\s*\((?P<inner>[^()]*)\)\s*$"  # compiled by re on first use
+_STATUS_TAG = r"\s*\[[^\[\]]*\]\s*$"
 
 
 def _printed_name(kb, term, strict=True):
     """'Integrated care board (ICB)' or 'NHS England (NHSE) [statutory]', as cards, lists and the tree
     print them: the name resolves and every part in brackets names the same entity. Not strict, parts
     that name nothing are allowed too (search's '(entity)'), but never one naming something else."""
-    text = _STATUS_TAG.sub("", term.strip())
-    match = _PRINTED.match(text)
+    if "(" not in term:
+        return None
+    match = re.match(_PRINTED, re.sub(_STATUS_TAG, "", term.strip()))
     if not match:
         return None
     try:
