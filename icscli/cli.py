@@ -368,22 +368,31 @@ def search(text, limit, fmt, data_dir, cite, no_pager):
 
 
 @ics.command()
+@click.argument("source_id", required=False, metavar="[ID]")
 @output_options
-def sources(fmt, data_dir, cite, no_pager):
-    """The bibliography: every source, how often it is cited and what cites it.
+def sources(source_id, fmt, data_dir, cite, no_pager):
+    """The bibliography: every source, how often it is cited and what cites it; with ID, that one source.
 
     \b
     Examples:
       ics sources
+      ics sources kf-act-diagram-2022
       ics sources -f csv > sources.csv
     """
     from . import views
     from .query import strip_private
 
     kb = knowledge(data_dir)
+    if source_id is not None and source_id not in kb.sources:
+        from difflib import get_close_matches
+
+        raise UnknownTerm(source_id, get_close_matches(source_id, list(kb.sources), n=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
     rows = [dict(strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
-            for i, s in sorted(kb.sources.items())]
+            for i, s in sorted(kb.sources.items()) if source_id in (None, i)]
+    if source_id is not None:
+        emit(views.source(kb, rows[0]), fmt, cite, no_pager)
+        return
     emit(views.sources(kb, {"sources": rows}), fmt, cite, no_pager)
 
 
@@ -407,7 +416,9 @@ def validate(directory, fmt, data_dir, cite, no_pager):
 
         check_overlay(overlay)
     problems = check(overlay)
-    emit(views.problems(problems, overlay or "bundled data"), fmt, cite, no_pager)
+    # Stub cards are listed, not counted as problems: they are sourced but say little, and need content.
+    stubs = [] if problems else sorted(i for i, e in knowledge(overlay).entities.items() if e.get("stub"))
+    emit(views.problems(problems, overlay or "bundled data", stubs), fmt, cite, no_pager)
     if problems:
         sys.exit(1)
 

@@ -9,6 +9,7 @@ import re
 from . import dates, schema
 from .errors import Problem
 from .fsread import NotRegularFile, TooLarge, read_regular
+from .safe import is_safe_url
 from .store import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -141,13 +142,19 @@ class _Checker:
         prefix = f"{where[1]}." if where[1] else ""
         for key, value in raw.items():
             line = raw.key_lines.get(key, raw.line)
+            if key in schema.MAINTAINER_FIELDS:  # checked, never kept: nothing can print it
+                self.value("text", value, (line, prefix + key), depth)
+                continue
             if key not in spec:
                 self.problem(line, prefix + key, f"unknown field (known: {', '.join(spec)})")
                 continue
             rule = spec[key].rstrip("!")
+            name = key
+            if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
+                rule, name = rule[8:], "_" + key
             checked = self.value(rule, value, (line, prefix + key), depth)
             if checked is not _BAD:
-                out[key] = checked
+                out[name] = checked
         for key, rule in spec.items():
             if rule.endswith("!") and (key not in raw or raw[key] in (None, "", [])):
                 if key in raw:
@@ -371,9 +378,13 @@ def _check_records(tables):
             if frm and to and dates.start(to) < dates.start(frm):
                 problems.append(Problem(file, int(line), f"status[{i}]", f"ends ({to}) before it starts ({frm})"))
     for ident, source in tables["sources"].items():
-        if not source.get("file") and not source.get("url"):
+        if not source.get("url") and not source.get("reference"):
             file, line = source["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "url", "a source needs a url or a file"))
+            problems.append(Problem(file, int(line), "url",
+                                    "a source needs a public url, or a reference saying how to find it"))
+        elif source.get("url") and not is_safe_url(source["url"]):
+            file, line = source["_loc"].rsplit(":", 1)
+            problems.append(Problem(file, int(line), "url", "a source url must be an http or https address"))
     for ident, event in tables["events"].items():
         if event.get("end") and dates.start(event["end"]) < dates.start(event["date"]):
             file, line = event["_loc"].rsplit(":", 1)

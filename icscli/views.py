@@ -298,7 +298,7 @@ def search(kb, data):
 def sources(kb, data):
     lines, rows = [], []
     for s in data["sources"]:
-        where = s.get("url") or (f"shared/{s['file']}" if s.get("file") else "")
+        where = doc.source_where(s)
         by = ", ".join(s["cited_by"]) or "nothing"
         lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}). {where}",
                           detail=f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}: {by}"))
@@ -308,12 +308,50 @@ def sources(kb, data):
     return doc.Doc("Sources", [doc.Items("", lines, key="sources")], (columns, rows), data, kb)
 
 
-def problems(problem_list, what):
+def source(kb, row):
+    """One source: the full reference, where to find it, and every record that cites it."""
+    fields = [doc.Field("Publisher", row["publisher"]), doc.Field("Title", row["title"]),
+              doc.Field("Date", dates.human(row["date"])), doc.Field("Kind", row.get("kind") or "")]
+    if row.get("url"):
+        fields.append(doc.Field("Address", row["url"], link=row["url"]))
+    if row.get("reference"):
+        fields.append(doc.Field("Reference", row["reference"]))
+    if row.get("note"):
+        fields.append(doc.Field("Note", row["note"]))
+    citing = [Line(_citing_label(kb, c)) for c in row["cited_by"]]
+    blocks = [doc.Fields("", fields, key="source"),
+              doc.Items(f"Cited by {row['cited']} record{'s' if row['cited'] != 1 else ''}", citing, key="cited_by")
+              if citing else doc.Note("Not cited by any record.")]
+    rows = [[row["id"], c, _citing_label(kb, c)] for c in row["cited_by"]]
+    return doc.Doc(f"{row['id']}: {row['title']}", blocks, (["source", "cited_by", "record"], rows), row, kb)
+
+
+def _citing_label(kb, ref):
+    """'Integrated care board (ics explain icb)' for an entity id; events and rows by their titles."""
+    kind, _, ident = ref.partition(":") if ":" in ref else ("entity", "", ref)
+    if kind == "entity" and ident in kb.entities:
+        return f"{kb.entities[ident]['name']} (ics explain {ident})"
+    if kind == "event" and ident in kb.events:
+        event = kb.events[ident]
+        return f"Timeline, {dates.human(event['date'])}: {event['title']}"
+    if kind == "responsibility" and ident in kb.responsibilities:
+        return f"Responsibility change: {kb.responsibilities[ident]['function']}"
+    return ref
+
+
+def problems(problem_list, what, stubs=()):
+    """Problems (each fails `ics validate`) and stub cards (listed as warnings; they do not)."""
     lines = [Line(str(p)) for p in problem_list]
     title = f"{what}: {len(problem_list)} problem{'s' if len(problem_list) != 1 else ''}" if problem_list \
         else f"{what}: no problems found"
     rows = [[p.file, str(p.line), p.field, p.message] for p in problem_list]
+    rows += [["", "", "stub", f"warning: '{s}' is a stub card (too little sourced content)"] for s in stubs]
     payload = {"ok": not problem_list, "problems": [
-        {"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problem_list]}
-    return doc.Doc(title, [doc.Items("", lines, key="problems")] if lines else [],
-                   (["file", "line", "field", "message"], rows), payload)
+        {"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problem_list],
+        "stubs": list(stubs)}
+    blocks = [doc.Items("", lines, key="problems")] if lines else []
+    if stubs:
+        blocks.append(doc.Items(f"Warning: {len(stubs)} stub card{'s' if len(stubs) != 1 else ''} with too little "
+                                "sourced content (not an error)", [Line(f"ics explain {s}") for s in stubs],
+                                key="stubs"))
+    return doc.Doc(title, blocks, (["file", "line", "field", "message"], rows), payload)

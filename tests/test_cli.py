@@ -283,3 +283,17 @@ def test_rich_keeps_square_brackets_as_text(run):
     assert "[statutory]" in tree and "[non-statutory]" in tree
     card = run("explain", "ics", "--format", "rich", env={"NO_COLOR": "1"}).output
     assert "[current]" in card
+
+
+def test_one_source_shows_what_cites_it(run):
+    doc = run("sources", "kf-act-diagram-2022", "--format", "json").json()
+    assert doc["id"] == "kf-act-diagram-2022" and doc["url"].startswith("https://")
+    assert "icb" in doc["cited_by"] and doc["cited"] == len(doc["cited_by"])
+    plain = run("sources", "kf-act-diagram-2022").output
+    assert "Integrated care board (ics explain icb)" in plain
+
+
+def test_unknown_source_is_one_line_usage_error(run):
+    result = run("sources", "kf-act-diagram-2021")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("ics: error: unknown source")

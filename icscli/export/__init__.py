@@ -201,7 +201,7 @@ SECTIONS = (("glossary", "Glossary"), ("structure", "Structure"), ("timeline", "
 
 def document(ref):
     """The export as one list of sections of typed blocks: the one section list every format walks."""
-    from ..doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table
+    from ..doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table, source_where
 
     kb = ref.kb
     contents = Items("", [Line(title, link=ident) for ident, title in SECTIONS])
@@ -250,7 +250,7 @@ def document(ref):
     entries = []
     for n, source, cited in ref.bibliography:
         text, note, uses = bibliography_entry(source, cited)
-        where = source.get("url") or (f"shared/{source['file']}" if source.get("file") else "")
+        where = source_where(source)
         entries.append((n, text + (f" {note}" if note else "") + uses, where, anchor("source", source["id"])))
     parts.append(Section("Bibliography", [References(entries)], "bibliography"))
     return parts
