@@ -106,8 +106,7 @@ def test_search_finds_claim_values(run, kb):
     holders = {i for i, e in kb.entities.items() for c in e.get("claims") or [] for v in c["values"]
                if re.search(r"\b3 million\b", v["value"])}
     assert holders
-    assert result_ids(run, "3 million", limit=len(holders))[: len(holders)] == sorted(holders) or \
-        set(result_ids(run, "3 million", limit=len(holders))) == holders
+    assert set(result_ids(run, "3", "million", limit=len(holders))) == holders  # first, before loose matches
 
 
 def test_search_bassetlaw_puts_the_ccg_move_and_systems_before_cards(run):
