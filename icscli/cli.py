@@ -309,6 +309,7 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
     from . import query, views
     from .schema import TAGS
 
+    tags = tuple(tag.strip().lower() for tag in tags)  # names in any case, like formats
     for tag in tags:
         if tag not in TAGS:
             raise click.BadParameter(f"'{tag}' is not one of: {', '.join(TAGS)}", param_hint="--tag")
