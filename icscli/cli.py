@@ -23,7 +23,9 @@ class IcsUsageError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None):
-        click.echo(f"ics: error: {self.format_message()}", err=True, file=file)
+        from .safe import visible  # the message may quote a hostile argument or data value
+
+        click.echo(f"ics: error: {visible(self.format_message())}", err=True, file=file)
 
 
 class IcsGroup(click.Group):

@@ -23,7 +23,7 @@ NOT_EXISTING = ("proposed", "planned", "abolished")
 
 SOURCE = {
     "id": "id!", "title": "text!", "publisher": "text!", "date": "date!",
-    "kind": "enum:SOURCE_KINDS", "file": "text", "url": "text", "note": "text",
+    "kind": "enum:SOURCE_KINDS", "file": "text", "url": "url", "note": "text",
 }
 ENTITY = {
     "id": "id!", "name": "text!", "acronyms": "strs", "aliases": "strs",
