@@ -300,6 +300,9 @@ def completion(shell):
 from . import cli_systems  # noqa: E402  (the systems commands live in their own module)
 
 cli_systems.register(ics, output_options, knowledge, emit, parse_date)
+from . import cli_map  # noqa: E402
+
+cli_map.register(ics, output_options, knowledge, emit, parse_date)
 from . import cli_export  # noqa: E402
 
 cli_export.register(ics, output_options, knowledge, emit, parse_date)

@@ -247,7 +247,8 @@ class _Checker:
         nested = {
             "items": schema.ITEM, "periods": schema.PERIOD, "former_names": schema.FORMER_NAME,
             "links": schema.LINK, "claims": schema.CLAIM, "claim_values": schema.CLAIM_VALUE,
-            "local_authorities": schema.LOCAL_AUTHORITY,
+            "local_authorities": schema.LOCAL_AUTHORITY, "parts": schema.PART, "steps": schema.STEP,
+            "vintages": schema.VINTAGE, "boundary_changes": schema.BOUNDARY_CHANGE,
         }.get(rule)
         if nested is None:
             raise AssertionError(f"unknown rule {rule}")

@@ -123,7 +123,7 @@ class KnowledgeBase:
                     for source in dict.fromkeys(iter_citations(record)):
                         found.setdefault(source, []).append(prefix + ident)
                         records[source] = records.get(source, 0) + 1
-            for name in ("system_versions", "icbs", "sub_icb_locations"):
+            for name in ("system_versions", "icbs", "sub_icb_locations", "ccgs"):
                 counts = {}
                 for record in getattr(self, name).values():
                     for source in dict.fromkeys(iter_citations(record)):
