@@ -12,7 +12,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from icscli.safe import is_safe_url
@@ -25,7 +25,8 @@ HOSTILE = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
     "[click](javascript:alert(1))", "<a href=\"javascript:alert(1)\">x</a>", "![i](javascript:x)",
     f"\n~~~\n{MARK}", f"\n```\n{MARK}", f"\n    {MARK}", f"\n# {MARK}", f"\n## {MARK}", f"\n{MARK}\n===",
-    "| a | b |", "\n---\n", "*", "_", "`", "\\", "&amp;", "<!--", "{{template}}", "[[link]]", "\u202eevil",
+    "| a | b |", "\n---\n", "\nclick n_icb href \"javascript:alert(1)\"", "\n%%{init: {\"securityLevel\":\"loose\"}}%%",
+    "\"]; } digraph { a -> b",  "*", "_", "`", "\\", "&amp;", "<!--", "{{template}}", "[[link]]", "\u202eevil",
 ]
 PIECE = st.one_of(st.sampled_from(HOSTILE), st.text(alphabet="abc XYZ.,'\"()", min_size=1, max_size=8))
 TEXT = st.lists(PIECE, min_size=1, max_size=4).map(lambda parts: "x" + "".join(parts))
@@ -57,8 +58,9 @@ entities:
       - name: {_q(t[8])}
         note: {_q(t[9])}
         sources: [zz-hostile-src]
-    kind: concept
+    kind: statutory body
     level: system
+    part_of: [ics]
     summary: {_q(t[10])}
     responsibilities:
       - text: {_q(t[11])}
@@ -201,6 +203,7 @@ def baselines():
 @settings(max_examples=3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(texts=st.lists(TEXT, min_size=N_TEXTS, max_size=N_TEXTS), url=SAFE_URL)
+@example(texts=["x" + "".join(HOSTILE)] * N_TEXTS, url="https://example.org/?a=<b>&c=\"d\"")  # all at once
 def test_hostile_overlay_text_is_inert_in_every_format(run, tmp_path_factory, baselines, texts, url):
     texts[2] = url
     folder = tmp_path_factory.mktemp("hostile")
@@ -219,6 +222,13 @@ def test_hostile_overlay_text_is_inert_in_every_format(run, tmp_path_factory, ba
                 no_live_markdown(result.output, where, baseline_fences=0)
             elif kind == "html":
                 no_live_html(result.output, where)
+    mermaid = run("diagram", "--data", folder).output
+    assert MARK not in mermaid or "zz_hostile" in mermaid
+    live = [line for line in mermaid.splitlines() if re.match(r"\s*(click\b|%%\{)", line)]
+    assert not live, f"diagram: a statement from overlay text: {live[:2]}"
+    dot = run("diagram", "-f", "dot", "--data", folder).output
+    bare = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', dot)  # the graph outside its quoted labels
+    assert bare.count("digraph") == 1 and bare.count("{") == bare.count("}"), "dot: overlay text left its label"
     export_md = run("export", "-f", "markdown", "--data", folder).output
     no_raw_escapes(export_md, "export markdown")
     no_live_markdown(export_md, "export markdown", baselines["export-md"])
