@@ -26,6 +26,7 @@ COMMANDS = [
     ["timeline"],
     ["compare", "ccg", "icb"],
     ["search", "commissioning"],
+    ["systems"],
 ]
 SCALING = [
     ["explain", "icb"],

