@@ -182,9 +182,10 @@ def _walk(tokens):
 
 
 COMMAND_FORMATS = {"plain": None, "rich": None, "json": None, "csv": ",", "tsv": "\t", "markdown": "md",
-                   "html": "html", "mediawiki": None}
-COMMANDS = [["glossary"], ["explain", "zz-hostile"], ["timeline", "--from", "2023"], ["compare", "ccg", "zz-hostile"],
-            ["sources"]]
+                   "html": "html"}
+# The card shows the entity's fields, its events and its responsibility changes; the others show the
+# entity, the event and the source in lists and tables.
+COMMANDS = [["explain", "zz-hostile"], ["glossary"], ["timeline", "--from", "2023"], ["sources"]]
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +202,7 @@ def baselines():
     return {"export-md": fences(export_md), "export-html-scripts": export_html.lower().count("<script")}
 
 
-@settings(max_examples=3, deadline=None, derandomize=True,
+@settings(max_examples=2, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(texts=st.lists(TEXT, min_size=N_TEXTS, max_size=N_TEXTS), url=SAFE_URL)
 @example(texts=["x" + "".join(HOSTILE)] * N_TEXTS, url="https://example.org/?a=<b>&c=\"d\"")  # all at once
@@ -238,7 +239,7 @@ def test_hostile_overlay_text_is_inert_in_every_format(run, tmp_path_factory, ba
     no_live_html(export_html, "export html", baselines["export-html-scripts"])
 
 
-@settings(max_examples=6, deadline=None, derandomize=True,
+@settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(texts=st.lists(TEXT, min_size=N_TEXTS, max_size=N_TEXTS), at=st.integers(0, N_TEXTS - 1),
        control=st.one_of(st.none(), st.sampled_from(CONTROL)), url=st.one_of(SAFE_URL, UNSAFE_URL))
@@ -250,10 +251,7 @@ def test_control_characters_and_unsafe_urls_never_load(run, tmp_path_factory, te
         return  # nothing to refuse: the test above covers loading
     folder = tmp_path_factory.mktemp("refused")
     (folder / "hostile.yaml").write_text(overlay_yaml(texts), encoding="utf-8")
-    result = run("validate", folder, "-f", "json")
-    assert result.exit_code == 1
-    assert result.json()["problems"] and all(p["file"].endswith("hostile.yaml") for p in result.json()["problems"])
     result = run("explain", "icb", "--data", folder)
     assert result.exit_code == 1 and result.output == ""
     no_raw_escapes(result.stderr, "error message")
-    assert len(result.stderr.splitlines()) == 1
+    assert len(result.stderr.splitlines()) == 1 and "hostile.yaml:" in result.stderr
