@@ -17,7 +17,7 @@ def _where(record):
 def references(tables, refs):
     """A problem for each reference to an id that is not loaded, with a suggestion for the first few."""
     problems = []
-    known = dict(tables, entity=tables["entities"], source=tables["sources"])
+    known = dict(tables, entity=tables["entities"], source=tables["sources"], event=tables["events"])
     hints, indexes = {}, {}
     for kind, ident, file, line, field in refs:
         if ident in known[kind]:
@@ -64,7 +64,7 @@ def records(tables):
 
 
 def _entities(tables):
-    """No part_of cycles, status periods in order, no former name twice in one entity."""
+    """No part_of cycles, no former name twice in one entity (status periods: `lifecycle.py`)."""
     problems = []
     entities = tables["entities"]
     for ident, entity in entities.items():
@@ -79,10 +79,6 @@ def _entities(tables):
                 continue
             seen.add(parent)
             stack.extend(entities[parent].get("part_of") or [])
-        for i, period in enumerate(entity.get("status") or []):
-            frm, to = period.get("from"), period.get("to")
-            if frm and to and dates.start(to) < dates.start(frm):
-                problems.append(Problem(file, line, f"status[{i}]", f"ends ({to}) before it starts ({frm})"))
         names = [f.get("name") for f in entity.get("former_names") or []]
         for i, name in enumerate(names):
             if name in names[:i]:

@@ -120,6 +120,7 @@ def emit(document, fmt, cite, no_pager=False):
 
     fmt = (fmt or default_format()).lower()
     tty = sys.stdout.isatty()
+    _date_the_data(document, fmt)
     if fmt == "rich":
         from .render import terminal
 
@@ -136,6 +137,23 @@ def emit(document, fmt, cite, no_pager=False):
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _date_the_data(document, fmt):
+    """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
+    from . import doc, freshness
+    from .clock import today
+
+    kb = document.kb
+    if kb is None:
+        try:
+            kb = knowledge(None)
+        except IcsError:
+            return
+    document.data_as_of = freshness.data_as_of(kb)
+    line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
+    if line:
+        document.blocks.append(doc.Note(line, key="data"))
 
 
 def _columns():
@@ -182,6 +200,19 @@ def _explain_system(kb, text, as_of, fmt, cite, no_pager):
     return True
 
 
+def _show_version(ctx):
+    """`ics X.Y (data as of D)`: the data's date comes from the data itself (data/meta.yaml)."""
+    from . import freshness
+    from .dates import human
+
+    try:
+        as_of = freshness.data_as_of(knowledge(os.environ.get("ICS_DATA")))
+    except IcsError:
+        as_of = None
+    click.echo(f"ics {__version__}" + (f" (data as of {human(as_of)})" if as_of else ""))
+    ctx.exit()
+
+
 def parse_date(value, option):
     from .query import parse_user_date
 
@@ -190,7 +221,8 @@ def parse_date(value, option):
 
 @click.group(cls=IcsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              epilog=FORMATS_HELP + "\n\n" + EXIT_CODES_HELP)
-@click.version_option(__version__, "--version", prog_name="ics", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value:
+              _show_version(ctx) if value else None, help="Show the version and the date of the data, and exit.")
 def ics():
     """A reference for England's NHS integrated care systems: what each body is, how they came
     about, who took over what, with sources.

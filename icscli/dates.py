@@ -97,6 +97,15 @@ def end(text):
     return text
 
 
+def sort_key(text):
+    """Where a partial date sorts: at the end of the period it names, after the more precise dates in it.
+
+    "2018" sorts after "2018-12-15", and "2018-03" after "2018-03-31": a year-only date says only that
+    something happened by the end of that year, so it never jumps ahead of what is known to come first.
+    """
+    return (end(text), 3 - text.count("-"))
+
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 

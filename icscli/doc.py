@@ -242,6 +242,7 @@ class Doc:
         self.payload = payload  # the JSON document
         self.kb = kb
         self.references = []  # [(number, source id, locator)] when citing
+        self.data_as_of = None  # when the data's sources were last checked; set by the CLI for every command
 
     def number_citations(self):
         """Give every cited (source, locator) a number, in reading order."""

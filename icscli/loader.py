@@ -6,7 +6,7 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 import os
 import re
 
-from . import checks, dates, safe, schema
+from . import checks, dates, lifecycle, safe, schema
 from .errors import Problem
 from .fsread import NotRegularFile, TooLarge, read_regular
 from .store import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
@@ -237,6 +237,16 @@ class _Checker:
             return self.ref("entity", value, where)
         if rule == "source_id":
             return self.ref("source", value, where)
+        if rule == "event_id":
+            return self.ref("event", value, where)
+        if rule == "outcome":
+            checked = self.record(value, schema.OUTCOME, where, depth + 1)
+            if checked is None:
+                return _BAD
+            checked.pop("_loc", None)
+            if not checked.get("event") and not checked.get("sources"):
+                return self.bad(where, "an outcome needs the event that records it or its own sources")
+            return checked
         # Lists.
         if not isinstance(value, list):
             return self.bad(where, f"expected a list, got {_typename(value)}")
@@ -253,18 +263,22 @@ class _Checker:
         nested = {
             "items": schema.ITEM, "periods": schema.PERIOD, "former_names": schema.FORMER_NAME,
             "links": schema.LINK, "claims": schema.CLAIM, "claim_values": schema.CLAIM_VALUE,
-            "local_authorities": schema.LOCAL_AUTHORITY, "parts": schema.PART, "steps": schema.STEP,
+            "local_authorities": schema.LOCAL_AUTHORITY, "counts": schema.COUNT, "parts": schema.PART, "steps": schema.STEP,
             "vintages": schema.VINTAGE, "boundary_changes": schema.BOUNDARY_CHANGE,
         }.get(rule)
         if nested is None:
             raise AssertionError(f"unknown rule {rule}")
-        out = []
+        out, lines = [], []
         for i, item in enumerate(value):
             item_line = getattr(item, "line", line)
             checked = self.record(item, nested, (item_line, f"{field}[{i}]"), depth + 1)
             if checked is not None:
                 checked.pop("_loc", None)
                 out.append(checked)
+                lines.append(item_line)
+        if rule == "periods" and len(out) == len(value):
+            for at, where, message in lifecycle.history_problems(out):
+                self.problem(lines[at], where.replace("status", field, 1), message)
         return out
 
     def cite(self, value, where, depth):
@@ -301,13 +315,18 @@ def check_document(document, label):
     if document is None:
         return records, checker.problems, checker.refs
     if not isinstance(document, dict):
-        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}")
+        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}, meta")
         return records, checker.problems, checker.refs
     for key, value in document.items():
         line = document.key_lines.get(key, 1)
+        if key == "meta":
+            meta = checker.record(value, schema.META, (line, "meta"))
+            if meta is not None:
+                records.setdefault("meta", []).append(dict(meta, id="meta"))
+            continue
         spec = schema.RECORD_TYPES.get(key)
         if spec is None:
-            checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)})")
+            checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)}, meta)")
             continue
         if value is None:
             continue
@@ -335,13 +354,14 @@ def compile_sources(layers):
     Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
     """
     tables = {key: {} for key in schema.RECORD_TYPES}
+    tables["meta"] = {}
     problems, refs = [], []
     for directory, tag in layers:
         files, walk_problems = scan(directory) if os.path.isdir(directory) else ([], [])
         problems.extend(Problem(_label(p.file, directory, tag), 0, "", p.message) for p in walk_problems)
         if not files and tag:
             problems.append(Problem(directory, 0, "", "no .yaml files found in this directory"))
-        seen_here = {key: {} for key in schema.RECORD_TYPES}
+        seen_here = {key: {} for key in list(schema.RECORD_TYPES) + ["meta"]}
         for path in files:
             label = _label(path, directory, tag)
             document, file_problems = parse_file(path, label)
@@ -363,11 +383,19 @@ def compile_sources(layers):
                     tables[key][record["id"]] = record
     problems.extend(checks.references(tables, refs))
     problems.extend(checks.records(tables))
+    if not tables["meta"] and any(tag == "" for _, tag in layers):
+        problems.append(Problem("meta.yaml", 0, "meta.data_as_of", "the bundled data must say when its sources were last checked"))
     return tables, problems
 
 
 def validate(overlay=None, include_bundled=True):
     """Every problem in the bundled data and/or an overlay directory, without using the cache."""
     layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])
-    _, problems = compile_sources(layers)
+    tables, problems = compile_sources(layers)
+    from . import freshness
+
+    as_of = (tables["meta"].get("meta") or {}).get("data_as_of")
+    for record, field, message in freshness.outcomes_missing(tables, as_of):
+        file, line = record["_loc"].rsplit(":", 1)
+        problems.append(Problem(file, int(line), field, f"{record['id']}: {message}"))
     return problems

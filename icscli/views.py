@@ -2,7 +2,7 @@
 
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
-from . import dates, doc, query
+from . import dates, doc, freshness, query
 from .doc import Change, Field, Line
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
@@ -125,7 +125,11 @@ def explain(kb, data):
     blocks.append(doc.Fields("About", about, key="about"))
     blocks.append(doc.Prose("Summary", [Line(data["summary"], data["sources"])], key="summary"))
     if data.get("status"):
-        blocks.append(doc.Items("Status over time", [_period(p) for p in data["status"]], key="status"))
+        now = freshness.now_words(kb, query.today()) if kb else "now"  # past data_as_of, "now" is not known
+        blocks.append(doc.Items("Status over time", [_period(p, now) for p in data["status"]], key="status"))
+    if data.get("counts"):
+        blocks.append(doc.Items("Counts over time", [Line(data["counts_text"], [c for r in data["counts"] for c in r["sources"]])],
+                                key="status"))
     for heading, field, key in (("Responsibilities", "responsibilities", "duties"),
                                 ("Membership and board", "membership", "board")):
         if data.get(field):
@@ -154,9 +158,9 @@ def explain(kb, data):
     return doc.Doc(title, blocks, (["section", "text", "sources"], section_rows(blocks)), data, kb)
 
 
-def _period(period):
+def _period(period, now="now"):
     frm = dates.human(period.get("from")) if period.get("from") else "?"
-    to = dates.human(period.get("to")) if period.get("to") else "now"
+    to = dates.human(period.get("to")) if period.get("to") else now
     text = f"{frm} to {to}: {period['state']}" + (f" ({period['basis']})" if period.get("basis") else "")
     return Line(text, period.get("sources"), detail=period.get("note") or "")
 
@@ -258,6 +262,8 @@ def tree(kb, data):
 
     def node(n, depth):
         label = n["name"] + (f" ({', '.join(n['acronyms'])})" if n["acronyms"] else "")
+        if n.get("counts"):  # how many existed on the date, from the same dated counts as the cards
+            label += " (" + "; ".join(f"{v} {w}" for w, v in n["counts"].items()) + ")"
         rows.append([n["level"], str(depth), n["id"], n["name"], n["state"] or ("" if n["dated"] else "undated")])
         return {"label": label, "tag": n["state"] or "", "ids": [n["id"]],
                 "children": [node(c, depth + 1) for c in n["children"]]}
@@ -305,7 +311,9 @@ def sources(kb, data):
         rows.append([s["id"], s["publisher"], s["title"], s["date"], s.get("kind") or "", where, str(s["cited"]),
                      "; ".join(s["cited_by"])])
     columns = ["id", "publisher", "title", "date", "kind", "where", "cited", "cited_by"]
-    return doc.Doc("Sources", [doc.Items("", lines, key="sources")], (columns, rows), data, kb)
+    as_of = freshness.data_as_of(kb)
+    checked = [doc.Note(f"Data as of {dates.human(as_of)}: the date these sources were last checked.")] if as_of else []
+    return doc.Doc("Sources", checked + [doc.Items("", lines, key="sources")], (columns, rows), data, kb)
 
 
 def source(kb, row):
