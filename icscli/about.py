@@ -19,18 +19,13 @@ def date_described(payload):
 
 def data_as_of(document):
     """When the data's sources were last checked (YYYY-MM-DD), or "" when the data does not say: the
-    value the CLI puts in every JSON document, from the data's own meta record."""
+    value the CLI puts in every JSON document (data/meta.yaml, through freshness.py)."""
+    from . import freshness
+
     value = getattr(document, "data_as_of", None)
-    if value:
-        return value
-    payload = document.payload if isinstance(document.payload, dict) else {}
-    if payload.get("data_as_of"):
-        return payload["data_as_of"]
-    try:
-        from . import freshness
-    except ImportError:  # data without a freshness record
-        return ""
-    return (freshness.data_as_of(document.kb) if document.kb is not None else None) or ""
+    if not value and document.kb is not None:
+        value = freshness.data_as_of(document.kb)
+    return value or ""
 
 
 def cited_sources(document):
@@ -57,10 +52,11 @@ def map_about_rows(kb, command, summary, day):
     """About rows for `ics map`: the command, the date mapped to, the result, and the sources of the
     structure on that date (the ICB data version in force, or the CCG records before July 2022)."""
     from .doc import describe_source
+    from .freshness import data_as_of as checked_on
     from .systems import version_on, version_record
 
     rows = [("Command", command), ("Date described", summary["to"])]
-    checked = data_as_of(_Bare(kb))
+    checked = checked_on(kb)
     if checked:
         rows.append(("Data as of", checked))
     counts = ", ".join(f"{n} {change}" for change, n in summary["changes"].items() if n)
@@ -71,10 +67,3 @@ def map_about_rows(kb, command, summary, day):
     for source in dict.fromkeys(iter_citations(records)):
         rows.append(("Source", describe_source(kb, source)))
     return rows
-
-
-class _Bare:
-    """A stand-in document for data_as_of when there is only the data."""
-
-    def __init__(self, kb):
-        self.kb, self.payload = kb, {}

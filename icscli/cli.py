@@ -32,7 +32,9 @@ class IcsUsageError(click.ClickException):
 def error_line(exc):
     """Any error as the one shape users see: `ics: error: ...` on one line. Click's own usage errors
     (unknown option, bad choice, missing argument, no such command) end with where to find help."""
-    message = " ".join(exc.format_message().split())
+    from .safe import visible  # the message may quote a hostile argument or data value: \x1b, not ESC
+
+    message = visible(" ".join(exc.format_message().split()))
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and not isinstance(exc, IcsUsageError) and ctx is not None:
@@ -119,10 +121,11 @@ def emit(document, fmt, cite, no_pager=False):
     from .render import render
 
     fmt, output, bom = cli_output.settings(fmt)
+    fmt = fmt or default_format()
+    _date_the_data(document, fmt)
     if output or bom or fmt in FILE_FORMATS:
         cli_output.deliver(document, fmt, cite, output, bom)
         return
-    fmt = fmt or default_format()
     tty = sys.stdout.isatty()
     if fmt == "rich":
         from .render import terminal
@@ -140,6 +143,23 @@ def emit(document, fmt, cite, no_pager=False):
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _date_the_data(document, fmt):
+    """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
+    from . import doc, freshness
+    from .clock import today
+
+    kb = document.kb
+    if kb is None:
+        try:
+            kb = knowledge(None)
+        except IcsError:
+            return
+    document.data_as_of = freshness.data_as_of(kb)
+    line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
+    if line:
+        document.blocks.append(doc.Note(line, key="data"))
 
 
 def _columns():
@@ -168,6 +188,19 @@ def _visible(line):
     return re.sub(r"\x1b\[[0-9;]*m", "", line)
 
 
+def _show_version(ctx):
+    """`ics X.Y (data as of D)`: the data's date comes from the data itself (data/meta.yaml)."""
+    from . import freshness
+    from .dates import human
+
+    try:
+        as_of = freshness.data_as_of(knowledge(os.environ.get("ICS_DATA")))
+    except IcsError:
+        as_of = None
+    click.echo(f"ics {__version__}" + (f" (data as of {human(as_of)})" if as_of else ""))
+    ctx.exit()
+
+
 def parse_date(value, option):
     from .query import parse_user_date
 
@@ -176,7 +209,8 @@ def parse_date(value, option):
 
 @click.group(cls=IcsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              epilog=FORMATS_HELP + "\n\n" + EXIT_CODES_HELP)
-@click.version_option(__version__, "--version", prog_name="ics", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value:
+              _show_version(ctx) if value else None, help="Show the version and the date of the data, and exit.")
 def ics():
     """A reference for England's NHS integrated care systems: what each body is, how they came
     about, who took over what, with sources.
@@ -252,6 +286,7 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
     from . import query, views
     from .schema import TAGS
 
+    tags = tuple(tag.strip().lower() for tag in tags)  # names in any case, like formats
     for tag in tags:
         if tag not in TAGS:
             raise click.BadParameter(f"'{tag}' is not one of: {', '.join(TAGS)}", param_hint="--tag")

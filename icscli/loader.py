@@ -6,16 +6,24 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 import os
 import re
 
-from . import dates, schema
+from . import checks, dates, lifecycle, safe, schema
 from .errors import Problem
 from .fsread import NotRegularFile, TooLarge, read_regular
-from .safe import is_safe_url
 from .store import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 20_000
 MAX_DEPTH = 12
+MAX_INT = 2 ** 53 - 1  # exact in JSON readers and within SQLite's 64-bit INTEGER
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Control characters other than tab and newline (escape sequences, OSC 52 clipboard writes, NUL),
+# and lone surrogates (no output encoding can hold them). YAML's "\e" or "\x1b" escapes make them.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _describe_char(char):
+    what = "lone surrogate" if 0xD800 <= ord(char) <= 0xDFFF else "control character"
+    return f"the {what} U+{ord(char):04X}"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -89,6 +97,10 @@ def parse_file(path, label):
             document = loader.get_single_data()
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as exc:  # a raw NUL or other control character in the file
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(label, line, "", f"{_describe_char(char)} is not allowed in a YAML file")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -179,10 +191,21 @@ class _Checker:
                 return self.bad(where, f"expected text, got {_typename(value)}")
             if len(value) > MAX_TEXT:
                 return self.bad(where, f"text is {len(value)} characters; the limit is {MAX_TEXT}")
+            bad = _FORBIDDEN.search(value)
+            if bad:
+                return self.bad(where, f"{_describe_char(bad.group())} is not allowed in text "
+                                       "(only tab and newline among control characters)")
             return value.strip()
+        if rule == "url":
+            value = self.value("text", value, where, depth)
+            if value is not _BAD and not safe.is_safe_url(value):
+                return self.bad(where, f"'{value}' is not an http:// or https:// address")
+            return value
         if rule == "int":
             if not isinstance(value, int) or isinstance(value, bool):
                 return self.bad(where, f"expected a whole number, got {_typename(value)}")
+            if not 0 <= value <= MAX_INT:
+                return self.bad(where, f"{value} is not a count from 0 to {MAX_INT}")
             return value
         if rule.startswith("ref:"):
             return self.ref(rule[4:], value, where)
@@ -214,6 +237,16 @@ class _Checker:
             return self.ref("entity", value, where)
         if rule == "source_id":
             return self.ref("source", value, where)
+        if rule == "event_id":
+            return self.ref("event", value, where)
+        if rule == "outcome":
+            checked = self.record(value, schema.OUTCOME, where, depth + 1)
+            if checked is None:
+                return _BAD
+            checked.pop("_loc", None)
+            if not checked.get("event") and not checked.get("sources"):
+                return self.bad(where, "an outcome needs the event that records it or its own sources")
+            return checked
         # Lists.
         if not isinstance(value, list):
             return self.bad(where, f"expected a list, got {_typename(value)}")
@@ -230,18 +263,22 @@ class _Checker:
         nested = {
             "items": schema.ITEM, "periods": schema.PERIOD, "former_names": schema.FORMER_NAME,
             "links": schema.LINK, "claims": schema.CLAIM, "claim_values": schema.CLAIM_VALUE,
-            "local_authorities": schema.LOCAL_AUTHORITY, "parts": schema.PART, "steps": schema.STEP,
+            "local_authorities": schema.LOCAL_AUTHORITY, "counts": schema.COUNT, "parts": schema.PART, "steps": schema.STEP,
             "vintages": schema.VINTAGE, "boundary_changes": schema.BOUNDARY_CHANGE,
         }.get(rule)
         if nested is None:
             raise AssertionError(f"unknown rule {rule}")
-        out = []
+        out, lines = [], []
         for i, item in enumerate(value):
             item_line = getattr(item, "line", line)
             checked = self.record(item, nested, (item_line, f"{field}[{i}]"), depth + 1)
             if checked is not None:
                 checked.pop("_loc", None)
                 out.append(checked)
+                lines.append(item_line)
+        if rule == "periods" and len(out) == len(value):
+            for at, where, message in lifecycle.history_problems(out):
+                self.problem(lines[at], where.replace("status", field, 1), message)
         return out
 
     def cite(self, value, where, depth):
@@ -278,13 +315,18 @@ def check_document(document, label):
     if document is None:
         return records, checker.problems, checker.refs
     if not isinstance(document, dict):
-        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}")
+        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}, meta")
         return records, checker.problems, checker.refs
     for key, value in document.items():
         line = document.key_lines.get(key, 1)
+        if key == "meta":
+            meta = checker.record(value, schema.META, (line, "meta"))
+            if meta is not None:
+                records.setdefault("meta", []).append(dict(meta, id="meta"))
+            continue
         spec = schema.RECORD_TYPES.get(key)
         if spec is None:
-            checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)})")
+            checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)}, meta)")
             continue
         if value is None:
             continue
@@ -312,13 +354,14 @@ def compile_sources(layers):
     Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
     """
     tables = {key: {} for key in schema.RECORD_TYPES}
+    tables["meta"] = {}
     problems, refs = [], []
     for directory, tag in layers:
         files, walk_problems = scan(directory) if os.path.isdir(directory) else ([], [])
         problems.extend(Problem(_label(p.file, directory, tag), 0, "", p.message) for p in walk_problems)
         if not files and tag:
             problems.append(Problem(directory, 0, "", "no .yaml files found in this directory"))
-        seen_here = {key: {} for key in schema.RECORD_TYPES}
+        seen_here = {key: {} for key in list(schema.RECORD_TYPES) + ["meta"]}
         for path in files:
             label = _label(path, directory, tag)
             document, file_problems = parse_file(path, label)
@@ -338,62 +381,21 @@ def compile_sources(layers):
                         continue
                     seen_here[key][record["id"]] = record["_loc"]
                     tables[key][record["id"]] = record
-    problems.extend(_check_references(tables, refs))
-    problems.extend(_check_records(tables))
+    problems.extend(checks.references(tables, refs))
+    problems.extend(checks.records(tables))
+    if not tables["meta"] and any(tag == "" for _, tag in layers):
+        problems.append(Problem("meta.yaml", 0, "meta.data_as_of", "the bundled data must say when its sources were last checked"))
     return tables, problems
-
-
-def _check_references(tables, refs):
-    problems = []
-    known = dict(tables, entity=tables["entities"], source=tables["sources"])
-    for kind, ident, file, line, field in refs:
-        if ident not in known[kind]:
-            from difflib import get_close_matches
-
-            near = get_close_matches(ident, list(known[kind]), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            what = {"system_versions": "system version", "icbs": "ICB record"}.get(kind, kind)
-            problems.append(Problem(file, line, field, f"unknown {what} '{ident}'{hint}"))
-    return problems
-
-
-def _check_records(tables):
-    """Whole-data rules: no part_of cycles, periods in order, sources findable."""
-    problems = []
-    entities = tables["entities"]
-    for ident, entity in entities.items():
-        file, line = entity["_loc"].rsplit(":", 1)
-        seen, stack = set(), list(entity.get("part_of") or [])
-        while stack:
-            parent = stack.pop()
-            if parent == ident:
-                problems.append(Problem(file, int(line), "part_of", f"'{ident}' is part of itself (a cycle)"))
-                break
-            if parent in seen or parent not in entities:
-                continue
-            seen.add(parent)
-            stack.extend(entities[parent].get("part_of") or [])
-        for i, period in enumerate(entity.get("status") or []):
-            frm, to = period.get("from"), period.get("to")
-            if frm and to and dates.start(to) < dates.start(frm):
-                problems.append(Problem(file, int(line), f"status[{i}]", f"ends ({to}) before it starts ({frm})"))
-    for ident, source in tables["sources"].items():
-        if not source.get("url") and not source.get("reference"):
-            file, line = source["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "url",
-                                    "a source needs a public url, or a reference saying how to find it"))
-        elif source.get("url") and not is_safe_url(source["url"]):
-            file, line = source["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "url", "a source url must be an http or https address"))
-    for ident, event in tables["events"].items():
-        if event.get("end") and dates.start(event["end"]) < dates.start(event["date"]):
-            file, line = event["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "end", f"ends ({event['end']}) before it starts ({event['date']})"))
-    return problems
 
 
 def validate(overlay=None, include_bundled=True):
     """Every problem in the bundled data and/or an overlay directory, without using the cache."""
     layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])
-    _, problems = compile_sources(layers)
+    tables, problems = compile_sources(layers)
+    from . import freshness
+
+    as_of = (tables["meta"].get("meta") or {}).get("data_as_of")
+    for record, field, message in freshness.outcomes_missing(tables, as_of):
+        file, line = record["_loc"].rsplit(":", 1)
+        problems.append(Problem(file, int(line), field, f"{record['id']}: {message}"))
     return problems

@@ -3,8 +3,7 @@
 Records are plain dicts (as validated by `loader.py`), so the whole state can be cached with `marshal`
 and dumped as JSON without conversion.
 """
-from . import dates
-from .schema import NOT_EXISTING
+from . import dates, lifecycle
 
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
@@ -78,7 +77,7 @@ class KnowledgeBase:
         from . import resolve, systems
 
         events = tables["events"]
-        order = sorted(events, key=lambda i: (dates.start(events[i]["date"]), events[i]["date"], i))
+        order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
         entity_events = {}
         for ident in order:
             for entity in events[ident].get("entities") or []:
@@ -150,21 +149,9 @@ def iter_citations(value):
             yield from iter_citations(inner)
 
 
-def state_on(entity, day):
-    """The status period in force on a full date, or None (not dated / outside every period)."""
-    for period in entity.get("status") or []:
-        if dates.in_period(day, period.get("from"), period.get("to")):
-            return period
-    return None
-
-
-def existed_on(entity, day):
-    """True / False when the status periods say, None when the entity is undated."""
-    periods = entity.get("status") or []
-    if not periods:
-        return None
-    period = state_on(entity, day)
-    return bool(period) and period["state"] not in NOT_EXISTING
+# The one model of time lives in lifecycle.py; these names stay for the callers that use them.
+state_on = lifecycle.period_on
+existed_on = lifecycle.existed_on
 
 
 def item_in_force(item, day):

@@ -2,10 +2,10 @@
 
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
-from . import dates, model, resolve
+from . import dates, lifecycle, model, resolve
 from .clock import today  # noqa: F401  (query.today() is the one "today" every command uses)
 from .errors import BadValue
-from .schema import LEVELS, NOT_EXISTING
+from .schema import ENDED, LEVELS, NOT_EXISTING
 
 
 def parse_user_date(text, option="--as-of"):
@@ -41,11 +41,16 @@ def card(kb, ident, as_of=None, match=None):
         strip_private(r) for r in kb.responsibilities.values()
         if ident in (r.get("before") or []) or ident in (r.get("after") or [])
     ]
+    data["responsibility_changes"].sort(key=lambda r: (dates.sort_key(r["effective"]), r["id"]))
     data["senses"] = [resolve.sense(kb, other) for other in shared_acronym_senses(kb, ident)]
+    if data.get("counts"):
+        data["counts_text"] = lifecycle.counts_text(data["counts"])
     if as_of:
         day = dates.start(as_of)
         data["as_of"] = as_of
         data["as_of_state"] = describe_state_on(kb, entity, day)
+        if data.get("counts"):
+            data["counts_as_of"] = counts_on(entity, day)
         for field in ("responsibilities", "membership", "facts", "former_names"):
             if data.get(field):
                 data[field] = [i for i in data[field] if model.item_in_force(i, day)]
@@ -66,15 +71,15 @@ def shared_acronym_senses(kb, ident):
 
 
 def describe_state_on(kb, entity, day):
-    """A sentence on what this was on a date: existing, proposed, not yet, or gone."""
+    """A sentence on what this was on a date: existing, proposed, not yet, or gone (and how it ended)."""
     periods = entity.get("status") or []
     if not periods:
         return {"exists": None, "text": "The sources give no dates for this; it is shown as described."}
     period = model.state_on(entity, day)
     pointers = [kb.entities[i]["name"] for i in entity.get("replaced") or [] if i in kb.entities]
     if period is None:
-        first = min((p for p in periods if p.get("from")), key=lambda p: dates.start(p["from"]), default=None)
-        if first and day < dates.start(first["from"]):
+        first = periods[0]
+        if first.get("from") and day < dates.start(first["from"]):
             text = "did not exist yet"
             if first["state"] in ("proposed", "planned"):
                 names = [f["name"] for f in entity.get("former_names") or []]
@@ -83,29 +88,51 @@ def describe_state_on(kb, entity, day):
             if pointers:
                 text += "; see " + ", ".join(pointers)
             return {"exists": False, "text": text}
-        last = max((p for p in periods if p.get("to")), key=lambda p: dates.start(p["to"]), default=None)
-        if last and day >= dates.start(last["to"]):
-            text = f"no longer existed (ended {dates.human(last['to'])})"
-            successors = [kb.entities[i]["name"] for i in entity.get("became") or [] if i in kb.entities]
-            successors += [kb.entities[i]["name"] for i in kb.replaced_by.get(entity["id"], [])
-                           if kb.entities[i]["name"] not in successors]
-            if successors:
-                text += "; see " + ", ".join(successors)
-            return {"exists": False, "text": text}
+        last = periods[-1]
+        if last.get("to") and day >= dates.start(last["to"]):
+            event = kb.events.get(last.get("end_event") or "")
+            text = f"ended on {dates.human(last['to'])}" + (f" ({event['title']})" if event else "")
+            return {"exists": False, "text": _with_successors(kb, entity, text), "period": last}
         return {"exists": False, "text": f"no status is recorded for {dates.human(day)}"}
     state = period["state"]
+    since = f" (from {dates.human(period['from'])})" if period.get("from") else ""
+    if state in ENDED:
+        return {"exists": False, "text": _with_successors(kb, entity, state + since), "period": period}
     if state in NOT_EXISTING:
-        text = {"proposed": "only proposed", "planned": "only planned", "abolished": "abolished"}[state]
-        if period.get("from"):
-            text += f" (from {dates.human(period['from'])})"
+        text = {"proposed": "only proposed", "planned": "only planned"}[state] + since
         names = [f["name"] for f in entity.get("former_names") or []]
-        if state != "abolished" and names:
+        if names:
             text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
-        if state != "abolished" and pointers:
+        if period is periods[-1] and not period.get("to"):
+            text += _no_later_stage(kb)
+        if pointers:
             text += "; see " + ", ".join(pointers)
         return {"exists": False, "text": text, "period": period}
     since = f" since {dates.human(period['from'])}" if period.get("from") else ""
     return {"exists": True, "text": f"{state}{since}", "period": period}
+
+
+def _with_successors(kb, entity, text):
+    successors = [kb.entities[i]["name"] for i in entity.get("became") or [] if i in kb.entities]
+    successors += [kb.entities[i]["name"] for i in kb.replaced_by.get(entity["id"], [])
+                   if kb.entities[i]["name"] not in successors]
+    return text + ("; see " + ", ".join(successors) if successors else "")
+
+
+def _no_later_stage(kb):
+    from . import freshness
+
+    as_of = freshness.data_as_of(kb)
+    return f"; no later stage is recorded in the sources checked up to {dates.human(as_of)}" if as_of else ""
+
+
+def counts_on(entity, day):
+    """{what: the count row in force on a full date} for an entity's dated counts."""
+    found = {}
+    for what in dict.fromkeys(row["what"] for row in entity.get("counts") or []):
+        row = lifecycle.count_on(entity["counts"], day, what)
+        found[what] = row["value"] if row else None
+    return found
 
 
 # --------------------------------------------------------------------------- timeline
@@ -218,7 +245,9 @@ def tree(kb, as_of=None):
     """Levels nested national > regional > system > place > neighbourhood, with what existed then.
 
     A body is shown when it is part of the structure: it sits in something, something sits in it,
-    something answers to it, or it works at system level or below (publishers and the like are not).
+    something answers to it, it works at system level or below, or its status is dated (so every body whose
+    card says it existed on the date is here; undated publishers and the like are not). Existence and counts
+    come from `lifecycle`, the same model the cards and `ics systems` read.
     """
     day = dates.start(as_of) if as_of else today()
     structural = {i: e for i, e in kb.entities.items() if e["kind"] in STRUCTURAL_KINDS}
@@ -229,7 +258,8 @@ def tree(kb, as_of=None):
     present = {}
     for ident, entity in structural.items():
         top = min(entity["level"], key=LEVELS.index)
-        if not (entity.get("part_of") or ident in linked or top in ("system", "place", "neighbourhood")):
+        if not (entity.get("part_of") or ident in linked or entity.get("status")
+                or top in ("system", "place", "neighbourhood")):
             continue
         exists = model.existed_on(entity, day)
         if exists is False:
@@ -238,6 +268,9 @@ def tree(kb, as_of=None):
                           "kind": entity["kind"], "level": top,
                           "state": (model.state_on(entity, day) or {}).get("state"),
                           "dated": exists is not None, "children": []}
+        counts = {w: v for w, v in counts_on(entity, day).items() if v is not None}
+        if counts:
+            present[ident]["counts"] = counts
     for ident, node in present.items():
         parent = next((p for p in kb.entities[ident].get("part_of") or []
                        if p in present and present[p]["level"] == node["level"]), None)

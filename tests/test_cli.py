@@ -101,7 +101,7 @@ def test_unknown_format_lists_valid_ones(run):
 def test_version_and_help(run):
     from icscli import __version__
 
-    assert run("--version").output.strip() == f"ics {__version__}"
+    assert run("--version").output.strip() == f"ics {__version__} (data as of 1 December 2026)"
     help_text = run("-h").output
     for command in ("explain", "timeline", "compare", "tree", "glossary", "search", "validate", "sources"):
         assert command in help_text
@@ -170,9 +170,14 @@ def test_explain_bad_date(run):
 def test_timeline_is_in_date_order_and_filters(run):
     events = run("timeline", "--format", "json").json()["events"]
     starts = [e["date"] for e in events]
-    from icscli.dates import start
+    # A partial date sorts at the end of the period it names, after the more precise dates inside it.
+    from icscli.dates import end
 
-    assert [start(d) for d in starts] == sorted(start(d) for d in starts)
+    ends = [end(d) for d in starts]
+    assert ends == sorted(ends)
+    year_only = starts.index("2013")  # "NHS England" name used from 2013: after 1 April 2013, not before it
+    assert starts.index("2013-04-01") < year_only
+    assert all(end(d) <= "2013-12-31" for d in starts[:year_only])
     assert starts[0].startswith("2012")
     window = run("timeline", "--from", "2021-02", "--to", "2021", "--format", "json").json()["events"]
     assert window and all("2021-02" <= e["date"][:7] <= "2021-12" for e in window)

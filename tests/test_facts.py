@@ -134,10 +134,12 @@ def test_icp_is_three_things(run):
 
 def test_nhs_england_abolition_is_announced_not_done(run):
     events = run("timeline", "--entity", "nhs-england", "--from", "2025-03", "--format", "json").json()["events"]
-    announcement = [e for e in events if e["date"] == "2025-03-13"]
-    assert announcement and announcement[0]["status"] == "announced"
-    bill = [e for e in events if e["date"] == "2026-05-14"]
-    assert bill and bill[0]["status"] in ("in-progress", "planned")
+    announcement = [e for e in events if e["id"] == "nhs-england-abolition-announced"]
+    assert announcement and announcement[0]["status"] == "done"  # the announcement was made ...
+    assert not any("abolished" in e["title"].lower() and e["date"] > "2025" for e in events)  # ... not the abolition
+    assert run("explain", "nhs-england", "--format", "json").json()["status"][-1]["state"] == "statutory"
+    bill = run("explain", "health-bill-2026", "--format", "plain").output
+    assert "Today: only proposed (from 14 May 2026); no later stage is recorded" in bill
 
 
 def test_ccgs_abolished_on_1_july_2022(run):

@@ -88,9 +88,7 @@ def test_tools_answer_like_the_cli(run):
             assert source["address"] == cited[source["id"]].get("url")
             assert f"[{source['id']}]" in source["citation"]
         assert data["date_described"] == data["answer"].get("as_of", data["date_described"])
-        assert "data_as_of" in data
-        if data["answer"].get("data_as_of"):
-            assert data["data_as_of"] == data["answer"]["data_as_of"]
+        assert data["data_as_of"] and data["data_as_of"] == data["answer"]["data_as_of"]
 
 
 def test_which_icb_covers_02q_today_and_since_when(run):

@@ -52,8 +52,7 @@ def test_workbook_matches_the_csv(run, tmp_path, args):
     assert len(cited) == len(payload.get("bibliography") or {})
     for ident in payload.get("bibliography") or {}:
         assert any(f"[{ident}]" in line for line in cited)
-    if payload.get("data_as_of"):
-        assert about["Data as of"] == payload["data_as_of"]
+    assert about["Data as of"] == payload["data_as_of"] and payload["data_as_of"]
     widths = [first.column_dimensions[c].width for c in "AB"]
     assert all(w and w > 2 for w in widths), "column widths are set"
 

@@ -8,7 +8,7 @@ file. `write(kb, fmt, path)` writes through the one atomic writer, `icscli/atomi
 
 Nothing here imports click or rich.
 """
-from .. import __version__, dates, model, query, resolve, views
+from .. import __version__, dates, freshness, model, query, resolve, views
 
 FORMATS = ("markdown", "html", "json", "sqlite", "datasette-metadata")
 TITLE = "England's integrated care systems: the ics reference"
@@ -26,6 +26,7 @@ class Reference:
         self.kb = kb
         self.generated = today or query.today()
         self.version = __version__
+        self.data_as_of = freshness.data_as_of(kb)
         self.glossary = query.glossary(kb)["terms"]
         self.cards = []
         for term in self.glossary:

@@ -165,6 +165,7 @@ def write(ref, path):
 def _fill(con, ref, kb):
     ins = con.executemany
     ins("INSERT INTO meta VALUES (?, ?)", [("ics_version", ref.version), ("generated", ref.generated),
+                                           ("data_as_of", ref.data_as_of or ""),
                                            ("title", "England's integrated care systems: the ics reference")])
     ins("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?)", [
         (s["id"], n, s["title"], s["publisher"], s["date"], dates.start(s["date"]), s.get("kind"), s.get("url"),
