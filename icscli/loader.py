@@ -299,12 +299,13 @@ def _label(path, directory, tag):
     return os.path.join(tag, rel) if tag else rel
 
 
-def compile_sources(layers):
-    """Parse and validate layers of data directories (bundled first, overlays after).
+def compile_sources(layers, base=None):
+    """Parse and validate layers of data directories (bundled first, overlays after), on top of the
+    already validated tables of the layers below (`base`, from their compiled state) if given.
 
     Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
     """
-    tables = {key: {} for key in schema.RECORD_TYPES}
+    tables = {key: dict(base.get(key) or {}) if base else {} for key in schema.RECORD_TYPES}
     problems, refs = [], []
     for directory, tag in layers:
         files = data_files(directory) if os.path.isdir(directory) else []

@@ -6,14 +6,20 @@ and dumped as JSON without conversion.
 from . import dates
 from .schema import NOT_EXISTING
 
+try:  # _collections_abc is loaded at start-up already; collections.abc costs an import
+    from _collections_abc import Mapping
+except ImportError:  # pragma: no cover
+    from collections.abc import Mapping
+
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
+BUCKET_SIZE = 256  # a dictionary part with more than 16 buckets' worth of entries is split
 
 
 class LazyTable(dict):
     """A table whose records stay marshalled bytes until first read.
 
-    A run that shows one card out of 10,000 decodes one record, not all of them.
+    A run that shows one card out of hundreds decodes one record, not all of them.
     """
 
     __slots__ = ()
@@ -37,19 +43,130 @@ class LazyTable(dict):
         return [(k, self[k]) for k in self]
 
 
-def pack_state(state):
-    """The state as cached: every part marshalled on its own, and each record of the big tables too.
+def bucket_of(key, buckets):
+    import zlib
 
-    A run then decodes only the parts and records it touches (see KnowledgeBase.__getattr__).
+    return zlib.crc32(str(key).encode("utf-8", "surrogateescape")) % buckets
+
+
+def split_parts(state):
+    """The state as stored (see cache.py): [(part name, marshalled bytes)].
+
+    A big dictionary becomes a descriptor, its keys in order (`NAME#keys`) and buckets (`NAME#N`), so
+    a lookup decodes one bucket; a small record table keeps each record marshalled on its own.
     """
     import marshal
 
-    packed = {}
+    parts = []
     for name, value in state.items():
-        if name in LAZY_TABLES:
-            value = {k: marshal.dumps(v) for k, v in value.items()}
-        packed[name] = value if name.startswith("_") else marshal.dumps(value)
-    return packed
+        if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE:
+            buckets = -(-len(value) // BUCKET_SIZE)
+            split = [{} for _ in range(buckets)]
+            for key, item in value.items():
+                split[bucket_of(key, buckets)][key] = item
+            parts.append((name, marshal.dumps(("bucketed", buckets))))
+            parts.append((name + "#keys", marshal.dumps(list(value))))
+            parts.extend((f"{name}#{i}", marshal.dumps(b)) for i, b in enumerate(split))
+        elif name in LAZY_TABLES:
+            parts.append((name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})))
+        else:
+            parts.append((name, marshal.dumps(value)))
+    return parts
+
+
+class BucketDict(Mapping):
+    """A read-only dictionary stored in buckets: a lookup decodes one bucket, iteration all of them."""
+
+    def __init__(self, state, name, buckets):
+        self._state, self._name, self._buckets, self._loaded, self._keys = state, name, buckets, {}, None
+
+    def _bucket(self, key):
+        i = bucket_of(key, self._buckets)
+        if i not in self._loaded:
+            self._loaded[i] = self._state.part(self._name, i, self._buckets)
+        return self._loaded[i]
+
+    def __getitem__(self, key):
+        return self._bucket(key)[key]
+
+    def __contains__(self, key):
+        return key in self._bucket(key)
+
+    def get(self, key, default=None):
+        return self._bucket(key).get(key, default)
+
+    def _ordered(self):
+        if self._keys is None:
+            self._keys = self._state.part(self._name, "keys", self._buckets)
+        return self._keys
+
+    def __iter__(self):
+        return iter(self._ordered())
+
+    def __len__(self):
+        return len(self._ordered())
+
+
+class CompiledState:
+    """The state of a compiled file, part by part. If a part turns out corrupt, the layer is compiled
+    again (`rebuild()`, which also rewrites the file) and every later read comes from that."""
+
+    def __init__(self, compiled, rebuild):
+        self._compiled, self._rebuild, self._full = compiled, rebuild, None
+
+    def __contains__(self, name):
+        return name in (self._full if self._full is not None else self._compiled.parts)
+
+    def __getitem__(self, name):
+        from .cache import CacheMiss
+
+        if self._full is None:
+            try:
+                value = self._compiled.load(name)
+                if type(value) is tuple:
+                    if len(value) != 2 or value[0] != "bucketed" or type(value[1]) is not int or value[1] < 1:
+                        raise CacheMiss(name)
+                    return BucketDict(self, name, value[1])
+                if name in PART_TYPES and type(value) is not PART_TYPES[name]:
+                    raise CacheMiss(name)  # a file of another shape
+                return value
+            except CacheMiss:
+                self._full = self._rebuild()
+        return self._full[name]
+
+    def part(self, name, which, buckets):
+        from .cache import CacheMiss
+
+        if self._full is None:
+            try:
+                value = self._compiled.load(f"{name}#{which}")
+                if type(value) is (list if which == "keys" else dict):
+                    return value
+            except CacheMiss:
+                pass
+            self._full = self._rebuild()
+        whole = self._full[name]
+        if which == "keys":
+            return list(whole)
+        return {k: v for k, v in whole.items() if bucket_of(k, buckets) == which}
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+
+PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
+                                                     "record_locations")},
+                  event_order=list, search_index=list)
+
+
+def tables_of(state):
+    """The validated tables of a state, with their file:line locations: what an overlay compiles on."""
+    from .schema import RECORD_TYPES
+
+    kb = KnowledgeBase(state)
+    locations = kb.record_locations
+    return {name: {k: dict(r, _loc=locations.get(name, {}).get(k, "bundled data:0"))
+                   for k, r in getattr(kb, name).items()} for name in RECORD_TYPES}
 
 
 class KnowledgeBase:
@@ -60,14 +177,14 @@ class KnowledgeBase:
 
     def __getattr__(self, name):
         state = self.__dict__.get("state")
-        if state is None or name not in state:
+        if state is None or name.startswith("_") or name not in state:
             raise AttributeError(name)
         value = state[name]
         if isinstance(value, bytes):
             import marshal
 
             value = marshal.loads(value)
-        if name in LAZY_TABLES and not isinstance(value, LazyTable):
+        if name in LAZY_TABLES and type(value) is dict:
             value = LazyTable(value)
         setattr(self, name, value)
         return value
@@ -83,9 +200,10 @@ class KnowledgeBase:
         for ident in order:
             for entity in events[ident].get("entities") or []:
                 entity_events.setdefault(entity, []).append(ident)
-        state = {}
-        for name, table in tables.items():  # file:line locations matter only while validating
+        state = {"record_locations": {}}
+        for name, table in tables.items():  # file:line locations matter only while validating an overlay
             state[name] = {k: {f: v for f, v in r.items() if f != "_loc"} for k, r in table.items()}
+            state["record_locations"][name] = {k: r["_loc"] for k, r in table.items() if "_loc" in r}
         state["index"] = resolve.build_index(tables["entities"])
         state["event_order"] = order
         state["entity_events"] = entity_events
