@@ -91,7 +91,11 @@ def encode(state, key):
     """The bytes of a compiled file: magic, table-of-contents length and checksum, the table, parts."""
     from .model import split_parts
 
-    parts = split_parts(state)
+    return assemble(split_parts(state), key)
+
+
+def assemble(parts, key):
+    """A compiled file from [(part name, marshalled bytes)]."""
     toc, offset, blobs = {}, 0, []
     for name, blob in parts:
         toc[name] = (offset, len(blob), _blake2b(blob).digest())

@@ -117,6 +117,11 @@ class CompiledState:
     def __contains__(self, name):
         return name in (self._full if self._full is not None else self._compiled.parts)
 
+    def __iter__(self):
+        if self._full is not None:
+            return iter(self._full)
+        return iter([name for name in self._compiled.parts if "#" not in name])
+
     def __getitem__(self, name):
         from .cache import CacheMiss
 
@@ -190,8 +195,12 @@ class KnowledgeBase:
         return value
 
     @staticmethod
-    def build_state(tables):
-        """Derive the indexes once, at compile time, so they are cached with the data."""
+    def build_state(tables, base=None):
+        """Derive the indexes once, at compile time, so they are cached with the data.
+
+        `base` is (state, tables) of the layer below when compiling an overlay: what the overlay
+        leaves untouched (the systems indexes, search rows of unchanged records) is taken from it.
+        """
         from . import resolve, systems
 
         events = tables["events"]
@@ -214,8 +223,12 @@ class KnowledgeBase:
             for old in entity.get("replaced") or []:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
-        state["search_index"] = resolve.search_index(tables["entities"], events, order)
-        state.update(systems.build_indexes(tables))
+        state["search_index"] = _search_rows(tables, order, base)
+        systems_names = ("system_versions", "icbs", "sub_icb_locations")
+        if base and all(_changed(tables, base[1], name) == set() for name in systems_names):
+            state.update({name: base[0][name] for name in base[0] if name.startswith("sys_")})
+        else:
+            state.update(systems.build_indexes(tables))
         return state
 
     def entity(self, term):
@@ -251,6 +264,33 @@ class KnowledgeBase:
                     records[source] = records.get(source, 0) + n
             self._citations = (found, records)
         return self._citations
+
+
+def _changed(tables, below, name):
+    """Ids of a table that an overlay added or changed, compared with the layer below."""
+    old = below.get(name) or {}
+    drop = ("_loc",)
+    if set(old) - set(tables[name]):
+        return None
+    return {k for k, r in tables[name].items() if k not in old or
+            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop}}
+
+
+def _search_rows(tables, order, base):
+    """The search rows: rows of records the overlay did not touch come from the layer below."""
+    from . import resolve
+
+    entities, events = tables["entities"], tables["events"]
+    if not base:
+        return resolve.search_index(entities, events, order)
+    new_entities, new_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
+    if new_entities is None or new_events is None:
+        return resolve.search_index(entities, events, order)
+    fresh = resolve.search_index({k: entities[k] for k in new_entities}, events,
+                                 [i for i in order if i in new_events])
+    rows = {(row[0], row[1]): row for row in base[0]["search_index"]}
+    rows.update(((row[0], row[1]), row) for row in fresh)
+    return [rows[("entity", k)] for k in entities] + [rows[("event", i)] for i in order]
 
 
 def iter_citations(value):

@@ -131,4 +131,4 @@ def _compile(directory, tag, parent_state):
     tables, problems = compile_sources([(directory, tag)], base=base)
     if problems:
         raise DataError(problems)
-    return KnowledgeBase.build_state(tables)
+    return KnowledgeBase.build_state(tables, base=(parent_state, base) if base else None)
