@@ -205,13 +205,13 @@ def _missing(param, environ):
     return param["default"]
 
 
-def answer(args, environ):
-    """The text a plain answer prints, or raise NotFast."""
+def answer(args, environ, spec=None):
+    """The text a plain answer prints, or raise NotFast (`spec`: the interface, if not the shipped one)."""
     if not args or args[0] not in ANSWERS or "_ICS_COMPLETE" in environ or sys.stdout.isatty():
         raise NotFast
     if any(name.startswith("ICS_") and name not in KNOWN_ENVIRONMENT for name in environ):
         raise NotFast  # a setting this path may not know (a default format, say): click knows
-    spec = load_spec()
+    spec = spec or load_spec()
     if spec is None or args[0] not in spec:
         raise NotFast
     reads, handler = ANSWERS[args[0]]

@@ -28,14 +28,9 @@ def compiled(cache):
     return sorted(cache.glob("kb-*.ics"))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The package as the wheel lays it out, built by setup.py's build hook."""
-    target = tmp_path_factory.mktemp("build")
-    result = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(target)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return target
+@pytest.fixture
+def built(built_package):
+    return built_package
 
 
 def test_shipped_form_equals_a_fresh_compile(built, tmp_path):
