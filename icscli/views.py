@@ -1,6 +1,26 @@
-"""Views: query results -> `Doc`s. One function per command; no formatting of any particular output."""
+"""Views: query results -> `Doc`s. One function per command; no formatting of any particular output.
+
+Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
+"""
 from . import dates, doc, query
-from .doc import Line
+from .doc import Change, Field, Line
+
+# The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
+EXPLAIN_SECTIONS = {
+    "short": "the answer in a few lines: what it is, level, since when, board, who it answers to",
+    "about": "other names, former names, what it is part of, produces, replaced, became, related",
+    "summary": "the full description",
+    "status": "legal status over time",
+    "duties": "responsibilities",
+    "board": "membership and board",
+    "accountability": "who it answers to",
+    "facts": "facts and figures",
+    "disagreements": "where the sources disagree",
+    "changes": "responsibility changes that touch it",
+    "timeline": "events that involve it",
+    "meanings": "other meanings of its acronym",
+    "sources": "the sources of the card",
+}
 
 
 def cite_text(sources):
@@ -14,84 +34,136 @@ def cite_text(sources):
     return "; ".join(parts)
 
 
-def _names(kb, ids):
+def names(kb, ids):
     return ", ".join(kb.entities[i]["name"] for i in ids if i in kb.entities)
 
 
-def _period_text(period):
-    frm = dates.human(period.get("from")) if period.get("from") else "?"
-    to = dates.human(period.get("to")) if period.get("to") else "now"
-    text = f"{frm} to {to}: {period['state']}"
-    if period.get("basis"):
-        text += f" ({period['basis']})"
-    if period.get("note"):
-        text += f". {period['note']}"
-    return text
+def span(item):
+    """' [1 July 2022 to 1 April 2023]', ' [from ...]', ' [until ...]' or ''."""
+    frm, to = item.get("from"), item.get("to")
+    if frm and to:
+        return f"{dates.human(frm)} to {dates.human(to)}"
+    if frm:
+        return f"from {dates.human(frm)}"
+    return f"until {dates.human(to)}" if to else ""
 
 
 def _dated(item):
-    frm, to = item.get("from"), item.get("to")
-    span = ""
-    if frm and to:
-        span = f" [{dates.human(frm)} to {dates.human(to)}]"
-    elif frm:
-        span = f" [from {dates.human(frm)}]"
-    elif to:
-        span = f" [until {dates.human(to)}]"
-    return item["text"] + span + (f" ({item['note']})" if item.get("note") else "")
+    """A dated statement: its text, its span as a tag and its note as the detail."""
+    when = span(item)
+    return Line(item["text"] + (f" [{when}]" if when else ""), item.get("sources"), detail=item.get("note") or "")
+
+
+def section_rows(blocks):
+    """[section, text, sources] rows of a document's blocks, for csv/tsv/tabulate."""
+    rows = []
+    for block in blocks:
+        section = block.title or block.key or "About"
+        if block.kind == "note":
+            rows.append([section if block.title else "Note", block.text, ""])
+        for line in block.cited():
+            if isinstance(line, Field):
+                text = f"{line.label}: {line.text}"
+            elif isinstance(line, doc.Row):
+                text = "; ".join(c for c in line.cells if c)
+            else:
+                text = line.text + (f" [{line.status}]" if line.status else "")
+            if line.detail:
+                text += f"\n{line.detail}"
+            rows.append([section, text, cite_text(line.sources)])
+    return rows
+
+
+def short_fields(kb, data):
+    """The card's opening lines, from data fields: what it is, level, since when, board, who it answers to."""
+    fields = [Field("What", f"{data['kind']} at {' and '.join(data['level'])} level")]
+    if data.get("status"):
+        now = query.describe_state_on(kb, kb.entities[data["id"]], query.today())
+        fields.append(Field("Today", now["text"], (now.get("period") or {}).get("sources", [])))
+    if data.get("membership"):
+        board = data["membership"]
+        shown = board[:2]
+        more = f" (+{len(board) - len(shown)} more: --section board)" if len(board) > len(shown) else ""
+        fields.append(Field("Board", "; ".join(m["text"] for m in shown) + more,
+                            [c for m in shown for c in m.get("sources") or []]))
+    if data.get("accountable_to"):
+        ids = [a["entity"] for a in data["accountable_to"]]
+        fields.append(Field("Answers to", names(kb, ids), [c for a in data["accountable_to"]
+                                                           for c in a.get("sources") or []], ids=ids))
+    if data.get("part_of"):
+        fields.append(Field("Part of", names(kb, data["part_of"]), ids=data["part_of"]))
+    return fields
+
+
+def first_sentence(text):
+    """The first sentence of a summary, for the short answer (the whole text when it has one sentence)."""
+    import re
+
+    found = re.match(r"(.{30,}?[.!?])\s+(?=[A-Z\"'(])", text, re.S)
+    return found.group(1) if found else text
 
 
 def explain(kb, data):
     title = data["name"] + (f" ({', '.join(data['acronyms'])})" if data.get("acronyms") else "")
     blocks = []
     if data.get("as_of"):
-        blocks.append(doc.note(f"As of {dates.human(data['as_of'])}: {data['as_of_state']['text']}."))
-    about = [("Kind", data["kind"], []), ("Level", ", ".join(data["level"]), [])]
-    current = kb and data.get("status")
-    if current:
-        now = query.describe_state_on(kb, kb.entities[data["id"]], query.today())
-        about.append(("Today", now["text"], (now.get("period") or {}).get("sources", [])))
+        blocks.append(doc.Note(f"As of {dates.human(data['as_of'])}: {data['as_of_state']['text']}.", key="short"))
+    blocks.append(doc.Prose("", [Line(first_sentence(data["summary"]), data["sources"])], key="short"))
+    blocks.append(doc.Fields("", short_fields(kb, data), key="short"))
+    about = []
     if data.get("aliases"):
-        about.append(("Also called", "; ".join(data["aliases"]), []))
+        about.append(Field("Also called", "; ".join(data["aliases"])))
     for former in data.get("former_names") or []:
-        about.append(("Formerly", former["name"] + (f" ({former['note']})" if former.get("note") else ""),
-                      former.get("sources")))
-    for label, field in (("Part of", "part_of"), ("Produces", "produces"), ("Replaced", "replaced"),
-                         ("Became", "became"), ("Related", "related")):
+        about.append(Field("Formerly", former["name"], former.get("sources"), detail=former.get("note") or ""))
+    for label, field in (("Produces", "produces"), ("Replaced", "replaced"), ("Became", "became"),
+                         ("Related", "related")):
         if data.get(field):
-            about.append((label, _names(kb, data[field]), []))
-    about.append(("Term", data["id"], []))
-    blocks.append(doc.fields("", about))
-    blocks.append(doc.para(data["summary"], data["sources"], title="Summary"))
+            about.append(Field(label, names(kb, data[field]), ids=data[field]))
+    about.append(Field("Term", data["id"]))
+    blocks.append(doc.Fields("About", about, key="about"))
+    blocks.append(doc.Prose("Summary", [Line(data["summary"], data["sources"])], key="summary"))
     if data.get("status"):
-        blocks.append(doc.items("Status over time", [Line(_period_text(p), p.get("sources")) for p in data["status"]]))
-    for heading, field in (("Responsibilities", "responsibilities"), ("Membership and board", "membership")):
+        blocks.append(doc.Items("Status over time", [_period(p) for p in data["status"]], key="status"))
+    for heading, field, key in (("Responsibilities", "responsibilities", "duties"),
+                                ("Membership and board", "membership", "board")):
         if data.get(field):
-            blocks.append(doc.items(heading, [Line(_dated(i), i["sources"]) for i in data[field]]))
+            blocks.append(doc.Items(heading, [_dated(i) for i in data[field]], key=key))
     if data.get("accountable_to"):
-        blocks.append(doc.items("Accountable to", [
-            Line(kb.entities[a["entity"]]["name"] + (f": {a['note']}" if a.get("note") else ""), a.get("sources"))
-            for a in data["accountable_to"]]))
+        blocks.append(doc.Items("Accountable to", [
+            Line(kb.entities[a["entity"]]["name"], a.get("sources"), detail=a.get("note") or "", ids=[a["entity"]])
+            for a in data["accountable_to"]], key="accountability"))
     if data.get("facts"):
-        blocks.append(doc.items("Facts and figures", [Line(_dated(i), i["sources"]) for i in data["facts"]]))
+        blocks.append(doc.Items("Facts and figures", [_dated(i) for i in data["facts"]], key="facts"))
     blocks += claim_blocks(data.get("claims"))
     if data.get("responsibility_changes"):
-        blocks.append(doc.items("Responsibility changes", [
-            Line(f"{dates.human(r['effective'])}: {r['change']}: {r['function']} "
-                 f"({_names(kb, r.get('before') or []) or 'new'} \u2192 {_names(kb, r.get('after') or []) or 'none'})"
-                 + ("" if r.get("status", "done") == "done" else f" [{r['status']}]"), r["sources"])
-            for r in data["responsibility_changes"]]))
+        blocks.append(doc.Items("Responsibility changes", [_change_line(kb, r) for r in data["responsibility_changes"]],
+                                key="changes"))
     if data.get("events"):
-        blocks.append(doc.items("Timeline", [
-            Line(f"{dates.human(e['date'])}: {e['title']}" + _status_tag(e), e["sources"]) for e in data["events"]]))
+        blocks.append(doc.Items("Timeline", [
+            Line(f"{dates.human(e['date'])}: {e['title']}", e["sources"], status=e.get("status"))
+            for e in data["events"]], key="timeline"))
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
-        blocks.append(doc.items(f"Other meanings of {acronyms}", [
-            Line(f"{s['name']}: {s['summary']} (ics explain \"{s['type']}\")") for s in data["senses"]]))
-    blocks.append(doc.items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
-                                         for c in data["sources"]]))
-    rows = [[block.title or "About", line.text, cite_text(line.sources)] for block in blocks for line in block.lines]
-    return doc.Doc(title, blocks, (["section", "text", "sources"], rows), data, kb)
+        blocks.append(doc.Items(f"Other meanings of {acronyms}", [
+            Line(f"{s['name']}: {s['summary']}", detail=f"ics explain \"{s['type']}\"", ids=[s["type"]])
+            for s in data["senses"]], key="meanings"))
+    blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
+                                        for c in data["sources"]], key="sources"))
+    return doc.Doc(title, blocks, (["section", "text", "sources"], section_rows(blocks)), data, kb)
+
+
+def _period(period):
+    frm = dates.human(period.get("from")) if period.get("from") else "?"
+    to = dates.human(period.get("to")) if period.get("to") else "now"
+    text = f"{frm} to {to}: {period['state']}" + (f" ({period['basis']})" if period.get("basis") else "")
+    return Line(text, period.get("sources"), detail=period.get("note") or "")
+
+
+def _change_line(kb, r):
+    before = names(kb, r.get("before") or []) or "new"
+    after = names(kb, r.get("after") or []) or "none"
+    return Line(f"{dates.human(r['effective'])}: {r['change']}: {r['function']} ({before} \u2192 {after})",
+                r["sources"], status=r.get("status"), ids=(r.get("before") or []) + (r.get("after") or []))
 
 
 def claim_blocks(claims):
@@ -100,26 +172,20 @@ def claim_blocks(claims):
     for claim in claims or []:
         lines = []
         for value in claim["values"]:
-            mark = " [current]" if value.get("current") else ""
-            text = f"{value['value']}{mark}, per {cite_text(value['sources'])}"
-            if value.get("note"):
-                text += f": {value['note']}"
-            lines.append(Line(text, value["sources"]))
+            text = f"{value['value']}, per {cite_text(value['sources'])}"
+            lines.append(Line(text, value["sources"], detail=value.get("note") or "",
+                              status="current" if value.get("current") else ""))
         if claim.get("note"):
             lines.append(Line(f"Note: {claim['note']}"))
-        blocks.append(doc.items(f"Sources disagree: {claim['topic']}", lines))
+        blocks.append(doc.Items(f"Sources disagree: {claim['topic']}", lines, key="disagreements"))
     return blocks
-
-
-def _status_tag(record):
-    status = record.get("status") or "done"
-    return "" if status == "done" else f" [{status}]"
 
 
 def senses(kb, term, candidates):
     title = f"'{term}' has {len(candidates)} meanings"
-    lines = [Line(f"{c['name']}: {c['summary']}  \u2192  ics explain \"{c['type']}\"") for c in candidates]
-    blocks = [doc.items("Which one do you mean?", lines)]
+    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"ics explain \"{c['type']}\"", ids=[c["type"]])
+             for c in candidates]
+    blocks = [doc.Items("Which one do you mean?", lines, key="senses")]
     rows = [[c["type"], c["name"], c["summary"]] for c in candidates]
     payload = {"term": term, "ambiguous": True, "senses": candidates}
     return doc.Doc(title, blocks, (["type", "name", "summary"], rows), payload, kb)
@@ -137,22 +203,23 @@ def timeline(kb, data):
     lines, rows = [], []
     for e in data["events"]:
         when = dates.human(e["date"]) + (f" to {dates.human(e['end'])}" if e.get("end") else "")
-        text = f"{when}: {e['title']}{_status_tag(e)}\n{e['description']}"
-        lines.append(Line(text, e["sources"]))
+        lines.append(Line(f"{when}: {e['title']}", e["sources"], detail=e["description"], status=e.get("status"),
+                          ids=e.get("entities") or []))
         rows.append([e["date"], e.get("end") or "", e.get("status") or "done", e["title"], e["description"],
                      ", ".join(e.get("entities") or []), ", ".join(e.get("tags") or []), cite_text(e["sources"])])
-    blocks = [doc.items("", lines)] if lines else [doc.note("No events match.")]
+    blocks = [doc.Items("", lines, key="events")] if lines else [doc.Note("No events match.")]
     columns = ["date", "end", "status", "title", "description", "entities", "tags", "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
 
 
-_DIFF_TITLES = {
-    "carried over": "Carried over", "changed": "Changed", "new": "New", "abolished": "Dropped (abolished)",
-    "moved elsewhere": "Dropped here (moved to another body)", "kept": "Kept by {a} (not taken over)", "from elsewhere": "Taken on from another body",
-    "shared": "Held by both", "only in A": "Only {a}", "only in B": "Only {b}",
+# What each kind of difference is called and its sign: the sign is the same in every format.
+DIFF_KINDS = {
+    "carried over": ("=", "Carried over"), "changed": ("~", "Changed"), "new": ("+", "New"),
+    "kept": ("=", "Kept by {a} (not taken over)"), "abolished": ("-", "Dropped (abolished)"),
+    "moved elsewhere": (">", "Dropped here (moved to another body)"),
+    "from elsewhere": ("<", "Taken on from another body"), "shared": ("=", "Held by both"),
+    "only in A": ("A", "Only {a}"), "only in B": ("B", "Only {b}"),
 }
-_DIFF_MARK = {"carried over": "=", "changed": "~", "new": "+", "kept": "=", "abolished": "-", "moved elsewhere": ">",
-              "from elsewhere": "<", "shared": "=", "only in A": "A", "only in B": "B"}
 
 
 def compare(kb, data):
@@ -161,27 +228,21 @@ def compare(kb, data):
     title = f"{a} {arrow} {b}: responsibilities"
     blocks = []
     if not data["rows"]:
-        blocks.append(doc.note(f"{a} and {b} have no responsibilities in common in the data."))
+        blocks.append(doc.Note(f"{a} and {b} have no responsibilities in common in the data."))
     elif not data["in_common"]:
-        blocks.append(doc.note(f"{a} and {b} share no responsibilities; each one's own are listed."))
-    counts = ", ".join(f"{n} {k}" for k, n in data["counts"].items())
-    if counts:
-        blocks.append(doc.note(f"{data['mode'].capitalize()}: {counts}."))
-    groups = {}
+        blocks.append(doc.Note(f"{a} and {b} share no responsibilities; each one's own are listed."))
+    changes, rows = [], []
     for r in data["rows"]:
-        groups.setdefault(r["diff"], []).append(r)
-    rows = []
-    for kind, group in groups.items():
-        lines = []
-        for r in group:
-            who = f"{', '.join(r['before_names']) or 'nobody'} \u2192 {', '.join(r['after_names']) or 'nobody'}"
-            text = f"{_DIFF_MARK[kind]} {r['function']} ({who}, {dates.human(r['effective'])}){_status_tag(r)}"
-            if r.get("note"):
-                text += f"\n{r['note']}"
-            lines.append(Line(text, r["sources"]))
-            rows.append([kind, r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
-                         r["effective"], r.get("status") or "done", r.get("note") or "", cite_text(r["sources"])])
-        blocks.append(doc.items(_DIFF_TITLES[kind].format(a=a, b=b), lines))
+        sign = DIFF_KINDS[r["diff"]][0]
+        changes.append(Change(r["diff"], sign, r["function"], ", ".join(r["before_names"]) or "nobody",
+                              ", ".join(r["after_names"]) or "nobody", dates.human(r["effective"]), r["sources"],
+                              status=r.get("status"), detail=r.get("note") or "",
+                              ids=(r.get("before") or []) + (r.get("after") or [])))
+        rows.append([r["diff"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
+                     r["effective"], r.get("status") or "done", r.get("note") or "", cite_text(r["sources"])])
+    if changes:
+        legend = [(DIFF_KINDS[k][0], k, DIFF_KINDS[k][1].format(a=a, b=b), n) for k, n in data["counts"].items()]
+        blocks.append(doc.Diff("", changes, legend, before=a, after=b, key="diff"))
     columns = ["diff", "function", "before", "after", "effective", "status", "note", "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
 
@@ -192,21 +253,16 @@ def tree(kb, data):
 
     def node(n, depth):
         label = n["name"] + (f" ({', '.join(n['acronyms'])})" if n["acronyms"] else "")
-        if n["state"]:
-            label += f" [{n['state']}]"
-        elif not n["dated"]:
-            label += " [undated]"
         rows.append([n["level"], str(depth), n["id"], n["name"], n["state"] or ("" if n["dated"] else "undated")])
-        return {"label": label, "children": [node(c, depth + 1) for c in n["children"]]}
+        return {"label": label, "tag": n["state"] or "", "ids": [n["id"]],
+                "children": [node(c, depth + 1) for c in n["children"]]}
 
-    root = {"label": "England", "children": []}
-    parent = root
-    for tier in data["levels"]:
-        tier_node = {"label": tier["level"].capitalize(), "children": [node(n, 1) for n in tier["entities"]]}
-        parent["children"].append(tier_node)
-        parent = tier_node
-    blocks = [doc.tree("", root),
-              doc.note("Each level sits inside the one above it. [undated] marks things the sources give no dates for.")]
+    levels = [(tier["level"].capitalize(), [node(n, 1) for n in tier["entities"]])
+              for tier in data["levels"] if tier["entities"]]
+    blocks = [doc.Tree("", levels, key="tree"),
+              doc.Note("Levels run from national to neighbourhood; each sits inside the one above it. A body is "
+                       "indented under the one it is part of. The tag is its legal status on that date, where "
+                       "the sources give one.")]
     return doc.Doc(title, blocks, (["level", "depth", "id", "name", "state"], rows), data, kb)
 
 
@@ -214,9 +270,9 @@ def glossary(kb, data):
     lines, rows = [], []
     for t in data["terms"]:
         acr = f" ({', '.join(t['acronyms'])})" if t["acronyms"] else ""
-        lines.append(Line(f"{t['name']}{acr}: {t['summary']}", t["sources"]))
+        lines.append(Line(f"{t['name']}{acr}: {t['summary']}", t["sources"], ids=[t["id"]]))
         rows.append([t["name"], ", ".join(t["acronyms"]), t["kind"], ", ".join(t["level"]), t["id"], t["summary"]])
-    blocks = [doc.items("", lines)]
+    blocks = [doc.Items("", lines, key="terms")]
     return doc.Doc("Glossary", blocks, (["name", "acronyms", "kind", "level", "id", "summary"], rows), data, kb)
 
 
@@ -226,11 +282,11 @@ def search(kb, data):
     for h in data["results"]:
         where = {"entity": f"ics explain {h['id']}", "system": f"ics system {h['id']}",
                  "ccg": f"ics ccg {h['id']}"}.get(h["type"]) or dates.human(h["date"] or "")
-        lines.append(Line(f"{h['name']} ({h['type']}, {where}): {h['snippet']}", h["sources"]))
+        lines.append(Line(f"{h['name']} ({h['type']}): {h['snippet']}", h["sources"], detail=where))
         rows.append([str(h["score"]), h["type"], h["id"], h["name"], h["date"] or "", h["snippet"]])
-    blocks = [doc.items("", lines)] if lines else [doc.note("Nothing matches. Try fewer or shorter words.")]
+    blocks = [doc.Items("", lines, key="results")] if lines else [doc.Note("Nothing matches. Try fewer or shorter words.")]
     if data["total"] > len(data["results"]):
-        blocks.append(doc.note(f"Showing the best {len(data['results'])} of {data['total']}; use --limit for more."))
+        blocks.append(doc.Note(f"Showing the best {len(data['results'])} of {data['total']}; use --limit for more."))
     return doc.Doc(title, blocks, (["score", "type", "id", "name", "date", "snippet"], rows), data, kb)
 
 
@@ -239,12 +295,12 @@ def sources(kb, data):
     for s in data["sources"]:
         where = s.get("url") or (f"shared/{s['file']}" if s.get("file") else "")
         by = ", ".join(s["cited_by"]) or "nothing"
-        lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}). {where}\n"
-                          f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}: {by}"))
+        lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}). {where}",
+                          detail=f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}: {by}"))
         rows.append([s["id"], s["publisher"], s["title"], s["date"], s.get("kind") or "", where, str(s["cited"]),
                      "; ".join(s["cited_by"])])
     columns = ["id", "publisher", "title", "date", "kind", "where", "cited", "cited_by"]
-    return doc.Doc("Sources", [doc.items("", lines)], (columns, rows), data, kb)
+    return doc.Doc("Sources", [doc.Items("", lines, key="sources")], (columns, rows), data, kb)
 
 
 def problems(problem_list, what):
@@ -254,5 +310,5 @@ def problems(problem_list, what):
     rows = [[p.file, str(p.line), p.field, p.message] for p in problem_list]
     payload = {"ok": not problem_list, "problems": [
         {"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problem_list]}
-    return doc.Doc(title, [doc.items("", lines)] if lines else [], (["file", "line", "field", "message"], rows),
-                   payload)
+    return doc.Doc(title, [doc.Items("", lines, key="problems")] if lines else [],
+                   (["file", "line", "field", "message"], rows), payload)

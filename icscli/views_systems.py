@@ -1,9 +1,10 @@
 """Views for `ics systems`, `ics system` and `ics ccg`: query results -> `Doc`s (see views.py)."""
 from . import dates, doc
-from .doc import Line
-from .views import cite_text
+from .doc import Field, Line, Row
+from .views import cite_text, section_rows
 
 MISSING = "none verified*"
+DERIVED = "\u2020"  # marks a derived region; one footnote explains it
 SORT_KEYS = {
     "name": lambda r: r["short_name"].lower(),
     "ods": lambda r: (r["ods_code"] is None, r["ods_code"] or ""),
@@ -38,7 +39,7 @@ def provenance_notes(version, records):
                      "had no ODS code in any official file copy found; none is filled in. Use the ONS code.")
     kinds = {r["provenance"].get("region") for r in records}
     if "derived" in kinds:
-        notes.append("Regions marked derived: no region file was found for this version; a region is given only "
+        notes.append(f"{DERIVED} Region derived: no region file was found for this version; a region is given only "
                      "where every sub-ICB location of the ICB was in that region the year before.")
     if "mapped from ODS code" in kinds:
         notes.append("Region names: the files give only the region's ODS code (Y56-Y63); the name is the one the "
@@ -58,7 +59,7 @@ def systems(kb, data, sort=None):
     title = f"Integrated care boards{where} on {dates.human(data['as_of'])}: {data['count']}"
     columns = ["name", "ods_code", "ons_code", "region", "local_authorities_jul2022", "sub_icb_locations",
                "former_ccgs", "formed_from_or_change", "provenance", "sources"]
-    text_rows, csv_rows, row_sources = [], [], []
+    text_rows, csv_rows = [], []
     for r in rows_data:
         if r["formed_from"]:
             change = "formed from " + "; ".join(f["short_name"] for f in r["formed_from"])
@@ -70,27 +71,26 @@ def systems(kb, data, sort=None):
             change = ""
         region = r["region"] or "not given"
         if r["provenance"].get("region") == "derived":
-            region += " (derived)"
+            region += DERIVED
         las = "" if r["local_authority_count"] is None else str(r["local_authority_count"])
-        text_rows.append([r["short_name"], _code(r["ods_code"]), r["ons_code"], region, las or "-",
-                          str(r["sub_icb_count"]), str(r["former_ccg_count"]), change])
+        text_rows.append(Row([r["short_name"], _code(r["ods_code"]), r["ons_code"], region, las or "-",
+                              str(r["sub_icb_count"]), str(r["former_ccg_count"]), change], r["sources"]))
         csv_rows.append([r["short_name"], r["ods_code"] or "", r["ons_code"], r["region"] or "", las,
                          str(r["sub_icb_count"]), str(r["former_ccg_count"]), change,
                          r["provenance"]["rows"] + ("" if r["ods_code"] else "; ods code missing"),
                          cite_text(r["sources"])])
-        row_sources.append(r["sources"])
-    blocks = [doc.note(f"Data: {version['label']} version ({version['provenance']}), the one in force on "
+    blocks = [doc.Note(f"Data: {version['label']} version ({version['provenance']}), the one in force on "
                        f"{dates.human(data['as_of'])}. {version.get('note') or ''}".strip())]
     if text_rows:
-        blocks.append(doc.table("", ["ICB", "ODS", "ONS", "Region", "LAs", "Sub-ICB locs", "Former CCGs",
-                                     "Formed from / change"], text_rows, row_sources))
+        blocks.append(doc.Table("", ["ICB", "ODS", "ONS", "Region", "LAs", "Sub-ICB locs", "Former CCGs",
+                                     "Formed from / change"], text_rows, key="systems", codes=("ODS", "ONS")))
     else:
-        blocks.append(doc.note("No ICBs match."))
-    blocks.append(doc.note("LAs: upper-tier local authorities on 1 July 2022 boundaries (the later files have no "
+        blocks.append(doc.Note("No ICBs match."))
+    blocks.append(doc.Note("LAs: upper-tier local authorities on 1 July 2022 boundaries (the later files have no "
                            "local-authority columns); '-' for an ICB formed by a merger since then; the authorities themselves changed in April 2023 in Cumbria and North Yorkshire. Former CCGs: the "
                            "sub-ICB locations that continue a CCG of 1 July 2022. Details: ics system NAME-OR-CODE."))
     for note in provenance_notes(version, rows_data):
-        blocks.append(doc.note(note))
+        blocks.append(doc.Note(note))
     payload = dict(data, systems=rows_data, sort=sort)
     return doc.Doc(title, blocks, (columns, csv_rows), payload, kb)
 
@@ -117,41 +117,42 @@ def system_card(kb, data, text=None):
                 f"Shown as it stood in {version['label']}."
     else:
         state = f"As of {day}: did not exist yet; it was formed in {dates.human(data['began'])}."
-    blocks.append(doc.note(state))
+    blocks.append(doc.Note(state))
     if text and data.get("match") and data["match"] not in ("name", "ods code", "ons code"):
-        blocks.append(doc.note(f"'{text}' matched by {_HOW.get(data['match'], data['match'])}."))
-    about = [("Short name", data["short_name"], []),
-             ("ODS code", _code(data.get("ods_code")), data["sources"]),
-             ("ONS code", data["ons_code"], data["sources"]),
-             ("Region", (data.get("region") or "not given in the data")
-              + (f" ({data['region_ods_code']})" if data.get("region_ods_code") else "")
-              + (f". {data['region_note']}" if data.get("region_note") else ""), data["sources"]),
-             ("Sub-ICB locations", str(data.get("sub_icb_count", len(data["sub_icb_locations"]))), data["sources"])]
+        blocks.append(doc.Note(f"'{text}' matched by {_HOW.get(data['match'], data['match'])}."))
+    about = [Field("Short name", data["short_name"]),
+             Field("ODS code", _code(data.get("ods_code")), data["sources"]),
+             Field("ONS code", data["ons_code"], data["sources"]),
+             Field("Region", (data.get("region") or "not given in the data")
+                   + (f" ({data['region_ods_code']})" if data.get("region_ods_code") else ""), data["sources"],
+                   detail=data.get("region_note") or ""),
+             Field("Sub-ICB locations", str(data.get("sub_icb_count", len(data["sub_icb_locations"]))),
+                   data["sources"])]
     if data.get("lsoa_count") is not None:
         unit = "2011" if data["version"] == data["history"][0]["version"] and data["version"] == "2022" else "2021"
-        about.append((f"LSOAs ({unit})", f"{data['lsoa_count']:,}", data["sources"]))
+        about.append(Field(f"LSOAs ({unit})", f"{data['lsoa_count']:,}", data["sources"]))
     if data.get("population"):
-        about.append(("Population", f"{data['population']:,} ({data.get('population_note') or ''})",
-                      [{"source": "ons-sape23dt2-mid2020"}]))
+        about.append(Field("Population", f"{data['population']:,}", [{"source": "ons-sape23dt2-mid2020"}],
+                           detail=data.get("population_note") or ""))
     if data.get("predecessor"):
-        about.append(("April 2021 STP/ICS", f"{data['predecessor']} ({data['predecessor_ons_code']})",
-                      [{"source": "ons-lsoa11-ccg21-stp21-lad21"}]))
-    about.append(("Data", f"{version['label']}: {version['provenance']}", version["sources"]))
-    blocks.append(doc.fields("", about))
+        about.append(Field("April 2021 STP/ICS", f"{data['predecessor']} ({data['predecessor_ons_code']})",
+                           [{"source": "ons-lsoa11-ccg21-stp21-lad21"}]))
+    about.append(Field("Data", f"{version['label']}: {version['provenance']}", version["sources"]))
+    blocks.append(doc.Fields("", about, key="about"))
     history = []
     for h in data["history"]:
         line = f"{h['label']}: {h['name']}; ODS {h['ods_code'] or MISSING}; ONS {h['ons_code']}" \
                + (f"; {h['region']}" if h.get("region") else "") + f"; {h['provenance']['rows']}"
-        if h.get("change_note"):
-            line += f"\n{h['change_note']}"
-        history.append(Line(line, h["sources"]))
-    blocks.append(doc.items("Names and codes over time", history))
+        history.append(Line(line, h["sources"], detail=h.get("change_note") or ""))
+    blocks.append(doc.Items("Names and codes over time", history, key="history"))
     if data["formed_from"]:
-        blocks.append(doc.items(f"Formed in {dates.human(data['began'])} from", [
-            Line(f"{_icb_label(f)}: " + _parts_text(f["parts"]), data["sources"]) for f in data["formed_from"]]))
+        blocks.append(doc.Items(f"Formed in {dates.human(data['began'])} from", [
+            Line(f"{_icb_label(f)}: " + _parts_text(f["parts"]), data["sources"]) for f in data["formed_from"]],
+            key="formed"))
     if data["went_to"]:
-        blocks.append(doc.items(f"Where its area went ({dates.human(data['ended'])})", [
-            Line(f"{_icb_label(w)}: " + _parts_text(w["parts"]), w["sources"]) for w in data["went_to"]]))
+        blocks.append(doc.Items(f"Where its area went ({dates.human(data['ended'])})", [
+            Line(f"{_icb_label(w)}: " + _parts_text(w["parts"]), w["sources"]) for w in data["went_to"]],
+            key="ended"))
     place_lines = []
     for group in data["places"]["groups"]:
         names = "; ".join(f"{la['name']} ({la['ons_code']}, {la.get('type') or ''}"
@@ -171,32 +172,22 @@ def system_card(kb, data, text=None):
     heading = "Places: upper-tier local authorities on 1 July 2022 boundaries"
     if data["version"] != "2022":
         heading += " (no later local-authority lookup in the data)"
-    blocks.append(doc.items(heading, place_lines))
-    loc_rows, loc_sources = [], []
+    blocks.append(doc.Items(heading, place_lines, key="places"))
+    loc_rows = []
     for loc in data["sub_icb_locations"]:
         ccg = loc["former_ccg_name"] or "(none: new location)"
-        loc_rows.append([loc["ods_code"], loc["ons_code"], ccg, str(loc.get("lsoa_count") or ""),
-                         loc.get("change_note") or ""])
-        loc_sources.append(loc["sources"])
-    blocks.append(doc.table("Sub-ICB locations (the CCGs they continue)", ["ODS", "ONS", "Former CCG", "LSOAs", "Change"],
-                            loc_rows, loc_sources))
+        loc_rows.append(Row([loc["ods_code"], loc["ons_code"], ccg, str(loc.get("lsoa_count") or ""),
+                             loc.get("change_note") or ""], loc["sources"]))
+    blocks.append(doc.Table("Sub-ICB locations (the CCGs they continue)", ["ODS", "ONS", "Former CCG", "LSOAs",
+                                                                          "Change"], loc_rows, key="locations",
+                            codes=("ODS", "ONS")))
     records = [dict(h, short_name=h["short_name"]) for h in data["history"]]
     for note in provenance_notes(version, records):
-        blocks.append(doc.note(note))
-    blocks.append(doc.items("Sources", [Line(doc.describe_source(kb, c["source"] if isinstance(c, dict) else c,
+        blocks.append(doc.Note(note))
+    blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"] if isinstance(c, dict) else c,
                                                                  (c.get("at") or "") if isinstance(c, dict) else ""))
-                                         for c in data["all_sources"]]))
-    rows = []
-    for block in blocks:
-        if block.kind == "note":
-            rows.append(["Note", block.text, ""])
-        elif block.kind == "table":
-            for row, line in zip(block.rows, block.lines):
-                rows.append([block.title, "; ".join(c for c in row if c), cite_text(line.sources)])
-        else:
-            for line in block.lines:
-                rows.append([block.title or "About", line.text, cite_text(line.sources)])
-    return doc.Doc(title, blocks, (["section", "text", "sources"], rows), data, kb)
+                                         for c in data["all_sources"]], key="sources"))
+    return doc.Doc(title, blocks, (["section", "text", "sources"], section_rows(blocks)), data, kb)
 
 
 def _parts_text(parts):
@@ -210,8 +201,8 @@ def _parts_text(parts):
 def candidates(kb, text, cands, what="system"):
     title = f"'{text}' matches {len(cands)} {what}s"
     command = "ics system" if what == "system" else "ics ccg"
-    lines = [Line(f"{c['name']}  \u2192  {command} {c['type']}") for c in cands]
-    blocks = [doc.items("Which one do you mean?", lines)]
+    lines = [Line(c["name"], detail=f"{command} {c['type']}") for c in cands]
+    blocks = [doc.Items("Which one do you mean?", lines, key="candidates")]
     rows = [[c["type"], c["name"]] for c in cands]
     payload = {"term": text, "ambiguous": True, "candidates": cands}
     return doc.Doc(title, blocks, (["type", "name"], rows), payload, kb)
@@ -223,42 +214,38 @@ def candidates(kb, text, cands, what="system"):
 def ccg(kb, data):
     title = f"{data['ccg_name']} ({data['ccg_ods_code']})"
     i22 = data["icb_2022"]
-    blocks = [doc.fields("", [
-        ("Former CCG", f"{data['ccg_name']}: ODS {data['ccg_ods_code']}, ONS {data['ccg_ons_code']} (April 2021)",
-         [{"source": "ons-lsoa11-ccg21-stp21-lad21"}]),
-        ("On 1 July 2022", f"sub-ICB location {data['sub_icb_ods_code']} ({data['sub_icb_ons_code']}) of "
-                           f"{i22['name']} ({i22['ods_code']}, {i22['ons_code']}), {data['region_2022']}",
-         data["sources"]),
-    ])]
+    fields = [
+        Field("Former CCG", f"{data['ccg_name']}: ODS {data['ccg_ods_code']}, ONS {data['ccg_ons_code']} (April 2021)",
+              [{"source": "ons-lsoa11-ccg21-stp21-lad21"}]),
+        Field("On 1 July 2022", f"sub-ICB location {data['sub_icb_ods_code']} ({data['sub_icb_ons_code']}) of "
+                                f"{i22['name']} ({i22['ods_code']}, {i22['ons_code']}), {data['region_2022']}",
+              data["sources"]),
+    ]
     if data.get("boundary_change_2022"):
-        blocks.append(doc.note(f"Boundary change: {data['boundary_change_2022']}"))
+        fields.append(Field("Boundary change", data["boundary_change_2022"]))
     now, day = data["now"], dates.human(data["as_of"])
     if now:
         icb = now["icb"]
         same = icb["ons_code"] == i22["ons_code"]
         text = f"sub-ICB location {now['sub_icb_ods_code']} ({now['sub_icb_ons_code']}) of {icb['name']} " \
-               f"(ODS {icb['ods_code'] or MISSING}, ONS {icb['ons_code']})" + (f", {now['region']}" if now.get("region") else "") \
-               + (" - unchanged since 1 July 2022" if same else "")
-        blocks.append(doc.fields("", [(f"On {day} ({now['label']})", text, now["sources"])]))
+               f"(ODS {icb['ods_code'] or MISSING}, ONS {icb['ons_code']})" \
+               + (f", {now['region']}" if now.get("region") else "") + (", unchanged since 1 July 2022" if same else "")
+        fields.append(Field(f"On {day}", text, now["sources"], detail=f"Data version: {now['label']}."))
     elif data["ended"]:
         went = "; ".join(f"{w['lsoas']} of its {w['of']} LSOAs to {_icb_label(w)} (location {w['into']})"
                          for w in data["ended"]["went_to"])
-        blocks.append(doc.fields("", [(f"On {day}", f"the location no longer exists (last in the "
-                                                    f"{data['ended']['after']} data); its area went: {went}",
-                                       [{"source": "later-s-derived"}])]))
-    history = []
-    for h in data.get("history") or []:
-        line = f"{h['label']}: {h['sub_icb_ods_code']} ({h['sub_icb_ons_code']}) in {_icb_label(h['icb'])}"
-        if h.get("change_note"):
-            line += f"\n{h['change_note']}"
-        history.append(Line(line, h["sources"]))
-    blocks.append(doc.items("Over time", history))
+        fields.append(Field(f"On {day}", f"the location no longer exists (last in the {data['ended']['after']} "
+                                         f"data); its area went: {went}", [{"source": "later-s-derived"}]))
+    blocks = [doc.Fields("", fields, key="about")]
+    history = [Line(f"{h['label']}: {h['sub_icb_ods_code']} ({h['sub_icb_ons_code']}) in {_icb_label(h['icb'])}",
+                    h["sources"], detail=h.get("change_note") or "") for h in data.get("history") or []]
+    blocks.append(doc.Items("Over time", history, key="history"))
     if any(h["provenance"]["rows"] == "derived" for h in data.get("history") or []):
-        blocks.append(doc.note("Provenance: the April 2023 sub-ICB rows and the April 2025 and April 2026 rows come "
+        blocks.append(doc.Note("Provenance: the April 2023 sub-ICB rows and the April 2025 and April 2026 rows come "
                                "from a derived table (copied from the ONS lookups), not from a copy of an official "
                                "file (source later-s-derived)."))
     if any(not h["icb"].get("ods_code") for h in data.get("history") or []):
-        blocks.append(doc.note("* No verified ODS code for the ICB in any official file copy found; none is filled "
+        blocks.append(doc.Note("* No verified ODS code for the ICB in any official file copy found; none is filled "
                                "in. Its ONS code is shown."))
     rows = [_ccg_csv(data)]
     return doc.Doc(title, blocks, (CCG_COLUMNS, rows), data, kb)
@@ -287,7 +274,7 @@ def _ccg_csv(r):
 
 def all_ccgs(kb, data):
     title = f"Former CCGs (sub-ICB locations of 1 July 2022) and their ICB on {dates.human(data['as_of'])}: {data['count']}"
-    text_rows, rows, sources = [], [], []
+    text_rows, rows = [], []
     for r in data["ccgs"]:
         row = _ccg_csv(r)
         rows.append(row)
@@ -295,16 +282,15 @@ def all_ccgs(kb, data):
         icb_now = _icb_label(now["icb"]) if now else ("ended: " + ", ".join(w["short_name"] for w in r["ended"]["went_to"]))
         if now and not now["icb"].get("ods_code"):
             icb_now += "*"
-        text_rows.append([r["ccg_name"] or "", r["ccg_ods_code"], _icb_label(r["icb_2022"]), icb_now,
-                          "yes" if r["changed_since_2022"] else ""])
-        sources.append(r["sources"])
+        text_rows.append(Row([r["ccg_name"] or "", r["ccg_ods_code"], _icb_label(r["icb_2022"]), icb_now,
+                              "yes" if r["changed_since_2022"] else ""], r["sources"]))
     version = kb.system_versions[data["as_of_version"]]
-    blocks = [doc.table("", ["Former CCG", "Code", "ICB on 1 July 2022", f"ICB on {dates.human(data['as_of'])}",
-                             "Changed"], text_rows, sources)]
+    blocks = [doc.Table("", ["Former CCG", "Code", "ICB on 1 July 2022", f"ICB on {dates.human(data['as_of'])}",
+                             "Changed"], text_rows, key="ccgs", codes=("Code",))]
     if version["provenance"] == "derived":
-        blocks.append(doc.note(f"Provenance: the {version['label']} rows come from a derived table, not from a copy of "
+        blocks.append(doc.Note(f"Provenance: the {version['label']} rows come from a derived table, not from a copy of "
                                "an official file (source later-s-derived)."))
     if any(r["now"] and not r["now"]["icb"].get("ods_code") for r in data["ccgs"]):
-        blocks.append(doc.note("* No verified ODS code for this ICB in any official file copy found; none is "
+        blocks.append(doc.Note("* No verified ODS code for this ICB in any official file copy found; none is "
                                "filled in. Its ONS code is shown."))
     return doc.Doc(title, blocks, (CCG_COLUMNS, rows), data, kb)

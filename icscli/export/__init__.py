@@ -226,3 +226,97 @@ def bibliography_entry(source, cited):
     text = f"{source['publisher']}, \u201c{source['title']}\u201d ({dates.human(source['date'])}). [{source['id']}]"
     uses = f" Cited by {cited} record{'s' if cited != 1 else ''}." if cited else " Not cited by any record."
     return text, source.get("note") or "", uses
+
+
+SECTIONS = (("glossary", "Glossary"), ("structure", "Structure"), ("timeline", "Timeline"),
+            ("before-and-after", "Before and after"), ("systems", "Systems"), ("bibliography", "Bibliography"))
+
+
+def document(ref):
+    """The export as one list of sections of typed blocks: the one section list every format walks."""
+    from ..doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table
+
+    kb = ref.kb
+    contents = Items("", [Line(title, link=ident) for ident, title in SECTIONS])
+    parts = [Section("Contents", [contents], anchor="contents", role="nav")]
+
+    index = Table("", ["Term", "Acronyms", "Kind", "Level", "Summary"], [
+        _row(Row([t["name"], ", ".join(t["acronyms"]), t["kind"], ", ".join(t["level"]), t["summary"]]), t["id"])
+        for t in ref.glossary])
+    glossary = [Figure("glossary-index", ref.glossary, fallback=index)]
+    for ident, data, card in ref.cards:
+        blocks = [b for b in card.blocks if b.key != "sources" and not (b.key == "short" and b.kind == "prose")]
+        blocks.append(Prose("", [Line("Sources:", data["sources"])], key="sources"))
+        glossary.append(Section(card.title, blocks, anchor("entity", ident), level=3, role="card",
+                                terms=search_terms(kb.entities[ident])))
+    parts.append(Section("Glossary", glossary, "glossary"))
+
+    structure = [Prose("", [Line(f"The structure on {dates.human(ref.tree['as_of'])}: national, regional, system, "
+                                 "place and neighbourhood bodies; arrows point from a body to the one it is part "
+                                 "of, accountable to, or the plan it produces.")]),
+                 Figure("structure", ref.structure, fallback=next(b for b in ref.tree_doc.blocks if b.kind == "tree"))]
+    for kind, title in (("accountable to", "Who is accountable to whom"), ("produces", "Who produces which plan")):
+        edges = [e for e in ref.structure["edges"] if e["kind"] == kind]
+        if edges:
+            structure.append(Fields(title, [Field(ref.entity_name(e["from"]), ref.entity_name(e["to"]),
+                                                  e.get("sources"), detail=e.get("note") or "", ids=[e["to"]])
+                                            for e in edges]))
+    parts.append(Section("Structure", structure, "structure"))
+
+    events = [Line(f"{dates.human(e['date'])}" + (f" to {dates.human(e['end'])}" if e.get("end") else "")
+                   + f": {e['title']}", e["sources"], detail=e["description"], status=e.get("status"),
+                   ids=[i for i in e.get("entities") or [] if i in kb.entities], anchor=anchor("event", e["id"]))
+              for e in ref.timeline["events"]]
+    timeline = [Figure("timeline", ref.timeline, fallback=Items("", events))] if events \
+        else [Prose("", [Line("No events in the data.")])]
+    parts.append(Section("Timeline", timeline, "timeline"))
+
+    compared = [Items("", [Line(d.title, link=anchor("compare", data["a"] + "--" + data["b"]))
+                           for data, d in ref.comparisons])] if ref.comparisons \
+        else [Prose("", [Line("No responsibilities moved between bodies in the data.")])]
+    compared += [Section(d.title, d.blocks, anchor("compare", data["a"] + "--" + data["b"]), level=3)
+                 for data, d in ref.comparisons]
+    parts.append(Section("Before and after", compared, "before-and-after"))
+
+    parts.append(Section("Systems", _systems(ref), "systems"))
+
+    entries = []
+    for n, source, cited in ref.bibliography:
+        text, note, uses = bibliography_entry(source, cited)
+        where = source.get("url") or (f"shared/{source['file']}" if source.get("file") else "")
+        entries.append((n, text + (f" {note}" if note else "") + uses, where, anchor("source", source["id"])))
+    parts.append(Section("Bibliography", [References(entries)], "bibliography"))
+    return parts
+
+
+def _row(row, ident):
+    row.ids = [ident]
+    return row
+
+
+def _systems(ref):
+    from ..doc import Line, Prose, Row, Section, Table
+
+    if ref.systems_doc is None:
+        return [Prose("", [Line(ref.systems_missing)])]
+    out = [Section(ref.systems_doc.title, ref.systems_doc.blocks, "systems-icbs", level=3)]
+    if ref.ccgs_doc is not None:
+        out.append(Section(ref.ccgs_doc.title, ref.ccgs_doc.blocks, "systems-ccgs", level=3))
+    if ref.local_authorities:
+        rows = [Row([la["name"], la["ons_code"], la["type"], cover["short_name"],
+                     cover["ods_code"] or cover["ons_code"], cover["coverage"]], cover["sources"])
+                for la in ref.local_authorities for cover in la["icbs"]]
+        table = Table("", ["Local authority", "ONS code", "Type", "ICB", "ICB code", "Coverage"], rows,
+                      codes=("ONS code", "ICB code"))
+        out.append(Section("Local authorities and their ICBs on 1 July 2022", [table], "systems-local-authorities",
+                           level=3))
+    return out
+
+
+def search_terms(entity):
+    """The words the HTML glossary filter matches a card by."""
+    words = [entity["id"], entity["name"], entity["kind"], " ".join(entity["level"]), entity["summary"]]
+    words += entity.get("acronyms") or []
+    words += entity.get("aliases") or []
+    words += [f["name"] for f in entity.get("former_names") or []]
+    return " ".join(words).lower()

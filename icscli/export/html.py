@@ -5,15 +5,12 @@ timeline overview (SVG). A Content-Security-Policy forbids the page from loading
 no request leaves it; links to source pages in the bibliography are ordinary links. It reads on a
 phone (one column, tables scroll sideways) and in print (no search box, cards kept whole).
 """
-from html import escape as _esc
-
 from .. import dates
-from . import TITLE, anchor, bibliography_entry
+from ..render.html import HtmlLayout, esc, text_lines
+from . import TITLE, anchor, document, search_terms
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
-RELATION_FIELDS = {"Part of": "part_of", "Produces": "produces", "Replaced": "replaced", "Became": "became",
-                   "Related": "related"}
 
 STYLE = """
 :root{--ink:#1b1b1b;--muted:#555;--line:#d0d7de;--accent:#005eb8;--soft:#eef4fb;--plan:#fff8e1;--warn:#8a4b00}
@@ -103,8 +100,49 @@ SCRIPT = """
 """
 
 
-def esc(text):
-    return _esc(str(text), quote=True)
+class ExportLayout(HtmlLayout):
+    """The HTML walk with numbered citation links, entity links and the export's own figures."""
+
+    def __init__(self, ref):
+        super().__init__(level=4)
+        self.ref = ref
+
+    def refs(self, line):
+        return cites(self.ref, line.sources)
+
+    def value(self, line):
+        if line.ids and line.text == ", ".join(self.ref.entity_name(i) for i in line.ids):
+            return ", ".join(entity_link(self.ref, i) for i in line.ids)
+        return text_lines(line.text)
+
+    def body(self, line):
+        text = super().body(line)
+        if line.anchor and line.ids:
+            text += '<br><span class="meta">Involves ' + ", ".join(entity_link(self.ref, i) for i in line.ids) \
+                + "</span>"
+        return text
+
+    def node_label(self, node):
+        return entity_link(self.ref, node["ids"][0]) if node.get("ids") else esc(node["label"])
+
+    def cell(self, row, index):
+        if index == 0 and row.ids:
+            return entity_link(self.ref, row.ids[0])
+        return super().cell(row, index)
+
+    def visit_figure(self, block):
+        if block.name == "structure":
+            self.out += structure_diagram(self.ref)
+            self.out.append("<details><summary>The same as a list</summary>")
+            block.fallback.accept(self)
+            self.out.append("</details>")
+        elif block.name == "timeline":
+            self.out += timeline(self.ref)
+        elif block.name == "glossary-index":
+            self.out += glossary_index(self.ref)
+        else:
+            super().visit_figure(block)
+
 
 
 def cites(ref, sources):
@@ -122,63 +160,17 @@ def entity_link(ref, ident):
     return f'<a href="#{anchor("entity", ident)}">{esc(ref.entity_name(ident))}</a>'
 
 
-def text_lines(text):
-    return "<br>".join(esc(part) for part in text.split("\n"))
-
-
-def blocks(ref, document, data=None, skip=("Sources",), level=4):
-    out = []
-    for block in document.blocks:
-        if block.kind == "list" and block.title in skip:
-            continue
-        if block.kind == "note":
-            out.append(f'<p class="note">{text_lines(block.text)}</p>')
-            continue
-        if block.title:
-            out.append(f"<h{level}>{esc(block.title)}</h{level}>")
-        if block.kind == "tree":
-            out.append("<ul>" + _tree(block.root) + "</ul>")
-        elif block.kind == "table":
-            out.append(cited_table(ref, block.columns, block.rows, [line.sources for line in block.lines]))
-        elif block.kind == "para":
-            out += [f"<p>{text_lines(line.text)}{cites(ref, line.sources)}</p>" for line in block.lines]
-        elif block.kind == "fields":
-            out.append("<dl>")
-            for line in block.lines:
-                label, _, value = line.text.partition(": ")
-                field = RELATION_FIELDS.get(label)
-                if data is not None and field and data.get(field):
-                    value_html = ", ".join(entity_link(ref, i) for i in data[field] if i in ref.kb.entities)
-                else:
-                    value_html = esc(value)
-                out.append(f"<dt>{esc(label)}</dt><dd>{value_html}{cites(ref, line.sources)}</dd>")
-            out.append("</dl>")
-        else:
-            out.append("<ul>" + "".join(f"<li>{text_lines(line.text)}{cites(ref, line.sources)}</li>"
-                                        for line in block.lines) + "</ul>")
+def glossary_index(ref):
+    """The filter box and the A to Z list of terms (the filter script hides what does not match)."""
+    out = ['<div class="search"><label for="glossary-search" class="muted">Filter the glossary</label>'
+           '<input type="search" id="glossary-search" placeholder="Type a term, acronym or word, e.g. ICB" '
+           'autocomplete="off" hidden><div id="glossary-count" class="muted" aria-live="polite">'
+           f"{len(ref.cards)} terms</div></div>", '<ul class="az">']
+    for ident, _data, card in ref.cards:
+        out.append(f'<li data-terms="{esc(search_terms(ref.kb.entities[ident]))}">'
+                   f'<a href="#{anchor("entity", ident)}">{esc(card.title)}</a></li>')
+    out.append("</ul>")
     return out
-
-
-def cited_table(ref, columns, rows, row_sources):
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns) + "<th>Sources</th>"
-    body = []
-    for row, sources in zip(rows, row_sources):
-        cells = "".join(f"<td>{text_lines(c)}</td>" for c in row)
-        body.append(f"<tr>{cells}<td>{cites(ref, sources).strip()}</td></tr>")
-    return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
-
-
-def _tree(node):
-    kids = "".join(_tree(c) for c in node["children"])
-    return f"<li>{esc(node['label'])}" + (f"<ul>{kids}</ul>" if kids else "") + "</li>"
-
-
-def _search_terms(entity, data):
-    words = [entity["id"], entity["name"], entity["kind"], " ".join(entity["level"]), entity["summary"]]
-    words += entity.get("acronyms") or []
-    words += entity.get("aliases") or []
-    words += [f["name"] for f in entity.get("former_names") or []]
-    return esc(" ".join(words).lower())
 
 
 # --------------------------------------------------------------------------- structure diagram
@@ -306,101 +298,9 @@ def timeline(ref):
 
 
 def render(ref):
-    kb = ref.kb
-    body = []
-    sections = [("glossary", "Glossary"), ("structure", "Structure"), ("timeline", "Timeline"),
-                ("before-and-after", "Before and after"), ("systems", "Systems"), ("bibliography", "Bibliography")]
-    toc = ['<nav class="toc" id="contents" aria-label="Contents"><strong>Contents</strong><ol>']
-    for ident, title in sections:
-        sub = ""
-        if ident == "before-and-after" and ref.comparisons:
-            sub = "<ol>" + "".join(f'<li><a href="#{anchor("compare", d["a"] + "--" + d["b"])}">{esc(doc.title)}</a></li>'
-                                   for d, doc in ref.comparisons) + "</ol>"
-        body_link = f'<li><a href="#{ident}">{esc(title)}</a>{sub}</li>'
-        toc.append(body_link)
-    toc.append("</ol></nav>")
-
-    # Glossary.
-    body.append('<section id="glossary"><h2>Glossary</h2>')
-    body.append('<div class="search"><label for="glossary-search" class="muted">Filter the glossary</label>'
-                '<input type="search" id="glossary-search" placeholder="Type a term, acronym or word, e.g. ICB" '
-                'autocomplete="off" hidden><div id="glossary-count" class="muted" aria-live="polite">'
-                f"{len(ref.cards)} terms</div></div>")
-    body.append('<ul class="az">')
-    for ident, data, document in ref.cards:
-        body.append(f'<li data-terms="{_search_terms(kb.entities[ident], data)}">'
-                    f'<a href="#{anchor("entity", ident)}">{esc(document.title)}</a></li>')
-    body.append("</ul>")
-    for ident, data, document in ref.cards:
-        body.append(f'<article class="card" id="{anchor("entity", ident)}" '
-                    f'data-terms="{_search_terms(kb.entities[ident], data)}"><h3>{esc(document.title)}</h3>')
-        body += blocks(ref, document, data)
-        body.append(f"<p class=\"meta\">Sources:{cites(ref, data['sources']) or ' none'}</p></article>")
-    body.append("</section>")
-
-    # Structure.
-    body.append('<section id="structure"><h2>Structure</h2>')
-    body.append(f"<p>The structure on {esc(dates.human(ref.tree['as_of']))}.</p>")
-    body += structure_diagram(ref)
-    body.append("<details><summary>The same as a list</summary>")
-    body += blocks(ref, ref.tree_doc)
-    body.append("</details></section>")
-
-    # Timeline.
-    body.append('<section id="timeline"><h2>Timeline</h2>')
-    body += timeline(ref) if ref.timeline["events"] else ["<p>No events in the data.</p>"]
-    body.append("</section>")
-
-    # Before and after.
-    body.append('<section id="before-and-after"><h2>Before and after</h2>')
-    if not ref.comparisons:
-        body.append("<p>No responsibilities moved between bodies in the data.</p>")
-    for data, document in ref.comparisons:
-        body.append(f'<section id="{anchor("compare", data["a"] + "--" + data["b"])}"><h3>{esc(document.title)}</h3>')
-        body += blocks(ref, document)
-        body.append("</section>")
-    body.append("</section>")
-
-    # Systems.
-    body.append('<section id="systems"><h2>Systems</h2>')
-    if ref.systems_doc is None:
-        body.append(f"<p>{esc(ref.systems_missing)}</p>")
-    else:
-        body.append(f'<section id="systems-icbs"><h3>{esc(ref.systems_doc.title)}</h3>')
-        body += blocks(ref, ref.systems_doc)
-        body.append("</section>")
-        if ref.ccgs_doc is not None:
-            body.append(f'<section id="systems-ccgs"><h3>{esc(ref.ccgs_doc.title)}</h3>')
-            body += blocks(ref, ref.ccgs_doc)
-            body.append("</section>")
-        if ref.local_authorities:
-            rows, sources = [], []
-            for la in ref.local_authorities:
-                for cover in la["icbs"]:
-                    rows.append([la["name"], la["ons_code"], la["type"], cover["short_name"],
-                                 cover["ods_code"] or cover["ons_code"], cover["coverage"]])
-                    sources.append(cover["sources"])
-            body.append('<section id="systems-local-authorities"><h3>Local authorities and their ICBs on 1 July '
-                        "2022</h3>")
-            body.append(cited_table(ref, ["Local authority", "ONS code", "Type", "ICB", "ICB code", "Coverage"],
-                                    rows, sources))
-            body.append("</section>")
-    body.append("</section>")
-
-    # Bibliography.
-    body.append('<section id="bibliography"><h2>Bibliography</h2><ol class="bibliography">')
-    for n, source, cited in ref.bibliography:
-        text, note, uses = bibliography_entry(source, cited)
-        where = ""
-        if source.get("url"):
-            where = f' <a href="{esc(source["url"])}" rel="noreferrer">{esc(source["url"])}</a>'
-        elif source.get("file"):
-            where = f" <code>shared/{esc(source['file'])}</code>"
-        note = f" {esc(note)}" if note else ""
-        body.append(f'<li id="{anchor("source", source["id"])}" value="{n}">{esc(text)}{where}.{note}'
-                    f'<span class="meta">{esc(uses)}</span></li>')
-    body.append("</ol></section>")
-
+    layout = ExportLayout(ref)
+    for section in document(ref):
+        section.accept(layout)
     intro = (f"Exported by ics {ref.version} on {dates.human(ref.generated)}: {len(ref.cards)} terms, "
              f"{len(ref.timeline['events'])} events, {len(ref.comparisons)} before/after comparisons and "
              f"{len(ref.bibliography)} sources. Numbers in square brackets cite the bibliography; hover over a "
@@ -413,4 +313,4 @@ def render(ref):
             f'<header class="page"><h1>{esc(TITLE)}</h1><p class="muted">{esc(intro)}</p></header>', "<main>"]
     tail = ["</main>", f'<footer class="page"><p class="muted">ics {esc(ref.version)}. '
             f'<a href="#contents">Back to contents</a></p></footer>', f"<script>{SCRIPT}</script>", "</body>", "</html>"]
-    return "\n".join(head + toc + body + tail) + "\n"
+    return "\n".join(head + layout.out + tail) + "\n"

@@ -13,6 +13,7 @@ def render(document, fmt, cite=False, width=None):
         document.number_citations()
     if fmt == "plain":
         from . import plain as module
+        return module.render(document, cite, width=width)
     elif fmt == "markdown":
         from . import markdown as module
     elif fmt == "json":

@@ -1,77 +1,161 @@
-"""GitHub-flavoured markdown: headings, bullet lists, pipe tables and footnotes for citations."""
+"""GitHub-flavoured markdown: headings, bullet lists, pipe tables and footnotes for citations.
+
+All text is escaped: inline marks and HTML become literal, and a line that would open a list, a
+heading, a quote or a code fence (`1. `, `- `, `+ `, `# `, `~~~`) starts with a backslash instead, so
+text from an overlay cannot change the structure of the document. `MarkdownLayout` is also the base of
+the markdown export (export/markdown.py), which only changes how citations and entities are linked.
+"""
 import re
 
-from . import reference_lines
+from ..doc import Visitor, walk
+from ..safe import is_safe_url, strip_controls
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&!#])")
+_LINE_START = re.compile(r"^(\s*)(\d{1,9})([.)])(?=\s|$)|^(\s*)([-+=])(?=\s|$|[-=]+\s*$)", re.M)
 
 
 def escape(text):
-    return _SPECIAL.sub(r"\\\1", text)
+    """Text that renders as itself in GitHub and CommonMark, wherever it is put."""
+    text = _SPECIAL.sub(r"\\\1", strip_controls(str(text)))
+    return _LINE_START.sub(_escape_start, text)
 
 
-def _refs(line, cite):
-    return "".join(f"[^{n}]" for n in line.refs) if cite else ""
+def _escape_start(match):
+    if match.group(2) is not None:
+        return f"{match.group(1)}{match.group(2)}\\{match.group(3)}"
+    return f"{match.group(4)}\\{match.group(5)}"
+
+
+def inline(text):
+    """Escaped text on one line (a newline inside a list item or a cell would break it)."""
+    return escape(" ".join(str(text).split("\n")).strip())
+
+
+def address(where):
+    """A web address as an autolink, anything else (a file) as escaped text."""
+    if is_safe_url(where) and not re.search(r"[\s<>]", where):
+        return f"<{where}>"
+    return escape(where)
+
+
+class MarkdownLayout(Visitor):
+    """The markdown walk (see doc.walk). The export overrides `refs`, `entity` and `titled`."""
+
+    block_heading = "## "
+
+    def __init__(self, cite=False):
+        self.cite, self.out = cite, []
+
+    # -- hooks
+    def refs(self, line):
+        return "".join(f"[^{n}]" for n in line.refs) if self.cite else ""
+
+    def value(self, line):
+        """A line's text, escaped; the export links the entities it names."""
+        return inline(line.text)
+
+    def titled(self, block):
+        if block.title:
+            self.out += [self.block_heading + inline(block.title), ""]
+
+    def table_cells(self, block):
+        """(header, rows) of cells as markdown; rows are lists of escaped cells."""
+        return [inline(c) for c in block.columns], [[inline(c) or " " for c in row.cells] for row in block.rows]
+
+    # -- the walk
+    def begin(self, document):
+        self.out += [f"# {inline(document.title)}", ""]
+
+    def end(self, document):
+        while self.out and self.out[-1] == "":
+            self.out.pop()
+        return "\n".join(self.out) + "\n"
+
+    def visit_heading(self, block):
+        self.out += ["#" * block.level + " " + self.anchor(block.anchor) + inline(block.title), ""]
+
+    def anchor(self, ident):
+        return f'<a id="{ident}"></a>' if ident else ""
+
+    def visit_note(self, block):
+        self.out += ["> " + line if line else ">" for line in escape(block.text).split("\n")] + [""]
+
+    def visit_prose(self, block):
+        self.titled(block)
+        for line in block.lines:
+            self.out += [self.body(line), ""]
+
+    def body(self, line):
+        """Text, status, citations and the detail after a hard line break."""
+        text = self.value(line) + (f" \\[{inline(line.status)}\\]" if line.status else "") + self.refs(line)
+        return text + (f"\\\n  {inline(line.detail)}" if line.detail else "")
+
+    def visit_fields(self, block):
+        self.titled(block)
+        self.out += [f"- **{inline(f.label)}:** {self.body(f)}" for f in block.fields] + [""]
+
+    def visit_items(self, block):
+        self.titled(block)
+        for number, line in enumerate(block.lines, 1):
+            mark = f"{number}." if block.numbered else "-"
+            text = f"[{inline(line.text)}](#{line.link})" if line.link else self.body(line)
+            self.out.append(f"{mark} {self.anchor(line.anchor)}{text}")
+        self.out.append("")
+
+    def visit_table(self, block):
+        self.titled(block)
+        header, rows = self.table_cells(block)
+        self.out += table_lines(header, rows) + [""]
+
+    def visit_tree(self, block):
+        self.titled(block)
+        for level, nodes in block.levels:
+            self.out += [f"**{inline(level)}**", ""]
+            for node in nodes:
+                self._node(node, 0)
+            self.out.append("")
+
+    def _node(self, node, depth):
+        tag = f" \\[{inline(node['tag'])}\\]" if node.get("tag") else ""
+        self.out.append("  " * depth + "- " + self.node_label(node) + tag)
+        for child in node["children"]:
+            self._node(child, depth + 1)
+
+    def node_label(self, node):
+        return inline(node["label"])
+
+    def visit_diff(self, block):
+        self.titled(block)
+        self.out += ["Legend: " + "; ".join(f"`{sign}` {inline(title)} ({count})"
+                                            for sign, _kind, title, count in block.legend), ""]
+        rows = []
+        for change in block.changes:
+            status = f" \\[{inline(change.status)}\\]" if change.status else ""
+            rows.append([f"`{change.sign}` {inline(change.kind)}", inline(change.text) + status,
+                         f"{inline(change.before)} \u2192 {inline(change.after)}", inline(change.when),
+                         (inline(change.detail) + self.refs(change)) or " "])
+        self.out += table_lines(["Change", "Function", "Before \u2192 after", "From", "Note"], rows) + [""]
+
+    def visit_figure(self, block):
+        if block.fallback is not None:
+            block.fallback.accept(self)
+
+    def visit_section(self, block):
+        self.out += ["#" * block.level + " " + self.anchor(block.anchor) + inline(block.title), ""]
+        for child in block.blocks:
+            child.accept(self)
+
+    def visit_references(self, block):
+        for number, text, where, _anchor in block.entries:
+            self.out.append(f"[^{number}]: {inline(text)}" + (f" {address(where)}" if where else ""))
+        self.out.append("")
+
+
+def table_lines(header, rows):
+    """A pipe table from escaped cells (escape() already turns | into \\|)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
 def render(document, cite):
-    out = [f"# {escape(document.title)}", ""]
-    out += blocks(document.blocks, refs=lambda line: _refs(line, cite),
-                  table_lines=lambda block: table(block.columns, block.rows))
-    if cite and document.references:
-        out += [f"[^{n}]: {escape(text)}" for n, text in reference_lines(document)]
-        out.append("")
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
-
-
-def blocks(doc_blocks, refs, table_lines, title="## {}", field=None, skip=()):
-    """Markdown lines for a document's blocks; shared with `ics export`, which links its citations.
-
-    refs(line) gives the citation suffix of a line; table_lines(block) a table's lines; field(line), when
-    given, a whole line for a `fields` block entry; blocks of kind list whose title is in skip are left out.
-    """
-    out = []
-    for block in doc_blocks:
-        if block.kind == "list" and block.title in skip:
-            continue
-        if block.kind == "note":
-            out += [f"> {escape(block.text)}", ""]
-            continue
-        if block.title:
-            out += [title.format(escape(block.title)), ""]
-        if block.kind == "tree":
-            out += tree_lines(block.root)
-        elif block.kind == "table":
-            out += table_lines(block)
-        elif block.kind == "para":
-            for line in block.lines:
-                out.append(escape(line.text).replace("\n", "  \n") + refs(line))
-        elif block.kind == "fields" and field is not None:
-            out += [field(line) for line in block.lines]
-        else:
-            for line in block.lines:
-                first, *rest = line.text.split("\n")
-                out.append(f"- {escape(first)}" + ("" if rest else refs(line)))
-                for i, more in enumerate(rest):
-                    out.append(f"  {escape(more.strip())}" + (refs(line) if i == len(rest) - 1 else ""))
-        out.append("")
-    return out
-
-
-def table(columns, rows):
-    def cell(value):
-        return escape(str(value)).replace("\n", "<br>") or " "
-
-    lines = ["| " + " | ".join(cell(c) for c in columns) + " |",
-             "|" + "|".join(" --- " for _ in columns) + "|"]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return lines
-
-
-def tree_lines(node, depth=0):
-    lines = ["  " * depth + "- " + escape(node["label"])]
-    for child in node["children"]:
-        lines += tree_lines(child, depth + 1)
-    return lines
+    return walk(document, MarkdownLayout(cite), cite)

@@ -1,0 +1,295 @@
+"""The text layout shared by the plain and terminal formats: one walk, styles left to the subclass.
+
+Lines wrap at word boundaries to the width given, with hanging indents, so a bullet's or a label's text
+stays in its column at any width; with no width (plain output into a pipe or file) nothing wraps and
+each record stays on one line. Styles are applied after the layout, so escape codes never count as width.
+"""
+from ..doc import Visitor
+from ..safe import strip_controls
+
+GAP = 2  # spaces between a label and its value, and between table columns
+
+
+def words(segments):
+    """[(text, style)] -> words, each a list of (text, style) pieces; a piece that does not start with a
+    space is glued to the word before it (so a comma or a tag is never moved to a line of its own)."""
+    out, spaced = [], True
+    for text, style in segments:
+        if not text:
+            continue
+        parts = text.split(" ")
+        for i, part in enumerate(parts):
+            if i == 0 and out and not spaced and part:
+                out[-1].append((part, style))
+            elif part:
+                out.append([(part, style)])
+        spaced = text.endswith(" ")
+    return out
+
+
+def size(word):
+    return sum(len(t) for t, _ in word)
+
+
+def fill(segments, width, first=None):
+    """Greedy word wrap of styled segments into lines of at most `width` (None: one line); the first
+    line may have another width (`first`), as after a bullet or a label."""
+    lines, line, used = [], [], 0
+    for word in words(segments):
+        if width is not None:
+            width_now = first if first is not None and not lines else width
+        n = size(word)
+        if width is not None and line and used + 1 + n > width_now:
+            lines.append(line)
+            line, used, width_now = [], 0, width
+        while width is not None and not line and n > width_now:  # only a word longer than a line is cut
+            head, rest, left = [], [], width_now
+            for text, style in word:
+                if left <= 0:
+                    rest.append((text, style))
+                elif len(text) <= left:
+                    head.append((text, style))
+                    left -= len(text)
+                else:
+                    head.append((text[:left], style))
+                    rest.append((text[left:], style))
+                    left = 0
+            lines.append([head])
+            word, n, width_now = rest, size(rest), width
+        if line:
+            line.append([(" ", "")])
+            used += 1
+        line.append(word)
+        used += n
+    if line or not lines:
+        lines.append(line)
+    return [[piece for word in line for piece in word] for line in lines]
+
+
+class TextLayout(Visitor):
+    """Walks a document into lines of text. Subclasses set the marks and `paint` (styling)."""
+
+    bullet = "- "
+    rule = ""
+
+    def __init__(self, cite=False, width=None):
+        self.cite, self.width, self.out = cite, width, []
+
+    # -- hooks for the subclass
+    def paint(self, text, style):
+        return text
+
+    def title_suffix(self, title):
+        return title if title[-1:] in "?:!." else f"{title}:"
+
+    # -- primitives
+    def emit(self, segments, indent=0, hang=None, lead=()):
+        """Wrap `segments` after an optional lead [(text, style)] at `indent`; later lines start at `hang`."""
+        hang = indent + sum(len(t) for t, _ in lead) if hang is None else hang
+        paragraphs = _split_lines(segments)
+        for number, para in enumerate(paragraphs):
+            first_at = indent + sum(len(t) for t, _ in lead) if number == 0 else hang
+            room = None if self.width is None else max(10, self.width - hang)
+            first_room = None if self.width is None else max(10, self.width - first_at)
+            lines = fill(para, room, first_room)
+            for i, line in enumerate(lines):
+                if number == 0 and i == 0:
+                    prefix = " " * indent + "".join(self.paint(t, s) for t, s in lead)
+                else:
+                    prefix = " " * hang
+                self.out.append((prefix + "".join(self.paint(t, s) for t, s in line)).rstrip())
+
+    def blank(self):
+        if self.out and self.out[-1] != "":
+            self.out.append("")
+
+    def refs(self, line):
+        return [(" [" + ",".join(map(str, line.refs)) + "]", "refs")] if self.cite and line.refs else []
+
+    def tagged(self, line, style=""):
+        """A line's text, its status tag and its citation numbers as segments."""
+        out = [(clean(line.text), style)]
+        if line.status:
+            out.append((f" [{line.status}]", "status"))
+        return out + self.refs(line)
+
+    def block_title(self, block):
+        if block.title:
+            self.emit([(self.title_suffix(clean(block.title)), "heading")])
+            return 2
+        return 0
+
+    # -- the walk
+    def begin(self, document):
+        self.out.append(self.paint(clean(document.title), "title"))
+        self.out.append(self.paint(self.rule * min(self.width or 0, 120), "rule") if self.rule else "")
+
+    def end(self, document):
+        while self.out and self.out[-1] == "":
+            self.out.pop()
+        return "\n".join(self.out) + "\n"
+
+    def visit_heading(self, block):
+        self.emit([(clean(block.title), "heading")])
+        self.blank()
+
+    def visit_note(self, block):
+        self.emit([(clean(block.text), "note")])
+        self.blank()
+
+    def visit_prose(self, block):
+        indent = self.block_title(block)
+        for line in block.lines:
+            self.emit(self.tagged(line), indent)
+        self.blank()
+
+    def visit_fields(self, block):
+        indent = self.block_title(block)
+        if self.width is None:  # one record per line: 'Label: value'
+            for field in block.fields:
+                self.emit([(clean(field.label) + ": ", "label")] + self.tagged(field), indent)
+                if field.detail:
+                    self.emit([(clean(field.detail), "detail")], indent + 2)
+        else:
+            labels = max(len(f.label) for f in block.fields) + 1 if block.fields else 0
+            column = min(labels, max(8, (self.width - indent) // 3))
+            for field in block.fields:
+                label = clean(field.label) + ":"
+                if len(label) > column:  # a long label gets a line of its own
+                    self.emit([(label, "label")], indent)
+                    lead = [(" " * (column + GAP), "")]
+                else:
+                    lead = [(label.ljust(column + GAP), "label")]
+                self.emit(self.tagged(field), indent, indent + column + GAP, lead)
+                if field.detail:
+                    self.emit([(clean(field.detail), "detail")], indent + column + GAP)
+        self.blank()
+
+    def visit_items(self, block):
+        indent = self.block_title(block)
+        for number, line in enumerate(block.lines, 1):
+            mark = f"{number}. " if block.numbered else self.bullet
+            self.emit(self.tagged(line), indent, lead=[(mark, "bullet")])
+            if line.detail:
+                self.emit([(clean(line.detail), "detail")], indent + len(mark))
+        self.blank()
+
+    def visit_section(self, block):
+        self.emit([(clean(block.title), "heading")])
+        self.blank()
+        for child in block.blocks:
+            child.accept(self)
+
+    def visit_references(self, block):
+        self.emit([(self.title_suffix(block.title), "heading")])
+        for number, text, where, _anchor in block.entries:
+            lead = [(f"[{number}] ", "refs")]
+            self.emit([(clean(text), "")] + ([(" " + clean(where), "detail")] if where else []), 2, lead=lead)
+        self.blank()
+
+    def visit_tree(self, block):
+        self.block_title(block)
+        for level, nodes in block.levels:
+            self.emit([(clean(level), "heading")])
+            for node in nodes:
+                self._node(node, 2)
+            self.blank()
+
+    def _node(self, node, indent):
+        segments = [(clean(node["label"]), "")] + ([(f" [{node['tag']}]", "status")] if node.get("tag") else [])
+        self.emit(segments, indent, lead=[(self.bullet, "bullet")])
+        for child in node["children"]:
+            self._node(child, indent + 2)
+
+    def visit_diff(self, block):
+        self.block_title(block)
+        legend = []
+        for sign, kind, _title, count in block.legend:
+            legend += [(f"  {sign}", "diff:" + kind), (f" {kind} {count}", "")]
+        self.emit([("Legend:", "label")] + legend)
+        self.blank()
+        titles = {kind: (sign, title) for sign, kind, title, _count in block.legend}
+        current = None
+        for change in block.changes:
+            if change.kind != current:
+                if current is not None:
+                    self.blank()
+                current = change.kind
+                sign, title = titles[change.kind]
+                self.emit([(f"{sign} {title}", "diff:" + change.kind)])
+            lead = [(change.sign, "diff:" + change.kind), (" ", "")]
+            self.emit(self.tagged(change, "strong"), 0, lead=lead)
+            self.emit([(clean(f"{change.before} \u2192 {change.after}, {change.when}"), "detail")], 2)
+            if change.detail:
+                self.emit([(clean(change.detail), "detail")], 2)
+        self.blank()
+
+    def visit_table(self, block):
+        indent = self.block_title(block)
+        width = None if self.width is None else self.width - indent
+        widths = table_widths(block, width)
+        if widths is None:  # too narrow for columns: one record per row
+            for row in block.rows:
+                first, *rest = row.cells
+                self.emit([(clean(first), "strong")] + self.refs(row), indent, lead=[(self.bullet, "bullet")])
+                pairs = [(c, v) for c, v in zip(block.columns[1:], rest) if v]
+                column = max((len(c) for c, _ in pairs), default=0) + 1
+                column = min(column, max(8, (width - 2) // 3))
+                for name, value in pairs:
+                    label = (name + ":").ljust(column + GAP)
+                    self.emit([(clean(value), "")], indent + 2, indent + 2 + len(label), [(label, "label")])
+            self.blank()
+            return
+        self._table_line(block.columns, widths, indent, "heading")
+        if self.rule:
+            self.out.append(" " * indent + self.paint(self.rule * (sum(widths) + GAP * (len(widths) - 1)), "rule"))
+        for row in block.rows:
+            self._table_line(row.cells, widths, indent, "", self.refs(row))
+        self.blank()
+
+    def _table_line(self, cells, widths, indent, style, refs=()):
+        columns = []
+        for i, (cell, width) in enumerate(zip(cells, widths)):
+            segments = [(clean(cell), style)] + (list(refs) if i == len(cells) - 1 else [])
+            columns.append(fill(segments, width if self.width is not None else None))
+        for n in range(max(len(c) for c in columns)):
+            parts = []
+            for column, width in zip(columns, widths):
+                pieces = column[n] if n < len(column) else []
+                text = "".join(self.paint(t, s) for t, s in pieces)
+                parts.append(text + " " * (width - sum(len(t) for t, _ in pieces)))
+            self.out.append((" " * indent + (" " * GAP).join(parts)).rstrip())
+
+
+def table_widths(block, width):
+    """Column widths that fit `width`: codes and short columns keep their full width, long text wraps in
+    its column at word boundaries. None when even one word per column does not fit."""
+    columns = list(zip(block.columns, *[row.cells for row in block.rows]))
+    natural = [max(len(clean(c)) for c in column) for column in columns]
+    if width is None or sum(natural) + GAP * (len(natural) - 1) <= width:
+        return natural
+    least = []
+    for name, column, full in zip(block.columns, columns, natural):
+        longest = max((len(w) for c in column for w in clean(c).split()), default=1)
+        least.append(full if name in block.codes else longest)
+    room = width - GAP * (len(natural) - 1) - sum(least)
+    if room < 0:
+        return None
+    wants = [full - low for full, low in zip(natural, least)]
+    total = sum(wants) or 1
+    return [low + (want * room) // total for low, want in zip(least, wants)]
+
+
+def clean(text):
+    return strip_controls(str(text))
+
+
+def _split_lines(segments):
+    """Segments split at newlines into paragraphs (a newline in data starts a new line)."""
+    paragraphs = [[]]
+    for text, style in segments:
+        for i, part in enumerate(text.split("\n")):
+            if i:
+                paragraphs.append([])
+            paragraphs[-1].append((part, style))
+    return paragraphs
