@@ -1,3 +1,3 @@
-from .fastpath import main
+from .entry import main
 
 main()

@@ -270,8 +270,10 @@ def validate(directory, fmt, data_dir, cite, no_pager):
     from .loader import validate as check
 
     overlay = directory or data_dir
-    if overlay and not os.path.isdir(overlay):
-        raise click.BadParameter(f"'{overlay}' is not a directory", param_hint="DIRECTORY")
+    if overlay:
+        from .store import check_overlay
+
+        check_overlay(overlay)
     problems = check(overlay)
     emit(views.problems(problems, overlay or "bundled data"), fmt, cite, no_pager)
     if problems:
@@ -296,27 +298,12 @@ def completion(shell):
 from . import cli_systems  # noqa: E402  (the systems commands live in their own module)
 
 cli_systems.register(ics, output_options, knowledge, emit, parse_date)
+from . import cli_map  # noqa: E402
+
+cli_map.register(ics, output_options, knowledge, emit, parse_date)
 from . import cli_export  # noqa: E402
 
 cli_export.register(ics, output_options, knowledge, emit, parse_date)
 
 
-def main():
-    """The console entry point. Exits with os._exit once output is flushed: tearing down the interpreter
-    (freeing every object of the loaded data) would add milliseconds to every run for nothing."""
-    try:
-        ics(prog_name="ics")
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        sys.stderr.write(f"{code}\n")
-        code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):  # the reader has gone (`| head`): nothing more to say
-        pass
-    os._exit(code)
+from .entry import main  # noqa: E402,F401  (the console entry point: signals, streams, exit codes)

@@ -4,7 +4,6 @@
 own `--format` (their formats are not the per-command ones), so they take `--data` themselves rather
 than through `output_options`. Heavy modules are imported inside the commands.
 """
-import os
 import sys
 
 import click
@@ -35,21 +34,21 @@ def register(group, output_options, knowledge, emit, parse_date):
         Examples: ics export -f html -o ics.html; ics export -f sqlite -o ics.sqlite; ics export > ics.md
         """
         from . import export
+        from .atomic import OutputError
         from .errors import BadValue
 
         fmt = fmt.lower()
         if fmt == "sqlite" and not output:
             raise BadValue("--format sqlite writes a database file; give -o FILE, e.g. -o ics.sqlite")
-        if output and os.path.isdir(output):
-            raise BadValue(f"--output: '{output}' is a directory; give a file name")
         kb = knowledge(data_dir)
         if not output:
-            text = export.render(kb, fmt)
-            sys.stdout.write(text)
+            sys.stdout.write(export.render(kb, fmt))
             sys.stdout.flush()
             return
         try:
             export.write(kb, fmt, output)
+        except OutputError as exc:
+            raise BadValue(f"--output: {exc.strerror}") from None
         except OSError as exc:
             raise BadValue(f"cannot write '{output}': {exc.strerror or exc}") from None
         click.echo(f"ics: wrote {fmt} export to {output}", err=True)

@@ -4,6 +4,7 @@
 inside the commands.
 """
 import os
+import sys
 
 import click
 
@@ -82,20 +83,41 @@ def register(group, output_options, knowledge, emit, parse_date):
         NAME-OR-CODE may be the CCG's ODS code (02Q), its ONS code (E38000008) or its name (Bassetlaw).
         """
         from . import systems as core, views_systems
-        from .errors import AmbiguousTerm
+        from .errors import AmbiguousTerm, UnknownTerm
 
+        from .systems.codes import is_code_like
+
+        codes = list(name)
+        if codes == ["-"]:
+            codes = [line.strip() for line in sys.stdin if line.strip()]
+            if not codes:
+                raise click.UsageError("no codes on standard input")
         text = " ".join(name)
         if show_all and text:
             raise click.UsageError("give a CCG or --all, not both")
         if not show_all and not text:
-            raise click.UsageError("give a CCG's name or code, or --all")
+            raise click.UsageError("give a CCG's name or code (several, or - for standard input), or --all")
         kb = knowledge(data_dir)
         day = parse_date(as_of, "--as-of")
         if show_all:
             emit(views_systems.all_ccgs(kb, core.all_ccgs(kb, day)), fmt, cite, no_pager)
             return
+        if list(name) == ["-"] or (len(codes) > 1 and all(is_code_like(c) for c in codes)):
+            from . import views_ccg_history
+
+            emit(views_ccg_history.table(kb, core.ccg_table(kb, codes, day)), fmt, cite, no_pager)
+            return
         try:
-            data = core.ccg_lookup(kb, text, day)
+            try:
+                data = core.ccg_lookup(kb, text, day)
+            except UnknownTerm:
+                old = core.historic_ccg(kb, text)
+                if old is None:
+                    raise
+                from . import views_ccg_history
+
+                emit(views_ccg_history.historic(kb, core.historic_card(kb, old, day)), fmt, cite, no_pager)
+                return
         except AmbiguousTerm as exc:
             emit(views_systems.candidates(kb, text, exc.candidates, what="CCG"), fmt, cite, no_pager)
             return

@@ -1,4 +1,4 @@
-"""The console entry point: the common answers without importing click, everything else to click.
+"""The common answers without importing click; everything else to click (`entry.main` tries this first).
 
 Importing click is most of a plain run's cost. For the commands in ANSWERS, when output goes to a pipe
 or file, this module reads the arguments with the click interface's own declarations (`cli_spec`,
@@ -235,27 +235,10 @@ def _tabulate_format(fmt):
     return fmt in TABULATE_FORMATS
 
 
-def main():
+def answer_or_none(args=None, environ=None):
+    """The text of a plain answer, or None: then click answers afresh, with its own errors (nothing
+    has been written). `entry.main` calls this first."""
     try:
-        text = answer(sys.argv[1:], os.environ)
-    except Exception:  # NotFast, or any problem: click answers afresh, with its own errors
-        text = None
-    if text is None:
-        from .cli import main as click_main
-
-        click_main()
-        return
-    code = 0
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader has gone (`| head`): as click does, quietly
-        code = 1
-    except OSError as exc:
-        sys.stderr.write(f"ics: error: cannot write the output: {exc.strerror or exc}\n")
-        code = 1
-    try:
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-    os._exit(code)
+        return answer(sys.argv[1:] if args is None else args, os.environ if environ is None else environ)
+    except Exception:  # NotFast, or any problem while answering
+        return None

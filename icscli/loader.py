@@ -8,7 +8,8 @@ import re
 
 from . import dates, schema
 from .errors import Problem
-from .store import bundled_data_dir, data_files  # noqa: F401  (re-exported)
+from .fsread import NotRegularFile, TooLarge, read_regular
+from .store import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 20_000
@@ -67,11 +68,9 @@ def _make_loader():
 def parse_file(path, label):
     """Parse one YAML file safely; returns (document, problems)."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(label, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except (NotRegularFile, TooLarge) as exc:
+        return None, [Problem(label, 0, "", exc.strerror)]
     except OSError as exc:
         return None, [Problem(label, 0, "", f"cannot read: {exc.strerror or exc}")]
     try:
@@ -224,7 +223,8 @@ class _Checker:
         nested = {
             "items": schema.ITEM, "periods": schema.PERIOD, "former_names": schema.FORMER_NAME,
             "links": schema.LINK, "claims": schema.CLAIM, "claim_values": schema.CLAIM_VALUE,
-            "local_authorities": schema.LOCAL_AUTHORITY,
+            "local_authorities": schema.LOCAL_AUTHORITY, "parts": schema.PART, "steps": schema.STEP,
+            "vintages": schema.VINTAGE, "boundary_changes": schema.BOUNDARY_CHANGE,
         }.get(rule)
         if nested is None:
             raise AssertionError(f"unknown rule {rule}")
@@ -308,7 +308,8 @@ def compile_sources(layers, base=None):
     tables = {key: dict(base.get(key) or {}) if base else {} for key in schema.RECORD_TYPES}
     problems, refs = [], []
     for directory, tag in layers:
-        files = data_files(directory) if os.path.isdir(directory) else []
+        files, walk_problems = scan(directory) if os.path.isdir(directory) else ([], [])
+        problems.extend(Problem(_label(p.file, directory, tag), 0, "", p.message) for p in walk_problems)
         if not files and tag:
             problems.append(Problem(directory, 0, "", "no .yaml files found in this directory"))
         seen_here = {key: {} for key in schema.RECORD_TYPES}

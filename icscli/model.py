@@ -13,6 +13,7 @@ except ImportError:  # pragma: no cover
 
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
+CORE_TABLES = ("sources", "entities", "events", "responsibilities")  # the rest are the systems tables
 BUCKET_SIZE = 256  # a dictionary part with more than 16 buckets' worth of entries is split
 
 
@@ -224,9 +225,9 @@ class KnowledgeBase:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
         state["search_index"] = _search_rows(tables, order, base)
-        systems_names = ("system_versions", "icbs", "sub_icb_locations")
-        if base and all(_changed(tables, base[1], name) == set() for name in systems_names):
-            state.update({name: base[0][name] for name in base[0] if name.startswith("sys_")})
+        systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
+        if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
+            state.update({name: base[0][name] for name in base[0] if name not in state})
         else:
             state.update(systems.build_indexes(tables))
         return state
@@ -254,7 +255,7 @@ class KnowledgeBase:
                     for source in dict.fromkeys(iter_citations(record)):
                         found.setdefault(source, []).append(prefix + ident)
                         records[source] = records.get(source, 0) + 1
-            for name in ("system_versions", "icbs", "sub_icb_locations"):
+            for name in ("system_versions", "icbs", "sub_icb_locations", "ccgs"):
                 counts = {}
                 for record in getattr(self, name).values():
                     for source in dict.fromkeys(iter_citations(record)):

@@ -5,7 +5,7 @@ cache imports the YAML loader (`loader.py`). Keeping this module small keeps sta
 """
 import os
 
-from .errors import DataError, Problem
+from .errors import BadValue, DataError, Problem
 
 
 def bundled_data_dir():
@@ -23,15 +23,56 @@ def bundled_data_dir():
     return os.path.join(os.path.dirname(here), "data")
 
 
+MAX_DIR_DEPTH = 64  # deeper overlays are reported, not walked: nobody nests data that deep
+
+
 def data_files(directory):
-    """Every *.yaml / *.yml file below a directory, in a stable order."""
-    found = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                found.append(os.path.join(root, name))
-    return found
+    """Every *.yaml / *.yml file below a directory, in a stable order (see `scan`)."""
+    return scan(directory)[0]
+
+
+def scan(directory):
+    """(files, problems): every *.yaml / *.yml file below a directory, in a stable order, and what
+    could not be read.
+
+    Names starting with "." (hidden: .git, editor files) are skipped; symlinks to directories are not
+    followed (no loops, no walking into /dev or /proc). The walk is iterative and stops at
+    MAX_DIR_DEPTH levels, so a deep tree gives a problem rather than a RecursionError.
+    """
+    found, problems = [], []
+    pending = [(directory, 0)]
+    while pending:
+        root, depth = pending.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(root, 0, "", f"cannot read this directory: {exc.strerror or exc}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subdirs.append(entry.path)
+            elif entry.name.endswith((".yaml", ".yml")):
+                found.append(entry.path)
+        if subdirs and depth >= MAX_DIR_DEPTH:
+            problems.append(Problem(root, 0, "", f"directories nested more than {MAX_DIR_DEPTH} levels deep are not read"))
+            continue
+        pending.extend((path, depth + 1) for path in reversed(subdirs))
+    return found, problems  # depth first, files before subdirectories: the order os.walk gave
+
+
+def check_overlay(overlay):
+    """A usage error (exit 2) unless the overlay is a directory: it names nothing, or a file."""
+    if not os.path.isdir(overlay):
+        what = "is not a directory" if os.path.lexists(overlay) else "does not exist"
+        raise BadValue(f"data directory '{overlay}' {what}")
 
 
 SHIPPED = "bundled.ics"  # the bundled layer, compiled when the wheel is built (setup.py)
@@ -56,8 +97,8 @@ def load(overlay=None, use_cache=True):
     """
     from .model import KnowledgeBase
 
-    if overlay and not os.path.isdir(overlay):
-        raise DataError([Problem(overlay, 0, "", "not a directory")])
+    if overlay:
+        check_overlay(overlay)
     use_cache = use_cache and not _cache_disabled()
     base, base_key = _bundled(use_cache)
     if not overlay:
@@ -93,7 +134,9 @@ def _layer(directory, tag, use_cache, parent=None):
     parent_state, parent_key = parent or (None, "")
     key = None
     if use_cache and parent_key is not None:
-        key = cache.key_for(directory, data_files(directory), parent_key)
+        files, problems = scan(directory)
+        if not problems:  # an unreadable directory is reported by the compile, never cached
+            key = cache.key_for(directory, files, parent_key)
     if key is None:
         return _compile(directory, tag, parent_state), None
     path = cache.layer_path(cache.layer_id(directory), key)

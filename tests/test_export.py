@@ -1,6 +1,8 @@
 """`ics export` (markdown, html, json, sqlite) and `ics diagram` (mermaid, dot) on the real data."""
 import json
 import os
+
+from icscli.systems import index
 import re
 import shutil
 import sqlite3
@@ -264,7 +266,7 @@ def test_sqlite_keys_counts_and_joins(exported, kb):
         first = sorted(kb.system_versions.values(), key=lambda v: v["date"])[0]["id"]
         per_icb = con.execute("SELECT i.id, COUNT(l.id) FROM icbs i JOIN sub_icb_locations l ON l.icb_id = i.id "
                               "WHERE i.version_id = ? GROUP BY i.id", (first,)).fetchall()
-        assert len(per_icb) == len(kb.sys_by_version[first])
+        assert len(per_icb) == len(index(kb).by_version[first])
         assert count("local_authorities") > 0
     finally:
         con.close()
@@ -294,7 +296,7 @@ def test_output_replaces_an_existing_file_only_on_success(run, tmp_path):
 
 
 def test_failed_rename_leaves_the_old_file_and_no_temporary(run, tmp_path, monkeypatch):
-    from icscli import export
+    from icscli import atomic
 
     target = tmp_path / "ics.html"
     target.write_text("OLD")
@@ -302,7 +304,7 @@ def test_failed_rename_leaves_the_old_file_and_no_temporary(run, tmp_path, monke
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(export.os, "replace", refuse)
+    monkeypatch.setattr(atomic.os, "replace", refuse)
     result = run("export", "--format", "html", "-o", target)
     assert result.exit_code == 2, result
     assert result.stderr.startswith("ics: error: cannot write") and result.stderr.count("\n") == 1

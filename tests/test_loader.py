@@ -93,8 +93,12 @@ def test_overlay_adds_and_overrides(run, tmp_path):
 
 def test_missing_overlay_directory(run, tmp_path):
     result = run("explain", "icb", "--data", tmp_path / "nope")
-    assert result.exit_code == 1
-    assert "not a directory" in result.stderr
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    (tmp_path / "file.yaml").write_text("entities: []\n")
+    result = run("explain", "icb", "--data", tmp_path / "file.yaml")
+    assert result.exit_code == 2
+    assert "is not a directory" in result.stderr
 
 
 def test_corrupt_cache_is_rebuilt(run, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from icscli.cli import ics
+from icscli.systems import index
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF = os.path.join(ROOT, "..", "shared", "reference")
@@ -43,6 +44,11 @@ def ref_rows(year, kind):
         return list(csv.DictReader(handle))
 
 
+def history_rows(name):
+    with open(os.path.join(REF, "history", name), newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def ons(row):
     return row.get("icb_gss_code")
 
@@ -62,8 +68,8 @@ def kb():
 def test_counts_match_reference(kb, year):
     expected = {"2022": 42, "2023": 42, "2024": 42, "2025": 42, "2026": 36}[year]
     assert len(ref_rows(year, "icbs")) == expected
-    assert len(kb.sys_by_version[year]) == expected
-    assert len(kb.sys_locs_by_version[year]) == 106 == len(ref_rows(year, "locs"))
+    assert len(index(kb).by_version[year]) == expected
+    assert len(index(kb).locs_by_version[year]) == 106 == len(ref_rows(year, "locs"))
     data = as_json("systems", "--as-of", AS_OF[year])
     assert data["count"] == expected
     assert {r["ons_code"] for r in data["systems"]} == {r["icb_gss_code"] for r in ref_rows(year, "icbs")}
@@ -79,24 +85,24 @@ def test_seven_regions_in_2022():
 @needs_reference
 @pytest.mark.parametrize("year", YEARS)
 def test_every_location_in_exactly_one_icb(kb, year):
-    icbs = set(kb.sys_by_version[year])
+    icbs = set(index(kb).by_version[year])
     seen = {}
     for icb in icbs:
-        for loc in kb.sys_icb_locs.get(icb, []):
+        for loc in index(kb).icb_locs.get(icb, []):
             seen.setdefault(loc, []).append(icb)
-    assert set(seen) == set(kb.sys_locs_by_version[year])
+    assert set(seen) == set(index(kb).locs_by_version[year])
     assert all(len(parents) == 1 for parents in seen.values())
     expected = {r["loc_ods_code"]: r["icb_gss_code"] for r in ref_rows(year, "locs")}
     got = {kb.sub_icb_locations[l]["ods_code"]: kb.icbs[p[0]]["ons_code"] for l, p in seen.items()}
     assert got == expected
     for icb in icbs:
-        assert kb.icbs[icb]["sub_icb_count"] == len(kb.sys_icb_locs[icb])
+        assert kb.icbs[icb]["sub_icb_count"] == len(index(kb).icb_locs[icb])
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_codes_unique_within_version(kb, year):
-    icbs = [kb.icbs[i] for i in kb.sys_by_version[year]]
-    locs = [kb.sub_icb_locations[i] for i in kb.sys_locs_by_version[year]]
+    icbs = [kb.icbs[i] for i in index(kb).by_version[year]]
+    locs = [kb.sub_icb_locations[i] for i in index(kb).locs_by_version[year]]
     for values in ([r["ons_code"] for r in icbs], [r["ods_code"] for r in icbs if r.get("ods_code")],
                    [r["ons_code"] for r in locs], [r["ods_code"] for r in locs]):
         assert len(values) == len(set(values))
@@ -105,9 +111,13 @@ def test_codes_unique_within_version(kb, year):
 @needs_reference
 @pytest.mark.parametrize("year", YEARS)
 def test_ods_codes_copied_never_filled(kb, year):
-    """Every ICB ODS code equals the reference file's; a blank there stays missing here."""
+    """Every ICB ODS code equals the reference file's (for 2026, the official NHS England file's)."""
     expected = {r["icb_gss_code"]: r["icb_ods_code"] for r in ref_rows(year, "icbs")}
-    for ident in kb.sys_by_version[year]:
+    if year == "2026":
+        official = history_rows("icb_ods_codes_2026.csv")
+        assert {r["icb_gss_code"] for r in official} == set(expected)
+        expected = {r["icb_gss_code"]: r["icb_ods_code"] for r in official}
+    for ident in index(kb).by_version[year]:
         icb = kb.icbs[ident]
         assert (icb.get("ods_code") or "") == expected[icb["ons_code"]]
 
@@ -139,7 +149,7 @@ def test_2026_formed_from_matches_changes_md(kb):
     expected = _changes_md_table()
     assert len(expected) == 7
     got = {}
-    for ident in kb.sys_by_version["2026"]:
+    for ident in index(kb).by_version["2026"]:
         icb = kb.icbs[ident]
         if icb.get("formed_from"):
             got[icb["ons_code"]] = {kb.icbs[f]["ons_code"] for f in icb["formed_from"]}
@@ -147,17 +157,20 @@ def test_2026_formed_from_matches_changes_md(kb):
 
 
 @needs_reference
-def test_2026_new_icbs_have_no_ods_code_and_json_says_so():
+def test_2026_new_icbs_have_official_ods_codes_and_regions():
+    """The seven ICBs of April 2026 carry the ODS codes and regions of the NHS England file, cited."""
     data = as_json("systems", "--as-of", "2026-04-01")
-    missing = [r for r in data["systems"] if r["ods_code"] is None]
-    blank = [r for r in ref_rows("2026", "icbs") if not r["icb_ods_code"]]
-    assert len(missing) == len(blank) == 7
-    for r in missing:
-        assert r["provenance"]["ods_code"] == "missing"
-        assert r["provenance"]["rows"] == "derived"
-        assert r["sources"]
+    official = {r["icb_gss_code"]: r for r in history_rows("icb_ods_codes_2026.csv")}
+    blank = [r["icb_gss_code"] for r in ref_rows("2026", "icbs") if not r["icb_ods_code"]]
+    assert len(blank) == 7 and data["count"] == 36
+    for row in data["systems"]:
+        ref = official[row["ons_code"]]
+        assert (row["ods_code"], row["region"], row["region_ods_code"]) == \
+            (ref["icb_ods_code"], ref["nhs_region"], ref["nhs_region_ods_code"])
+        assert row["provenance"]["ods_code"] == "official"
+        assert any(c["source"] == "nhse-gp-reg-pat-prac-map-2026" for c in row["sources"])
     text = run("systems", "--as-of", "2026-04-01", "-f", "plain").stdout
-    assert "none verified*" in text and "No ODS code" in text and "derived table" in text
+    assert "none verified" not in text
 
 
 def test_2023_surrey_sussex_code_change():
@@ -268,8 +281,9 @@ def test_bad_dates_exit_2():
 
 def test_records_carry_provenance_and_sources():
     data = as_json("system", "E54000065")
-    assert data["provenance"]["rows"] == "derived" and data["provenance"]["ods_code"] == "missing"
-    assert data.get("ods_code") is None
+    assert data["provenance"]["rows"] == "official" and data["provenance"]["ods_code"] == "official"
+    assert data["ods_code"] == "S1Y5D" and as_json("system", "S1Y5D")["ons_code"] == "E54000065"
+    assert any(c["source"] == "later-s-derived" for c in data["sources"])  # LSOA counts stay derived
     for loc in data["sub_icb_locations"]:
         assert loc["sources"]
     for row in as_json("ccg", "--all")["ccgs"]:

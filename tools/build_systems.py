@@ -16,6 +16,8 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LATER_YEARS = (2023, 2024, 2025, 2026)
 
@@ -216,6 +218,9 @@ def build_2022(ref):
                              cite("ons-lsoa11-ccg21-stp21-lad21", "STP/ICS footprints (April 2021)"),
                              cite("ons-ltla21-utla21")] + ([cite("ons-sape23dt2-mid2020")] if pop else [])
         out_icbs.append(record)
+    from systems_links import link_2022
+
+    link_2022(ref, locs, out_locs, icbs)
     region_names = {r["region_ods_code"]: r["nhs_region"] for r in icbs}
     region_ons = {r["region_ods_code"]: r["region_gss_code"] for r in icbs}
     check(len(region_names) == 7 and len(set(region_names.values())) == 7, "expected 7 regions in 2022")
@@ -327,6 +332,7 @@ def compare(prev_icbs, prev_locs, icbs, locs, year, prev_year, lsoa_comparable):
             for ods, gain in gains.items():
                 absorbed_by[ods] = (ended[0], gain)
                 r = c_loc[ods]
+                r["took"] = [{"ods_code": ended[0]["ods_code"], "lsoa_count": gain, "of": ended[0]["lsoa_count"]}]
                 r["change_note"] = (r.get("change_note", "").rstrip(".") + "; " if r.get("change_note") else f"April {year}: ") + \
                     (f"took {gain} of the {ended[0]['lsoa_count']} LSOAs of sub-ICB location {ended[0]['ods_code']} "
                      f"({ended[0]['name']}), which ended; the {len(gains)} gains add up to its whole area.")
@@ -484,15 +490,19 @@ VERSIONS = [
      "note": "No copy of an official 2025 file was found: rows come from a derived table (copied field for field "
              "from the ONS April 2025 lookup); ODS codes matched from the ONS ICB24 file.",
      "sources": [S, "later-j24", "later-ods-eccg"]},
-    {"id": "2026", "date": "2026-04", "label": "April 2026 (mergers: 42 to 36 ICBs)", "provenance": "derived",
-     "note": "No copy of an official 2026 file was found: rows come from a derived table (copied field for field "
-             "from the ONS April 2026 lookup). The seven ICBs with new ONS codes have no verified ODS code, and "
-             "no region file was found (regions are derived from April 2025 where possible).",
-     "sources": [S, "later-j24"]},
+    {"id": "2026", "date": "2026-04", "label": "April 2026 (mergers: 42 to 36 ICBs)", "provenance": "official",
+     "note": "Codes, names and NHS regions of the 36 ICBs and 106 sub-ICB locations from a copy of NHS England's GP "
+             "practice mapping file (extract 1 August 2026), which gives the ODS codes of the seven ICBs created on "
+             "1 April 2026; the NHS ODS successor file confirms them. LSOA (2021) counts, and which sub-ICB locations "
+             "took the area of the Frimley location, come from the derived table (copied from the ONS April 2026 "
+             "lookup).",
+     "sources": ["nhse-gp-reg-pat-prac-map-2026", "ods-succ", S]},
 ]
 
 
 def main(argv=None):
+    from systems_links import official_2026
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("reference", nargs="?", default=os.path.join(ROOT, "..", "shared", "reference"),
                         help="the reference folder (default: ../shared/reference)")
@@ -508,6 +518,7 @@ def main(argv=None):
             absorbed = compare(versions[prev][0], versions[prev][1], y_icbs, y_locs, year, prev, prev != 2022)
             if year == 2026:
                 derive_regions_2026(versions[prev][0], versions[prev][1], y_icbs, y_locs, absorbed)
+                official_2026(ref, y_icbs, y_locs, region_names)
             versions[year] = (y_icbs, y_locs)
             prev = year
         for year, (y_icbs, y_locs) in versions.items():

@@ -3,14 +3,10 @@
 `collect(kb)` gathers every part once, as plain data plus the views' `Doc`s: the glossary and every
 entity card, the structure, the timeline, every before/after comparison, the systems tables and a
 numbered bibliography. Each format module (`markdown`, `html`, `jsonout`, `sqlite`) turns that into a
-file. `write(kb, fmt, path)` writes atomically: a temporary file in the target directory, renamed over
-the target only when complete, and removed on any failure.
+file. `write(kb, fmt, path)` writes through the one atomic writer, `icscli/atomic.py`.
 
 Nothing here imports click or rich.
 """
-import os
-import tempfile
-
 from .. import __version__, dates, model, query, resolve, views
 
 FORMATS = ("markdown", "html", "json", "sqlite")
@@ -62,7 +58,7 @@ class Reference:
         except ImportError:  # pragma: no cover - the systems modules are part of the package
             self.systems_missing = "The systems tables are not available in this build."
             return
-        if not getattr(kb, "sys_versions", None) or not hasattr(systems, "systems"):
+        if not systems.index(kb).loaded:
             self.systems_missing = "No ICB data is loaded (data/systems is missing), so there are no systems tables."
             return
         self.systems = systems.systems(kb, self.generated)
@@ -174,48 +170,19 @@ def render(kb, fmt, today=None):
 
 
 def write(kb, fmt, path, today=None):
-    """Write the export to a path atomically: the old file is replaced only when the new one is complete."""
+    """Write the export to a path through the one atomic writer (`atomic.py`): the old file is replaced
+    only when the new one is complete. Raises OSError (atomic.OutputError says why in one line) or
+    ExportError for what the SQLite engine refuses."""
+    from ..atomic import atomic_write, resolve_target, write_text
+
+    resolve_target(path)  # a bad target fails before the work of collecting the export
     if fmt == "sqlite":
         from . import sqlite
 
         ref = collect(kb, today)
         atomic_write(path, lambda tmp: sqlite.write(ref, tmp))
         return
-    text = render(kb, fmt, today)
-
-    def fill(tmp):
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-
-    atomic_write(path, fill)
-
-
-def atomic_write(path, fill):
-    """Call fill(temporary path) and rename the result over `path`; on any failure remove the temporary."""
-    path = os.path.abspath(path)
-    directory = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    try:
-        fill(tmp)
-        if os.path.exists(path):
-            try:
-                os.chmod(tmp, os.stat(path).st_mode & 0o777)
-            except OSError:
-                pass
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_text(path, render(kb, fmt, today))
 
 
 def bibliography_entry(source, cited):

@@ -5,9 +5,11 @@ Citations are one table per kind of record (`entity_sources`, `event_sources`, .
 view over all of them. Dates are kept as written (`date`: "2022", "2022-07" or "2022-07-01") and as
 the first day they can mean (`date_start`, YYYY-MM-DD) for sorting and comparing.
 """
+import errno
 import sqlite3
 
 from .. import dates, query
+from ..errors import DataError, Problem
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -109,19 +111,28 @@ def _cites(value, path=""):
 def write(ref, path):
     """Create the database at `path` (an empty or new file)."""
     kb = ref.kb
-    con = sqlite3.connect(path)
     try:
-        con.execute("PRAGMA journal_mode=MEMORY")
-        con.execute("PRAGMA foreign_keys=ON")
-        con.executescript(SCHEMA + _citation_tables())
-        with con:
-            _fill(con, ref, kb)
-        problems = con.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise RuntimeError(f"sqlite export: {len(problems)} broken references, e.g. {problems[0]}")
-        con.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        con.close()
+        con = sqlite3.connect(path)
+        try:
+            con.execute("PRAGMA journal_mode=MEMORY")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.executescript(SCHEMA + _citation_tables())
+            with con:
+                _fill(con, ref, kb)
+            problems = con.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise DataError([Problem("sqlite export", 0, "", f"{len(problems)} broken references, "
+                                                                 f"e.g. {problems[0]}")])
+            con.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            con.close()
+    except (sqlite3.IntegrityError, OverflowError) as exc:
+        # `ics validate` rejects what causes these (codes twice in a version, numbers beyond 64 bits);
+        # this is the last line if a rule is ever missed.
+        raise DataError([Problem("sqlite export", 0, "", f"the data cannot be stored: {exc}; run `ics validate`")]) \
+            from None
+    except sqlite3.Error as exc:  # a full disk, an I/O error, a locked or unwritable file
+        raise OSError(errno.EIO, f"SQLite: {exc}") from None
 
 
 def _fill(con, ref, kb):

@@ -1,0 +1,102 @@
+"""`ics map` and `ics changes`: re-code a data column to a date, and what changed between two dates.
+
+`register(group, ...)` adds the commands to the `ics` group; cli.py calls it. The work is in
+icscli/systems/mapfile.py, mapping.py and changes.py; this module only parses options and prints.
+"""
+import sys
+
+import click
+
+
+def register(group, output_options, knowledge, emit, parse_date):
+    """Add `map` and `changes` to a click group."""
+
+    @group.command("map")
+    @click.argument("file", required=False, default="-", metavar="[FILE|-]")
+    @click.option("--column", "-c", required=True, metavar="NAME", help="The column holding the codes or names.")
+    @click.option("--to", "to", metavar="DATE", help="Map to the structure in force on this date (default: today).")
+    @click.option("-o", "--output", "output", metavar="OUT", help="Write here (only if the whole run succeeds); "
+                                                                  "default: standard output.")
+    @click.option("--split", type=click.Choice(("all", "largest", "error")), default="all", show_default=True,
+                  help="A split area: one row per part with its share, the largest part only, or an error.")
+    @click.option("--strict", is_flag=True, help="Exit 1 when any value is not a known code or name.")
+    @click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, with or without BOM).")
+    @click.option("--data", "data_dir", metavar="DIR", envvar="ICS_DATA",
+                  help="Directory of extra YAML files that add to or override the bundled data.")
+    def map_command(file, column, to, output, split, strict, encoding, data_dir):
+        """Re-code a CSV/TSV column of CCG, sub-ICB location, ICB or STP codes (any vintage 2013-2026) or
+        names to the structure on a date; adds sub-ICB location, ICB, region (or, before 1 July 2022,
+        the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns.
+
+        Examples: ics map extract.csv --column ccg_code -o mapped.csv;
+        ics map waits.tsv -c sicbl --to 2024-06-01 --split largest
+        """
+        from .clock import today
+        from .errors import BadValue
+        from .systems import mapfile
+
+        from . import dates
+
+        day = dates.start(parse_date(to, "--to")) if to else today()
+        kb = knowledge(data_dir)
+        if file != "-" and file.lower().endswith((".xlsx", ".xlsm")):
+            raise BadValue(f"{file}: Excel input is not supported yet; save it as CSV (UTF-8) and map that")
+        try:
+            raw = sys.stdin.buffer if file == "-" else open(file, "rb")
+        except OSError as exc:
+            raise mapfile.MapError(f"{file}: cannot read: {exc.strerror or exc}") from None
+        name = "standard input" if file == "-" else file
+        try:
+            if output:
+                from .export import atomic_write
+
+                found = {}
+
+                def fill(tmp):
+                    with open(tmp, "wb") as out:
+                        found["summary"] = mapfile.map_stream(kb, raw, out, column, day, name, split, strict, encoding)
+
+                try:
+                    atomic_write(output, fill)
+                except mapfile.StrictFailure as exc:
+                    click.echo(mapfile.summary_line(exc.summary), err=True)
+                    raise
+                except OSError as exc:
+                    raise mapfile.MapError(f"{output}: cannot write: {exc.strerror or exc}") from None
+                summary = found["summary"]
+            else:
+                try:
+                    summary = mapfile.map_stream(kb, raw, sys.stdout.buffer, column, day, name, split, strict,
+                                                 encoding)
+                except mapfile.StrictFailure as exc:
+                    sys.stdout.flush()
+                    click.echo(mapfile.summary_line(exc.summary), err=True)
+                    raise
+        finally:
+            if raw is not sys.stdin.buffer:
+                raw.close()
+        click.echo(mapfile.summary_line(summary), err=True)
+
+    @group.command("changes")
+    @click.option("--from", "start", metavar="DATE", help="From this date (default: 1 July 2022).")
+    @click.option("--to", "end", metavar="DATE", help="To this date (default: today).")
+    @output_options
+    def changes_command(start, end, fmt, data_dir, cite, no_pager):
+        """What changed between two dates: CCG mergers, bodies created, renamed and abolished,
+        responsibilities moved, ICBs merged, split or re-coded, with codes, counts and sources.
+
+        Examples: ics changes; ics changes --from 2019-04-01 --to 2021-04-01 -f csv
+        """
+        from .clock import today
+        from .systems.changes import changes as find_changes
+        from . import views_changes
+
+        kb = knowledge(data_dir)
+        from . import dates
+
+        first = dates.start(parse_date(start, "--from")) if start else "2022-07-01"
+        last = dates.end(parse_date(end, "--to")) if end else today()
+        emit(views_changes.changes(kb, find_changes(kb, first, last)), fmt, cite, no_pager)
+
+    return group
+

@@ -1,0 +1,75 @@
+"""`ics system`: the card for one ICB record."""
+from .base import _brief, _day, _former_ccg, _position, _provenance, _strip, places, version_on, version_record
+from .index import index
+
+
+def system_card(kb, ident, as_of=None, how=None, status=None):
+    """A card for one ICB record: codes and names over time, places, sub-ICB locations, changes, sources."""
+    day = _day(as_of)
+    version = version_on(kb, day)
+    icb = kb.icbs[ident]
+    chain = index(kb).chains[index(kb).identity[ident]]
+    history = []
+    for member in chain:
+        rec = kb.icbs[member]
+        vrec = kb.system_versions[rec["version"]]
+        history.append({"version": rec["version"], "date": vrec["date"], "label": vrec["label"], "name": rec["name"],
+                        "short_name": rec["short_name"], "ods_code": rec.get("ods_code"), "ons_code": rec["ons_code"],
+                        "region": rec.get("region"), "sub_icb_count": rec.get("sub_icb_count"),
+                        "change_note": rec.get("change_note"), "provenance": _provenance(kb, rec),
+                        "sources": rec["sources"]})
+    first, last = kb.icbs[chain[0]], kb.icbs[chain[-1]]
+    locs = []
+    for loc_id in index(kb).icb_locs.get(ident, []):
+        loc = kb.sub_icb_locations[loc_id]
+        ccg = _former_ccg(kb, loc)
+        locs.append({"id": loc_id, "ods_code": loc["ods_code"], "ons_code": loc["ons_code"], "name": loc["name"],
+                     "former_ccg_name": (ccg or {}).get("former_ccg_name"),
+                     "former_ccg_ons_code": (ccg or {}).get("former_ccg_ons_code"),
+                     "lsoa_count": loc.get("lsoa_count"), "change_note": loc.get("change_note"),
+                     "provenance": loc.get("provenance"), "sources": loc["sources"]})
+    formed_from = []
+    for old in index(kb).prev.get(chain[0], []) if first.get("formed_from") else []:
+        formed_from.append(dict(_brief(kb, old), parts=_parts(kb, old, chain[0])))
+    went_to = []
+    for new in index(kb).next.get(chain[-1], []):
+        if index(kb).identity.get(new) != index(kb).identity[ident]:
+            went_to.append(dict(_brief(kb, new), parts=_parts(kb, chain[-1], new),
+                                date=kb.system_versions[kb.icbs[new]["version"]]["date"],
+                                provenance=_provenance(kb, kb.icbs[new]), sources=kb.icbs[new]["sources"]))
+    ended = kb.system_versions[kb.icbs[went_to[0]["id"]]["version"]]["date"] if went_to else None
+    begun = kb.system_versions[first["version"]]["date"]
+    state = "current"
+    if version is not None and _position(kb, version) > _position(kb, last["version"]):
+        state = "ended"
+    elif version is None or _position(kb, version) < _position(kb, first["version"]):
+        state = "not yet"
+    sources = []
+    for rec in history:
+        for c in rec["sources"]:
+            if c not in sources:
+                sources.append(c)
+    data = _strip(icb)
+    data.update({
+        "as_of": day, "as_of_version": version, "match": how, "state": state, "began": begun, "ended": ended,
+        "version_record": version_record(kb, icb["version"]), "history": history,
+        "sub_icb_locations": locs, "places": places(kb, ident), "formed_from": formed_from, "went_to": went_to,
+        "provenance": _provenance(kb, icb), "all_sources": sources,
+    })
+    data["formed_from_ids"] = icb.get("formed_from") or []
+    return data
+
+
+def _parts(kb, old, new):
+    """Which sub-ICB locations (or LSOAs of an ended one) went from ICB record `old` to record `new`."""
+    new_locs = {kb.sub_icb_locations[i]["ods_code"]: kb.sub_icb_locations[i] for i in index(kb).icb_locs.get(new, [])}
+    old_locs = {kb.sub_icb_locations[i]["ods_code"]: kb.sub_icb_locations[i] for i in index(kb).icb_locs.get(old, [])}
+    moved = sorted(c for c in old_locs if c in new_locs)
+    out = [{"ods_code": c, "whole": True, "name": old_locs[c]["name"]} for c in moved]
+    for target in new_locs.values():  # an ended location: its `took` field says how many LSOAs went where
+        for part in target.get("took") or []:
+            code = part["ods_code"]
+            if code in old_locs and code not in new_locs:
+                out.append({"ods_code": code, "whole": False, "name": old_locs[code]["name"],
+                            "lsoas": part["lsoa_count"], "of": part["of"], "into": target["ods_code"]})
+    return out

@@ -1,0 +1,189 @@
+"""`ics ccg`: what became of a former CCG."""
+from ..errors import AmbiguousTerm, BadValue, UnknownTerm
+from .base import _brief, _day, _first_version, _need_version, _position, _provenance, version_on
+from .card import _parts
+from .index import index, key
+
+
+def _ccg_matches(kb, text):
+    """(exact, fragment) lists of 2022 sub-ICB location ids for a former CCG's code or name."""
+    if not index(kb).ccg_keys:
+        return [], []
+    from .codes import lookup
+
+    ix = index(kb)
+    first = _first_version(kb)
+    k = key(text)
+    exact = []
+    for kind, ident in lookup(kb, text):  # the one resolver: 2021 CCG codes and every sub-ICB location code
+        code = kb.sub_icb_locations[ident]["ods_code"] if kind == "loc" else \
+            kb.ccgs[ident]["ods_code"] if kind == "ccg" and not kb.ccgs[ident].get("valid_to") else None
+        loc = ix.loc_by_ods.get(first, {}).get(code.upper()) if code else None
+        if loc and loc not in exact:
+            exact.append(loc)
+    fragment = []
+    if k and not exact:
+        padded = f" {k} "
+        for name, found in index(kb).ccg_keys.items():
+            if padded in f" {name} ":
+                fragment += [h for h in found if h not in fragment]
+    return exact, fragment
+
+
+def resolve_ccg(kb, text):
+    """The 2022 sub-ICB location record for a former CCG's code or name; raises Ambiguous/UnknownTerm."""
+    if not index(kb).ccg_keys:
+        raise BadValue("no ICB data is loaded (data/systems is missing)")
+    exact, fragment = _ccg_matches(kb, text)
+    hits = exact or fragment
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise AmbiguousTerm(text, [{"id": h, "type": kb.sub_icb_locations[h]["ods_code"],
+                                    "name": f"{kb.sub_icb_locations[h].get('former_ccg_name')} "
+                                            f"({kb.sub_icb_locations[h]['ods_code']})",
+                                    "summary": kb.sub_icb_locations[h]["name"]} for h in hits])
+    raise UnknownTerm(text, _suggest_ccg(kb, text), what="CCG")
+
+
+def _suggest_ccg(kb, text, limit=5):
+    from difflib import get_close_matches
+
+    k = key(text)
+    if not k:
+        return []
+    names = [n for n in index(kb).ccg_keys if not n[:1].isdigit() and " " in n or n.isalpha()]
+    found = get_close_matches(k, names, n=limit, cutoff=0.6)
+    out = []
+    for n in found:
+        for h in index(kb).ccg_keys[n]:
+            name = kb.sub_icb_locations[h].get("former_ccg_name") or n
+            if name not in out:
+                out.append(name)
+    return out[:limit]
+
+
+def ccg_lookup(kb, text, as_of=None):
+    """A former CCG: the sub-ICB location and ICB of 1 July 2022, and the ICB on a date (default today)."""
+    return _ccg_row(kb, resolve_ccg(kb, text), as_of, full=True)
+
+
+def _ccg_row(kb, loc_id, as_of=None, full=False):
+    loc = kb.sub_icb_locations[loc_id]
+    day = _day(as_of)
+    version = version_on(kb, day) or _first_version(kb)
+    icb = kb.icbs[loc["icb"]]
+    history, last = [], None
+    for v, _ in index(kb).versions:
+        other = index(kb).loc_by_ods.get(v, {}).get(loc["ods_code"].upper())
+        if other is None:
+            continue
+        rec = kb.sub_icb_locations[other]
+        parent = kb.icbs[rec["icb"]]
+        history.append({"version": v, "date": kb.system_versions[v]["date"], "label": kb.system_versions[v]["label"],
+                        "sub_icb_ods_code": rec["ods_code"], "sub_icb_ons_code": rec["ons_code"],
+                        "sub_icb_name": rec["name"], "icb": _brief(kb, rec["icb"]), "region": parent.get("region"),
+                        "change_note": rec.get("change_note"), "provenance": _provenance(kb, parent),
+                        "sources": rec["sources"]})
+        if _position(kb, v) <= _position(kb, version):
+            last = history[-1]
+    now = None
+    ended = None
+    if last and last["version"] == version:
+        now = last
+    elif last:
+        # The location ended: say where its area went.
+        gone_icb = last["icb"]["id"]
+        ended = {"after": last["version"], "went_to": []}
+        for new in index(kb).next.get(gone_icb, []):
+            for part in _parts(kb, gone_icb, new):
+                if part["ods_code"] == loc["ods_code"]:
+                    ended["went_to"].append(dict(_brief(kb, new), lsoas=part.get("lsoas"), of=part.get("of"),
+                                                 into=part.get("into")))
+    changed = bool(now) and now["icb"]["short_name"] != icb["short_name"] or ended is not None \
+        or (bool(now) and now["icb"]["ons_code"] != icb["ons_code"])
+    row = {
+        "id": loc_id, "ccg_name": loc.get("former_ccg_name"), "ccg_ods_code": loc["ods_code"],
+        "ccg_ons_code": loc.get("former_ccg_ons_code"),
+        "sub_icb_ods_code": loc["ods_code"], "sub_icb_ons_code": loc["ons_code"], "sub_icb_name": loc["name"],
+        "icb_2022": _brief(kb, loc["icb"]), "region_2022": icb.get("region"),
+        "boundary_change_2022": loc.get("change_note"),
+        "as_of": day, "as_of_version": version, "now": now, "ended": ended, "changed_since_2022": changed,
+        "provenance": {"2022": "official", "now": (now or {}).get("provenance")},
+        "sources": loc["sources"],
+    }
+    if full:
+        row["history"] = history
+    return row
+
+
+def all_ccgs(kb, as_of=None):
+    """All former CCGs (the 106 sub-ICB locations of 1 July 2022) with their ICB then and on a date."""
+    if not index(kb).versions:
+        raise BadValue("no ICB data is loaded (data/systems is missing)")
+    day = _day(as_of)
+    _need_version(kb, day)
+    rows = [_ccg_row(kb, i, as_of) for i in index(kb).locs_by_version.get(_first_version(kb), [])]
+    rows.sort(key=lambda r: (r["ccg_name"] or "").lower())
+    return {"as_of": day, "as_of_version": version_on(kb, day), "count": len(rows), "ccgs": rows}
+
+
+# --------------------------------------------------------------------------- the CCG codes of 2013-2021
+
+
+def historic_ccg(kb, text):
+    """The CCG record (2013-2021) for a code or exact name, or None; several hits raise AmbiguousTerm."""
+    from .codes import lookup
+
+    hits = [ident for kind, ident in lookup(kb, text) if kind == "ccg"]
+    if len(hits) > 1:
+        raise AmbiguousTerm(text, [{"id": h, "type": kb.ccgs[h]["ods_code"], "name": kb.ccgs[h]["name"],
+                                    "summary": f"{kb.ccgs[h]['valid_from']} to {kb.ccgs[h].get('valid_to') or '2022-06-30'}"}
+                                   for h in hits])
+    return hits[0] if hits else None
+
+
+def historic_card(kb, ident, as_of=None):
+    """A closed CCG code: validity, ONS codes by vintage, mergers, where it is on a date (through `map`)."""
+    from .mapping import map_code
+
+    ccg = kb.ccgs[ident]
+    day = _day(as_of)
+    successor = kb.ccgs.get("ccg-" + ccg["successor"].lower()) if ccg.get("successor") else None
+    loc = index(kb).loc_by_ods.get(_first_version(kb), {}).get(ccg["successor"].upper()) if ccg.get("successor") else None
+    return {
+        "ccg_ods_code": ccg["ods_code"], "ccg_name": ccg["name"], "valid_from": ccg["valid_from"],
+        "valid_to": ccg.get("valid_to"), "vintages": ccg.get("vintages") or [],
+        "successions": ccg.get("successions") or [], "split": ccg.get("split") or [],
+        "split_basis": ccg.get("split_basis"), "boundary_changes": ccg.get("boundary_changes") or [],
+        "successor_2021": {"ods_code": successor["ods_code"], "name": successor["name"]} if successor else None,
+        "in_2022": _ccg_row(kb, loc, as_of) if loc else None, "as_of": day, "on_date": map_code(kb, ccg["ods_code"], day),
+        "name_source": ccg.get("name_source"), "provenance": ccg.get("provenance"), "sources": ccg["sources"],
+    }
+
+
+def ccg_table(kb, texts, as_of=None):
+    """Several CCG codes or names at once: one row per input (per part when split), mapped to a date."""
+    from .mapping import Mapper
+
+    day = _day(as_of)
+    mapper = Mapper(kb, day)
+    names = list(mapper.columns[:-3])
+    rows = []
+    for text in texts:
+        found = mapper.map(text)
+        known = _name_of(kb, text)
+        for r in found["rows"] or [{"fields": [""] * len(names), "share": None}]:
+            rows.append(dict({"input": text, "ccg_name": known}, **dict(zip(names, r["fields"])),
+                             change=found["change"], share=r["share"], note=found["note"]))
+    return {"as_of": day, "columns": ["input", "ccg_name"] + names + ["change", "share", "note"], "count": len(texts),
+            "rows": rows}
+
+
+def _name_of(kb, text):
+    from .codes import lookup
+
+    for kind, ident in lookup(kb, text):
+        if kind == "ccg":
+            return kb.ccgs[ident]["name"]
+    return ""

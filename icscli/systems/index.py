@@ -1,0 +1,288 @@
+"""The systems index: built once at compile time from the ICB, sub-ICB location and CCG tables.
+
+`build_indexes` returns one `systems_index` part, cached with `marshal` (plain dicts, lists, strings
+and ints); `index(kb)` gives it back as a typed `Index`.
+"""
+from .. import dates, resolve
+
+_DROP_WORDS = {"nhs", "icb", "ccg"}
+_DROP_PHRASES = ("integrated care board", "clinical commissioning group", "integrated care system")
+
+
+def key(text):
+    """A matching key: 'NHS Frimley Integrated Care Board' -> 'frimley'; codes -> lowercase code."""
+    norm = " " + resolve.normalize(text) + " "
+    for phrase in _DROP_PHRASES:
+        norm = norm.replace(" " + resolve.normalize(phrase) + " ", " ")
+    words = [w for w in norm.split() if w not in _DROP_WORDS]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------- compile time
+
+
+def build_indexes(tables):
+    """Indexes over the systems tables, computed once at compile time and cached with the data."""
+    versions = tables.get("system_versions") or {}
+    icbs = tables.get("icbs") or {}
+    locs = tables.get("sub_icb_locations") or {}
+    order = sorted(versions, key=lambda v: (dates.start(versions[v]["date"]), v))
+    position = {v: i for i, v in enumerate(order)}
+    by_version = {v: [] for v in order}
+    for ident in sorted(icbs, key=lambda i: (icbs[i]["short_name"].lower(), i)):
+        by_version.setdefault(icbs[ident]["version"], []).append(ident)
+    locs_by_version = {v: [] for v in order}
+    icb_locs = {i: [] for i in icbs}
+    loc_by_ods = {v: {} for v in order}
+    for ident in sorted(locs, key=lambda i: (locs[i]["ods_code"], i)):
+        loc = locs[ident]
+        locs_by_version.setdefault(loc["version"], []).append(ident)
+        icb_locs.setdefault(loc["icb"], []).append(ident)
+        loc_by_ods.setdefault(loc["version"], {})[loc["ods_code"].upper()] = ident
+
+    # Links between consecutive versions: formed_from where given, else through sub-ICB location codes.
+    prev, nxt = {}, {i: [] for i in icbs}
+    for ident, icb in icbs.items():
+        p = position.get(icb["version"])
+        if not p:
+            prev[ident] = []
+            continue
+        before = order[p - 1]
+        if icb.get("formed_from"):
+            links = list(icb["formed_from"])
+        else:
+            links = []
+            for loc_id in icb_locs.get(ident, []):
+                old = loc_by_ods.get(before, {}).get(locs[loc_id]["ods_code"].upper())
+                if old and locs[old]["icb"] not in links:
+                    links.append(locs[old]["icb"])
+        prev[ident] = links
+    for ident in sorted(prev, key=lambda i: (position.get(icbs[i]["version"], 0), i)):
+        for old in prev[ident]:
+            if old in nxt and ident not in nxt[old]:
+                nxt[old].append(ident)
+
+    # Identities: chains of one-to-one continuations (same area under the same or a new code).
+    identity, chains = {}, {}
+    for v in order:
+        for ident in by_version.get(v, []):
+            p = prev.get(ident) or []
+            if len(p) == 1 and len(nxt.get(p[0], [])) == 1 and p[0] in identity:
+                identity[ident] = identity[p[0]]
+            else:
+                identity[ident] = ident
+            chains.setdefault(identity[ident], []).append(ident)
+
+    keys = {}
+
+    def add(text, ident, how):
+        k = key(text) if how not in ("ods code", "ons code") else str(text).lower()
+        if not k:
+            return
+        hits = keys.setdefault(k, [])
+        if not any(h[0] == ident for h in hits):
+            hits.append([ident, how])
+
+    for ident, icb in icbs.items():
+        if icb.get("ods_code"):
+            add(icb["ods_code"], ident, "ods code")
+        add(icb["ons_code"], ident, "ons code")
+        add(icb["short_name"], ident, "name")
+        add(icb["name"], ident, "name")
+        if icb.get("predecessor"):
+            add(icb["predecessor"], ident, "2021 name")
+        if icb.get("predecessor_ons_code"):
+            add(icb["predecessor_ons_code"], ident, "2021 code")
+        for la in icb.get("local_authorities") or []:
+            add(la["name"], ident, "local authority")
+            add(la["ons_code"], ident, "local authority")
+
+    ccg_keys = {}
+    first = order[0] if order else None
+
+    def add_ccg(text, ident, code=False):
+        k = str(text).lower() if code else key(text)
+        if k:
+            hits = ccg_keys.setdefault(k, [])
+            if ident not in hits:
+                hits.append(ident)
+
+    for ident in locs_by_version.get(first, []):
+        loc = locs[ident]
+        add_ccg(loc["ods_code"], ident, True)
+        add_ccg(loc["ons_code"], ident, True)
+        if loc.get("former_ccg_ons_code"):
+            add_ccg(loc["former_ccg_ons_code"], ident, True)
+        if loc.get("former_ccg_name"):
+            add_ccg(loc["former_ccg_name"], ident)
+    for v in order[1:]:  # later ONS codes of the same location point at the 2022 record
+        for ident in locs_by_version.get(v, []):
+            old = loc_by_ods.get(first, {}).get(locs[ident]["ods_code"].upper())
+            if old:
+                add_ccg(locs[ident]["ons_code"], old, True)
+
+    regions = {v: sorted({icbs[i]["region"] for i in by_version.get(v, []) if icbs[i].get("region")}) for v in order}
+
+    search_rows = []
+    for ident, chain in chains.items():
+        last = icbs[chain[-1]]
+        words, names = [], []
+        for member in chain:
+            icb = icbs[member]
+            names += [icb["short_name"], icb["name"], icb.get("ods_code") or "", icb["ons_code"],
+                      icb.get("predecessor") or ""]
+            words += [icb.get("change_note") or ""]
+            words += [la["name"] for la in icb.get("local_authorities") or []]
+            for loc_id in icb_locs.get(member, []):
+                loc = locs[loc_id]
+                words += [loc["ods_code"], loc["ons_code"], loc.get("former_ccg_name") or "", loc.get("change_note") or ""]
+        name_keys = sorted({resolve.normalize(n) for n in names if n})
+        body = " ".join(name_keys + [resolve.normalize(w) for w in words if w])
+        search_rows.append(["system", chain[-1], last["name"], name_keys, body])
+    for ident in locs_by_version.get(first, []):
+        loc = locs[ident]
+        name_keys = sorted({resolve.normalize(t) for t in (loc.get("former_ccg_name") or "", loc["ods_code"],
+                                                          loc.get("former_ccg_ons_code") or "", loc["ons_code"]) if t})
+        body = " ".join(name_keys + [resolve.normalize(loc["name"]), resolve.normalize(loc.get("change_note") or "")])
+        search_rows.append(["ccg", ident, loc.get("former_ccg_name") or loc["name"], name_keys, body])
+
+    flow_next, spans, sizes = _flows(tables, order, versions, locs_by_version, loc_by_ods)
+    flow_prev = {}
+    for node, edges in flow_next.items():
+        for target, lsoas, of in edges:
+            flow_prev.setdefault(target, []).append([node, lsoas, of])
+    return {"systems_index": {
+        "versions": [[v, dates.start(versions[v]["date"])] for v in order],
+        "by_version": by_version, "locs_by_version": locs_by_version, "icb_locs": icb_locs,
+        "loc_by_ods": loc_by_ods, "prev": prev, "next": nxt, "identity": identity, "chains": chains,
+        "keys": keys, "ccg_keys": ccg_keys, "regions": regions, "search": search_rows,
+        "codes": _codes(tables), "flow_next": flow_next, "flow_prev": flow_prev, "spans": spans, "sizes": sizes,
+        "ccg_order": sorted(tables.get("ccgs") or {}, key=lambda c: (tables["ccgs"][c]["valid_from"], c)),
+        "stps": _stps(tables, locs_by_version.get(first, [])),
+    }}
+
+
+ICBS_START = "2022-07-01"
+
+
+def _flows(tables, order, versions, locs_by_version, loc_by_ods):
+    """Where each area went next: {node: [[node, lsoas or None, of or None]]}, with each node's dates.
+
+    Nodes are CCG record ids (2013 to June 2022) and sub-ICB location record ids (one per version).
+    A split edge carries the LSOA counts the data holds; a whole-area edge carries None.
+    """
+    ccgs = tables.get("ccgs") or {}
+    locs = tables.get("sub_icb_locations") or {}
+    by_code = {c["ods_code"].upper(): i for i, c in ccgs.items()}
+    spans, sizes, flow = {}, {}, {}
+    for ident, ccg in ccgs.items():
+        spans[ident] = [ccg["valid_from"], ccg.get("valid_to") or (ICBS_START if order else None)]
+        sizes[ident] = (ccg.get("vintages") or [{}])[-1].get("lsoa_count")
+    starts = [dates.start(versions[v]["date"]) for v in order]
+    for n, v in enumerate(order):
+        for ident in locs_by_version.get(v, []):
+            spans[ident] = [starts[n], starts[n + 1] if n + 1 < len(order) else None]
+            sizes[ident] = locs[ident].get("lsoa_count")
+
+    def onward(code, version_index, of):
+        """Edges from an area (code, size `of`) into the version at version_index."""
+        v = order[version_index]
+        edges, taken = [], 0
+        for ident in locs_by_version.get(v, []):
+            for part in locs[ident].get("took") or []:
+                if part["ods_code"].upper() == code:
+                    edges.append([ident, part["lsoa_count"], part["of"]])
+                    taken += part["lsoa_count"]
+                    of = part["of"]
+        same = loc_by_ods.get(v, {}).get(code)
+        if same:
+            edges.insert(0, [same, of - taken, of] if edges else [same, None, None])
+        return edges
+
+    for ident, ccg in ccgs.items():
+        if ccg.get("split"):
+            flow[ident] = [[by_code[p["ods_code"].upper()], p["lsoa_count"], p["of"]] for p in ccg["split"]]
+        elif ccg.get("successions"):
+            flow[ident] = [[by_code[ccg["successions"][0]["ods_code"].upper()], None, None]]
+        elif order:
+            flow[ident] = onward(ccg["ods_code"].upper(), 0, sizes[ident])
+    for n, v in enumerate(order[:-1]):
+        for ident in locs_by_version.get(v, []):
+            flow[ident] = onward(locs[ident]["ods_code"].upper(), n + 1, sizes[ident])
+    return flow, spans, sizes
+
+
+def _stps(tables, first_locs):
+    """{April 2021 STP/ICS ONS code: {name, locs: [2022 sub-ICB location ids]}}."""
+    locs = tables.get("sub_icb_locations") or {}
+    out = {}
+    for ident in first_locs:
+        loc = locs[ident]
+        if loc.get("stp21_ons_code"):
+            stp = out.setdefault(loc["stp21_ons_code"], {"name": loc["stp21_name"], "locs": []})
+            stp["locs"].append(ident)
+    return out
+
+
+def _codes(tables):
+    """The one table of codes and exact names: {matching key: [[kind, id]]}, kind ccg|loc|icb|stp|la.
+
+    Codes are keyed by their lower-case text, names by `key()`; every vintage of every code is in it.
+    """
+    table = {}
+
+    def add(text, kind, ident, code=True):
+        k = str(text).strip().lower() if code else key(text)
+        if k:
+            hits = table.setdefault(k, [])
+            if [kind, ident] not in hits:
+                hits.append([kind, ident])
+
+    for ident, ccg in (tables.get("ccgs") or {}).items():
+        add(ccg["ods_code"], "ccg", ident)
+        add(ccg["name"], "ccg", ident, code=False)
+        for v in ccg.get("vintages") or []:
+            add(v["ons_code"], "ccg", ident)
+            add(v["name"], "ccg", ident, code=False)
+    for ident, loc in (tables.get("sub_icb_locations") or {}).items():
+        add(loc["ods_code"], "loc", ident)
+        add(loc["ons_code"], "loc", ident)
+        add(loc["name"], "loc", ident, code=False)
+        if loc.get("stp21_ons_code"):
+            add(loc["stp21_ons_code"], "stp", loc["stp21_ons_code"])
+            add(loc["stp21_name"], "stp", loc["stp21_ons_code"], code=False)
+    for ident, icb in (tables.get("icbs") or {}).items():
+        if icb.get("ods_code"):
+            add(icb["ods_code"], "icb", ident)
+        add(icb["ons_code"], "icb", ident)
+        add(icb["name"], "icb", ident, code=False)
+        add(icb["short_name"], "icb", ident, code=False)
+        for la in icb.get("local_authorities") or []:
+            add(la["ons_code"], "la", ident)
+            add(la["name"], "la", ident, code=False)
+    return table
+
+
+class Index:
+    """The systems indexes as typed attributes (built once at compile time; see build_indexes)."""
+
+    __slots__ = ("versions", "by_version", "locs_by_version", "icb_locs", "loc_by_ods", "prev", "next",
+                 "identity", "chains", "keys", "ccg_keys", "regions", "search", "codes", "flow_next",
+                 "flow_prev", "spans", "sizes", "ccg_order", "stps")
+
+    def __init__(self, parts):
+        for name in self.__slots__:
+            setattr(self, name, parts.get(name) or ([] if name in ("versions", "search", "ccg_order") else {}))
+
+    @property
+    def loaded(self):
+        return bool(self.versions)
+
+
+def index(kb):
+    """The typed systems index of a knowledge base (decoded once per run)."""
+    found = kb.__dict__.get("_systems_index")
+    if found is None:
+        found = Index(getattr(kb, "systems_index", None) or {})
+        kb.__dict__["_systems_index"] = found
+    return found
