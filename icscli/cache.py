@@ -94,15 +94,21 @@ def encode(state, key):
     return assemble(split_parts(state), key)
 
 
-def assemble(parts, key):
-    """A compiled file from [(part name, marshalled bytes)]."""
+def _pieces(parts, key):
+    """The pieces of a compiled file, in order: magic, table-of-contents length and checksum, the
+    table, then the parts."""
     toc, offset, blobs = {}, 0, []
     for name, blob in parts:
         toc[name] = (offset, len(blob), _blake2b(blob).digest())
         blobs.append(blob)
         offset += len(blob)
     head = marshal.dumps({"key": key, "parts": toc})
-    return b"".join([MAGIC, len(head).to_bytes(8, "little"), _blake2b(head).digest(), head] + blobs)
+    return [MAGIC, len(head).to_bytes(8, "little"), _blake2b(head).digest(), head] + blobs
+
+
+def assemble(parts, key):
+    """A compiled file's bytes from [(part name, marshalled bytes)]."""
+    return b"".join(_pieces(parts, key))
 
 
 def write(path, state, key):
@@ -112,11 +118,13 @@ def write(path, state, key):
     tmp = None
     try:
         os.makedirs(directory, exist_ok=True)
-        data = encode(state, key)
+        from .model import split_parts
+
+        pieces = _pieces(split_parts(state), key)  # written piece by piece: no second copy in memory
         tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(pieces)
         os.replace(tmp, path)
         tmp = None
         _prune(directory, os.path.basename(path))

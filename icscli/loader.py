@@ -40,8 +40,9 @@ def _builder():
     return _BUILDER[0]
 
 
-def parse_file(path, label):
-    """Parse one YAML file safely; returns (document, problems)."""
+def parse_file(path, label, key_lines=True):
+    """Parse one YAML file safely; returns (document, problems). Without `key_lines`, mappings know
+    their own line but not each key's (cheaper; compile_sources parses again when it must report)."""
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except (NotRegularFile, TooLarge) as exc:
@@ -50,12 +51,13 @@ def parse_file(path, label):
         return None, [Problem(label, 0, "", f"cannot read: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
+        del raw  # a big overlay file should not be held twice
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
     yaml = _builder()[0]
     try:
-        document = _scan_events(text)
+        document = _scan_events(text, key_lines=key_lines)
     except _Refused as exc:
         return None, [Problem(label, exc.line, "", exc.message)]
     except yaml.MarkedYAMLError as exc:
@@ -78,7 +80,10 @@ class _Refused(Exception):
 _PLAIN_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates stay strings: their form is their precision
 
 
-def _scan_events(text, max_depth=64):
+_NO_LINES = {}  # shared by every mapping parsed without key lines: lookups fall back to the mapping's line
+
+
+def _scan_events(text, max_depth=64, key_lines=True):
     """Build the document from the parser's events in one pass, refusing aliases (they can explode in
     size), merge keys, non-text or duplicate keys, unknown tags and absurd nesting as they come.
 
@@ -119,7 +124,7 @@ def _scan_events(text, max_depth=64):
                 raise _Refused(event.start_mark.line + 1, f"nested more than {max_depth} levels deep")
             if kind is yaml.MappingStartEvent:
                 value = _Located()
-                value.line, value.key_lines = event.start_mark.line + 1, {}
+                value.line, value.key_lines = event.start_mark.line + 1, {} if key_lines else _NO_LINES
             else:
                 value = []
             if stack and type(stack[-1][0]) is _Located and stack[-1][1] is _NO_KEY:
@@ -165,7 +170,8 @@ def _attach(stack, value, event, error):
             raise error(None, None, f"keys must be text, got {value!r}", event.start_mark)
         if value in container:
             raise error(None, None, f"duplicate key '{value}'", event.start_mark)
-        container.key_lines[value] = event.start_mark.line + 1
+        if container.key_lines is not _NO_LINES:
+            container.key_lines[value] = event.start_mark.line + 1
         top[1] = value
     else:
         container[top[1]] = value
@@ -355,7 +361,7 @@ def _label(path, directory, tag):
     return os.path.join(tag, rel) if tag else rel
 
 
-def compile_sources(layers, base=None):
+def compile_sources(layers, base=None, key_lines=False):
     """Parse and validate layers of data directories (bundled first, overlays after), on top of the
     already validated tables of the layers below (`base`, from their compiled state) if given.
 
@@ -371,11 +377,12 @@ def compile_sources(layers, base=None):
         seen_here = {key: {} for key in schema.RECORD_TYPES}
         for path in files:
             label = _label(path, directory, tag)
-            document, file_problems = parse_file(path, label)
+            document, file_problems = parse_file(path, label, key_lines=key_lines)
             problems.extend(file_problems)
             if file_problems:
                 continue
             records, record_problems, record_refs = check_document(document, label)
+            del document
             problems.extend(record_problems)
             refs.extend(record_refs)
             for key, items in records.items():
@@ -390,6 +397,8 @@ def compile_sources(layers, base=None):
                     tables[key][record["id"]] = record
     problems.extend(_check_references(tables, refs))
     problems.extend(_check_records(tables))
+    if problems and not key_lines:  # line maps only when there is something to report: parse again with them
+        return compile_sources(layers, base, key_lines=True)
     return tables, problems
 
 

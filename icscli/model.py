@@ -79,22 +79,29 @@ class BucketDict(Mapping):
     """A read-only dictionary stored in buckets: a lookup decodes one bucket, iteration all of them."""
 
     def __init__(self, state, name, buckets):
-        self._state, self._name, self._buckets, self._loaded, self._keys = state, name, buckets, {}, None
+        self._state, self._name, self._buckets, self._loaded, self._keys = state, name, buckets, set(), None
+        self._seen = {}  # every entry of the buckets decoded so far: later lookups are one dict hit
 
     def _bucket(self, key):
         i = bucket_of(key, self._buckets)
         if i not in self._loaded:
-            self._loaded[i] = self._state.part(self._name, i, self._buckets)
-        return self._loaded[i]
+            self._seen.update(self._state.part(self._name, i, self._buckets))
+            self._loaded.add(i)
 
     def __getitem__(self, key):
-        return self._bucket(key)[key]
+        try:
+            return self._seen[key]
+        except KeyError:
+            self._bucket(key)
+            return self._seen[key]
 
     def __contains__(self, key):
-        return key in self._bucket(key)
+        if key not in self._seen:
+            self._bucket(key)
+        return key in self._seen
 
     def get(self, key, default=None):
-        return self._bucket(key).get(key, default)
+        return self[key] if key in self else default
 
     def _ordered(self):
         if self._keys is None:
@@ -212,8 +219,11 @@ class KnowledgeBase:
                 entity_events.setdefault(entity, []).append(ident)
         state = {"record_locations": {}}
         for name, table in tables.items():  # file:line locations matter only while validating an overlay
-            state[name] = {k: {f: v for f, v in r.items() if f != "_loc"} for k, r in table.items()}
-            state["record_locations"][name] = {k: r["_loc"] for k, r in table.items() if "_loc" in r}
+            locations = state["record_locations"][name] = {}
+            for k, r in table.items():  # in place: a copy of a 100,000-record table costs memory
+                if "_loc" in r:
+                    locations[k] = r.pop("_loc")
+            state[name] = table
         state["index"] = resolve.build_index(tables["entities"])
         state["event_order"] = order
         state["entity_events"] = entity_events

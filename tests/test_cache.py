@@ -60,7 +60,7 @@ def test_overlay_compiles_without_parsing_the_bundled_data(tmp_path):
     (tmp_path / "ov" / "new.yaml").write_text(OVERLAY.format(summary="Added."))
     code = ("import sys, icscli.loader as L\n"
             "seen = []\nparse = L.parse_file\n"
-            "L.parse_file = lambda path, label: (seen.append(label), parse(path, label))[1]\n"
+            "L.parse_file = lambda path, label, **kw: (seen.append(label), parse(path, label, **kw))[1]\n"
             "import icscli\nicscli.load()\nbefore = len(seen)\n"
             f"kb = icscli.load({str(tmp_path / 'ov')!r})\n"
             "print(before > 1, seen[before:], kb.entity('brand-new-term')['name'])\n")
