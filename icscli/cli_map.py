@@ -48,7 +48,7 @@ def register(group, output_options, knowledge, emit, parse_date):
         name = "standard input" if file == "-" else file
         try:
             if output:
-                from .export import atomic_write
+                from .atomic import atomic_write
 
                 found = {}
 

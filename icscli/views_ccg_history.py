@@ -38,7 +38,7 @@ def historic(kb, data):
         gained = ", ".join(f"{p['lsoa_count']} LSOAs from {p['ods_code']}" for p in b.get("gained") or [])
         pairs.append(("Boundary change", f"{dates.human(b['date'])}: {b['ons_from']} \u2192 {b['ons_to']}"
                       + (f"; lost {lost}" if lost else "") + (f"; gained {gained}" if gained else ""), b["sources"]))
-    blocks = [doc.fields("", pairs)]
+    blocks = [doc.Fields("", [doc.Field(label, value, sources) for label, value, sources in pairs])]
     found = data["on_date"]
     lines = []
     for r in found["results"]:
@@ -48,9 +48,9 @@ def historic(kb, data):
         label = "sub-ICB location" if r.get("icb_name") else "CCG"
         share = "" if r["share"] in (None, 1) else f" (share {_share(r['share'])} by LSOA count)"
         lines.append(Line(f"{label} {code}{icb if icb else ' ' + where}{share}", data["sources"]))
-    blocks.append(doc.items(f"On {dates.human(data['as_of'])} ({found['change']})", lines))
+    blocks.append(doc.Items(f"On {dates.human(data['as_of'])} ({found['change']})", lines))
     if data.get("provenance"):
-        blocks.append(doc.note(f"Provenance: {data['provenance']}."))
+        blocks.append(doc.Note(f"Provenance: {data['provenance']}."))
     rows = [[data["ccg_ods_code"], data["ccg_name"], data["valid_from"], data["valid_to"] or "",
              (data["successor_2021"] or {}).get("ods_code", ""), data["as_of"], found["change"],
              " ".join(r.get("sub_icb_location_ods_code") or r.get("ccg_ods_code") or "" for r in found["results"]),
@@ -64,4 +64,4 @@ def table(kb, data):
     columns = data["columns"]
     rows = [[_share(r[c]) if c == "share" else str(r.get(c) or "") for c in columns] for r in data["rows"]]
     title = f"{data['count']} CCG codes on {dates.human(data['as_of'])}"
-    return doc.Doc(title, [doc.table("", columns, rows)], (columns, rows), data, kb)
+    return doc.Doc(title, [doc.Table("", columns, [doc.Row(r) for r in rows])], (columns, rows), data, kb)
