@@ -16,7 +16,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 8  # bump when the shape of the compiled state changes
+FORMAT = 9  # bump when the shape of the compiled state changes
 MAGIC = b"ICSKB%03d" % FORMAT
 MAX_TOC_BYTES = 64 << 20
 MAX_CACHE_BYTES = 4 << 30
@@ -87,28 +87,38 @@ def layer_id(directory):
 # --------------------------------------------------------------------------- writing
 
 
+HEAD = len(MAGIC) + 32  # magic, table-of-contents offset and length, its checksum
+
+
 def encode(state, key):
-    """The bytes of a compiled file: magic, table-of-contents length and checksum, the table, parts."""
+    """The bytes of a compiled file (see `stream`)."""
     from .model import split_parts
 
     return assemble(split_parts(state), key)
 
 
-def _pieces(parts, key):
-    """The pieces of a compiled file, in order: magic, table-of-contents length and checksum, the
-    table, then the parts."""
-    toc, offset, blobs = {}, 0, []
-    for name, blob in parts:
-        toc[name] = (offset, len(blob), _blake2b(blob).digest())
-        blobs.append(blob)
-        offset += len(blob)
-    head = marshal.dumps({"key": key, "parts": toc})
-    return [MAGIC, len(head).to_bytes(8, "little"), _blake2b(head).digest(), head] + blobs
-
-
 def assemble(parts, key):
     """A compiled file's bytes from [(part name, marshalled bytes)]."""
-    return b"".join(_pieces(parts, key))
+    import io
+
+    out = io.BytesIO()
+    stream(out, parts, key)
+    return out.getvalue()
+
+
+def stream(handle, parts, key):
+    """Write a compiled file part by part (only one part is marshalled in memory at a time): a head,
+    the parts, then the table of contents, whose place and checksum the head gives."""
+    handle.write(bytes(HEAD))
+    toc, offset = {}, HEAD
+    for name, blob in parts:
+        toc[name] = (offset, len(blob), _blake2b(blob).digest())
+        handle.write(blob)
+        offset += len(blob)
+    table = marshal.dumps({"key": key, "parts": toc})
+    handle.write(table)
+    handle.seek(0)
+    handle.write(MAGIC + offset.to_bytes(8, "little") + len(table).to_bytes(8, "little") + _blake2b(table).digest())
 
 
 def write(path, state, key):
@@ -120,11 +130,10 @@ def write(path, state, key):
         os.makedirs(directory, exist_ok=True)
         from .model import split_parts
 
-        pieces = _pieces(split_parts(state), key)  # written piece by piece: no second copy in memory
         tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         with os.fdopen(fd, "wb") as handle:
-            handle.writelines(pieces)
+            stream(handle, split_parts(state), key)
         os.replace(tmp, path)
         tmp = None
         _prune(directory, os.path.basename(path))
@@ -194,15 +203,15 @@ class CompiledFile:
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
                 raise NotRegularFile(path)
             self.size = info.st_size
-            head = os.pread(self.fd, len(MAGIC) + 24, 0)
-            if len(head) != len(MAGIC) + 24 or not head.startswith(MAGIC):
+            head = os.pread(self.fd, HEAD, 0)
+            if len(head) != HEAD or not head.startswith(MAGIC):
                 raise CacheMiss(path)
-            length = int.from_bytes(head[len(MAGIC):len(MAGIC) + 8], "little")
-            if length > MAX_TOC_BYTES:
+            at = int.from_bytes(head[len(MAGIC):len(MAGIC) + 8], "little")
+            length = int.from_bytes(head[len(MAGIC) + 8:len(MAGIC) + 16], "little")
+            if length > MAX_TOC_BYTES or at + length > self.size:
                 raise CacheMiss(path)
-            self.base = len(MAGIC) + 24 + length
-            toc = os.pread(self.fd, length, len(MAGIC) + 24)
-            if len(toc) != length or _blake2b(toc).digest() != head[len(MAGIC) + 8:]:
+            toc = os.pread(self.fd, length, at)
+            if len(toc) != length or _blake2b(toc).digest() != head[len(MAGIC) + 16:]:
                 raise CacheMiss(path)
             toc = marshal.loads(toc)
             self.key = toc["key"]
@@ -227,9 +236,9 @@ class CompiledFile:
         """One part, checked against its checksum and decoded; CacheMiss on any problem."""
         try:
             offset, length, digest = self.parts[name]
-            if offset < 0 or length < 0 or self.base + offset + length > self.size:
+            if offset < HEAD or length < 0 or offset + length > self.size:
                 raise CacheMiss(name)
-            blob = os.pread(self.fd, length, self.base + offset)
+            blob = os.pread(self.fd, length, offset)
             if len(blob) != length or _blake2b(blob).digest() != digest:
                 raise CacheMiss(name)
             return marshal.loads(blob)

@@ -51,28 +51,27 @@ def bucket_of(key, buckets):
 
 
 def split_parts(state):
-    """The state as stored (see cache.py): [(part name, marshalled bytes)].
+    """The state as stored (see cache.py): (part name, marshalled bytes), one at a time.
 
     A big dictionary becomes a descriptor, its keys in order (`NAME#keys`) and buckets (`NAME#N`), so
     a lookup decodes one bucket; a small record table keeps each record marshalled on its own.
     """
     import marshal
 
-    parts = []
     for name, value in state.items():
         if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE:
             buckets = -(-len(value) // BUCKET_SIZE)
             split = [{} for _ in range(buckets)]
             for key, item in value.items():
                 split[bucket_of(key, buckets)][key] = item
-            parts.append((name, marshal.dumps(("bucketed", buckets))))
-            parts.append((name + "#keys", marshal.dumps(list(value))))
-            parts.extend((f"{name}#{i}", marshal.dumps(b)) for i, b in enumerate(split))
+            yield name, marshal.dumps(("bucketed", buckets))
+            yield name + "#keys", marshal.dumps(list(value))
+            for i, bucket in enumerate(split):
+                yield f"{name}#{i}", marshal.dumps(bucket)
         elif name in LAZY_TABLES:
-            parts.append((name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})))
+            yield name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})
         else:
-            parts.append((name, marshal.dumps(value)))
-    return parts
+            yield name, marshal.dumps(value)
 
 
 class BucketDict(Mapping):
