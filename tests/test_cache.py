@@ -28,6 +28,28 @@ def compiled(cache):
     return sorted(cache.glob("kb-*.ics"))
 
 
+@pytest.fixture(scope="module")
+def bundled_compile():
+    """The bundled layer's compiled file from the session cache (compiled once)."""
+    import icscli
+    from icscli import cache
+
+    icscli.load()
+    return [p for p in compiled(__import__("pathlib").Path(cache.cache_dir()))
+            if p.name.startswith(f"kb-{cache.layer_id(os.path.join(ROOT, 'data'))}-")][0]
+
+
+@pytest.fixture
+def warm(tmp_path, bundled_compile):
+    """A private cache that already holds the bundled layer: only what a test changes compiles."""
+    import shutil
+
+    target = tmp_path / "cache"
+    target.mkdir()
+    shutil.copy2(bundled_compile, target / bundled_compile.name)
+    return target
+
+
 @pytest.fixture
 def built(built_package):
     return built_package
@@ -69,52 +91,60 @@ def test_overlay_compiles_without_parsing_the_bundled_data(tmp_path):
     assert result.stdout.split("\n")[0] == f"True [{str(tmp_path / 'ov' / 'new.yaml')!r}] Brand new term", result.stderr
 
 
-def test_edit_keeping_size_and_mtime_is_not_served_stale(tmp_path):
+def test_edit_keeping_size_and_mtime_is_not_served_stale(tmp_path, warm):
     overlay = tmp_path / "ov"
     overlay.mkdir()
     target = overlay / "new.yaml"
     target.write_text(OVERLAY.format(summary="First text."))
     stamp = target.stat()
-    assert "First text." in ics("explain", "brand-new-term", "--data", overlay, cache=tmp_path / "c").stdout
+    assert "First text." in ics("explain", "brand-new-term", "--data", overlay, cache=warm).stdout
     target.write_text(OVERLAY.format(summary="Other text."))  # same size
     os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # `touch -r`: mtime set back
     assert target.stat().st_size == stamp.st_size and target.stat().st_mtime_ns == stamp.st_mtime_ns
-    assert "Other text." in ics("explain", "brand-new-term", "--data", overlay, cache=tmp_path / "c").stdout
+    assert "Other text." in ics("explain", "brand-new-term", "--data", overlay, cache=warm).stdout
 
 
-def test_every_flipped_byte_is_a_miss_not_a_wrong_answer(tmp_path):
-    cache_dir = tmp_path / "cache"
-    good = ics("systems", "--format", "csv", cache=cache_dir)
+def overlay_compile(tmp_path, warm, *args):
+    """Run once with a small overlay; (its compiled file, the run's output). Its file holds every part
+    (the systems index too), and rebuilding it does not parse the bundled data: cheap to corrupt."""
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added."))
+    before = set(compiled(warm))
+    good = ics(*args, "--data", overlay, cache=warm)
     assert good.returncode == 0, good.stderr
-    [path] = compiled(cache_dir)
+    [path] = set(compiled(warm)) - before
+    return path, good, overlay
+
+
+def test_every_flipped_byte_is_a_miss_not_a_wrong_answer(tmp_path, warm):
+    path, good, overlay = overlay_compile(tmp_path, warm, "systems", "--format", "csv")
     original = path.read_bytes()
     size = len(original)
-    for offset in (12, 40, size // 3, size // 2, size - 5):  # magic, table of contents, parts
+    for offset in (12, 40, size // 3, size // 2, size - 5):  # magic, head, parts, table of contents
         flipped = bytearray(original)
         flipped[offset] ^= 0x10
         path.write_bytes(bytes(flipped))
-        again = ics("systems", "--format", "csv", cache=cache_dir)
+        again = ics("systems", "--format", "csv", "--data", overlay, cache=warm)
         assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, ""), offset
 
 
-def test_cache_of_another_shape_with_the_right_key_is_a_miss(tmp_path):
-    from icscli import cache
-
-    cache_dir = tmp_path / "cache"
-    good = ics("explain", "icb", "--format", "json", cache=cache_dir)
-    [path] = compiled(cache_dir)
-    key = cache.CompiledFile(str(path)).key
+def test_cache_of_another_shape_with_the_right_key_is_a_miss(tmp_path, warm):
     import marshal
 
+    from icscli import cache
+
+    path, good, overlay = overlay_compile(tmp_path, warm, "explain", "icb", "--format", "json")
+    key = cache.CompiledFile(str(path)).key
     for state in ({"entities": []}, {"entities": {"icb": 1}, "index": [], "event_order": {}},
                   {name: ["not", "a", "dict"] for name in cache.CompiledFile(str(path)).names()}):
         path.write_bytes(cache.assemble([(k, marshal.dumps(v)) for k, v in state.items()], key))
-        again = ics("explain", "icb", "--format", "json", cache=cache_dir)
+        again = ics("explain", "icb", "--format", "json", "--data", overlay, cache=warm)
         assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, "")
 
 
-def test_cache_file_that_is_a_fifo_does_not_hang(tmp_path):
-    cache_dir = tmp_path / "cache"
+def test_cache_file_that_is_a_fifo_does_not_hang(tmp_path, warm):
+    cache_dir = warm
     good = ics("explain", "icb", cache=cache_dir)
     [path] = compiled(cache_dir)
     path.unlink()
@@ -135,10 +165,10 @@ def test_relative_xdg_cache_home_is_ignored(tmp_path):
     assert compiled(home / ".cache" / "icscli")
 
 
-def test_old_compiles_of_a_layer_are_removed(tmp_path):
+def test_old_compiles_of_a_layer_are_removed(tmp_path, warm):
     overlay = tmp_path / "ov"
     overlay.mkdir()
-    cache_dir = tmp_path / "cache"
+    cache_dir = warm
     for n in range(3):
         (overlay / "new.yaml").write_text(OVERLAY.format(summary=f"Version {n}."))
         assert f"Version {n}." in ics("explain", "brand-new-term", "--data", overlay, cache=cache_dir).stdout
