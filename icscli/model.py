@@ -14,7 +14,7 @@ except ImportError:  # pragma: no cover
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities")  # the rest are the systems tables
-BUCKET_SIZE = 256  # a dictionary part with more than 16 buckets' worth of entries is split
+BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
 
 
 class LazyTable(dict):
@@ -62,9 +62,10 @@ def split_parts(state):
         if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE:
             buckets = -(-len(value) // BUCKET_SIZE)
             split = [{} for _ in range(buckets)]
+            lazy = name in LAZY_TABLES  # records stay marshalled inside their bucket until read
             for key, item in value.items():
-                split[bucket_of(key, buckets)][key] = item
-            yield name, marshal.dumps(("bucketed", buckets))
+                split[bucket_of(key, buckets)][key] = marshal.dumps(item) if lazy else item
+            yield name, marshal.dumps(("bucketed", buckets, lazy))
             yield name + "#keys", marshal.dumps(list(value))
             for i, bucket in enumerate(split):
                 yield f"{name}#{i}", marshal.dumps(bucket)
@@ -77,8 +78,9 @@ def split_parts(state):
 class BucketDict(Mapping):
     """A read-only dictionary stored in buckets: a lookup decodes one bucket, iteration all of them."""
 
-    def __init__(self, state, name, buckets):
+    def __init__(self, state, name, buckets, lazy=False):
         self._state, self._name, self._buckets, self._loaded, self._keys = state, name, buckets, set(), None
+        self._lazy = lazy
         self._seen = {}  # every entry of the buckets decoded so far: later lookups are one dict hit
 
     def _bucket(self, key):
@@ -89,10 +91,15 @@ class BucketDict(Mapping):
 
     def __getitem__(self, key):
         try:
-            return self._seen[key]
+            value = self._seen[key]
         except KeyError:
             self._bucket(key)
-            return self._seen[key]
+            value = self._seen[key]
+        if self._lazy and type(value) is bytes:
+            import marshal
+
+            value = self._seen[key] = marshal.loads(value)
+        return value
 
     def __contains__(self, key):
         if key not in self._seen:
@@ -136,9 +143,9 @@ class CompiledState:
             try:
                 value = self._compiled.load(name)
                 if type(value) is tuple:
-                    if len(value) != 2 or value[0] != "bucketed" or type(value[1]) is not int or value[1] < 1:
+                    if len(value) != 3 or value[0] != "bucketed" or type(value[1]) is not int or value[1] < 1:
                         raise CacheMiss(name)
-                    return BucketDict(self, name, value[1])
+                    return BucketDict(self, name, value[1], bool(value[2]))
                 if name in PART_TYPES and type(value) is not PART_TYPES[name]:
                     raise CacheMiss(name)  # a file of another shape
                 return value
