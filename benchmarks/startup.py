@@ -9,6 +9,7 @@ only.
     python benchmarks/startup.py                 # every row (the 100,000-entity rows take minutes)
     python benchmarks/startup.py --big 0         # skip the 100,000-entity rows
     python benchmarks/startup.py --runs 31
+    python benchmarks/startup.py --format rich --big 0   # warm rows in rich, against import click
 """
 import argparse
 import os
@@ -83,6 +84,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--big", type=int, default=100_000, help="entities in the big overlay (0: skip)")
+    parser.add_argument("--format", default="plain",
+                        help="format of the warm rows; other than plain they are timed against import click "
+                             "(issue 11: rich at most 1.8x)")
     args = parser.parse_args()
 
     python = sys.executable
@@ -98,9 +102,13 @@ def main():
           f"load {os.getloadavg()[0]:.1f}; {args.runs} paired runs (medians); output to a pipe (plain)")
 
     for command in WARM:
-        argv = [ics, *command]
+        argv = [ics, *command] + ([] if args.format == "plain" else ["--format", args.format])
         timed(argv, env)  # warm
-        row("warm ics " + " ".join(command), *paired(args.runs, run(argv), run(bare)), "python -c pass", 2.5)
+        if args.format == "plain":
+            row("warm ics " + " ".join(command), *paired(args.runs, run(argv), run(bare)), "python -c pass", 2.5)
+        else:
+            row(f"warm ics {' '.join(command)} -f {args.format}", *paired(args.runs, run(argv), run(click)),
+                "import click", 1.8)
 
     explain = [ics, "explain", "icb"]
     row("first run after install: ics explain icb",

@@ -10,6 +10,8 @@ import click
 
 from . import __version__
 from .errors import AmbiguousTerm, IcsError, UnknownTerm
+from .cli_complete import complete_compare, complete_entities, complete_tags, complete_terms
+from .cli_types import DATE_HELP, FormatChoice
 from .render import FORMATS
 
 EXIT_CODES_HELP = "Exit codes: 0 success, 1 data problem (broken YAML), 2 usage problem or unknown term."
@@ -23,10 +25,46 @@ class IcsUsageError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None):
-        click.echo(f"ics: error: {self.format_message()}", err=True, file=file)
+        click.echo(error_line(self), err=True, file=file)
+
+
+def error_line(exc):
+    """Any error as the one shape users see: `ics: error: ...` on one line. Click's own usage errors
+    (unknown option, bad choice, missing argument, no such command) end with where to find help."""
+    message = " ".join(exc.format_message().split())
+    message = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and not isinstance(exc, IcsUsageError) and ctx is not None:
+        message = message.rstrip(".") + f" (see '{ctx.command_path} --help')"
+    return f"ics: error: {message}"
 
 
 class IcsGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Click's standalone handling, except that every error is shown by error_line."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `ics`: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(error_line(exc), err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("ics: error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def format_commands(self, ctx, formatter):
+        """Each command's whole first sentence, wrapped, rather than cut at a fixed width."""
+        rows = [(name, command.get_short_help_str(limit=1000)) for name in self.list_commands(ctx)
+                for command in [self.get_command(ctx, name)] if command is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -51,9 +89,10 @@ def default_format():
 def output_options(func):
     """The options every command shares: format, overlay data, citations, pager."""
     options = [
-        click.option("--format", "-f", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default=None,
-                     help="Output format (default: rich on a terminal, plain when piped). "
-                          "Table formats: " + ", ".join(FORMATS[6:]) + "."),
+        click.option("--format", "-f", "fmt", type=FormatChoice(FORMATS), default=None, metavar="FORMAT",
+                     envvar="ICS_FORMAT", show_envvar=True,
+                     help="Output format, any case (default: rich on a terminal, plain when piped; "
+                          "the list is under ics --help)."),
         click.option("--data", "data_dir", metavar="DIR", envvar="ICS_DATA",
                      help="Directory of extra YAML files that add to or override the bundled data."),
         click.option("--cite", is_flag=True, help="Number the sources of every line and list them at the end."),
@@ -62,6 +101,10 @@ def output_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+FORMATS_HELP = ("Formats (-f, any case; ICS_FORMAT sets a default): rich, plain, markdown (md), json, csv, tsv, "
+                "and the table formats " + ", ".join(FORMATS[6:]) + ".")
 
 
 def knowledge(data_dir):
@@ -75,6 +118,7 @@ def emit(document, fmt, cite, no_pager=False):
 
     fmt = (fmt or default_format()).lower()
     tty = sys.stdout.isatty()
+    _date_the_data(document, fmt)
     if fmt == "rich":
         from .render import terminal
 
@@ -83,38 +127,57 @@ def emit(document, fmt, cite, no_pager=False):
         if cite:
             document.number_citations()
         text = terminal.render(document, cite, color=color)
-    else:
-        text = render(document, fmt, cite)
+    else:  # plain wraps to the terminal only when it is shown on one
+        text = render(document, fmt, cite, width=_columns() if tty and fmt == "plain" else None)
     if tty and not no_pager and not os.environ.get("ICS_NO_PAGER") and _too_long(text):
+        os.environ.setdefault("LESS", "-FRX")  # short output is not paged; the text stays after q
         click.echo_via_pager(text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
 
 
-def _too_long(text):
+def _date_the_data(document, fmt):
+    """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
+    from . import doc, freshness
+    from .clock import today
+
+    kb = document.kb
+    if kb is None:
+        try:
+            kb = knowledge(None)
+        except IcsError:
+            return
+    document.data_as_of = freshness.data_as_of(kb)
+    line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
+    if line:
+        document.blocks.append(doc.Note(line, key="data"))
+
+
+def _columns():
     import shutil
 
-    return text.count("\n") > shutil.get_terminal_size((80, 24)).lines - 1
+    return shutil.get_terminal_size((80, 24)).columns
 
 
-def complete_terms(ctx, param, incomplete):
-    """Dynamic completion of terms: ids and acronyms, from the compiled cache (no rich, no tabulate)."""
-    try:
-        kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
-    except Exception:  # completion must never print a traceback into the user's shell
-        return []
-    prefix = incomplete.lower()
-    found = {}
-    for ident, entity in kb.entities.items():
-        for text in [ident] + [a.lower() for a in entity.get("acronyms") or []]:
-            if text.startswith(prefix):
-                found.setdefault(text, None)
-    found = list(found)
-    from . import systems
+def _too_long(text):
+    """More rows than the terminal has: rows, not newlines, since a line wider than the terminal takes
+    more than one row (the layouts wrap to the width, but a table of another format may not)."""
+    import shutil
 
-    found += [t for t in systems.completion_words(kb, prefix) if t not in found]
-    return sorted(found, key=str.lower)
+    columns, lines = shutil.get_terminal_size((80, 24))
+    rows = 0
+    for line in text.split("\n"):
+        rows += 1 + max(0, len(_visible(line)) - 1) // max(1, columns)
+    return rows > lines - 1
+
+
+def _visible(line):
+    if "\x1b" not in line:
+        return line
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", line)
 
 
 def _explain_system(kb, text, as_of, fmt, cite, no_pager):
@@ -135,6 +198,19 @@ def _explain_system(kb, text, as_of, fmt, cite, no_pager):
     return True
 
 
+def _show_version(ctx):
+    """`ics X.Y (data as of D)`: the data's date comes from the data itself (data/meta.yaml)."""
+    from . import freshness
+    from .dates import human
+
+    try:
+        as_of = freshness.data_as_of(knowledge(os.environ.get("ICS_DATA")))
+    except IcsError:
+        as_of = None
+    click.echo(f"ics {__version__}" + (f" (data as of {human(as_of)})" if as_of else ""))
+    ctx.exit()
+
+
 def parse_date(value, option):
     from .query import parse_user_date
 
@@ -142,52 +218,94 @@ def parse_date(value, option):
 
 
 @click.group(cls=IcsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-             epilog=EXIT_CODES_HELP)
-@click.version_option(__version__, "--version", prog_name="ics", message="%(prog)s %(version)s")
+             epilog=FORMATS_HELP + "\n\n" + EXIT_CODES_HELP)
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value:
+              _show_version(ctx) if value else None, help="Show the version and the date of the data, and exit.")
 def ics():
     """A reference for England's NHS integrated care systems: what each body is, how they came
     about, who took over what, with sources.
 
-    Try: ics explain icb; ics timeline --from 2021; ics compare ccg icb; ics tree --as-of 2019-06-01
+    \b
+    Examples:
+      ics explain icb                   what an integrated care board is
+      ics compare ccg icb               who took over what on 1 July 2022
+      ics timeline --from 2021          what happened since 2021
+      ics ccg bassetlaw                 where a former CCG went
+
+    Dates may be written YYYY, YYYY-MM, YYYY-MM-DD, '1 July 2022', '1/7/2022' (day first) or 'today'.
     """
+
+
+EXPLAIN_SECTIONS = ("short", "about", "summary", "status", "duties", "board", "accountability", "facts",
+                    "disagreements", "changes", "timeline", "meanings", "sources")  # views.EXPLAIN_SECTIONS
 
 
 @ics.command()
 @click.argument("term", nargs=-1, required=True, shell_complete=complete_terms)
-@click.option("--as-of", metavar="DATE", help="Show the card as it stood on a date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--as-of", metavar="DATE", help="Show the card as it stood on a date: " + DATE_HELP + ".")
+@click.option("--short", is_flag=True, help="Only the answer in a few lines: what it is, level, since when, "
+                                            "board, who it answers to.")
+@click.option("--section", "sections", multiple=True, metavar="NAME",
+              help="Only this section (repeatable): " + ", ".join(EXPLAIN_SECTIONS) + ".")
 @output_options
-def explain(term, as_of, fmt, data_dir, cite, no_pager):
+def explain(term, as_of, short, sections, fmt, data_dir, cite, no_pager):
     """What a body or term is: level, legal status over time, duties, board, accountability, sources.
 
-    TERM may be an id, acronym, name, alias or former name, e.g. icb, "ICS NHS body", ccg.
+    TERM may be an id, acronym, name, alias or former name, as printed or with one typo; an ICB, place or
+    former CCG gets that system's card.
+
+    \b
+    Examples:
+      ics explain icb --short
+      ics explain "ICS NHS body" --as-of 2021
+      ics explain icb --section board
     """
     from . import query, resolve, views
 
+    wanted = [s.lower() for s in sections] + (["short"] if short else [])
+    for name in wanted:
+        if name not in EXPLAIN_SECTIONS:
+            raise IcsUsageError(f"--section: no section '{name}'; choose from {', '.join(EXPLAIN_SECTIONS)}")
     text = " ".join(term)
     kb = knowledge(data_dir)
     as_of = parse_date(as_of, "--as-of")
     try:
-        ident = resolve.resolve_entity(kb, text)
+        match = resolve.resolve_term(kb, text, typos=False)
     except AmbiguousTerm as exc:
         emit(views.senses(kb, text, exc.candidates), fmt, cite, no_pager)
         return
     except UnknownTerm:
         if _explain_system(kb, text, as_of, fmt, cite, no_pager):
             return
-        raise
-    emit(views.explain(kb, query.card(kb, ident, as_of)), fmt, cite, no_pager)
+        match = resolve.resolve_term(kb, text)  # a one-typo name, or the error with suggestions
+    note_assumption(match)
+    card = views.explain(kb, query.card(kb, match["id"], as_of, match))
+    emit(card.only(wanted) if wanted else card, fmt, cite, no_pager)
+
+
+def note_assumption(data):
+    """One line on stderr when a typo was read as a name, so stdout stays the answer alone."""
+    if data.get("assumed"):
+        click.echo(f"ics: note: {data['assumed']}", err=True)
 
 
 @ics.command()
-@click.option("--from", "date_from", metavar="DATE", help="Only events from this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--from", "date_from", metavar="DATE", help="Only events from this date: " + DATE_HELP + ".")
 @click.option("--to", "date_to", metavar="DATE", help="Only events up to this date (inclusive).")
-@click.option("--tag", "tags", multiple=True, metavar="TAG",
+@click.option("--tag", "tags", multiple=True, metavar="TAG", shell_complete=complete_tags,
               help="Only events with this tag (repeatable): legislation, policy, structure, guidance, ...")
-@click.option("--entity", metavar="TERM", shell_complete=complete_terms,
+@click.option("--entity", metavar="TERM", shell_complete=complete_entities,
               help="Only events involving this body or term, e.g. ccg.")
 @output_options
 def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
-    """How we got here: dated events from 2012 to today, with sources."""
+    """How we got here: dated events from 2012 to today, with sources.
+
+    \b
+    Examples:
+      ics timeline --from 2021 --to "1 July 2022"
+      ics timeline --entity ccg
+      ics timeline --tag legislation --tag merger
+    """
     from . import query, views
     from .schema import TAGS
 
@@ -196,29 +314,46 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
             raise click.BadParameter(f"'{tag}' is not one of: {', '.join(TAGS)}", param_hint="--tag")
     kb = knowledge(data_dir)
     data = query.timeline(kb, date_from, date_to, tags, entity)
+    note_assumption(data)
     emit(views.timeline(kb, data), fmt, cite, no_pager)
 
 
 @ics.command()
-@click.argument("a", shell_complete=complete_terms)
-@click.argument("b", shell_complete=complete_terms)
+@click.argument("a", shell_complete=complete_compare)
+@click.argument("b", shell_complete=complete_compare)
 @output_options
 def compare(a, b, fmt, data_dir, cite, no_pager):
     """Responsibilities of A and B as a diff: carried over, changed, new, dropped.
 
-    Examples: ics compare ccg icb; ics compare stp ics; ics compare icb icp; ics compare nhs-england icb
+    When B took over from A it is a succession; a pair given the other way round (icb ccg) is read as
+    the succession it is. Otherwise each side's holdings are listed side by side.
+
+    \b
+    Examples:
+      ics compare ccg icb
+      ics compare stp ics
+      ics compare icb icp
     """
     from . import query, views
 
     kb = knowledge(data_dir)
-    emit(views.compare(kb, query.compare(kb, a, b)), fmt, cite, no_pager)
+    data = query.compare(kb, a, b)
+    for assumed in data["assumed"]:
+        note_assumption({"assumed": assumed})
+    emit(views.compare(kb, data), fmt, cite, no_pager)
 
 
 @ics.command()
 @click.option("--as-of", metavar="DATE", help="The structure as it stood on a date (default: today).")
 @output_options
 def tree(as_of, fmt, data_dir, cite, no_pager):
-    """The structure, national > regional > system > place > neighbourhood, on a date."""
+    """The structure, national > regional > system > place > neighbourhood, on a date.
+
+    \b
+    Examples:
+      ics tree
+      ics tree --as-of "1 June 2019"
+    """
     from . import query, views
 
     kb = knowledge(data_dir)
@@ -228,7 +363,13 @@ def tree(as_of, fmt, data_dir, cite, no_pager):
 @ics.command()
 @output_options
 def glossary(fmt, data_dir, cite, no_pager):
-    """Every term, A to Z, one line each."""
+    """Every term, A to Z, one line each.
+
+    \b
+    Examples:
+      ics glossary
+      ics glossary -f csv > glossary.csv
+    """
     from . import query, views
 
     kb = knowledge(data_dir)
@@ -240,7 +381,17 @@ def glossary(fmt, data_dir, cite, no_pager):
 @click.option("--limit", default=25, show_default=True, type=click.IntRange(1, 10_000), help="Most results to show.")
 @output_options
 def search(text, limit, fmt, data_dir, cite, no_pager):
-    """Ranked matches across names, aliases, summaries and the timeline."""
+    """Ranked matches across names, aliases, summaries, facts, the timeline and the systems.
+
+    Any word may match; names rank first, then records that hold every word. Words like "who" and "the"
+    are ignored and simple word forms match (dentists finds dental).
+
+    \b
+    Examples:
+      ics search who commissions dentists
+      ics search bassetlaw
+      ics search 3 million
+    """
     from . import query, views
 
     kb = knowledge(data_dir)
@@ -248,16 +399,31 @@ def search(text, limit, fmt, data_dir, cite, no_pager):
 
 
 @ics.command()
+@click.argument("source_id", required=False, metavar="[ID]")
 @output_options
-def sources(fmt, data_dir, cite, no_pager):
-    """The bibliography: every source, how often it is cited and what cites it."""
+def sources(source_id, fmt, data_dir, cite, no_pager):
+    """The bibliography: every source, how often it is cited and what cites it; with ID, that one source.
+
+    \b
+    Examples:
+      ics sources
+      ics sources kf-act-diagram-2022
+      ics sources -f csv > sources.csv
+    """
     from . import views
     from .query import strip_private
 
     kb = knowledge(data_dir)
+    if source_id is not None and source_id not in kb.sources:
+        from difflib import get_close_matches
+
+        raise UnknownTerm(source_id, get_close_matches(source_id, list(kb.sources), n=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
     rows = [dict(strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
-            for i, s in sorted(kb.sources.items())]
+            for i, s in sorted(kb.sources.items()) if source_id in (None, i)]
+    if source_id is not None:
+        emit(views.source(kb, rows[0]), fmt, cite, no_pager)
+        return
     emit(views.sources(kb, {"sources": rows}), fmt, cite, no_pager)
 
 
@@ -265,7 +431,13 @@ def sources(fmt, data_dir, cite, no_pager):
 @click.argument("directory", required=False)
 @output_options
 def validate(directory, fmt, data_dir, cite, no_pager):
-    """Check the bundled data, or an overlay DIRECTORY with it, and list every problem (exit 1 if any)."""
+    """Check the bundled data, or an overlay DIRECTORY with it, and list every problem (exit 1 if any).
+
+    \b
+    Examples:
+      ics validate
+      ics validate ./my-overlay
+    """
     from . import views
     from .loader import validate as check
 
@@ -275,23 +447,30 @@ def validate(directory, fmt, data_dir, cite, no_pager):
 
         check_overlay(overlay)
     problems = check(overlay)
-    emit(views.problems(problems, overlay or "bundled data"), fmt, cite, no_pager)
+    # Stub cards are listed, not counted as problems: they are sourced but say little, and need content.
+    stubs = [] if problems else sorted(i for i, e in knowledge(overlay).entities.items() if e.get("stub"))
+    emit(views.problems(problems, overlay or "bundled data", stubs), fmt, cite, no_pager)
     if problems:
         sys.exit(1)
 
 
 @ics.command()
-@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"], case_sensitive=False))
 def completion(shell):
     """Print the shell completion script for bash, zsh or fish.
 
-    Add to ~/.bashrc:  eval "$(ics completion bash)"   (zsh: ~/.zshrc with zsh;
-    fish: ics completion fish > ~/.config/fish/completions/ics.fish). Terms, system names and CCG
-    codes complete as you type.
+    Terms, system names, CCG codes, tags and regions complete as you type; zsh and fish show what each
+    candidate is.
+
+    \b
+    Examples:
+      eval "$(ics completion bash)"                         in ~/.bashrc
+      eval "$(ics completion zsh)"                          in ~/.zshrc
+      ics completion fish > ~/.config/fish/completions/ics.fish
     """
     from click.shell_completion import get_completion_class
 
-    script = get_completion_class(shell)(ics, {}, "ics", "_ICS_COMPLETE").source()
+    script = get_completion_class(shell.lower())(ics, {}, "ics", "_ICS_COMPLETE").source()
     sys.stdout.write(script if script.endswith("\n") else script + "\n")
 
 

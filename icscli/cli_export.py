@@ -8,6 +8,8 @@ import sys
 
 import click
 
+from .cli_types import FormatChoice
+
 EXPORT_FORMATS = ("markdown", "html", "json", "sqlite")
 DIAGRAM_FORMATS = ("mermaid", "dot")
 
@@ -21,7 +23,7 @@ def register(group, output_options, knowledge, emit, parse_date):
     """Add `export` and `diagram` to a click group."""
 
     @group.command("export")
-    @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
+    @click.option("--format", "-f", "fmt", type=FormatChoice(EXPORT_FORMATS),
                   default="markdown", show_default=True,
                   help="markdown (renders on GitHub), html (one self-contained page), json, or sqlite (needs -o).")
     @click.option("--output", "-o", metavar="FILE",
@@ -31,7 +33,11 @@ def register(group, output_options, knowledge, emit, parse_date):
         """The whole reference in one document: glossary with every card, structure, timeline, every
         before/after comparison, the systems tables and a numbered bibliography.
 
-        Examples: ics export -f html -o ics.html; ics export -f sqlite -o ics.sqlite; ics export > ics.md
+        \b
+        Examples:
+          ics export > ics.md
+          ics export -f html -o ics.html
+          ics export -f sqlite -o ics.sqlite
         """
         from . import export
         from .atomic import OutputError
@@ -54,7 +60,7 @@ def register(group, output_options, knowledge, emit, parse_date):
         click.echo(f"ics: wrote {fmt} export to {output}", err=True)
 
     @group.command("diagram")
-    @click.option("--format", "-f", "fmt", type=click.Choice(DIAGRAM_FORMATS, case_sensitive=False),
+    @click.option("--format", "-f", "fmt", type=FormatChoice(DIAGRAM_FORMATS),
                   default="mermaid", show_default=True,
                   help="mermaid (renders on GitHub in a ```mermaid block) or dot (Graphviz: dot -Tsvg).")
     @click.option("--as-of", metavar="DATE", help="The structure as it stood on a date (default: today).")
@@ -63,7 +69,10 @@ def register(group, output_options, knowledge, emit, parse_date):
         """The structure as a diagram: national, regional, system, place and neighbourhood bodies, what
         each is part of, who is accountable to whom and who produces which plan.
 
-        Examples: ics diagram > structure.mmd; ics diagram -f dot --as-of 2019-06-01 | dot -Tsvg > 2019.svg
+        \b
+        Examples:
+          ics diagram > structure.mmd
+          ics diagram -f dot --as-of 2019-06-01 | dot -Tsvg > 2019.svg
         """
         from . import diagram
 

@@ -17,7 +17,8 @@ def register(group, output_options, knowledge, emit, parse_date):
     @click.option("--to", "to", metavar="DATE", help="Map to the structure in force on this date (default: today).")
     @click.option("-o", "--output", "output", metavar="OUT", help="Write here (only if the whole run succeeds); "
                                                                   "default: standard output.")
-    @click.option("--split", type=click.Choice(("all", "largest", "error")), default="all", show_default=True,
+    @click.option("--split", type=click.Choice(("all", "largest", "error"), case_sensitive=False), default="all",
+                  show_default=True,
                   help="A split area: one row per part with its share, the largest part only, or an error.")
     @click.option("--strict", is_flag=True, help="Exit 1 when any value is not a known code or name.")
     @click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, with or without BOM).")
@@ -28,8 +29,10 @@ def register(group, output_options, knowledge, emit, parse_date):
         names to the structure on a date; adds sub-ICB location, ICB, region (or, before 1 July 2022,
         the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns.
 
-        Examples: ics map extract.csv --column ccg_code -o mapped.csv;
-        ics map waits.tsv -c sicbl --to 2024-06-01 --split largest
+        \b
+        Examples:
+          ics map extract.csv --column ccg_code -o mapped.csv
+          ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
         """
         from .clock import today
         from .errors import BadValue
@@ -85,7 +88,10 @@ def register(group, output_options, knowledge, emit, parse_date):
         """What changed between two dates: CCG mergers, bodies created, renamed and abolished,
         responsibilities moved, ICBs merged, split or re-coded, with codes, counts and sources.
 
-        Examples: ics changes; ics changes --from 2019-04-01 --to 2021-04-01 -f csv
+        \b
+        Examples:
+          ics changes
+          ics changes --from 2019-04-01 --to 2021-04-01 -f csv
         """
         from .clock import today
         from .systems.changes import changes as find_changes
@@ -96,6 +102,10 @@ def register(group, output_options, knowledge, emit, parse_date):
 
         first = dates.start(parse_date(start, "--from")) if start else "2022-07-01"
         last = dates.end(parse_date(end, "--to")) if end else today()
+        if first > last:
+            from .errors import BadValue
+
+            raise BadValue(f"--from {dates.human(first)} is after --to {dates.human(last)}; swap them")
         emit(views_changes.changes(kb, find_changes(kb, first, last)), fmt, cite, no_pager)
 
     return group

@@ -15,16 +15,29 @@ def register(group, output_options, knowledge, emit, parse_date):
     """Add `systems`, `system` and `ccg` to a click group."""
 
     def complete_systems(ctx, param, incomplete):
+        """Codes and names of ICBs and former CCGs, each described by its full name."""
+        from click.shell_completion import CompletionItem
+
         try:
             from . import systems as core
 
             kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
-            return core.completion_words(kb, incomplete)
+            return [CompletionItem(w, help=what) for w, what in core.completion_items(kb, incomplete)]
         except Exception:  # completion must never print a traceback into the user's shell
             return []
 
+    def complete_regions(ctx, param, incomplete):
+        """NHS England regions named in any version of the ICB data."""
+        try:
+            from . import systems as core
+
+            kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+            return [r for r in core.all_regions(kb) if r.lower().startswith(incomplete.lower())]
+        except Exception:
+            return []
+
     @group.command("systems")
-    @click.option("--region", metavar="REGION", help="Only ICBs in this NHS England region, e.g. London, Midlands.")
+    @click.option("--region", metavar="REGION", shell_complete=complete_regions, help="Only ICBs in this NHS England region, e.g. London, Midlands.")
     @click.option("--as-of", metavar="DATE", help="The ICBs as they stood on a date (default: today).")
     @click.option("--sort", type=click.Choice(SORT_CHOICES, case_sensitive=False), default=None,
                   help="Sort by a column (default: name).")
@@ -32,7 +45,11 @@ def register(group, output_options, knowledge, emit, parse_date):
     def systems_command(region, as_of, sort, fmt, data_dir, cite, no_pager):
         """One row per integrated care board on a date: codes, region, places, sub-ICB locations, mergers.
 
-        Examples: ics systems; ics systems --as-of 2022-07-01 --region London; ics systems -f csv
+        \b
+        Examples:
+          ics systems
+          ics systems --as-of "1 July 2022" --region London
+          ics systems -f csv > icbs.csv
         """
         from . import systems as core, views_systems
         from .errors import BadValue
@@ -57,6 +74,12 @@ def register(group, output_options, knowledge, emit, parse_date):
 
         NAME-OR-CODE may be an ODS code (QYG), an ONS code (E54000008), a name or a unique part of one
         (frimley, cornwall), an April 2021 ICS name, a former CCG or a local authority.
+
+        \b
+        Examples:
+          ics system frimley
+          ics system QYG --as-of 2023
+          ics system "Bath and North East Somerset"
         """
         from . import systems as core, views_systems
         from .errors import AmbiguousTerm
@@ -81,6 +104,12 @@ def register(group, output_options, knowledge, emit, parse_date):
         """What became of a former CCG: its sub-ICB location and ICB on 1 July 2022, and its ICB now.
 
         NAME-OR-CODE may be the CCG's ODS code (02Q), its ONS code (E38000008) or its name (Bassetlaw).
+
+        \b
+        Examples:
+          ics ccg 02Q
+          ics ccg bassetlaw --as-of 2023
+          ics ccg --all -f csv > ccgs.csv
         """
         from . import systems as core, views_systems
         from .errors import AmbiguousTerm, UnknownTerm

@@ -1,4 +1,8 @@
-"""Partial dates: "2022", "2022-07" or "2022-07-01". The string's form is its precision."""
+"""Partial dates: "2022", "2022-07" or "2022-07-01". The string's form is its precision.
+
+`parse` is the strict form data files use; `parse_user` also takes what people type on the command line
+("today", "1 July 2022", "1/7/2022" day first, "July 2022") and returns the same canonical string.
+"""
 import re
 
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only
@@ -25,6 +29,51 @@ def parse(text):
     return text.strip()
 
 
+_MONTH_NUMBERS = {m.lower()[:3]: n for n, m in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"), 1)}
+_SLASHED = re.compile(r"^(?:([0-9]{1,2})/)?([0-9]{1,2})/([0-9]{4})$")  # 1/7/2022 or 7/2022: day first
+_WORDED = re.compile(r"^(?:([0-9]{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?,?\s+([0-9]{4})$")  # 1 July 2022
+USER_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, '1 July 2022', '1/7/2022' (day first) or 'today'"
+
+
+def parse_user(text):
+    """A date as a user may type it -> the canonical partial date, or ValueError naming the forms."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected a date, got {type(text).__name__}")
+    value = " ".join(text.strip().lower().split())
+    if value == "today":
+        from .clock import today
+
+        return today()
+    parts = None
+    slashed, worded = _SLASHED.match(value), _WORDED.match(value)
+    if slashed:
+        day, month, year = slashed.groups()
+        parts = (year, month, day)
+    elif worded:
+        day, name, year = worded.groups()
+        month = _MONTH_NUMBERS.get(name[:3]) if len(name) >= 3 and _is_month(name) else None
+        if month is None:
+            raise ValueError(f"'{text}' is not a date: no month '{name}'")
+        parts = (year, str(month), day)
+    if parts:
+        year, month, day = parts
+        value = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+    try:
+        return parse(value)
+    except ValueError as exc:
+        if _DATE.match(value):
+            raise ValueError(str(exc).replace(f"'{value}'", f"'{text.strip()}'")) from None
+        raise ValueError(f"'{text.strip()}' is not a date (use {USER_FORMS})") from None
+
+
+def _is_month(name):
+    """'jul', 'july' and 'sept' are months; 'julyish' is not."""
+    full = next((m for m in _MONTHS if m.lower().startswith(name[:3])), "")
+    return full.lower().startswith(name) or name == "sept"
+
+
 def precision(text):
     return PRECISIONS[text.count("-") + 1]
 
@@ -46,6 +95,15 @@ def end(text):
         last = 29 if m == 2 and leap else (28 if m == 2 else _DAYS[m - 1])
         return f"{parts[0]}-{parts[1]}-{last:02d}"
     return text
+
+
+def sort_key(text):
+    """Where a partial date sorts: at the end of the period it names, after the more precise dates in it.
+
+    "2018" sorts after "2018-12-15", and "2018-03" after "2018-03-31": a year-only date says only that
+    something happened by the end of that year, so it never jumps ahead of what is known to come first.
+    """
+    return (end(text), 3 - text.count("-"))
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

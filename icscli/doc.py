@@ -242,6 +242,7 @@ class Doc:
         self.payload = payload  # the JSON document
         self.kb = kb
         self.references = []  # [(number, source id, locator)] when citing
+        self.data_as_of = None  # when the data's sources were last checked; set by the CLI for every command
 
     def number_citations(self):
         """Give every cited (source, locator) a number, in reading order."""
@@ -269,6 +270,11 @@ class Doc:
         return picked
 
 
+def source_where(source):
+    """Where a reader finds a source: its public address, or the reference that stands in for one."""
+    return source.get("url") or source.get("reference") or ""
+
+
 def describe_source(kb, source_id, locator=""):
     """'The King's Fund, "Title" (July 2021), at "Section". [id] address' for reference lists."""
     text, where = source_entry(kb, source_id, locator)
@@ -276,7 +282,7 @@ def describe_source(kb, source_id, locator=""):
 
 
 def source_entry(kb, source_id, locator=""):
-    """(description, address) of a source: the address is a web address or a file of the sources."""
+    """(description, where): `where` is the public address, or the reference that stands in for one."""
     from .dates import human
 
     source = kb.sources.get(source_id) if kb else None
@@ -285,5 +291,4 @@ def source_entry(kb, source_id, locator=""):
     text = f"{source['publisher']}, \u201c{source['title']}\u201d ({human(source['date'])})"
     if locator:
         text += f", at \u201c{locator}\u201d"
-    where = source.get("url") or (f"shared/{source['file']}" if source.get("file") else "")
-    return text + f". [{source_id}]", where
+    return text + f". [{source_id}]", source_where(source)

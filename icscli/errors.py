@@ -45,8 +45,16 @@ class UnknownTerm(IcsError):
         self.term, self.suggestions, self.what = term, list(suggestions), what
         hint = ""
         if self.suggestions:
-            hint = "; did you mean " + ", ".join(f"'{s}'" for s in self.suggestions) + "?"
+            hint = "; did you mean " + ", ".join(_suggestion(s) for s in self.suggestions) + "?"
         super().__init__(f"unknown {what} '{term}'{hint}")
+
+
+def _suggestion(item):
+    """"'icb' (Integrated care board)": what to type, and the name it stands for when that differs."""
+    if isinstance(item, dict):
+        same = item["name"].lower() == item["type"].lower()
+        return f"'{item['type']}'" + ("" if same else f" ({item['name']})")
+    return f"'{item}'"
 
 
 class AmbiguousTerm(IcsError):

@@ -82,7 +82,7 @@ ANSWERS = {
     "glossary": ((), _glossary),
 }
 TEXT_FORMATS = ("plain", "markdown", "json", "csv", "tsv")
-KNOWN_ENVIRONMENT = ("ICS_DATA", "ICS_CACHE_DIR", "ICS_NO_CACHE", "ICS_TODAY", "ICS_BUNDLED_DATA", "ICS_NO_PAGER")
+KNOWN_ENVIRONMENT = ("ICS_DATA", "ICS_FORMAT", "ICS_CACHE_DIR", "ICS_NO_CACHE", "ICS_TODAY", "ICS_BUNDLED_DATA", "ICS_NO_PAGER")
 
 
 def load_spec():

@@ -6,9 +6,10 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 import os
 import re
 
-from . import dates, schema
+from . import dates, lifecycle, schema
 from .errors import Problem
 from .fsread import NotRegularFile, TooLarge, read_regular
+from .safe import is_safe_url
 from .store import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -203,13 +204,19 @@ class _Checker:
         prefix = f"{where[1]}." if where[1] else ""
         for key, value in raw.items():
             line = raw.key_lines.get(key, raw.line)
+            if key in schema.MAINTAINER_FIELDS:  # checked, never kept: nothing can print it
+                self.value("text", value, (line, prefix + key), depth)
+                continue
             if key not in spec:
                 self.problem(line, prefix + key, f"unknown field (known: {', '.join(spec)})")
                 continue
             rule = spec[key].rstrip("!")
+            name = key
+            if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
+                rule, name = rule[8:], "_" + key
             checked = self.value(rule, value, (line, prefix + key), depth)
             if checked is not _BAD:
-                out[key] = checked
+                out[name] = checked
         for key, rule in spec.items():
             if rule.endswith("!") and (key not in raw or raw[key] in (None, "", [])):
                 if key in raw:
@@ -269,6 +276,16 @@ class _Checker:
             return self.ref("entity", value, where)
         if rule == "source_id":
             return self.ref("source", value, where)
+        if rule == "event_id":
+            return self.ref("event", value, where)
+        if rule == "outcome":
+            checked = self.record(value, schema.OUTCOME, where, depth + 1)
+            if checked is None:
+                return _BAD
+            checked.pop("_loc", None)
+            if not checked.get("event") and not checked.get("sources"):
+                return self.bad(where, "an outcome needs the event that records it or its own sources")
+            return checked
         # Lists.
         if not isinstance(value, list):
             return self.bad(where, f"expected a list, got {_typename(value)}")
@@ -285,18 +302,22 @@ class _Checker:
         nested = {
             "items": schema.ITEM, "periods": schema.PERIOD, "former_names": schema.FORMER_NAME,
             "links": schema.LINK, "claims": schema.CLAIM, "claim_values": schema.CLAIM_VALUE,
-            "local_authorities": schema.LOCAL_AUTHORITY, "parts": schema.PART, "steps": schema.STEP,
+            "local_authorities": schema.LOCAL_AUTHORITY, "counts": schema.COUNT, "parts": schema.PART, "steps": schema.STEP,
             "vintages": schema.VINTAGE, "boundary_changes": schema.BOUNDARY_CHANGE,
         }.get(rule)
         if nested is None:
             raise AssertionError(f"unknown rule {rule}")
-        out = []
+        out, lines = [], []
         for i, item in enumerate(value):
             item_line = getattr(item, "line", line)
             checked = self.record(item, nested, (item_line, f"{field}[{i}]"), depth + 1)
             if checked is not None:
                 checked.pop("_loc", None)
                 out.append(checked)
+                lines.append(item_line)
+        if rule == "periods" and len(out) == len(value):
+            for at, where, message in lifecycle.history_problems(out):
+                self.problem(lines[at], where.replace("status", field, 1), message)
         return out
 
     def cite(self, value, where, depth):
@@ -333,13 +354,18 @@ def check_document(document, label):
     if document is None:
         return records, checker.problems, checker.refs
     if not isinstance(document, dict):
-        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}")
+        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}, meta")
         return records, checker.problems, checker.refs
     for key, value in document.items():
         line = document.key_lines.get(key, 1)
+        if key == "meta":
+            meta = checker.record(value, schema.META, (line, "meta"))
+            if meta is not None:
+                records.setdefault("meta", []).append(dict(meta, id="meta"))
+            continue
         spec = schema.RECORD_TYPES.get(key)
         if spec is None:
-            checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)})")
+            checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)}, meta)")
             continue
         if value is None:
             continue
@@ -367,14 +393,14 @@ def compile_sources(layers, base=None, key_lines=False):
 
     Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
     """
-    tables = {key: dict(base.get(key) or {}) if base else {} for key in schema.RECORD_TYPES}
+    tables = {key: dict(base.get(key) or {}) if base else {} for key in list(schema.RECORD_TYPES) + ["meta"]}
     problems, refs = [], []
     for directory, tag in layers:
         files, walk_problems = scan(directory) if os.path.isdir(directory) else ([], [])
         problems.extend(Problem(_label(p.file, directory, tag), 0, "", p.message) for p in walk_problems)
         if not files and tag:
             problems.append(Problem(directory, 0, "", "no .yaml files found in this directory"))
-        seen_here = {key: {} for key in schema.RECORD_TYPES}
+        seen_here = {key: {} for key in list(schema.RECORD_TYPES) + ["meta"]}
         for path in files:
             label = _label(path, directory, tag)
             document, file_problems = parse_file(path, label, key_lines=key_lines)
@@ -397,6 +423,8 @@ def compile_sources(layers, base=None, key_lines=False):
                     tables[key][record["id"]] = record
     problems.extend(_check_references(tables, refs))
     problems.extend(_check_records(tables))
+    if not tables["meta"] and any(tag == "" for _, tag in layers):
+        problems.append(Problem("meta.yaml", 0, "meta.data_as_of", "the bundled data must say when its sources were last checked"))
     if problems and not key_lines:  # line maps only when there is something to report: parse again with them
         return compile_sources(layers, base, key_lines=True)
     return tables, problems
@@ -404,7 +432,7 @@ def compile_sources(layers, base=None, key_lines=False):
 
 def _check_references(tables, refs):
     problems = []
-    known = dict(tables, entity=tables["entities"], source=tables["sources"])
+    known = dict(tables, entity=tables["entities"], source=tables["sources"], event=tables["events"])
     for kind, ident, file, line, field in refs:
         if ident not in known[kind]:
             from difflib import get_close_matches
@@ -432,14 +460,14 @@ def _check_records(tables):
                 continue
             seen.add(parent)
             stack.extend(entities[parent].get("part_of") or [])
-        for i, period in enumerate(entity.get("status") or []):
-            frm, to = period.get("from"), period.get("to")
-            if frm and to and dates.start(to) < dates.start(frm):
-                problems.append(Problem(file, int(line), f"status[{i}]", f"ends ({to}) before it starts ({frm})"))
     for ident, source in tables["sources"].items():
-        if not source.get("file") and not source.get("url"):
+        if not source.get("url") and not source.get("reference"):
             file, line = source["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "url", "a source needs a url or a file"))
+            problems.append(Problem(file, int(line), "url",
+                                    "a source needs a public url, or a reference saying how to find it"))
+        elif source.get("url") and not is_safe_url(source["url"]):
+            file, line = source["_loc"].rsplit(":", 1)
+            problems.append(Problem(file, int(line), "url", "a source url must be an http or https address"))
     for ident, event in tables["events"].items():
         if event.get("end") and dates.start(event["end"]) < dates.start(event["date"]):
             file, line = event["_loc"].rsplit(":", 1)
@@ -450,5 +478,11 @@ def _check_records(tables):
 def validate(overlay=None, include_bundled=True):
     """Every problem in the bundled data and/or an overlay directory, without using the cache."""
     layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])
-    _, problems = compile_sources(layers)
+    tables, problems = compile_sources(layers)
+    from . import freshness
+
+    as_of = (tables["meta"].get("meta") or {}).get("data_as_of")
+    for record, field, message in freshness.outcomes_missing(tables, as_of):
+        file, line = record["_loc"].rsplit(":", 1)
+        problems.append(Problem(file, int(line), field, f"{record['id']}: {message}"))
     return problems

@@ -3,8 +3,7 @@
 Records are plain dicts (as validated by `loader.py`), so the whole state can be cached with `marshal`
 and dumped as JSON without conversion.
 """
-from . import dates
-from .schema import NOT_EXISTING
+from . import dates, lifecycle
 
 try:  # _collections_abc is loaded at start-up already; collections.abc costs an import
     from _collections_abc import Mapping
@@ -13,7 +12,7 @@ except ImportError:  # pragma: no cover
 
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
-CORE_TABLES = ("sources", "entities", "events", "responsibilities")  # the rest are the systems tables
+CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
 
 
@@ -184,8 +183,9 @@ def tables_of(state):
 
     kb = KnowledgeBase(state)
     locations = kb.record_locations
+    names = [name for name in list(RECORD_TYPES) + ["meta"] if name in state]
     return {name: {k: dict(r, _loc=locations.get(name, {}).get(k, "bundled data:0"))
-                   for k, r in getattr(kb, name).items()} for name in RECORD_TYPES}
+                   for k, r in getattr(kb, name).items()} for name in names}
 
 
 class KnowledgeBase:
@@ -218,7 +218,7 @@ class KnowledgeBase:
         from . import resolve, systems
 
         events = tables["events"]
-        order = sorted(events, key=lambda i: (dates.start(events[i]["date"]), events[i]["date"], i))
+        order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
         entity_events = {}
         for ident in order:
             for entity in events[ident].get("entities") or []:
@@ -325,21 +325,9 @@ def iter_citations(value):
             yield from iter_citations(inner)
 
 
-def state_on(entity, day):
-    """The status period in force on a full date, or None (not dated / outside every period)."""
-    for period in entity.get("status") or []:
-        if dates.in_period(day, period.get("from"), period.get("to")):
-            return period
-    return None
-
-
-def existed_on(entity, day):
-    """True / False when the status periods say, None when the entity is undated."""
-    periods = entity.get("status") or []
-    if not periods:
-        return None
-    period = state_on(entity, day)
-    return bool(period) and period["state"] not in NOT_EXISTING
+# The one model of time lives in lifecycle.py; these names stay for the callers that use them.
+state_on = lifecycle.period_on
+existed_on = lifecycle.existed_on
 
 
 def item_in_force(item, day):

@@ -2,15 +2,16 @@
 
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
-from . import dates, model, resolve
+from . import dates, lifecycle, model, resolve
 from .clock import today  # noqa: F401  (query.today() is the one "today" every command uses)
 from .errors import BadValue
-from .schema import LEVELS, NOT_EXISTING
+from .schema import ENDED, LEVELS, NOT_EXISTING
 
 
 def parse_user_date(text, option="--as-of"):
+    """A date typed by a user ('today', '1 July 2022', '1/7/2022', '2022-07') -> canonical, or BadValue."""
     try:
-        return dates.parse(text)
+        return dates.parse_user(text)
     except ValueError as exc:
         raise BadValue(f"{option}: {exc}") from None
 
@@ -23,20 +24,33 @@ def strip_private(record):
 # --------------------------------------------------------------------------- explain
 
 
-def card(kb, ident, as_of=None):
-    """An entity as a card; with as_of, only what held on that date plus a note on its state then."""
+def card(kb, ident, as_of=None, match=None):
+    """An entity as a card; with as_of, only what held on that date plus a note on its state then.
+
+    match is resolve.resolve_term's answer: what was assumed of a typo, and which shared acronym this is
+    the main sense of (the view then names the other senses first).
+    """
     entity = kb.entities[ident]
     data = strip_private(entity)
+    if match and match.get("assumed"):
+        data["assumed"] = match["assumed"]
+    if match and match.get("main_sense_of"):
+        data["main_sense_of"] = match["main_sense_of"]
     data["events"] = [strip_private(kb.events[e]) for e in kb.entity_events.get(ident, [])]
     data["responsibility_changes"] = [
         strip_private(r) for r in kb.responsibilities.values()
         if ident in (r.get("before") or []) or ident in (r.get("after") or [])
     ]
+    data["responsibility_changes"].sort(key=lambda r: (dates.sort_key(r["effective"]), r["id"]))
     data["senses"] = [resolve.sense(kb, other) for other in shared_acronym_senses(kb, ident)]
+    if data.get("counts"):
+        data["counts_text"] = lifecycle.counts_text(data["counts"])
     if as_of:
         day = dates.start(as_of)
         data["as_of"] = as_of
         data["as_of_state"] = describe_state_on(kb, entity, day)
+        if data.get("counts"):
+            data["counts_as_of"] = counts_on(entity, day)
         for field in ("responsibilities", "membership", "facts", "former_names"):
             if data.get(field):
                 data[field] = [i for i in data[field] if model.item_in_force(i, day)]
@@ -57,15 +71,15 @@ def shared_acronym_senses(kb, ident):
 
 
 def describe_state_on(kb, entity, day):
-    """A sentence on what this was on a date: existing, proposed, not yet, or gone."""
+    """A sentence on what this was on a date: existing, proposed, not yet, or gone (and how it ended)."""
     periods = entity.get("status") or []
     if not periods:
         return {"exists": None, "text": "The sources give no dates for this; it is shown as described."}
     period = model.state_on(entity, day)
     pointers = [kb.entities[i]["name"] for i in entity.get("replaced") or [] if i in kb.entities]
     if period is None:
-        first = min((p for p in periods if p.get("from")), key=lambda p: dates.start(p["from"]), default=None)
-        if first and day < dates.start(first["from"]):
+        first = periods[0]
+        if first.get("from") and day < dates.start(first["from"]):
             text = "did not exist yet"
             if first["state"] in ("proposed", "planned"):
                 names = [f["name"] for f in entity.get("former_names") or []]
@@ -74,38 +88,65 @@ def describe_state_on(kb, entity, day):
             if pointers:
                 text += "; see " + ", ".join(pointers)
             return {"exists": False, "text": text}
-        last = max((p for p in periods if p.get("to")), key=lambda p: dates.start(p["to"]), default=None)
-        if last and day >= dates.start(last["to"]):
-            text = f"no longer existed (ended {dates.human(last['to'])})"
-            successors = [kb.entities[i]["name"] for i in entity.get("became") or [] if i in kb.entities]
-            successors += [kb.entities[i]["name"] for i in kb.replaced_by.get(entity["id"], [])
-                           if kb.entities[i]["name"] not in successors]
-            if successors:
-                text += "; see " + ", ".join(successors)
-            return {"exists": False, "text": text}
+        last = periods[-1]
+        if last.get("to") and day >= dates.start(last["to"]):
+            event = kb.events.get(last.get("end_event") or "")
+            text = f"ended on {dates.human(last['to'])}" + (f" ({event['title']})" if event else "")
+            return {"exists": False, "text": _with_successors(kb, entity, text), "period": last}
         return {"exists": False, "text": f"no status is recorded for {dates.human(day)}"}
     state = period["state"]
+    since = f" (from {dates.human(period['from'])})" if period.get("from") else ""
+    if state in ENDED:
+        return {"exists": False, "text": _with_successors(kb, entity, state + since), "period": period}
     if state in NOT_EXISTING:
-        text = {"proposed": "only proposed", "planned": "only planned", "abolished": "abolished"}[state]
-        if period.get("from"):
-            text += f" (from {dates.human(period['from'])})"
+        text = {"proposed": "only proposed", "planned": "only planned"}[state] + since
         names = [f["name"] for f in entity.get("former_names") or []]
-        if state != "abolished" and names:
+        if names:
             text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
-        if state != "abolished" and pointers:
+        if period is periods[-1] and not period.get("to"):
+            text += _no_later_stage(kb)
+        if pointers:
             text += "; see " + ", ".join(pointers)
         return {"exists": False, "text": text, "period": period}
     since = f" since {dates.human(period['from'])}" if period.get("from") else ""
     return {"exists": True, "text": f"{state}{since}", "period": period}
 
 
+def _with_successors(kb, entity, text):
+    successors = [kb.entities[i]["name"] for i in entity.get("became") or [] if i in kb.entities]
+    successors += [kb.entities[i]["name"] for i in kb.replaced_by.get(entity["id"], [])
+                   if kb.entities[i]["name"] not in successors]
+    return text + ("; see " + ", ".join(successors) if successors else "")
+
+
+def _no_later_stage(kb):
+    from . import freshness
+
+    as_of = freshness.data_as_of(kb)
+    return f"; no later stage is recorded in the sources checked up to {dates.human(as_of)}" if as_of else ""
+
+
+def counts_on(entity, day):
+    """{what: the count row in force on a full date} for an entity's dated counts."""
+    found = {}
+    for what in dict.fromkeys(row["what"] for row in entity.get("counts") or []):
+        row = lifecycle.count_on(entity["counts"], day, what)
+        found[what] = row["value"] if row else None
+    return found
+
+
 # --------------------------------------------------------------------------- timeline
 
 
 def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
-    frm = dates.start(parse_user_date(date_from, "--from")) if date_from else None
-    to = dates.end(parse_user_date(date_to, "--to")) if date_to else None
-    ident = resolve.resolve_entity(kb, entity, exact_id_wins=True) if entity else None
+    date_from = parse_user_date(date_from, "--from") if date_from else None
+    date_to = parse_user_date(date_to, "--to") if date_to else None
+    frm = dates.start(date_from) if date_from else None
+    to = dates.end(date_to) if date_to else None
+    if frm and to and frm > to:
+        raise BadValue(f"--from {dates.human(date_from)} is after --to {dates.human(date_to)}; swap them")
+    match = resolve.resolve_term(kb, entity, exact_id_wins=True, main_sense=False) if entity else {}
+    ident = match.get("id")
     wanted = set(tags)
     order = kb.entity_events.get(ident, []) if ident else kb.event_order
     out = []
@@ -118,7 +159,8 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
         if wanted and not wanted.intersection(event_tags):
             continue
         out.append(strip_private(kb.events[event_id]))
-    return {"from": date_from, "to": date_to, "tags": sorted(wanted), "entity": ident, "events": out}
+    return {"from": date_from, "to": date_to, "tags": sorted(wanted), "entity": ident, "events": out,
+            "assumed": match.get("assumed")}
 
 
 # --------------------------------------------------------------------------- compare
@@ -129,12 +171,19 @@ DIFF_ORDER = ("carried over", "changed", "new", "kept", "abolished", "moved else
 
 def compare(kb, term_a, term_b):
     """What B took over from A (a succession), or what A and B each hold (side by side)."""
-    a = resolve.resolve_entity(kb, term_a, exact_id_wins=True)
-    b = resolve.resolve_entity(kb, term_b, exact_id_wins=True)
+    matches = [resolve.resolve_term(kb, t, exact_id_wins=True, main_sense=False) for t in (term_a, term_b)]
+    a, b = matches[0]["id"], matches[1]["id"]
+    if a == b:
+        raise BadValue(f"compare needs two different bodies; '{term_a}' and '{term_b}' are both "
+                       f"{kb.entities[a]['name']}")
     rows = list(kb.responsibilities.values())
+    reversed_pair = not _succeeds(rows, a, b) and _succeeds(rows, b, a)
+    if reversed_pair:  # `compare icb ccg`: the succession runs the other way, so answer that one
+        a, b = b, a
     succession = [r for r in rows if a in (r.get("before") or []) and b in (r.get("after") or [])]
-    result = {"a": a, "b": b, "a_name": kb.entities[a]["name"], "b_name": kb.entities[b]["name"]}
-    if succession or any(b in (r.get("after") or []) and a in (r.get("before") or []) for r in rows):
+    result = {"a": a, "b": b, "a_name": kb.entities[a]["name"], "b_name": kb.entities[b]["name"],
+              "reversed": reversed_pair, "assumed": [m["assumed"] for m in matches if m["assumed"]]}
+    if succession:
         result["mode"] = "succession"
         diff = []
         for r in succession:
@@ -156,15 +205,13 @@ def compare(kb, term_a, term_b):
     else:
         result["mode"] = "side by side"
         diff = []
-        for r in rows:
-            after = r.get("after") or []
-            if r["change"] == "abolished":
-                continue
-            if a in after and b in after:
+        for r in rows:  # what each held: before a change (until then) or after it (from then)
+            holders = (r.get("before") or []) + (r.get("after") or [])
+            if a in holders and b in holders:
                 diff.append(_diff_row(kb, r, "shared"))
-            elif a in after:
+            elif a in holders:
                 diff.append(_diff_row(kb, r, "only in A"))
-            elif b in after:
+            elif b in holders:
                 diff.append(_diff_row(kb, r, "only in B"))
     order = {k: i for i, k in enumerate(DIFF_ORDER)}
     diff.sort(key=lambda d: (order.get(d["diff"], 99), dates.start(d["effective"]), d["function"]))
@@ -174,6 +221,11 @@ def compare(kb, term_a, term_b):
         result["counts"][d["diff"]] = result["counts"].get(d["diff"], 0) + 1
     result["in_common"] = bool(diff) and (result["mode"] == "succession" or "shared" in result["counts"])
     return result
+
+
+def _succeeds(rows, old, new):
+    """Whether some responsibility passed from `old` to `new`."""
+    return any(old in (r.get("before") or []) and new in (r.get("after") or []) for r in rows)
 
 
 def _diff_row(kb, row, diff):
@@ -193,7 +245,9 @@ def tree(kb, as_of=None):
     """Levels nested national > regional > system > place > neighbourhood, with what existed then.
 
     A body is shown when it is part of the structure: it sits in something, something sits in it,
-    something answers to it, or it works at system level or below (publishers and the like are not).
+    something answers to it, it works at system level or below, or its status is dated (so every body whose
+    card says it existed on the date is here; undated publishers and the like are not). Existence and counts
+    come from `lifecycle`, the same model the cards and `ics systems` read.
     """
     day = dates.start(as_of) if as_of else today()
     structural = {i: e for i, e in kb.entities.items() if e["kind"] in STRUCTURAL_KINDS}
@@ -204,7 +258,8 @@ def tree(kb, as_of=None):
     present = {}
     for ident, entity in structural.items():
         top = min(entity["level"], key=LEVELS.index)
-        if not (entity.get("part_of") or ident in linked or top in ("system", "place", "neighbourhood")):
+        if not (entity.get("part_of") or ident in linked or entity.get("status")
+                or top in ("system", "place", "neighbourhood")):
             continue
         exists = model.existed_on(entity, day)
         if exists is False:
@@ -213,6 +268,9 @@ def tree(kb, as_of=None):
                           "kind": entity["kind"], "level": top,
                           "state": (model.state_on(entity, day) or {}).get("state"),
                           "dated": exists is not None, "children": []}
+        counts = {w: v for w, v in counts_on(entity, day).items() if v is not None}
+        if counts:
+            present[ident]["counts"] = counts
     for ident, node in present.items():
         parent = next((p for p in kb.entities[ident].get("part_of") or []
                        if p in present and present[p]["level"] == node["level"]), None)
@@ -246,39 +304,92 @@ def glossary(kb):
     return {"terms": terms}
 
 
+STOP_WORDS = frozenset(
+    "a about an and any are as at be by can did do doe does for from had has have how i in into is it its me "
+    "my non of on or that the their them then there these they this to was what when where which who whom "
+    "whose why will with".split())
+_SUFFIXES = ("ing", "ist", "ion", "al", "ed", "er")
+
+
+def search_terms(text):
+    """A query's words to look for: without words like 'who' and 'the', each cut to a stem that finds its
+    simple forms by prefix ('dentists' -> 'dent', which also finds 'dental')."""
+    words = resolve.normalize(text).split()
+    content = [w for w in words if w not in STOP_WORDS] or words
+    return list(dict.fromkeys(stem(w) for w in content))
+
+
+def stem(word):
+    """Drop one common ending (-ing, -ist, -ion after s or t, -al, -ed, -er) when 4 letters remain;
+    'planning' -> 'plan'. Numbers are kept whole."""
+    if word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 4 and (suffix != "ion" or base[-1] in "st"):
+            if base[-1] == base[-2] and base[-1] not in "ls" and len(base) > 4:
+                base = base[:-1]
+            return base
+    return word
+
+
 def search(kb, text, limit=25):
-    """Ranked matches across entity names, aliases, summaries and the timeline."""
+    """Ranked matches across entity names, aliases, summaries, facts, claims and the timeline.
+
+    Any word may match. Records holding every word rank by where they hold them (name, summary, body);
+    below them come records holding some words, weighted by how rare each word is.
+    """
+    import math
+
     query = resolve.normalize(text)
-    words = query.split()
-    if not words:
+    terms = search_terms(text)
+    if not terms:
         raise BadValue("search: give some words to look for")
-    hits = []
+    content = [w for w in query.split() if w not in STOP_WORDS]
+    phrases = [p for p in {query, " ".join(content)} if len(p.split()) > 1]
+    found = []
     for kind, ident, name, keys, summary, body in kb.search_index:
-        if not all(_has_word(body, w) for w in words):
-            continue
-        tier = key_match(query, words, keys)
-        if kind == "event":
-            score = 50 if all(_has_word(summary, w) for w in words) else 15
-        elif tier is not None:
-            score = (100, 80, 60)[tier]
-        elif all(_has_word(summary, w) for w in words):
-            score = 40
-        else:
-            score = 20
-        hits.append((-score, kind != "entity", name.lower(), kind, ident, score))
+        levels = [0 if not _has_word(body, t) else 3 if any(_has_word(k, t) for k in keys) else  # body holds all
+                  2 if _has_word(summary, t) else 1 for t in terms]
+        if any(levels):
+            found.append((kind, ident, name, keys, summary, body, levels))
+    rarity = [math.log((len(kb.search_index) + 1) / (1 + sum(1 for f in found if f[6][i]))) + 1
+              for i in range(len(terms))]
+    hits = []
+    for kind, ident, name, keys, summary, body, levels in found:
+        weight = sum(r * level for r, level in zip(rarity, levels)) / (3 * sum(rarity))
+        score = _score(kind, query, terms, keys, levels, weight)
+        if any(f" {p} " in f" {body} " for p in phrases):
+            score += 5  # the words as a phrase: "3 million", "non executive"
+        hits.append((-score, -weight, kind != "entity", name.lower(), kind, ident, score))
     from . import systems
 
     hits.sort()
     extra = systems.search_systems(kb, text)
     results = []
-    for _neg, _order, _name, kind, ident, score in hits[:limit]:
+    for _neg, _weight, _order, _name, kind, ident, score in hits[:limit]:
         record = kb.entities[ident] if kind == "entity" else kb.events[ident]
         results.append({"type": kind, "id": ident, "name": record.get("name") or record["title"], "score": score,
                         "date": record.get("date"),
                         "snippet": resolve.first_sentence(record.get("summary") or record["description"]),
                         "sources": record["sources"]})
-    ranked = sorted(results + extra, key=lambda h: (-h["score"], h["type"] != "entity", h["name"].lower()))
-    return {"query": text, "total": len(hits) + len(extra), "results": ranked[:limit]}
+    order = {(r["type"], r["id"]): n for n, r in enumerate(results)}
+    ranked = sorted(results + extra, key=lambda h: (-h["score"], order.get((h["type"], h["id"]), 0),
+                                                    h["type"] != "entity", h["name"].lower()))
+    return {"query": text, "terms": terms, "total": len(hits) + len(extra), "results": ranked[:limit]}
+
+
+def _score(kind, query, terms, keys, levels, weight):
+    """100/80/60 a name matches exactly, by prefix or word by word; 40 every word in the summary; 20 in
+    the text (events: 50 in the title, 15 in the text); below 15, only some words, by their weight."""
+    if not all(levels):
+        return 1 + int(13 * weight)
+    if kind == "event":
+        return 50 if all(level >= 2 for level in levels) else 15
+    tier = key_match(query, terms, keys)
+    if tier is not None:
+        return (100, 80, 60)[tier]
+    return 40 if all(level >= 2 for level in levels) else 20
 
 
 def key_match(query, words, keys):
@@ -293,12 +404,9 @@ def key_match(query, words, keys):
 
 
 def _has_word(body, word):
-    """A query word matches a whole word or the start of one ('commission' finds 'commissioning')."""
-    start = 0
-    while True:
-        at = body.find(word, start)
-        if at < 0:
-            return False
-        if at == 0 or body[at - 1] == " ":
-            return True
-        start = at + 1
+    """A query word matches a whole word or the start of one ('commission' finds 'commissioning');
+    a number only matches the same number ('3' does not find '30'). Bodies are normalised: one space
+    between words."""
+    if word.isdigit():
+        return f" {word} " in f" {body} "
+    return body.startswith(word) or f" {word}" in body

@@ -70,12 +70,15 @@ def search_index(entities, events, event_order):
     for ident, entity in entities.items():
         keys = [normalize(t) for _how, t in entity_keys(entity)]
         summary = normalize(entity["summary"])
-        extra = [normalize(i["text"]) for f in ("responsibilities", "facts") for i in entity.get(f) or []]
+        extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in entity.get(f) or []]
+        extra += [normalize(v["value"]) for claim in entity.get("claims") or [] for v in claim.get("values") or []]
         rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra)])
     for ident in event_order:
         event = events[ident]
         title = normalize(event["title"])
-        rows.append(["event", ident, event["title"], [title], title, title + " " + normalize(event["description"])])
+        claims = [normalize(v["value"]) for claim in event.get("claims") or [] for v in claim.get("values") or []]
+        rows.append(["event", ident, event["title"], [title], title,
+                     " ".join([title, normalize(event["description"])] + claims)])
     return rows
 
 
@@ -85,8 +88,44 @@ def resolve_entity(kb, term, exact_id_wins=False):
     With exact_id_wins, a term that is exactly an id means that entity even when it is also a shared
     acronym (`ics compare icb icp`); `ics explain icp` instead lists every sense.
     """
+    return resolve_term(kb, term, exact_id_wins, typos=False, main_sense=False)["id"]
+
+
+def resolve_term(kb, term, exact_id_wins=False, typos=True, main_sense=True):
+    """What a user typed -> {"id", "assumed", "main_sense_of"}; raises AmbiguousTerm or UnknownTerm.
+
+    Beyond exact keys it takes back what the tool prints ("Integrated care board (ICB)"), reads a full
+    name with one typo as the single name it is one edit away from (`assumed` says so), and, with
+    main_sense, answers a shared acronym with its main current sense (`main_sense_of` names the acronym;
+    the card then lists the other senses).
+    """
     if exact_id_wins and term.strip().lower() in kb.entities:
-        return term.strip().lower()
+        return _match(term.strip().lower())
+    printed = _printed_name(kb, term)  # first: "Sustainability and transformation partnership (STP)" is
+    if printed:                        # the STP's own title, and also a former name of the ICS
+        return _match(printed)
+    try:
+        return _match(_exact(kb, term))
+    except AmbiguousTerm as exc:
+        main = main_current_sense(kb, [c["id"] for c in exc.candidates]) if main_sense else None
+        if main is None:
+            raise
+        key = normalize(term)
+        acronym = next((a for a in kb.entities[main].get("acronyms") or [] if normalize(a) == key), term.strip())
+        return _match(main, main_sense_of=acronym)
+    except UnknownTerm:
+        near = one_typo_match(kb, term) if typos else None
+        if near:
+            entity = kb.entities[near]
+            return _match(near, assumed=f"read '{term.strip()}' as {entity['name']} ({exact_term(kb, near)})")
+        raise
+
+
+def _match(ident, assumed=None, main_sense_of=None):
+    return {"id": ident, "assumed": assumed, "main_sense_of": main_sense_of}
+
+
+def _exact(kb, term):
     key = normalize(term)
     hits = kb.index.get(key) or []
     ids = [h[0] for h in hits]
@@ -101,6 +140,72 @@ def resolve_entity(kb, term, exact_id_wins=False):
                     return chosen[0]
         raise AmbiguousTerm(term, [sense(kb, i) for i in ids])
     raise UnknownTerm(term, suggest(kb, term))
+
+
+_PRINTED = re.compile(r"^(?P<base>.+?)\s*\((?P<inner>[^()]*)\)\s*$")
+_STATUS_TAG = re.compile(r"\s*\[[^\[\]]*\]\s*$")
+
+
+def _printed_name(kb, term):
+    """'Integrated care board (ICB)' or 'NHS England (NHSE) [statutory]', as cards, lists and the tree
+    print them: the name resolves, and every part in brackets names the same entity."""
+    text = _STATUS_TAG.sub("", term.strip())
+    match = _PRINTED.match(text)
+    if not match:
+        return None
+    try:
+        ident = _exact(kb, match["base"])
+    except (AmbiguousTerm, UnknownTerm):
+        return None
+    parts = [p for p in re.split(r"[,;]", match["inner"]) if normalize(p)]
+    if parts and all(ident in [h[0] for h in kb.index.get(normalize(p)) or []] for p in parts):
+        return ident
+    return None
+
+
+def one_typo_match(kb, term):
+    """The one entity whose name (or alias) is a single edit away from a full-name term, else None.
+
+    Only terms of 8 letters or more: a short word one edit away from an acronym is as likely another
+    acronym as a typo.
+    """
+    key = normalize(term)
+    if len(key) < 8:
+        return None
+    found = set()
+    for candidate, hits in kb.index.items():
+        if abs(len(candidate) - len(key)) <= 1 and len(candidate) >= 8 and _one_edit(key, candidate):
+            found.update(h[0] for h in hits)
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_edit(a, b):
+    """Whether a and b differ by one insertion, deletion, substitution or swap of neighbours."""
+    if a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+        return a[i + 1:] == b[i + 1:] or swapped
+    return a[i:] == b[i + 1:]
+
+
+def main_current_sense(kb, ids):
+    """Of the senses of a shared acronym, the one that is the statutory body in force today, if just one.
+
+    ICP: the statutory integrated care partnership (since July 2022), ahead of the place-level
+    partnerships and the contract form that share the letters.
+    """
+    from . import model
+    from .clock import today
+
+    day = today()
+    statutory = [i for i in ids if (model.state_on(kb.entities[i], day) or {}).get("state") == "statutory"]
+    return statutory[0] if len(statutory) == 1 else None
 
 
 def sense(kb, ident):
@@ -121,7 +226,7 @@ def exact_term(kb, ident):
 
 
 def suggest(kb, term, limit=5):
-    """Close matches for a mistyped term, as ids people can type."""
+    """Close matches for a mistyped term: [{"type": what to type, "name": the entity's name}]."""
     from difflib import get_close_matches
 
     key = normalize(term)
@@ -133,13 +238,11 @@ def suggest(kb, term, limit=5):
         found += [k for k in keys if key in k.split() and k not in found][: limit - len(found)]
     if len(found) < limit and len(key) >= 3:
         found += [k for k in keys if k.startswith(key) and k not in found][: limit - len(found)]
-    out = []
+    out = {}
     for k in found:
         for ident, _how in kb.index[k]:
-            term_to_type = exact_term(kb, ident)
-            if term_to_type not in out:
-                out.append(term_to_type)
-    return out[:limit]
+            out.setdefault(exact_term(kb, ident), kb.entities[ident]["name"])
+    return [{"type": t, "name": name} for t, name in out.items()][:limit]
 
 
 def first_sentence(text):

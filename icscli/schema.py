@@ -9,7 +9,11 @@ KINDS = (
     "policy paper", "programme", "person", "event",
 )
 LEVELS = ("national", "regional", "system", "place", "neighbourhood")
-STATES = ("proposed", "planned", "non-statutory", "statutory", "abolished")
+# The lifecycle of a body, duty or law: proposed -> planned / enacted -> non-statutory / statutory
+# (in force) -> amended (still in force) -> abolished / repealed; a proposal may be dropped; a body may be
+# superseded by its successor.
+STATES = ("proposed", "planned", "enacted", "non-statutory", "statutory", "amended", "abolished", "repealed",
+          "dropped", "superseded")
 EVENT_STATUSES = ("done", "announced", "planned", "proposed", "in-progress")
 CONFIDENCE = ("confirmed", "single-source", "disputed")
 TAGS = (
@@ -17,13 +21,17 @@ TAGS = (
     "oversight", "geography", "merger", "workforce", "planning",
 )
 CHANGES = ("carried over", "changed", "new", "abolished")
-SOURCE_KINDS = ("seed", "web", "legislation", "data")
+SOURCE_KINDS = ("publication", "web", "legislation", "data")
 # States in which a thing did not (yet, or any more) exist.
-NOT_EXISTING = ("proposed", "planned", "abolished")
+NOT_EXISTING = ("proposed", "planned", "abolished", "repealed", "dropped", "superseded")
+# States that end a thing's life: only these (or a period's `end_event`) may close a status history.
+ENDED = ("abolished", "repealed", "dropped", "superseded")
+# Statuses that promise an outcome: once their date is past `data_as_of`, `ics validate` asks for one.
+OPEN_STATUSES = ("planned", "announced", "proposed", "in-progress")
 
 SOURCE = {
     "id": "id!", "title": "text!", "publisher": "text!", "date": "date!",
-    "kind": "enum:SOURCE_KINDS", "file": "text", "url": "text", "note": "text",
+    "kind": "enum:SOURCE_KINDS", "file": "private:text", "url": "text", "reference": "text", "note": "text",
 }
 ENTITY = {
     "id": "id!", "name": "text!", "acronyms": "strs", "aliases": "strs",
@@ -31,23 +39,34 @@ ENTITY = {
     "status": "periods", "part_of": "entity_ids", "responsibilities": "items", "membership": "items",
     "accountable_to": "links", "produces": "entity_ids", "replaced": "entity_ids",
     "became": "entity_ids", "related": "entity_ids", "facts": "items", "claims": "claims",
-    "sources": "cites!",
+    "stub": "bool", "counts": "counts", "sources": "cites!",
 }
 EVENT = {
     "id": "id!", "date": "date!", "end": "date", "title": "text!", "description": "text!",
     "status": "enum:EVENT_STATUSES", "confidence": "enum:CONFIDENCE", "entities": "entity_ids",
-    "tags": "tags", "claims": "claims", "sources": "cites!",
+    "tags": "tags", "claims": "claims", "counts": "counts", "outcome": "outcome", "sources": "cites!",
 }
 RESPONSIBILITY = {
     "id": "id!", "function": "text!", "before": "entity_ids", "after": "entity_ids",
     "change": "enum:CHANGES!", "effective": "date!", "status": "enum:EVENT_STATUSES",
-    "note": "text", "sources": "cites!",
+    "note": "text", "outcome": "outcome", "sources": "cites!",
 }
+# data/meta.yaml: facts about the data itself (a mapping, not a list of records).
+META = {"data_as_of": "date!", "note": "text"}
+
+# Fields for maintainers that no output may show, accepted on every record and nested mapping:
+# `maintainer_note` (research notes: which copy was read, what is still missing) is checked and then
+# dropped by the loader; a `private:` rule keeps the value under `_name`, which `strip_private` removes.
+MAINTAINER_FIELDS = ("maintainer_note",)
 
 # Nested shapes.
 ITEM = {"text": "text!", "sources": "cites!", "from": "date", "to": "date", "note": "text"}
 PERIOD = {"from": "date_or_null", "to": "date_or_null", "state": "enum:STATES!", "basis": "text",
-          "note": "text", "sources": "cites!"}
+          "note": "text", "end_event": "event_id", "sources": "cites!"}
+# A number that changes over time (42 ICBs from 1 July 2022 to 31 March 2026), one row per span.
+COUNT = {"what": "text!", "value": "int!", "from": "date!", "to": "date", "note": "text", "sources": "cites!"}
+# What became of something planned, announced or in progress: an event that records it, or a sourced text.
+OUTCOME = {"text": "text!", "event": "event_id", "sources": "cites"}
 FORMER_NAME = {"name": "text!", "note": "text", "from": "date", "to": "date", "sources": "cites!"}
 LINK = {"entity": "entity_id!", "note": "text", "sources": "cites!"}
 CLAIM = {"topic": "text!", "values": "claim_values!", "note": "text"}

@@ -2,7 +2,7 @@
 
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
-from . import dates, doc, query
+from . import dates, doc, freshness, query
 from .doc import Change, Field, Line
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
@@ -80,18 +80,17 @@ def short_fields(kb, data):
     if data.get("status"):
         now = query.describe_state_on(kb, kb.entities[data["id"]], query.today())
         fields.append(Field("Today", now["text"], (now.get("period") or {}).get("sources", [])))
-    if data.get("membership"):
-        board = data["membership"]
-        shown = board[:2]
-        more = f" (+{len(board) - len(shown)} more: --section board)" if len(board) > len(shown) else ""
-        fields.append(Field("Board", "; ".join(m["text"] for m in shown) + more,
-                            [c for m in shown for c in m.get("sources") or []]))
+    if data.get("membership"):  # one short entry, or where to find them: the short answer is a few lines
+        board, first = data["membership"], data["membership"][0]
+        more = f" (and {len(board) - 1} more: --section board)" if len(board) > 1 else ""
+        if len(first["text"] + more) <= 70:
+            fields.append(Field("Board", first["text"] + more, first.get("sources")))
+        else:
+            fields.append(Field("Board", f"{len(board)} points: ics explain {data['id']} --section board"))
     if data.get("accountable_to"):
         ids = [a["entity"] for a in data["accountable_to"]]
         fields.append(Field("Answers to", names(kb, ids), [c for a in data["accountable_to"]
                                                            for c in a.get("sources") or []], ids=ids))
-    if data.get("part_of"):
-        fields.append(Field("Part of", names(kb, data["part_of"]), ids=data["part_of"]))
     return fields
 
 
@@ -108,6 +107,9 @@ def explain(kb, data):
     blocks = []
     if data.get("as_of"):
         blocks.append(doc.Note(f"As of {dates.human(data['as_of'])}: {data['as_of_state']['text']}.", key="short"))
+    if data.get("main_sense_of") and data.get("senses"):  # an ambiguous acronym: its main sense, then the others
+        blocks.append(doc.Note(f"{data['main_sense_of']} also means: " + "; ".join(
+            f"{s['name']} (ics explain \"{s['type']}\")" for s in data["senses"]) + ".", key="short"))
     blocks.append(doc.Prose("", [Line(first_sentence(data["summary"]), data["sources"])], key="short"))
     blocks.append(doc.Fields("", short_fields(kb, data), key="short"))
     about = []
@@ -115,7 +117,7 @@ def explain(kb, data):
         about.append(Field("Also called", "; ".join(data["aliases"])))
     for former in data.get("former_names") or []:
         about.append(Field("Formerly", former["name"], former.get("sources"), detail=former.get("note") or ""))
-    for label, field in (("Produces", "produces"), ("Replaced", "replaced"), ("Became", "became"),
+    for label, field in (("Part of", "part_of"), ("Produces", "produces"), ("Replaced", "replaced"), ("Became", "became"),
                          ("Related", "related")):
         if data.get(field):
             about.append(Field(label, names(kb, data[field]), ids=data[field]))
@@ -123,7 +125,11 @@ def explain(kb, data):
     blocks.append(doc.Fields("About", about, key="about"))
     blocks.append(doc.Prose("Summary", [Line(data["summary"], data["sources"])], key="summary"))
     if data.get("status"):
-        blocks.append(doc.Items("Status over time", [_period(p) for p in data["status"]], key="status"))
+        now = freshness.now_words(kb, query.today()) if kb else "now"  # past data_as_of, "now" is not known
+        blocks.append(doc.Items("Status over time", [_period(p, now) for p in data["status"]], key="status"))
+    if data.get("counts"):
+        blocks.append(doc.Items("Counts over time", [Line(data["counts_text"], [c for r in data["counts"] for c in r["sources"]])],
+                                key="status"))
     for heading, field, key in (("Responsibilities", "responsibilities", "duties"),
                                 ("Membership and board", "membership", "board")):
         if data.get(field):
@@ -145,16 +151,16 @@ def explain(kb, data):
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
         blocks.append(doc.Items(f"Other meanings of {acronyms}", [
-            Line(f"{s['name']}: {s['summary']}", detail=f"ics explain \"{s['type']}\"", ids=[s["type"]])
+            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"", ids=[s["type"]])
             for s in data["senses"]], key="meanings"))
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                         for c in data["sources"]], key="sources"))
     return doc.Doc(title, blocks, (["section", "text", "sources"], section_rows(blocks)), data, kb)
 
 
-def _period(period):
+def _period(period, now="now"):
     frm = dates.human(period.get("from")) if period.get("from") else "?"
-    to = dates.human(period.get("to")) if period.get("to") else "now"
+    to = dates.human(period.get("to")) if period.get("to") else now
     text = f"{frm} to {to}: {period['state']}" + (f" ({period['basis']})" if period.get("basis") else "")
     return Line(text, period.get("sources"), detail=period.get("note") or "")
 
@@ -183,7 +189,7 @@ def claim_blocks(claims):
 
 def senses(kb, term, candidates):
     title = f"'{term}' has {len(candidates)} meanings"
-    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"ics explain \"{c['type']}\"", ids=[c["type"]])
+    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"", ids=[c["type"]])
              for c in candidates]
     blocks = [doc.Items("Which one do you mean?", lines, key="senses")]
     rows = [[c["type"], c["name"], c["summary"]] for c in candidates]
@@ -227,6 +233,9 @@ def compare(kb, data):
     arrow = "\u2192" if data["mode"] == "succession" else "vs"
     title = f"{a} {arrow} {b}: responsibilities"
     blocks = []
+    if data.get("reversed"):
+        blocks.append(doc.Note(f"Read as the succession {a} \u2192 {b}: responsibilities passed that way, "
+                               "so the pair is shown in that order."))
     if not data["rows"]:
         blocks.append(doc.Note(f"{a} and {b} have no responsibilities in common in the data."))
     elif not data["in_common"]:
@@ -253,6 +262,8 @@ def tree(kb, data):
 
     def node(n, depth):
         label = n["name"] + (f" ({', '.join(n['acronyms'])})" if n["acronyms"] else "")
+        if n.get("counts"):  # how many existed on the date, from the same dated counts as the cards
+            label += " (" + "; ".join(f"{v} {w}" for w, v in n["counts"].items()) + ")"
         rows.append([n["level"], str(depth), n["id"], n["name"], n["state"] or ("" if n["dated"] else "undated")])
         return {"label": label, "tag": n["state"] or "", "ids": [n["id"]],
                 "children": [node(c, depth + 1) for c in n["children"]]}
@@ -293,22 +304,62 @@ def search(kb, data):
 def sources(kb, data):
     lines, rows = [], []
     for s in data["sources"]:
-        where = s.get("url") or (f"shared/{s['file']}" if s.get("file") else "")
+        where = doc.source_where(s)
         by = ", ".join(s["cited_by"]) or "nothing"
         lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}). {where}",
                           detail=f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}: {by}"))
         rows.append([s["id"], s["publisher"], s["title"], s["date"], s.get("kind") or "", where, str(s["cited"]),
                      "; ".join(s["cited_by"])])
     columns = ["id", "publisher", "title", "date", "kind", "where", "cited", "cited_by"]
-    return doc.Doc("Sources", [doc.Items("", lines, key="sources")], (columns, rows), data, kb)
+    as_of = freshness.data_as_of(kb)
+    checked = [doc.Note(f"Data as of {dates.human(as_of)}: the date these sources were last checked.")] if as_of else []
+    return doc.Doc("Sources", checked + [doc.Items("", lines, key="sources")], (columns, rows), data, kb)
 
 
-def problems(problem_list, what):
+def source(kb, row):
+    """One source: the full reference, where to find it, and every record that cites it."""
+    fields = [doc.Field("Publisher", row["publisher"]), doc.Field("Title", row["title"]),
+              doc.Field("Date", dates.human(row["date"])), doc.Field("Kind", row.get("kind") or "")]
+    if row.get("url"):
+        fields.append(doc.Field("Address", row["url"], link=row["url"]))
+    if row.get("reference"):
+        fields.append(doc.Field("Reference", row["reference"]))
+    if row.get("note"):
+        fields.append(doc.Field("Note", row["note"]))
+    citing = [Line(_citing_label(kb, c)) for c in row["cited_by"]]
+    blocks = [doc.Fields("", fields, key="source"),
+              doc.Items(f"Cited by {row['cited']} record{'s' if row['cited'] != 1 else ''}", citing, key="cited_by")
+              if citing else doc.Note("Not cited by any record.")]
+    rows = [[row["id"], c, _citing_label(kb, c)] for c in row["cited_by"]]
+    return doc.Doc(f"{row['id']}: {row['title']}", blocks, (["source", "cited_by", "record"], rows), row, kb)
+
+
+def _citing_label(kb, ref):
+    """'Integrated care board (ics explain icb)' for an entity id; events and rows by their titles."""
+    kind, _, ident = ref.partition(":") if ":" in ref else ("entity", "", ref)
+    if kind == "entity" and ident in kb.entities:
+        return f"{kb.entities[ident]['name']} (ics explain {ident})"
+    if kind == "event" and ident in kb.events:
+        event = kb.events[ident]
+        return f"Timeline, {dates.human(event['date'])}: {event['title']}"
+    if kind == "responsibility" and ident in kb.responsibilities:
+        return f"Responsibility change: {kb.responsibilities[ident]['function']}"
+    return ref
+
+
+def problems(problem_list, what, stubs=()):
+    """Problems (each fails `ics validate`) and stub cards (listed as warnings; they do not)."""
     lines = [Line(str(p)) for p in problem_list]
     title = f"{what}: {len(problem_list)} problem{'s' if len(problem_list) != 1 else ''}" if problem_list \
         else f"{what}: no problems found"
     rows = [[p.file, str(p.line), p.field, p.message] for p in problem_list]
+    rows += [["", "", "stub", f"warning: '{s}' is a stub card (too little sourced content)"] for s in stubs]
     payload = {"ok": not problem_list, "problems": [
-        {"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problem_list]}
-    return doc.Doc(title, [doc.Items("", lines, key="problems")] if lines else [],
-                   (["file", "line", "field", "message"], rows), payload)
+        {"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problem_list],
+        "stubs": list(stubs)}
+    blocks = [doc.Items("", lines, key="problems")] if lines else []
+    if stubs:
+        blocks.append(doc.Items(f"Warning: {len(stubs)} stub card{'s' if len(stubs) != 1 else ''} with too little "
+                                "sourced content (not an error)", [Line(f"ics explain {s}") for s in stubs],
+                                key="stubs"))
+    return doc.Doc(title, blocks, (["file", "line", "field", "message"], rows), payload)

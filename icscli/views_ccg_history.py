@@ -1,6 +1,6 @@
 """`ics ccg` for the CCG codes of 2013-2021 and for several codes at once, as documents."""
 from . import dates, doc
-from .doc import Line
+from .doc import Field, Line, Row
 
 
 def _share(value):
@@ -38,7 +38,7 @@ def historic(kb, data):
         gained = ", ".join(f"{p['lsoa_count']} LSOAs from {p['ods_code']}" for p in b.get("gained") or [])
         pairs.append(("Boundary change", f"{dates.human(b['date'])}: {b['ons_from']} \u2192 {b['ons_to']}"
                       + (f"; lost {lost}" if lost else "") + (f"; gained {gained}" if gained else ""), b["sources"]))
-    blocks = [doc.Fields("", [doc.Field(label, value, sources) for label, value, sources in pairs])]
+    blocks = [doc.Fields("", [Field(label, value, sources) for label, value, sources in pairs], key="about")]
     found = data["on_date"]
     lines = []
     for r in found["results"]:
@@ -48,7 +48,7 @@ def historic(kb, data):
         label = "sub-ICB location" if r.get("icb_name") else "CCG"
         share = "" if r["share"] in (None, 1) else f" (share {_share(r['share'])} by LSOA count)"
         lines.append(Line(f"{label} {code}{icb if icb else ' ' + where}{share}", data["sources"]))
-    blocks.append(doc.Items(f"On {dates.human(data['as_of'])} ({found['change']})", lines))
+    blocks.append(doc.Items(f"On {dates.human(data['as_of'])} ({found['change']})", lines, key="on-date"))
     if data.get("provenance"):
         blocks.append(doc.Note(f"Provenance: {data['provenance']}."))
     rows = [[data["ccg_ods_code"], data["ccg_name"], data["valid_from"], data["valid_to"] or "",
@@ -64,4 +64,5 @@ def table(kb, data):
     columns = data["columns"]
     rows = [[_share(r[c]) if c == "share" else str(r.get(c) or "") for c in columns] for r in data["rows"]]
     title = f"{data['count']} CCG codes on {dates.human(data['as_of'])}"
-    return doc.Doc(title, [doc.Table("", columns, [doc.Row(r) for r in rows])], (columns, rows), data, kb)
+    table = doc.Table("", columns, [Row(r) for r in rows], key="codes", codes=[c for c in columns if "code" in c])
+    return doc.Doc(title, [table], (columns, rows), data, kb)

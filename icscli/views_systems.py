@@ -60,13 +60,14 @@ def systems(kb, data, sort=None):
     columns = ["name", "ods_code", "ons_code", "region", "local_authorities_jul2022", "sub_icb_locations",
                "former_ccgs", "formed_from_or_change", "provenance", "sources"]
     text_rows, csv_rows = [], []
+    recoded = _recoded(kb)
     for r in rows_data:
         if r["formed_from"]:
             change = "formed from " + "; ".join(f["short_name"] for f in r["formed_from"])
         elif r.get("predecessor") and r["predecessor_ons_code"] != r["ons_code"]:
             change = f"from STP {r['predecessor_ons_code']} ({r['predecessor']})"
-        elif r.get("change_note") and "ONS code changed" in r["change_note"]:
-            change = r["change_note"].split(" (")[0].rstrip(".")
+        elif (r["ods_code"], r["ons_code"]) in recoded:
+            change = recoded[(r["ods_code"], r["ons_code"])]
         else:
             change = ""
         region = r["region"] or "not given"
@@ -93,6 +94,23 @@ def systems(kb, data, sort=None):
         blocks.append(doc.Note(note))
     payload = dict(data, systems=rows_data, sort=sort)
     return doc.Doc(title, blocks, (columns, csv_rows), payload, kb)
+
+
+def _recoded(kb):
+    """{(ODS code, ONS code): 'ONS code changed from X to Y (April 2023)'} for every ICB that kept its ODS
+    code but got a new ONS code from one data version to the next, found from the codes themselves."""
+    order = sorted(kb.system_versions, key=lambda v: kb.system_versions[v]["date"])
+    codes = {}
+    for icb in kb.icbs.values():
+        if icb.get("ods_code"):
+            codes.setdefault(icb["ods_code"], {})[icb["version"]] = icb["ons_code"]
+    out = {}
+    for ods, by_version in codes.items():
+        seen = [(v, by_version[v]) for v in order if v in by_version]
+        for (_, old), (version, new) in zip(seen, seen[1:]):
+            if old != new:
+                out[(ods, new)] = f"ONS code changed from {old} to {new} ({kb.system_versions[version]['label']})"
+    return out
 
 
 # --------------------------------------------------------------------------- ics system

@@ -60,12 +60,17 @@ def test_markdown_is_valid_commonmark(run):
 
 
 def test_markdown_tables_have_consistent_columns(run):
+    """Each parsed table row has as many cells as its header (markdown-it pads short rows, so the
+    cells are counted on the pipe rows too; tests/test_render.py shows a broken table fails)."""
     from markdown_it import MarkdownIt
+
+    from test_render import _table_problems
 
     out = run("compare", "ccg", "icb", "--format", "markdown").output
     assert out.startswith("# ")
     tokens = MarkdownIt("commonmark").enable("table").parse(out)
-    assert tokens
+    assert sum(1 for t in tokens if t.type == "tr_open") == len(run("compare", "ccg", "icb", "-f", "json").json()["rows"]) + 1
+    assert _table_problems(out) == []
 
 
 def test_plain_is_default_when_piped(run):
@@ -96,7 +101,7 @@ def test_unknown_format_lists_valid_ones(run):
 def test_version_and_help(run):
     from icscli import __version__
 
-    assert run("--version").output.strip() == f"ics {__version__}"
+    assert run("--version").output.strip() == f"ics {__version__} (data as of 1 December 2026)"
     help_text = run("-h").output
     for command in ("explain", "timeline", "compare", "tree", "glossary", "search", "validate", "sources"):
         assert command in help_text
@@ -125,11 +130,13 @@ def test_explain_json_carries_sources(run):
     assert set(c["source"] for c in doc["sources"]) <= set(doc["bibliography"])
 
 
-def test_icp_lists_every_sense(run):
+def test_icp_shows_its_main_sense_then_lists_every_other(run):
     result = run("explain", "ICP", "--format", "json")
     assert result.exit_code == 0
-    senses = {s["id"]: s for s in result.json()["senses"]}
-    assert {"icp", "icp-contract", "icp-place-partnership"} <= set(senses)
+    card = result.json()
+    assert card["id"] == "icp" and card["main_sense_of"] == "ICP"  # the statutory partnership since 2022
+    senses = {s["id"]: s for s in card["senses"]}
+    assert {"icp-contract", "icp-place-partnership"} <= set(senses)
     for ident, sense in senses.items():
         again = run("explain", sense["type"], "--format", "json").json()
         assert again["id"] == ident, f"typing {sense['type']!r} reaches {ident}"
@@ -163,9 +170,14 @@ def test_explain_bad_date(run):
 def test_timeline_is_in_date_order_and_filters(run):
     events = run("timeline", "--format", "json").json()["events"]
     starts = [e["date"] for e in events]
-    from icscli.dates import start
+    # A partial date sorts at the end of the period it names, after the more precise dates inside it.
+    from icscli.dates import end
 
-    assert [start(d) for d in starts] == sorted(start(d) for d in starts)
+    ends = [end(d) for d in starts]
+    assert ends == sorted(ends)
+    year_only = starts.index("2013")  # "NHS England" name used from 2013: after 1 April 2013, not before it
+    assert starts.index("2013-04-01") < year_only
+    assert all(end(d) <= "2013-12-31" for d in starts[:year_only])
     assert starts[0].startswith("2012")
     window = run("timeline", "--from", "2021-02", "--to", "2021", "--format", "json").json()["events"]
     assert window and all("2021-02" <= e["date"][:7] <= "2021-12" for e in window)
@@ -276,3 +288,17 @@ def test_rich_keeps_square_brackets_as_text(run):
     assert "[statutory]" in tree and "[non-statutory]" in tree
     card = run("explain", "ics", "--format", "rich", env={"NO_COLOR": "1"}).output
     assert "[current]" in card
+
+
+def test_one_source_shows_what_cites_it(run):
+    doc = run("sources", "kf-act-diagram-2022", "--format", "json").json()
+    assert doc["id"] == "kf-act-diagram-2022" and doc["url"].startswith("https://")
+    assert "icb" in doc["cited_by"] and doc["cited"] == len(doc["cited_by"])
+    plain = run("sources", "kf-act-diagram-2022").output
+    assert "Integrated care board (ics explain icb)" in plain
+
+
+def test_unknown_source_is_one_line_usage_error(run):
+    result = run("sources", "kf-act-diagram-2021")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("ics: error: unknown source")

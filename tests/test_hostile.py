@@ -141,13 +141,13 @@ def test_closed_stderr_keeps_the_exit_code():
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 @pytest.mark.parametrize("fmt", ["plain", "rich", "markdown", "csv", "github"])
 def test_narrow_encoding_transliterates(encoding, fmt):
-    # `ics explain icp` lists senses with "→" between the text and the command to type.
-    result = ics("explain", "icp", "-f", fmt, env={"PYTHONIOENCODING": encoding})
+    # `ics compare ccg icb` puts "→" between the bodies in its title and in every row.
+    result = ics("compare", "ccg", "icb", "-f", fmt, env={"PYTHONIOENCODING": encoding})
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     text = result.stdout.decode(encoding)  # every byte is valid in the narrow encoding
     if fmt == "plain":
-        assert '->  ics explain "icp-contract"' in text
+        assert "Clinical commissioning group -> Integrated care board" in text
 
 
 def test_ascii_transliteration_keeps_meaning():

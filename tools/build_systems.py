@@ -23,75 +23,105 @@ LATER_YEARS = (2023, 2024, 2025, 2026)
 
 # --------------------------------------------------------------------------- sources
 
+# `reference` says where a reader finds each dataset; `url` only where the address was checked;
+# `file` (the reading copy under ../shared/) and `maintainer_note` are never shown to users.
+OGP = "Office for National Statistics, Open Geography Portal (geoportal.statistics.gov.uk)"
 SOURCES = [
     {"id": "ons-loc22-icb22-nhser22",
      "title": "Locations to Integrated Care Boards to NHS England (Region) (July 2022) Lookup in England "
               "(LOC22_ICB22_NHSER22_EN_LU)",
      "publisher": "Office for National Statistics (Open Geography Portal)", "date": "2022-07", "kind": "data",
+     "reference": f"{OGP}, lookup LOC22_ICB22_NHSER22_EN_LU, as at 1 July 2022; Open Government Licence v3.",
      "file": "reference/icbs.csv",
-     "note": "As at 1 July 2022, 106 entries. Read from NHS Digital's copy (NHSDigital/NDOP-publication "
-             "@ecd6fbc, inputs/CCG_ICB_mapping_July_2022.xlsx) and cross-checked with a second copy "
-             "(craig-shenton/cqc-icb-lookup @c332799). Source of the ICB and sub-ICB location codes and names "
-             "and the NHS England regions in reference/icbs.csv and reference/sub_icb_locations.csv."},
+     "note": "The sub-ICB locations, ICBs and NHS England regions as at 1 July 2022 (106 entries).",
+     "maintainer_note": "Read from NHS Digital's copy (NHSDigital/NDOP-publication @ecd6fbc, "
+                        "inputs/CCG_ICB_mapping_July_2022.xlsx) and cross-checked with a second copy "
+                        "(craig-shenton/cqc-icb-lookup @c332799). Source of reference/icbs.csv and "
+                        "reference/sub_icb_locations.csv."},
     {"id": "ons-lsoa11-loc22-icb22-lad22",
      "title": "LSOA (2011) to Sub ICB Locations to Integrated Care Boards to Local Authority Districts "
               "(July 2022) Lookup in England (LSOA11_LOC22_ICB22_LAD22_EN_LU)",
      "publisher": "Office for National Statistics (Open Geography Portal)", "date": "2022-07", "kind": "data",
+     "reference": f"{OGP}, lookup LSOA11_LOC22_ICB22_LAD22_EN_LU, as at 1 July 2022; Open Government Licence v3.",
      "file": "reference/icb_local_authorities.csv",
-     "note": "As at 1 July 2022, 32,844 entries (copies in NHSDigital/NDOP-publication and humaniverse/geographr). "
-             "Gives the LSOA counts, the local authorities in each ICB and, compared with the April 2021 lookup, "
-             "the boundary changes of 1 July 2022."},
+     "note": "As at 1 July 2022 (32,844 small areas). Gives the small-area counts, the local authorities in each "
+             "ICB and, compared with the April 2021 lookup, the boundary changes of 1 July 2022.",
+     "maintainer_note": "Copies in NHSDigital/NDOP-publication and humaniverse/geographr."},
     {"id": "ons-lsoa11-ccg21-stp21-lad21",
      "title": "LSOA (2011) to CCG to STP to LAD (April 2021) Lookup in England (LSOA11_CCG21_STP21_LAD21_EN_LU)",
      "publisher": "Office for National Statistics (Open Geography Portal)", "date": "2021-04", "kind": "data",
+     "url": "https://geoportal.statistics.gov.uk/datasets/ons::lsoa-2011-to-clinical-commissioning-groups-to-"
+            "sustainability-and-transformation-partnerships-april-2021-lookup-in-england/explore",
      "file": "reference/sub_icb_locations.csv",
-     "note": "The April 2021 CCG and STP/ICS footprints (copy in humaniverse/geographr @c026be5). The former CCG "
-             "of each sub-ICB location and the predecessor STP of each ICB are the ones sharing the most LSOAs."},
+     "note": "The April 2021 CCG and STP/ICS footprints. The former CCG of each sub-ICB location and the "
+             "predecessor STP of each ICB are the ones sharing the most small areas (LSOAs) with it.",
+     "maintainer_note": "Copy in humaniverse/geographr @c026be5; the address is the one in that repository's "
+                        "data-raw/query-urls.R."},
     {"id": "ons-ltla21-utla21",
      "title": "Lower Tier Local Authority to Upper Tier Local Authority (April 2021) Lookup in England and Wales "
               "(LTLA21_UTLA21_EW_LU)",
      "publisher": "Office for National Statistics (Open Geography Portal)", "date": "2021-04", "kind": "data",
+     "url": "https://geoportal.statistics.gov.uk/datasets/lower-tier-local-authority-to-upper-tier-local-"
+            "authority-april-2021-lookup-in-england-and-wales/explore",
      "file": "reference/icb_local_authorities.csv",
-     "note": "Turns each local authority district into its upper-tier authority (copy in humaniverse/geographr)."},
+     "note": "Turns each local authority district into its upper-tier authority.",
+     "maintainer_note": "Copy in humaniverse/geographr; the address is the one in data-raw/query-urls.R."},
     {"id": "ons-sape23dt2-mid2020",
      "title": "Lower layer Super Output Area population estimates, mid-2020 (SAPE23DT2)",
      "publisher": "Office for National Statistics", "date": "2020", "kind": "data",
+     "reference": "Office for National Statistics, 'Lower layer Super Output Area population estimates', "
+                  "mid-2020 edition, table SAPE23DT2 (ons.gov.uk).",
      "file": "reference/icb_population.csv",
-     "note": "Mid-2020 estimates (copy in humaniverse/demographr @d0417101). ICB totals are summed over the "
-             "July 2022 lookup by the reference compiler: derived, not an ONS-published ICB figure."},
+     "note": "Mid-2020 estimates. The ICB totals shown here are these small-area estimates added up over the "
+             "July 2022 ICB boundaries: an estimate for scale, not a figure ONS published for ICBs.",
+     "maintainer_note": "Copy in humaniverse/demographr @d0417101 (data/population20_lsoa11.rda); summed "
+                        "by the reference compiler."},
     {"id": "later-r23",
      "title": "Integrated Care Boards (April 2023) EN BSC (boundary file attribute table ICB_APR_2023_EN_BSC)",
      "publisher": "Office for National Statistics", "date": "2023-04-04", "kind": "data",
+     "reference": f"{OGP}, boundary dataset 'Integrated Care Boards (April 2023) EN BSC'; Open Government "
+                  "Licence v3.",
      "file": "reference/later/icbs_2023.csv",
-     "note": "Copy in rcpch/rcpch-nhs-organisations @af9b22c; metadata CreaDate 2023-04-04. ONS codes and names "
-             "of the 42 ICBs, no ODS codes."},
+     "note": "ONS codes and names of the 42 ICBs in April 2023 (no ODS codes).",
+     "maintainer_note": "Copy in rcpch/rcpch-nhs-organisations @af9b22c; metadata CreaDate 2023-04-04."},
     {"id": "later-g24",
      "title": "LSOA (2021) to SICBL to ICB to Cancer Alliances to LAD (April 2024) Lookup in EN "
               "(LSOA21_SICBL24_ICB24_CAL24_LAD24_EN_LU)",
      "publisher": "Office for National Statistics", "date": "2024-04", "kind": "data",
+     "reference": f"{OGP}, lookup LSOA21_SICBL24_ICB24_CAL24_LAD24_EN_LU (April 2024); Open Government Licence v3.",
      "file": "reference/later/sub_icb_locations_2024.csv",
-     "note": "R copy in humaniverse/geographr @8fa83ff (data/lookup_lsoa21_icb24.rda), columns renamed, "
-             "cancer alliance and LAD columns dropped; 33,755 rows."},
+     "note": "Sub-ICB locations and ICBs in April 2024 (33,755 small areas).",
+     "maintainer_note": "R copy in humaniverse/geographr @8fa83ff (data/lookup_lsoa21_icb24.rda), columns "
+                        "renamed, cancer alliance and LAD columns dropped."},
     {"id": "later-j24",
      "title": "Integrated Care Boards (ICB24) names and codes in England",
      "publisher": "Office for National Statistics", "date": "2024", "kind": "data",
+     "reference": f"{OGP}, names and codes table 'Integrated Care Boards (April 2024) Names and Codes in "
+                  "England' (ICB24); Open Government Licence v3.",
      "file": "reference/later/icbs_2024.csv",
-     "note": "Copy in jhau/nhs-spend @e602ea9 (data/icb_names_codes_dec_2024.csv); ICB24 vintage, no other "
-             "metadata. The source of the ICB ODS codes for 2023, 2025 and 2026 (matched on identical ONS code "
-             "and name)."},
+     "note": "The ICB codes of April 2024; also the source of the ICB ODS codes shown for 2023, 2025 and 2026 "
+             "where the ONS code and name did not change.",
+     "maintainer_note": "Copy in jhau/nhs-spend @e602ea9 (data/icb_names_codes_dec_2024.csv); ICB24 vintage, "
+                        "no other metadata. ODS codes matched on identical ONS code and name."},
     {"id": "later-ods-eccg",
      "title": "NHS ODS eccg extract (sub-ICB locations and former CCGs)",
      "publisher": "NHS Organisation Data Service", "date": "2024", "kind": "data",
+     "reference": "NHS England, Organisation Data Service, 'eccg' file download (sub-ICB locations and "
+                  "former CCGs), 2024 extract.",
      "file": "reference/later/icbs_2024.csv",
-     "note": "Copy in jhau/nhs-spend @e602ea9 (data/eccg.csv); extract date not stated, latest open date "
-             "2024-07-24. Gives the NHS England region ODS code (Y56-Y63) of each ICB for 2023-2025."},
+     "note": "Gives the NHS England region code (Y56-Y63) of each ICB for 2023-2025.",
+     "maintainer_note": "Copy in jhau/nhs-spend @e602ea9 (data/eccg.csv); extract date not stated, latest "
+                        "open date 2024-07-24."},
     {"id": "later-s-derived",
      "title": "IMD 2025 scores by sub-ICB location, boundary years 2023-2026 (imd2025_subicb_scores_long.csv)",
      "publisher": "SIRSAZOFDUCK/IMD2025_subICB_scores (GitHub repository)", "date": "2026-08", "kind": "data",
+     "url": "https://github.com/SIRSAZOFDUCK/IMD2025_subICB_scores",
      "file": "reference/later/sub_icb_locations_2026.csv",
-     "note": "A derived table, not an official file: codes and names copied from the ONS LSOA21 to SICBL to ICB "
-             "lookups of April 2023-2026 (raw lookups collected 2026-08-04, not committed) @2062835b. The only "
-             "source for the 2025 and 2026 rows; holds no ICB ODS codes."},
+     "note": "A derived table, not an official file: its codes and names are copied from the ONS small-area to "
+             "sub-ICB location to ICB lookups of April 2023 to April 2026. The only source for the 2025 and "
+             "2026 rows; it holds no ICB ODS codes.",
+     "maintainer_note": "Read at commit 2062835b (data/imd2025_subicb_scores_long.csv); raw lookups collected "
+                        "2026-08-04, not committed."},
 ]
 
 S = "later-s-derived"

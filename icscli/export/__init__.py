@@ -7,7 +7,7 @@ file. `write(kb, fmt, path)` writes through the one atomic writer, `icscli/atomi
 
 Nothing here imports click or rich.
 """
-from .. import __version__, dates, model, query, resolve, views
+from .. import __version__, dates, freshness, model, query, resolve, views
 
 FORMATS = ("markdown", "html", "json", "sqlite")
 TITLE = "England's integrated care systems: the ics reference"
@@ -25,6 +25,7 @@ class Reference:
         self.kb = kb
         self.generated = today or query.today()
         self.version = __version__
+        self.data_as_of = freshness.data_as_of(kb)
         self.glossary = query.glossary(kb)["terms"]
         self.cards = []
         for term in self.glossary:
@@ -201,7 +202,7 @@ SECTIONS = (("glossary", "Glossary"), ("structure", "Structure"), ("timeline", "
 
 def document(ref):
     """The export as one list of sections of typed blocks: the one section list every format walks."""
-    from ..doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table
+    from ..doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table, source_where
 
     kb = ref.kb
     contents = Items("", [Line(title, link=ident) for ident, title in SECTIONS])
@@ -212,7 +213,7 @@ def document(ref):
         for t in ref.glossary])
     glossary = [Figure("glossary-index", ref.glossary, fallback=index)]
     for ident, data, card in ref.cards:
-        blocks = [b for b in card.blocks if b.key != "sources" and not (b.key == "short" and b.kind == "prose")]
+        blocks = [b for b in card.blocks if b.key not in ("short", "sources")]  # the short answer repeats the card
         blocks.append(Prose("", [Line("Sources:", data["sources"])], key="sources"))
         glossary.append(Section(card.title, blocks, anchor("entity", ident), level=3, role="card",
                                 terms=search_terms(kb.entities[ident])))
@@ -250,7 +251,7 @@ def document(ref):
     entries = []
     for n, source, cited in ref.bibliography:
         text, note, uses = bibliography_entry(source, cited)
-        where = source.get("url") or (f"shared/{source['file']}" if source.get("file") else "")
+        where = source_where(source)
         entries.append((n, text + (f" {note}" if note else "") + uses, where, anchor("source", source["id"])))
     parts.append(Section("Bibliography", [References(entries)], "bibliography"))
     return parts

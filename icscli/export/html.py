@@ -301,7 +301,8 @@ def render(ref):
     layout = ExportLayout(ref)
     for section in document(ref):
         section.accept(layout)
-    intro = (f"Exported by ics {ref.version} on {dates.human(ref.generated)}: {len(ref.cards)} terms, "
+    intro = (f"Exported by ics {ref.version} on {dates.human(ref.generated)}; data as of "
+             f"{dates.human(ref.data_as_of) or 'an unknown date'} (when the sources were last checked): {len(ref.cards)} terms, "
              f"{len(ref.timeline['events'])} events, {len(ref.comparisons)} before/after comparisons and "
              f"{len(ref.bibliography)} sources. Numbers in square brackets cite the bibliography; hover over a "
              "number for the section of the source.")

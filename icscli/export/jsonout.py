@@ -15,6 +15,7 @@ def render(ref):
         "ics": ref.version,
         "title": "England's integrated care systems: the ics reference",
         "generated": ref.generated,
+        "data_as_of": ref.data_as_of,
         "counts": {"entities": len(ref.cards), "events": len(ref.timeline["events"]),
                    "comparisons": len(ref.comparisons), "sources": len(ref.bibliography)},
         "glossary": [data for _ident, data, _doc in ref.cards],

@@ -81,7 +81,9 @@ class ExportLayout(MarkdownLayout):
 def render(ref):
     out = ExportLayout(ref)
     out.out += [f"# {inline(TITLE)}", ""]
-    out.out += [escape(f"Exported by ics {ref.version} on {dates.human(ref.generated)}. It covers {len(ref.cards)} "
+    out.out += [escape(f"Exported by ics {ref.version} on {dates.human(ref.generated)}; data as of "
+                       f"{dates.human(ref.data_as_of) or 'an unknown date'} (when the sources were last checked). "
+                       f"It covers {len(ref.cards)} "
                        f"terms, {len(ref.timeline['events'])} events, {len(ref.comparisons)} before/after "
                        f"comparisons and {len(ref.bibliography)} sources.") + " Numbers in square brackets cite the "
                 "[bibliography](#bibliography); hover over a number for the section of the source.", ""]

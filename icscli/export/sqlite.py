@@ -15,7 +15,7 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
   id TEXT PRIMARY KEY, n INTEGER NOT NULL UNIQUE, title TEXT NOT NULL, publisher TEXT NOT NULL,
-  date TEXT NOT NULL, date_start TEXT NOT NULL, kind TEXT, url TEXT, file TEXT, note TEXT);
+  date TEXT NOT NULL, date_start TEXT NOT NULL, kind TEXT, url TEXT, reference TEXT, note TEXT);
 CREATE TABLE entities (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, level TEXT NOT NULL, levels TEXT NOT NULL,
   summary TEXT NOT NULL, state_today TEXT);
@@ -138,10 +138,11 @@ def write(ref, path):
 def _fill(con, ref, kb):
     ins = con.executemany
     ins("INSERT INTO meta VALUES (?, ?)", [("ics_version", ref.version), ("generated", ref.generated),
+                                           ("data_as_of", ref.data_as_of or ""),
                                            ("title", "England's integrated care systems: the ics reference")])
     ins("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?)", [
         (s["id"], n, s["title"], s["publisher"], s["date"], dates.start(s["date"]), s.get("kind"), s.get("url"),
-         s.get("file"), s.get("note")) for n, s, _cited in ref.bibliography])
+         s.get("reference"), s.get("note")) for n, s, _cited in ref.bibliography])
 
     entities = [kb.entities[i] for i, _d, _doc in ref.cards]
     today = ref.generated

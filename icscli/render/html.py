@@ -20,7 +20,7 @@ def text_lines(text):
 def address(where):
     if is_safe_url(where):
         return f'<a href="{esc(where)}" rel="noreferrer">{esc(where)}</a>'
-    return f"<code>{esc(where)}</code>" if where else ""
+    return esc(where) if where else ""  # a reference that stands in for an address: plain text
 
 
 class HtmlLayout(Visitor):

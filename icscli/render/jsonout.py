@@ -6,7 +6,7 @@ from ..model import iter_citations
 
 def render(document, cite):
     payload = document.payload
-    body = {"ics": _version(), "title": document.title}
+    body = {"ics": _version(), "data_as_of": getattr(document, "data_as_of", None), "title": document.title}
     body.update(payload if isinstance(payload, dict) else {"data": payload})
     kb = document.kb
     if kb is not None:

@@ -32,7 +32,7 @@ def inline(text):
 
 
 def address(where):
-    """A web address as an autolink, anything else (a file) as escaped text."""
+    """A web address as an autolink, anything else (a reference standing in for one) as escaped text."""
     if is_safe_url(where) and not re.search(r"[\s<>]", where):
         return f"<{where}>"
     return escape(where)

@@ -10,60 +10,46 @@ from ..safe import strip_controls
 GAP = 2  # spaces between a label and its value, and between table columns
 
 
-def words(segments):
-    """[(text, style)] -> words, each a list of (text, style) pieces; a piece that does not start with a
-    space is glued to the word before it (so a comma or a tag is never moved to a line of its own)."""
-    out, spaced = [], True
-    for text, style in segments:
-        if not text:
-            continue
-        parts = text.split(" ")
-        for i, part in enumerate(parts):
-            if i == 0 and out and not spaced and part:
-                out[-1].append((part, style))
-            elif part:
-                out.append([(part, style)])
-        spaced = text.endswith(" ")
-    return out
-
-
-def size(word):
-    return sum(len(t) for t, _ in word)
-
-
 def fill(segments, width, first=None):
     """Greedy word wrap of styled segments into lines of at most `width` (None: one line); the first
-    line may have another width (`first`), as after a bullet or a label."""
-    lines, line, used = [], [], 0
-    for word in words(segments):
-        if width is not None:
-            width_now = first if first is not None and not lines else width
-        n = size(word)
-        if width is not None and line and used + 1 + n > width_now:
-            lines.append(line)
-            line, used, width_now = [], 0, width
-        while width is not None and not line and n > width_now:  # only a word longer than a line is cut
-            head, rest, left = [], [], width_now
-            for text, style in word:
-                if left <= 0:
-                    rest.append((text, style))
-                elif len(text) <= left:
-                    head.append((text, style))
-                    left -= len(text)
-                else:
-                    head.append((text[:left], style))
-                    rest.append((text[left:], style))
-                    left = 0
-            lines.append([head])
-            word, n, width_now = rest, size(rest), width
-        if line:
-            line.append([(" ", "")])
-            used += 1
-        line.append(word)
-        used += n
-    if line or not lines:
-        lines.append(line)
-    return [[piece for word in line for piece in word] for line in lines]
+    line may have another width (`first`), as after a bullet or a label. Lines break only at spaces,
+    so where two segments meet without one (a word and its comma, its tag) they stay together. A line
+    comes back as pieces of (text, style)."""
+    text = "".join(t for t, _ in segments)
+    ranges = [(0, len(text))] if width is None else _breaks(text, width, width if first is None else first)
+    lines, starts, at = [], [], 0
+    for t, _ in segments:
+        starts.append(at)
+        at += len(t)
+    for start, end in ranges:
+        pieces = []
+        for (t, style), offset in zip(segments, starts):
+            lo, hi = max(start, offset), min(end, offset + len(t))
+            if lo < hi:
+                pieces.append((text[lo:hi], style))
+        lines.append(pieces)
+    return lines
+
+
+def _breaks(text, width, limit):
+    """(start, end) of each line of `text` wrapped greedily at spaces; a word longer than a line is cut."""
+    ranges, start, end, pos = [], None, 0, 0
+    for word in text.split(" "):
+        begin, pos = pos, pos + len(word) + 1
+        if not word:
+            continue
+        finish = begin + len(word)
+        if start is None:
+            start = begin
+        elif finish - start > limit:
+            ranges.append((start, end))
+            start, limit = begin, width
+        while finish - start > limit:  # only a word longer than a whole line is cut
+            ranges.append((start, start + limit))
+            start, limit = start + limit, width
+        end = finish
+    ranges.append((start, end) if start is not None else (0, 0))
+    return ranges
 
 
 class TextLayout(Visitor):
@@ -121,7 +107,7 @@ class TextLayout(Visitor):
 
     # -- the walk
     def begin(self, document):
-        self.out.append(self.paint(clean(document.title), "title"))
+        self.emit([(clean(document.title), "title")])
         self.out.append(self.paint(self.rule * min(self.width or 0, 120), "rule") if self.rule else "")
 
     def end(self, document):
@@ -203,20 +189,17 @@ class TextLayout(Visitor):
 
     def visit_diff(self, block):
         self.block_title(block)
-        legend = []
-        for sign, kind, _title, count in block.legend:
-            legend += [(f"  {sign}", "diff:" + kind), (f" {kind} {count}", "")]
-        self.emit([("Legend:", "label")] + legend)
+        self.emit([("Legend:", "label")])
+        for sign, kind, title, count in block.legend:
+            self.emit([(f"{title} ({count})", "")], 2, lead=[(sign, "diff:" + kind), (" ", "")])
         self.blank()
-        titles = {kind: (sign, title) for sign, kind, title, _count in block.legend}
+        titles = {kind: title for _sign, kind, title, _count in block.legend}
         current = None
         for change in block.changes:
             if change.kind != current:
-                if current is not None:
-                    self.blank()
+                self.blank()
                 current = change.kind
-                sign, title = titles[change.kind]
-                self.emit([(f"{sign} {title}", "diff:" + change.kind)])
+                self.emit([(titles[change.kind], "diff:" + change.kind)])
             lead = [(change.sign, "diff:" + change.kind), (" ", "")]
             self.emit(self.tagged(change, "strong"), 0, lead=lead)
             self.emit([(clean(f"{change.before} \u2192 {change.after}, {change.when}"), "detail")], 2)
@@ -227,24 +210,42 @@ class TextLayout(Visitor):
     def visit_table(self, block):
         indent = self.block_title(block)
         width = None if self.width is None else self.width - indent
-        widths = table_widths(block, width)
-        if widths is None:  # too narrow for columns: one record per row
-            for row in block.rows:
-                first, *rest = row.cells
-                self.emit([(clean(first), "strong")] + self.refs(row), indent, lead=[(self.bullet, "bullet")])
-                pairs = [(c, v) for c, v in zip(block.columns[1:], rest) if v]
-                column = max((len(c) for c, _ in pairs), default=0) + 1
-                column = min(column, max(8, (width - 2) // 3))
-                for name, value in pairs:
-                    label = (name + ":").ljust(column + GAP)
-                    self.emit([(clean(value), "")], indent + 2, indent + 2 + len(label), [(label, "label")])
-            self.blank()
+        names, rows = block.columns, [row.cells for row in block.rows]
+        widths = table_widths(names, rows, block.codes, width)
+        spill = widths is None and len(names) > 2  # the last column goes under its row
+        if spill:
+            widths = table_widths(names[:-1], [r[:-1] for r in rows], block.codes, width)
+        if widths is None:
+            self._records(block, indent, width)
             return
-        self._table_line(block.columns, widths, indent, "heading")
+        shown = len(widths)
+        self._table_line(names[:shown], widths, indent, "heading")
         if self.rule:
-            self.out.append(" " * indent + self.paint(self.rule * (sum(widths) + GAP * (len(widths) - 1)), "rule"))
+            self.out.append(" " * indent + self.paint(self.rule * (sum(widths) + GAP * (shown - 1)), "rule"))
+        wraps = spill or any(len(clean(c)) > w for row in block.rows for c, w in zip(row.cells, widths))
+        for number, row in enumerate(block.rows):
+            if wraps and number:  # rows of several lines need a gap to be told apart
+                self.out.append("")
+            self._table_line(row.cells[:shown], widths, indent, "", self.refs(row))
+            if spill and row.cells[-1]:
+                self.emit([(clean(names[-1]) + ": ", "detail"), (clean(row.cells[-1]), "detail")], indent + 2)
+        self.blank()
+
+    def _records(self, block, indent, width):
+        """A table too wide for the terminal: one record per row, its first cell as the heading."""
         for row in block.rows:
-            self._table_line(row.cells, widths, indent, "", self.refs(row))
+            first, *rest = row.cells
+            self.emit([(clean(first), "strong")] + self.refs(row), indent, lead=[(self.bullet, "bullet")])
+            pairs = [(c, v) for c, v in zip(block.columns[1:], rest) if v]
+            column = max((len(c) for c, _ in pairs), default=0) + 1
+            column = min(column, max(8, (width - 2) // 3))
+            for name, value in pairs:
+                label = clean(name) + ":"
+                if len(label) > column:  # a long label gets a line of its own
+                    self.emit([(label, "label")], indent + 2)
+                    label = ""
+                lead = [(label.ljust(column + GAP), "label")]
+                self.emit([(clean(value), "")], indent + 2, indent + 2 + column + GAP, lead)
         self.blank()
 
     def _table_line(self, cells, widths, indent, style, refs=()):
@@ -257,21 +258,21 @@ class TextLayout(Visitor):
             for column, width in zip(columns, widths):
                 pieces = column[n] if n < len(column) else []
                 text = "".join(self.paint(t, s) for t, s in pieces)
-                parts.append(text + " " * (width - sum(len(t) for t, _ in pieces)))
+                parts.append(text + " " * (width - sum(len(t) for t, _ in pieces)))  # pad to the column
             self.out.append((" " * indent + (" " * GAP).join(parts)).rstrip())
 
 
-def table_widths(block, width):
+def table_widths(names, rows, codes, width):
     """Column widths that fit `width`: codes and short columns keep their full width, long text wraps in
     its column at word boundaries. None when even one word per column does not fit."""
-    columns = list(zip(block.columns, *[row.cells for row in block.rows]))
+    columns = list(zip(names, *rows))
     natural = [max(len(clean(c)) for c in column) for column in columns]
     if width is None or sum(natural) + GAP * (len(natural) - 1) <= width:
         return natural
     least = []
-    for name, column, full in zip(block.columns, columns, natural):
+    for name, column, full in zip(names, columns, natural):
         longest = max((len(w) for c in column for w in clean(c).split()), default=1)
-        least.append(full if name in block.codes else longest)
+        least.append(full if name in codes else longest)
     room = width - GAP * (len(natural) - 1) - sum(least)
     if room < 0:
         return None

@@ -12,5 +12,5 @@ from .changes import changes  # noqa: F401
 from .mapping import map_code  # noqa: F401
 from .index import build_indexes, index, key  # noqa: F401
 from .resolving import resolve_system, suggest  # noqa: F401
-from .search import completion_words, search_systems  # noqa: F401
+from .search import completion_items, completion_words, search_systems  # noqa: F401
 from .tables import all_regions, regions, systems  # noqa: F401

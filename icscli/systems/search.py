@@ -6,22 +6,26 @@ from .index import index
 
 def completion_words(kb, prefix):
     """Codes and names of systems and CCGs that start with a prefix, for shell completion."""
+    return [word for word, _what in completion_items(kb, prefix)]
+
+
+def completion_items(kb, prefix):
+    """(word, what it is) for codes and names of systems and CCGs that start with a prefix."""
     if not index(kb).loaded:
         return []
     prefix = prefix.lower()
-    out = set()
+    out = {}
     for icb in kb.icbs.values():
         for text in (icb.get("ods_code"), icb["ons_code"]):
             if text and text.lower().startswith(prefix):
-                out.add(text)
+                out.setdefault(text, icb["name"])
         if icb["short_name"].lower().startswith(prefix) and " " not in icb["short_name"]:
-            out.add(icb["short_name"].lower())
+            out.setdefault(icb["short_name"].lower(), icb["name"])
     for ident in index(kb).locs_by_version.get(_first_version(kb), []):
-        code = kb.sub_icb_locations[ident]["ods_code"]
-        if code.lower().startswith(prefix):
-            out.add(code)
-    return sorted(out)
-
+        loc = kb.sub_icb_locations[ident]
+        if loc["ods_code"].lower().startswith(prefix):
+            out.setdefault(loc["ods_code"], loc.get("former_ccg_name") or "former CCG")
+    return sorted(out.items())
 
 
 def search_systems(kb, text):

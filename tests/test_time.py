@@ -1,0 +1,205 @@
+"""One model of time: lifecycle rules, dated counts that agree across commands, and how current the data is."""
+import json
+import sqlite3
+import textwrap
+
+import pytest
+
+DATES = ("2019-06-01", "2021-04-01", "2022-07-01", "2025-06-01", "2026-04-01", "2026-12-01")
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def test_enacted_duty_is_not_shown_as_ended(run):
+    for term in ("triple-aim", "duty-to-collaborate"):
+        out = run("explain", term, "--format", "plain").output
+        today = next(line for line in out.splitlines() if line.startswith("Today:"))
+        assert "ended" not in today and "no longer" not in today, today
+    aim = run("explain", "triple-aim", "--format", "json").json()
+    assert aim["status"][-1]["state"] == "enacted" and aim["status"][-1]["to"] is None
+    assert any(c["source"].startswith("w-legislation-") for c in aim["status"][-1]["sources"])
+
+
+def test_a_bill_ends_with_its_royal_assent_event(run):
+    out = run("explain", "health-and-care-bill", "--format", "plain").output
+    assert "Today: ended on 28 April 2022 (Health and Care Act 2022 receives Royal Assent)" in out
+
+
+def _overlay(tmp_path, status_yaml):
+    (tmp_path / "x.yaml").write_text(textwrap.dedent("""\
+        entities:
+          - id: test-duty
+            name: Test duty
+            kind: duty
+            level: national
+            summary: A test.
+            status:
+        """) + textwrap.indent(textwrap.dedent(status_yaml), "      ") + "    sources: [kf-ics-explained-2021]\n")
+    return tmp_path
+
+
+def test_loader_rejects_a_history_that_stops_without_an_end(run, tmp_path):
+    overlay = _overlay(tmp_path, """\
+        - {from: "2021-02-11", to: "2022-04-28", state: proposed, sources: [kf-ics-explained-2021]}
+        """)
+    result = run("validate", str(overlay))
+    assert result.exit_code == 1
+    assert "x.yaml:8: status[0].to: the history stops on 2022-04-28 without saying what followed" in result.output
+
+
+@pytest.mark.parametrize("ending", [
+    '- {from: "2022-04-28", state: enacted, sources: [kf-ics-explained-2021]}',
+    '- {from: "2022-04-28", state: dropped, sources: [kf-ics-explained-2021]}',
+])
+def test_a_successor_state_or_end_event_closes_a_history(run, tmp_path, ending):
+    overlay = _overlay(tmp_path, '- {from: "2021-02-11", to: "2022-04-28", state: proposed, '
+                                 'sources: [kf-ics-explained-2021]}\n' + ending + "\n")
+    assert run("validate", str(overlay)).exit_code == 0
+    event = _overlay(tmp_path, '- {from: "2021-02-11", to: "2022-04-28", state: proposed, '
+                               'end_event: health-and-care-act-royal-assent, sources: [kf-ics-explained-2021]}\n')
+    assert run("validate", str(event)).exit_code == 0
+
+
+def test_loader_rejects_gaps_and_unknown_end_events(run, tmp_path):
+    overlay = _overlay(tmp_path, """\
+        - {from: "2021-02-11", to: "2022-04-28", state: proposed, end_event: no-such-event, sources: [kf-ics-explained-2021]}
+        """)
+    assert "unknown event 'no-such-event'" in run("validate", str(overlay)).output
+    gap = _overlay(tmp_path, """\
+        - {from: "2021-02-11", to: "2022-04-28", state: proposed, sources: [kf-ics-explained-2021]}
+        - {from: "2022-07-01", state: statutory, sources: [kf-ics-explained-2021]}
+        """)
+    assert "status[0].to: ends 2022-04-28 but the next period starts 2022-07-01" in run("validate", str(gap)).output
+
+
+def test_bundled_data_has_no_unfinished_items_before_data_as_of(run):
+    result = run("validate", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.json()["ok"] is True
+
+
+def test_validate_reports_a_past_plan_with_no_outcome(run, tmp_path):
+    (tmp_path / "e.yaml").write_text(textwrap.dedent("""\
+        events:
+          - id: test-plan
+            date: "2024-04"
+            title: Something planned
+            description: A plan.
+            status: planned
+            sources: [kf-ics-explained-2021]
+        """))
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert "test-plan: still 'planned' although its date (2024-04) is before the data's date (2026-12-01)" \
+        in result.output
+
+
+def test_listed_errors_are_fixed(run):
+    rows = {r["id"]: r for r in run("compare", "ccg", "icb", "--format", "json").json()["rows"]}
+    assert rows["ccg-staff-to-icb"]["status"] == "done"
+    assert rows["icb-single-nhs-budget"]["change"] == "changed"
+    assert rows["icb-capital-plan"]["status"] == "done"
+    plain = run("compare", "ccg", "icb", "--format", "plain").output
+    staff = plain.split("~ CCG staff", 1)[1].split("\n", 1)[0]
+    assert staff == ""  # no [proposed] tag after the name any more
+    special = {r["id"]: r for r in run("compare", "nhs-england", "icb", "--format", "json").json()["rows"]}
+    assert special["specialised-commissioning-partial-transfer"]["effective"] == "2023-04-01"
+    accountability = run("compare", "nhs-trust", "icb", "--format", "json").json()["rows"]
+    assert any(r["id"] == "accountability-to-nhs-england" and r["change"] == "changed" for r in accountability)
+    events = {e["id"]: e for e in run("timeline", "--format", "json").json()["events"]}
+    for ident in ("nhse-nhsi-closer-working-announced", "icb-clustering-written-statement",
+                  "health-bill-committee-stage", "icb-mergers-april-2026"):
+        assert events[ident]["status"] == "done", ident
+    imd = run("explain", "imd", "--format", "json").json()["summary"]
+    assert "Health Foundation uses it to\ndefine" not in imd and "Health Foundation uses it to define" not in imd
+
+
+# --------------------------------------------------------------------------- counts agree everywhere
+
+
+def _card_count(run, term, day):
+    card = run("explain", term, "--as-of", day, "--format", "json").json()
+    return next(iter(card.get("counts_as_of", {}).values()), None)
+
+
+def _tree_count(run, ident, what, day):
+    def walk(nodes):
+        for n in nodes:
+            if n["id"] == ident:
+                return n.get("counts", {}).get(what)
+            found = walk(n["children"])
+            if found is not None:
+                return found
+        return None
+
+    levels = run("tree", "--as-of", day, "--format", "json").json()["levels"]
+    return walk([n for tier in levels for n in tier["entities"]])
+
+
+def _timeline_count(run, what, day):
+    rows = [c for e in run("timeline", "--to", day, "--format", "json").json()["events"]
+            for c in e.get("counts") or [] if c["what"] == what]
+    held = [c for c in rows if c["from"] <= day and (not c.get("to") or day <= c["to"])]
+    return held[-1]["value"] if held else None
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_icb_and_ccg_counts_agree_across_commands(run, day):
+    icbs = _card_count(run, "icb", day)
+    assert icbs == _tree_count(run, "icb", "ICBs", day) == _timeline_count(run, "ICBs", day)
+    systems = run("systems", "--as-of", day, "--format", "json")
+    if day < "2022-07-01":
+        assert icbs is None and systems.exit_code == 2  # no ICBs yet, and systems says so
+    else:
+        assert systems.json()["count"] == len(systems.json()["systems"]) == icbs
+    ccgs = _card_count(run, "ccg", day)
+    assert ccgs == _tree_count(run, "ccg", "CCGs", day) == _timeline_count(run, "CCGs", day)
+    expected = {"2021-04-01": (None, 106), "2022-07-01": (42, None), "2025-06-01": (42, None),
+                "2026-04-01": (36, None), "2026-12-01": (36, None)}.get(day, (None, None))
+    assert (icbs, ccgs) == expected
+
+
+def test_cards_date_every_count(run):
+    out = run("explain", "ics", "--format", "plain").output
+    assert "42 ICSs from 1 April 2021 to 31 March 2026; 36 ICSs since 1 April 2026" in out
+    assert "England is split into 42 of them" not in out
+    mergers = run("explain", "icb-mergers-2026", "--format", "plain").output
+    assert "only planned" not in mergers and "Today: statutory since 1 April 2026" in mergers
+
+
+def test_tree_reads_the_same_model_as_the_cards(run):
+    today = json.dumps(run("tree", "--format", "json").json())
+    assert '"icp-place-partnership"' not in today
+    old = run("tree", "--as-of", "2019-06-01", "--format", "json").json()
+    ids = json.dumps(old)
+    assert '"nhs-improvement"' in ids and "non-statutory" in run("explain", "nhs-improvement", "--as-of",
+                                                                 "2019-06-01", "--format", "plain").output
+
+
+# --------------------------------------------------------------------------- data_as_of
+
+
+def test_data_as_of_everywhere(run, tmp_path):
+    assert "(data as of 1 December 2026)" in run("--version").output
+    assert "Data as of 1 December 2026" in run("sources", "--format", "plain").output
+    for args in (("explain", "icb"), ("timeline",), ("tree",), ("validate",), ("sources",), ("glossary",),
+                 ("systems",), ("compare", "ccg", "icb"), ("search", "icb")):
+        assert run(*args, "--format", "json").json()["data_as_of"] == "2026-12-01", args
+    db = tmp_path / "ics.sqlite"
+    assert run("export", "--format", "sqlite", "-o", str(db)).exit_code == 0
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'data_as_of'").fetchone() == ("2026-12-01",)
+    md = tmp_path / "ics.md"
+    assert run("export", "--format", "markdown", "-o", str(md)).exit_code == 0
+    assert "data as of 1 December 2026" in md.read_text(encoding="utf-8")[:600]
+
+
+def test_stale_data_gets_one_closing_line(run):
+    fresh = run("tree", "--format", "plain", env={"ICS_TODAY": "2027-06-01"}).output
+    assert "last checked" not in fresh
+    stale = run("tree", "--format", "plain", env={"ICS_TODAY": "2027-06-02"}).output
+    assert stale.rstrip().splitlines()[-1].startswith("Note: the sources behind this were last checked on 1 December 2026")
+    assert "last checked" not in run("tree", "--format", "json", env={"ICS_TODAY": "2027-06-02"}).output
+    card = run("explain", "icb", "--format", "plain", env={"ICS_TODAY": "2027-06-02"}).output
+    assert "to now" not in card and "to at least 1 December 2026 (when the sources were last checked)" in card
