@@ -82,7 +82,7 @@ def test_fast_output_is_byte_identical(run, command, args):
 @pytest.mark.parametrize("argv", [["explain", "icb"], ["explain", "icp"], ["explain", "frimley"],
                                   ["timeline", "--from", "2021", "--to", "2022-07"], ["compare", "ccg", "icb"],
                                   ["search", "who", "commissions", "dentists"], ["systems", "-f", "csv"],
-                                  ["ccg", "02Q", "--as-of", "2022-07-01"], ["ccg", "--all", "-f", "json"],
+                                  ["explain", "icb", "-f", "json"], ["systems", "--sort", "ons", "-f", "markdown"],
                                   ["tree", "--as-of", "2019-06-01"], ["glossary", "--cite"],
                                   ["timeline", "--tag", "policy", "-f", "github"]])
 def test_common_answers_match_click(run, argv):
@@ -91,7 +91,8 @@ def test_common_answers_match_click(run, argv):
     assert result.exit_code == 0 and result.output == text
 
 
-@pytest.mark.parametrize("argv", [["explain", "--help"], ["explain", "qqq"], ["explain"], ["ccg"],
+@pytest.mark.parametrize("argv", [["explain", "--help"], ["explain", "qqq"], ["explain"], ["ccg", "02Q"],
+                                  ["explain", "intergrated care board"], ["explain", "icb", "--short"],
                                   ["timeline", "--tag", "nope"], ["explain", "icb", "-f", "rich"],
                                   ["explain", "icb", "--nope"], ["validate"], ["search", "x", "--limit", "0"]])
 def test_everything_unusual_goes_to_click(argv):
