@@ -13,6 +13,7 @@ except ImportError:  # pragma: no cover
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
+WHOLE_PARTS = ("event_dates",)  # read whole by every timeline: one decode beats thousands of bucket lookups
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
 
 
@@ -58,7 +59,7 @@ def split_parts(state):
     import marshal
 
     for name, value in state.items():
-        if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE:
+        if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE and name not in WHOLE_PARTS:
             buckets = -(-len(value) // BUCKET_SIZE)
             split = [{} for _ in range(buckets)]
             lazy = name in LAZY_TABLES  # records stay marshalled inside their bucket until read
