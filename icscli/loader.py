@@ -6,7 +6,7 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 import os
 import re
 
-from . import dates, lifecycle, schema
+from . import dates, lifecycle, schema, yamlread
 from .errors import Problem
 from .fsread import NotRegularFile, TooLarge, read_regular
 from .safe import is_safe_url
@@ -19,26 +19,6 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 # --------------------------------------------------------------------------- parsing
-
-
-class _Located(dict):
-    """A mapping that remembers the line of itself and of each key."""
-
-    __slots__ = ("line", "key_lines")
-
-
-_BUILDER = []
-
-
-def _builder():
-    """(yaml, the C-accelerated event parser, a resolver, a safe constructor), made once per run."""
-    if not _BUILDER:
-        import yaml
-
-        parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        constructor = yaml.constructor.SafeConstructor()
-        _BUILDER.append((yaml, parser, yaml.resolver.Resolver(), constructor))
-    return _BUILDER[0]
 
 
 def parse_file(path, label, key_lines=True):
@@ -56,10 +36,10 @@ def parse_file(path, label, key_lines=True):
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
-    yaml = _builder()[0]
+    yaml = yamlread.parser()[0]
     try:
-        document = _scan_events(text, key_lines=key_lines)
-    except _Refused as exc:
+        document = yamlread.build(text, key_lines=key_lines)
+    except yamlread.Refused as exc:
         return None, [Problem(label, exc.line, "", exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -70,113 +50,6 @@ def parse_file(path, label, key_lines=True):
     except yaml.YAMLError as exc:
         return None, [Problem(label, 0, "", f"YAML error: {exc}")]
     return document, []
-
-
-class _Refused(Exception):
-    def __init__(self, line, message):
-        super().__init__(message)
-        self.line, self.message = line, message
-
-
-_PLAIN_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates stay strings: their form is their precision
-
-
-_NO_LINES = {}  # shared by every mapping parsed without key lines: lookups fall back to the mapping's line
-
-
-def _scan_events(text, max_depth=64, key_lines=True):
-    """Build the document from the parser's events in one pass, refusing aliases (they can explode in
-    size), merge keys, non-text or duplicate keys, unknown tags and absurd nesting as they come.
-
-    Mappings are `_Located`: they remember their own line and each key's line for error messages.
-    """
-    yaml, parser, resolver, constructor = _builder()
-    scalar_node, error = yaml.ScalarNode, yaml.constructor.ConstructorError
-    implicit = resolver.yaml_implicit_resolvers
-    stack = []  # [container, pending key or _NO_KEY] per open collection
-    document, documents = None, 0
-    for event in yaml.parse(text, Loader=parser):
-        kind = type(event)
-        if kind is yaml.ScalarEvent:
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = "tag:yaml.org,2002:str"
-                if event.implicit[0]:  # plain: the resolver's patterns, as `Resolver.resolve` tries them
-                    text_value = event.value
-                    for candidate, pattern in implicit.get(text_value[:1], ()):  # (no wildcard patterns)
-                        if pattern.match(text_value):
-                            tag = candidate
-                            break
-            if tag in _PLAIN_TAGS:
-                value = event.value
-            elif tag == "tag:yaml.org,2002:merge":
-                raise error(None, None, "merge keys (<<) are not allowed in ics data", event.start_mark)
-            elif tag in constructor.yaml_constructors and tag.startswith("tag:yaml.org,2002:") and \
-                    tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap",
-                                "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"):
-                value = constructor.yaml_constructors[tag](constructor, scalar_node(tag, event.value, event.start_mark))
-            else:
-                raise error(None, None, f"could not determine a constructor for the tag {tag!r}", event.start_mark)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise error(None, None, f"could not determine a constructor for the tag {event.tag!r}",
-                            event.start_mark)
-            if len(stack) >= max_depth:
-                raise _Refused(event.start_mark.line + 1, f"nested more than {max_depth} levels deep")
-            if kind is yaml.MappingStartEvent:
-                value = _Located()
-                value.line, value.key_lines = event.start_mark.line + 1, {} if key_lines else _NO_LINES
-            else:
-                value = []
-            if stack and type(stack[-1][0]) is _Located and stack[-1][1] is _NO_KEY:
-                raise error(None, None, f"keys must be text, got {_typename(value)}", event.start_mark)
-            _attach(stack, value, event, error)
-            stack.append([value, _NO_KEY])
-            continue
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            value = stack.pop()[0]
-            if not stack:
-                document = value
-            continue
-        elif kind is yaml.AliasEvent:
-            raise _Refused(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in ics data")
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise error("expected a single document in the stream", None, "but found another document",
-                            event.start_mark)
-            continue
-        else:
-            continue
-        if not stack:
-            document = value
-        else:
-            _attach(stack, value, event, error)
-    return document
-
-
-_NO_KEY = object()
-
-
-def _attach(stack, value, event, error):
-    """Put a finished value into the open collection: a list item, a mapping's key, or its value."""
-    if not stack:
-        return
-    top = stack[-1]
-    container = top[0]
-    if type(container) is list:
-        container.append(value)
-    elif top[1] is _NO_KEY:
-        if not isinstance(value, str):
-            raise error(None, None, f"keys must be text, got {value!r}", event.start_mark)
-        if value in container:
-            raise error(None, None, f"duplicate key '{value}'", event.start_mark)
-        if container.key_lines is not _NO_LINES:
-            container.key_lines[value] = event.start_mark.line + 1
-        top[1] = value
-    else:
-        container[top[1]] = value
-        top[1] = _NO_KEY
 
 
 # --------------------------------------------------------------------------- validation
@@ -343,7 +216,7 @@ _BAD = object()
 
 
 def _typename(value):
-    return {dict: "a mapping", _Located: "a mapping", list: "a list", str: "text", bool: "true/false",
+    return {dict: "a mapping", yamlread.Located: "a mapping", list: "a list", str: "text", bool: "true/false",
             int: "a number", float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
