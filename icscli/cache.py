@@ -1,7 +1,7 @@
 """Compiled data files: one per data layer, so a normal run never parses YAML.
 
 A compiled file holds the state of one layer (`model.KnowledgeBase.build_state`) as separately
-`marshal`led parts behind a table of contents. Each part carries a blake2b checksum and is read and
+`marshal`led parts behind a table of contents. Each part carries a CRC-32 checksum and is read and
 decoded only when a query touches it, so a 100,000-entity overlay costs what is shown, not what is
 stored; big dictionaries are split into buckets for the same reason (`model.BucketDict`). Any problem
 (a missing, truncated, flipped, foreign or oddly shaped file; a FIFO or device in its place) is a
@@ -16,7 +16,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 11  # bump when the shape of the compiled state changes
+FORMAT = 12  # bump when the shape of the compiled state changes
 MAGIC = b"ICSKB%03d" % FORMAT
 MAX_TOC_BYTES = 64 << 20
 MAX_CACHE_BYTES = 4 << 30
@@ -45,6 +45,14 @@ def _blake2b(data=b"", digest_size=16):
     except ImportError:  # pragma: no cover - other Python builds
         from hashlib import blake2b
     return blake2b(data, digest_size=digest_size)
+
+
+def _checksum(data):
+    """CRC-32: catches every flipped bit and every burst of up to 32 (the cache is the user's own file,
+    so corruption, not forgery, is the risk), at a fraction of a cryptographic hash's cost per run."""
+    import zlib
+
+    return zlib.crc32(data).to_bytes(4, "little")
 
 
 def key_for(directory, files, parent=""):
@@ -87,7 +95,7 @@ def layer_id(directory):
 # --------------------------------------------------------------------------- writing
 
 
-HEAD = len(MAGIC) + 32  # magic, table-of-contents offset and length, its checksum
+HEAD = len(MAGIC) + 20  # magic, table-of-contents offset and length, its checksum
 
 
 def encode(state, key):
@@ -112,13 +120,13 @@ def stream(handle, parts, key):
     handle.write(bytes(HEAD))
     toc, offset = {}, HEAD
     for name, blob in parts:
-        toc[name] = (offset, len(blob), _blake2b(blob).digest())
+        toc[name] = (offset, len(blob), _checksum(blob))
         handle.write(blob)
         offset += len(blob)
     table = marshal.dumps({"key": key, "parts": toc})
     handle.write(table)
     handle.seek(0)
-    handle.write(MAGIC + offset.to_bytes(8, "little") + len(table).to_bytes(8, "little") + _blake2b(table).digest())
+    handle.write(MAGIC + offset.to_bytes(8, "little") + len(table).to_bytes(8, "little") + _checksum(table))
 
 
 def write(path, state, key):
@@ -211,7 +219,7 @@ class CompiledFile:
             if length > MAX_TOC_BYTES or at + length > self.size:
                 raise CacheMiss(path)
             toc = os.pread(self.fd, length, at)
-            if len(toc) != length or _blake2b(toc).digest() != head[len(MAGIC) + 16:]:
+            if len(toc) != length or _checksum(toc) != head[len(MAGIC) + 16:]:
                 raise CacheMiss(path)
             toc = marshal.loads(toc)
             self.key = toc["key"]
@@ -239,7 +247,7 @@ class CompiledFile:
             if offset < HEAD or length < 0 or offset + length > self.size:
                 raise CacheMiss(name)
             blob = os.pread(self.fd, length, offset)
-            if len(blob) != length or _blake2b(blob).digest() != digest:
+            if len(blob) != length or _checksum(blob) != digest:
                 raise CacheMiss(name)
             return marshal.loads(blob)
         except CacheMiss:
