@@ -31,7 +31,9 @@ class IcsUsageError(click.ClickException):
 def error_line(exc):
     """Any error as the one shape users see: `ics: error: ...` on one line. Click's own usage errors
     (unknown option, bad choice, missing argument, no such command) end with where to find help."""
-    message = " ".join(exc.format_message().split())
+    from .safe import visible  # the message may quote a hostile argument or data value: \x1b, not ESC
+
+    message = visible(" ".join(exc.format_message().split()))
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and not isinstance(exc, IcsUsageError) and ctx is not None:
@@ -270,6 +272,7 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
     from . import answers
     from .schema import TAGS
 
+    tags = tuple(tag.strip().lower() for tag in tags)  # names in any case, like formats
     for tag in tags:
         if tag not in TAGS:
             raise click.BadParameter(f"'{tag}' is not one of: {', '.join(TAGS)}", param_hint="--tag")

@@ -32,8 +32,9 @@ def parse(text):
 _MONTH_NUMBERS = {m.lower()[:3]: n for n, m in enumerate(
     ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
      "November", "December"), 1)}
-_SLASHED = re.compile(r"^(?:([0-9]{1,2})/)?([0-9]{1,2})/([0-9]{4})$")  # 1/7/2022 or 7/2022: day first
-_WORDED = re.compile(r"^(?:([0-9]{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?,?\s+([0-9]{4})$")  # 1 July 2022
+# Compiled by re on first use, so a run given ISO dates (or none) never compiles them.
+_SLASHED = r"^(?:([0-9]{1,2})/)?([0-9]{1,2})/([0-9]{4})$"  # 1/7/2022 or 7/2022: day first
+_WORDED = r"^(?:([0-9]{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?,?\s+([0-9]{4})$"  # 1 July 2022
 USER_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, '1 July 2022', '1/7/2022' (day first) or 'today'"
 
 
@@ -46,8 +47,10 @@ def parse_user(text):
         from .clock import today
 
         return today()
+    if _DATE.match(value):
+        return parse(value)
     parts = None
-    slashed, worded = _SLASHED.match(value), _WORDED.match(value)
+    slashed, worded = re.match(_SLASHED, value), re.match(_WORDED, value)
     if slashed:
         day, month, year = slashed.groups()
         parts = (year, month, day)

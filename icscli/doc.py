@@ -15,7 +15,9 @@ class Line:
     """A line of text with the sources that back it.
 
     detail: a second, quieter paragraph (a note); status: planned, proposed... (shown as a tag when not
-    done); ids: the entities the line is about (exports link them); anchor: an id a document can link to;
+    done); ids: the entities the text names, in order (its text is their names, so exports link them),
+    or, for an anchored entry (a timeline event in the export), the entities it involves; anchor: an id a
+    document can link to;
     link: the in-document anchor the line points to (a contents entry).
     """
 
@@ -235,10 +237,14 @@ def walk(document, visitor, cite=False):
 
 
 class Doc:
+    """table: (columns, rows) for csv/tsv/tabulate; None for a card, whose table is one row per line:
+    its section, its text and its sources (so `--section` narrows the table too)."""
+
     def __init__(self, title, blocks, table, payload, kb=None):
         self.title = title
         self.blocks = blocks
-        self.table = table  # (columns, rows) for csv/tsv/tabulate
+        self.by_section = table is None
+        self.table = section_table(blocks) if table is None else table
         self.payload = payload  # the JSON document
         self.kb = kb
         self.references = []  # [(number, source id, locator)] when citing
@@ -266,13 +272,44 @@ class Doc:
 
     def only(self, keys):
         """The same document with only the blocks of the given sections (`--short`, `--section`)."""
-        picked = Doc(self.title, [b for b in self.blocks if b.key in keys], self.table, self.payload, self.kb)
-        return picked
+        blocks = [b for b in self.blocks if b.key in keys]
+        return Doc(self.title, blocks, None if self.by_section else self.table, self.payload, self.kb)
 
 
 def source_where(source):
     """Where a reader finds a source: its public address, or the reference that stands in for one."""
     return source.get("url") or source.get("reference") or ""
+
+
+def section_table(blocks):
+    """(['section', 'text', 'sources'], rows): one row per line of the blocks, for the tabular formats."""
+    rows = []
+    for block in blocks:
+        section = block.title or block.key or "About"
+        if block.kind == "note":
+            rows.append([section if block.title else "Note", block.text, ""])
+        for line in block.cited():
+            if isinstance(line, Field):
+                text = f"{line.label}: {line.text}"
+            elif isinstance(line, Row):
+                text = "; ".join(c for c in line.cells if c)
+            else:
+                text = line.text + (f" [{line.status}]" if line.status else "")
+            if line.detail:
+                text += f"\n{line.detail}"
+            rows.append([section, text, cite_text(line.sources)])
+    return ["section", "text", "sources"], rows
+
+
+def cite_text(sources):
+    """Compact inline citation for tables: 'kf-ics-explained-2021 (What are ICSs?); ...'."""
+    parts = []
+    for cite in sources or []:
+        part = cite["source"]
+        if cite.get("at"):
+            part += f" ({cite['at']})"
+        parts.append(part)
+    return "; ".join(parts)
 
 
 def describe_source(kb, source_id, locator=""):

@@ -114,6 +114,9 @@ def resolve_term(kb, term, exact_id_wins=False, typos=True, main_sense=True):
         acronym = next((a for a in kb.entities[main].get("acronyms") or [] if normalize(a) == key), term.strip())
         return _match(main, main_sense_of=acronym)
     except UnknownTerm:
+        printed = _printed_name(kb, term, strict=False)  # "Integrated care board (entity)", as search prints
+        if printed:
+            return _match(printed)
         near = one_typo_match(kb, term) if typos else None
         if near:
             entity = kb.entities[near]
@@ -142,23 +145,28 @@ def _exact(kb, term):
     raise UnknownTerm(term, suggest(kb, term))
 
 
-_PRINTED = re.compile(r"^(?P<base>.+?)\s*\((?P<inner>[^()]*)\)\s*$")
-_STATUS_TAG = re.compile(r"\s*\[[^\[\]]*\]\s*$")
+_PRINTED = r"^(?P<base>.+?)\s*\((?P<inner>[^()]*)\)\s*$"  # compiled by re on first use
+_STATUS_TAG = r"\s*\[[^\[\]]*\]\s*$"
 
 
-def _printed_name(kb, term):
+def _printed_name(kb, term, strict=True):
     """'Integrated care board (ICB)' or 'NHS England (NHSE) [statutory]', as cards, lists and the tree
-    print them: the name resolves, and every part in brackets names the same entity."""
-    text = _STATUS_TAG.sub("", term.strip())
-    match = _PRINTED.match(text)
+    print them: the name resolves and every part in brackets names the same entity. Not strict, parts
+    that name nothing are allowed too (search's '(entity)'), but never one naming something else."""
+    if "(" not in term:
+        return None
+    match = re.match(_PRINTED, re.sub(_STATUS_TAG, "", term.strip()))
     if not match:
         return None
     try:
         ident = _exact(kb, match["base"])
     except (AmbiguousTerm, UnknownTerm):
         return None
-    parts = [p for p in re.split(r"[,;]", match["inner"]) if normalize(p)]
-    if parts and all(ident in [h[0] for h in kb.index.get(normalize(p)) or []] for p in parts):
+    named = [[h[0] for h in kb.index.get(normalize(p)) or []] for p in re.split(r"[,;]", match["inner"])
+             if normalize(p)]
+    if strict and named and all(ident in ids for ids in named):
+        return ident
+    if not strict and all(ident in ids or not ids for ids in named):
         return ident
     return None
 

@@ -3,7 +3,7 @@
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
 from . import dates, doc, freshness, query
-from .doc import Change, Field, Line
+from .doc import Change, Field, Line, cite_text
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
 EXPLAIN_SECTIONS = {
@@ -21,17 +21,6 @@ EXPLAIN_SECTIONS = {
     "meanings": "other meanings of its acronym",
     "sources": "the sources of the card",
 }
-
-
-def cite_text(sources):
-    """Compact inline citation for tables: 'kf-ics-explained-2021 (What are ICSs?); ...'."""
-    parts = []
-    for cite in sources or []:
-        part = cite["source"]
-        if cite.get("at"):
-            part += f" ({cite['at']})"
-        parts.append(part)
-    return "; ".join(parts)
 
 
 def names(kb, ids):
@@ -52,26 +41,6 @@ def _dated(item):
     """A dated statement: its text, its span as a tag and its note as the detail."""
     when = span(item)
     return Line(item["text"] + (f" [{when}]" if when else ""), item.get("sources"), detail=item.get("note") or "")
-
-
-def section_rows(blocks):
-    """[section, text, sources] rows of a document's blocks, for csv/tsv/tabulate."""
-    rows = []
-    for block in blocks:
-        section = block.title or block.key or "About"
-        if block.kind == "note":
-            rows.append([section if block.title else "Note", block.text, ""])
-        for line in block.cited():
-            if isinstance(line, Field):
-                text = f"{line.label}: {line.text}"
-            elif isinstance(line, doc.Row):
-                text = "; ".join(c for c in line.cells if c)
-            else:
-                text = line.text + (f" [{line.status}]" if line.status else "")
-            if line.detail:
-                text += f"\n{line.detail}"
-            rows.append([section, text, cite_text(line.sources)])
-    return rows
 
 
 def short_fields(kb, data):
@@ -120,7 +89,8 @@ def explain(kb, data):
     for label, field in (("Part of", "part_of"), ("Produces", "produces"), ("Replaced", "replaced"), ("Became", "became"),
                          ("Related", "related")):
         if data.get(field):
-            about.append(Field(label, names(kb, data[field]), ids=data[field]))
+            ids = [i for i in data[field] if i in kb.entities]
+            about.append(Field(label, names(kb, ids), ids=ids))
     about.append(Field("Term", data["id"]))
     blocks.append(doc.Fields("About", about, key="about"))
     blocks.append(doc.Prose("Summary", [Line(data["summary"], data["sources"])], key="summary"))
@@ -151,11 +121,11 @@ def explain(kb, data):
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
         blocks.append(doc.Items(f"Other meanings of {acronyms}", [
-            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"", ids=[s["type"]])
+            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"")
             for s in data["senses"]], key="meanings"))
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                         for c in data["sources"]], key="sources"))
-    return doc.Doc(title, blocks, (["section", "text", "sources"], section_rows(blocks)), data, kb)
+    return doc.Doc(title, blocks, None, data, kb)  # the table: one row per line, by section
 
 
 def _period(period, now="now"):
@@ -169,7 +139,7 @@ def _change_line(kb, r):
     before = names(kb, r.get("before") or []) or "new"
     after = names(kb, r.get("after") or []) or "none"
     return Line(f"{dates.human(r['effective'])}: {r['change']}: {r['function']} ({before} \u2192 {after})",
-                r["sources"], status=r.get("status"), ids=(r.get("before") or []) + (r.get("after") or []))
+                r["sources"], status=r.get("status"))
 
 
 def claim_blocks(claims):
@@ -189,7 +159,7 @@ def claim_blocks(claims):
 
 def senses(kb, term, candidates):
     title = f"'{term}' has {len(candidates)} meanings"
-    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"", ids=[c["type"]])
+    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"")
              for c in candidates]
     blocks = [doc.Items("Which one do you mean?", lines, key="senses")]
     rows = [[c["type"], c["name"], c["summary"]] for c in candidates]
@@ -209,8 +179,7 @@ def timeline(kb, data):
     lines, rows = [], []
     for e in data["events"]:
         when = dates.human(e["date"]) + (f" to {dates.human(e['end'])}" if e.get("end") else "")
-        lines.append(Line(f"{when}: {e['title']}", e["sources"], detail=e["description"], status=e.get("status"),
-                          ids=e.get("entities") or []))
+        lines.append(Line(f"{when}: {e['title']}", e["sources"], detail=e["description"], status=e.get("status")))
         rows.append([e["date"], e.get("end") or "", e.get("status") or "done", e["title"], e["description"],
                      ", ".join(e.get("entities") or []), ", ".join(e.get("tags") or []), cite_text(e["sources"])])
     blocks = [doc.Items("", lines, key="events")] if lines else [doc.Note("No events match.")]
@@ -245,8 +214,7 @@ def compare(kb, data):
         sign = DIFF_KINDS[r["diff"]][0]
         changes.append(Change(r["diff"], sign, r["function"], ", ".join(r["before_names"]) or "nobody",
                               ", ".join(r["after_names"]) or "nobody", dates.human(r["effective"]), r["sources"],
-                              status=r.get("status"), detail=r.get("note") or "",
-                              ids=(r.get("before") or []) + (r.get("after") or [])))
+                              status=r.get("status"), detail=r.get("note") or ""))
         rows.append([r["diff"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
                      r["effective"], r.get("status") or "done", r.get("note") or "", cite_text(r["sources"])])
     if changes:
@@ -281,7 +249,7 @@ def glossary(kb, data):
     lines, rows = [], []
     for t in data["terms"]:
         acr = f" ({', '.join(t['acronyms'])})" if t["acronyms"] else ""
-        lines.append(Line(f"{t['name']}{acr}: {t['summary']}", t["sources"], ids=[t["id"]]))
+        lines.append(Line(f"{t['name']}{acr}: {t['summary']}", t["sources"]))
         rows.append([t["name"], ", ".join(t["acronyms"]), t["kind"], ", ".join(t["level"]), t["id"], t["summary"]])
     blocks = [doc.Items("", lines, key="terms")]
     return doc.Doc("Glossary", blocks, (["name", "acronyms", "kind", "level", "id", "summary"], rows), data, kb)

@@ -17,28 +17,28 @@ def historic(kb, data):
     title = f"{data['ccg_name']} ({data['ccg_ods_code']})"
     until = f"to {dates.human(_before(data['valid_to']))}" if data["valid_to"] else \
         "to 30 June 2022 (then a sub-ICB location under the same code)"
-    pairs = [("CCG", f"{data['ccg_name']}: ODS {data['ccg_ods_code']}, from {dates.human(data['valid_from'])} "
+    pairs = [Field("CCG", f"{data['ccg_name']}: ODS {data['ccg_ods_code']}, from {dates.human(data['valid_from'])} "
                      f"{until}", data["sources"])]
     codes = []
     for v in data["vintages"]:
         if not codes or codes[-1][0] != v["ons_code"]:
             codes.append([v["ons_code"], v["date"]])
     if codes:
-        pairs.append(("ONS codes", "; ".join(f"{c} (from the {dates.human(d)} lookup)" for c, d in codes), data["sources"]))
+        pairs.append(Field("ONS codes", "; ".join(f"{c} (from the {dates.human(d)} lookup)" for c, d in codes), data["sources"]))
     for step in data["successions"]:
-        pairs.append(("Merged", f"into {step['ods_code']} on {dates.human(step['date'])}", data["sources"]))
+        pairs.append(Field("Merged", f"into {step['ods_code']} on {dates.human(step['date'])}", data["sources"]))
     if data["split"]:
         parts = ", ".join(f"{p['lsoa_count']} of {p['of']} to {p['ods_code']}" for p in data["split"])
-        pairs.append(("Area split", f"{parts} ({data['split_basis']})", data["sources"]))
+        pairs.append(Field("Area split", f"{parts} ({data['split_basis']})", data["sources"]))
     if data["successor_2021"]:
         s = data["successor_2021"]
-        pairs.append(("April 2021 CCG", f"{s['ods_code']} {s['name']}", data["sources"]))
+        pairs.append(Field("April 2021 CCG", f"{s['ods_code']} {s['name']}", data["sources"]))
     for b in data["boundary_changes"]:
         lost = ", ".join(f"{p['lsoa_count']} LSOAs to {p['ods_code']}" for p in b.get("lost") or [])
         gained = ", ".join(f"{p['lsoa_count']} LSOAs from {p['ods_code']}" for p in b.get("gained") or [])
-        pairs.append(("Boundary change", f"{dates.human(b['date'])}: {b['ons_from']} \u2192 {b['ons_to']}"
+        pairs.append(Field("Boundary change", f"{dates.human(b['date'])}: {b['ons_from']} \u2192 {b['ons_to']}"
                       + (f"; lost {lost}" if lost else "") + (f"; gained {gained}" if gained else ""), b["sources"]))
-    blocks = [doc.Fields("", [Field(label, value, sources) for label, value, sources in pairs], key="about")]
+    blocks = [doc.Fields("", pairs, key="about")]
     found = data["on_date"]
     lines = []
     for r in found["results"]:

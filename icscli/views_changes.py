@@ -11,7 +11,8 @@ def changes(kb, data):
     blocks = [doc.Table("Counts", ["date", "CCGs", "ICBs", "sub-ICB locations"], counts, key="counts")]
     lines, rows = [], []
     for item in data["changes"]:
-        lines.append(Line(f"{dates.human(item['date'])}: [{item['change']}] {item['text']}", item["sources"]))
+        lines.append(Line(f"{dates.human(item['date'])}: [{item['change']}] {item['text']}", item["sources"],
+                          ids=[c for c in item["codes"] if c in kb.entities]))
         rows.append([item["date"], item["kind"], item["change"], item["text"], " ".join(item["codes"]),
                      cite_text(item["sources"])])
     blocks.append(doc.Items(f"Changes ({data['count']})", lines, key="changes") if lines

@@ -1,7 +1,7 @@
 """Views for `ics systems`, `ics system` and `ics ccg`: query results -> `Doc`s (see views.py)."""
 from . import dates, doc
 from .doc import Field, Line, Row
-from .views import cite_text, section_rows
+from .views import cite_text
 
 MISSING = "none verified*"
 DERIVED = "\u2020"  # marks a derived region; one footnote explains it
@@ -205,7 +205,7 @@ def system_card(kb, data, text=None):
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"] if isinstance(c, dict) else c,
                                                                  (c.get("at") or "") if isinstance(c, dict) else ""))
                                          for c in data["all_sources"]], key="sources"))
-    return doc.Doc(title, blocks, (["section", "text", "sources"], section_rows(blocks)), data, kb)
+    return doc.Doc(title, blocks, None, data, kb)  # the table: one row per line, by section
 
 
 def _parts_text(parts):

@@ -248,3 +248,47 @@ def test_ccg_knows_a_2013_code():
     result = cli("ccg", "00D")
     assert result.exit_code == 0
     assert "84H" in result.stdout and "QHM" in result.stdout and "1 April 2020" in result.stdout
+
+
+def test_excel_bom_flag(tmp_path):
+    src = write(tmp_path / "in.csv", b"code\n00D\n")
+    assert cli("map", src, "-c", "code", "--excel").stdout_bytes.startswith(b"\xef\xbb\xbfcode,")
+    assert not cli("map", src, "-c", "code").stdout_bytes.startswith(b"\xef\xbb\xbf")
+
+
+def test_xlsx_in_and_out(tmp_path, monkeypatch):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["id", "CCG code"])
+    for n, code in enumerate(["00D", None, "D4U1Y"]):
+        book.active.append([n, code])
+    src = tmp_path / "in.xlsx"
+    book.save(src)
+    out = tmp_path / "out.xlsx"
+    assert cli("map", src, "-c", "ccg code", "-o", out).exit_code == 0
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    change = rows[0].index("change")
+    assert [r[:2] for r in rows[1:3]] == [(0, "00D"), (1, None)] and len(rows) == 1 + 1 + 1 + 3
+    assert [r[change] for r in rows[1:]] == ["merged", "unknown", "split", "split", "split"]
+    monkeypatch.setitem(__import__("sys").modules, "openpyxl", None)  # the extra not installed
+    missing = cli("map", src, "-c", "ccg code")
+    assert missing.exit_code == 1 and "icscli[excel]" in missing.stderr
+
+
+def test_changes_in_every_format():
+    from icscli.render import FORMATS
+
+    for fmt in FORMATS:
+        result = cli("changes", "--from", "2026-04-01", "--to", "2026-04-01", "-f", fmt)
+        assert result.exit_code == 0, (fmt, result.stderr)
+        assert "S1Y5D" in result.stdout or fmt == "rich" and "S1Y5D" in result.output
+
+
+def test_system_and_explain_resolve_any_vintage_through_the_one_resolver():
+    for code in ("00D", "e38000047", " E38000041 ", "NHS Cumbria CCG"):
+        data = json.loads(cli("system", code, "-f", "json").stdout)
+        assert data["ods_code"] == "QHM", code
+    assert json.loads(cli("explain", "10G", "--as-of", "2023-01-01", "-f", "json").stdout)["ods_code"] == "QNQ"
+    card = json.loads(cli("ccg", "09G", "-f", "json").stdout)
+    assert [p["ods_code"] for p in card["split"]] == ["70F", "92A"]
+    assert {r["sub_icb_location_ods_code"] for r in card["on_date"]["results"]} == {"70F", "92A"}

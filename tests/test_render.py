@@ -12,7 +12,7 @@ COMMANDS = [
     ["explain", "icb", "--cite"], ["timeline", "--from", "2021"], ["compare", "ccg", "icb"],
     ["compare", "icb", "icp"], ["tree"], ["glossary"], ["search", "commissioning"], ["sources"],
     ["systems"], ["systems", "--as-of", "2022-07-01"], ["system", "frimley"], ["ccg", "02Q"],
-    ["ccg", "--all"], ["explain", "icp"], ["validate"],
+    ["ccg", "--all"], ["explain", "icp"], ["validate"], ["changes"], ["explain", "icb", "--short"],
 ]
 
 
@@ -105,7 +105,7 @@ def hostile(tmp_path):
         "entities:\n  - id: zz-hostile\n    name: Hostile body\n    kind: concept\n    level: place\n"
         f"    summary: {json.dumps(HOSTILE)}\n    related: [icb]\n    sources: [zz-src]\n"
         "sources:\n  - id: zz-src\n    publisher: Someone\n    title: \"A <b>title</b>\"\n    date: '2024'\n"
-        "    kind: web\n    url: \"https://example.org/?q=<img src=x onerror=alert(1)>\"\n", encoding="utf-8")
+        "    kind: web\n    url: 'https://example.org/?q=<b>x</b>&y=\"z\"'\n", encoding="utf-8")
     return tmp_path
 
 
@@ -132,11 +132,12 @@ def test_overlay_text_is_inert_in_the_exports(run, hostile):
             if child.type == "html_inline":
                 assert re.fullmatch(r'<a id="[a-z0-9-]+">|</a>', child.content), child.content
         assert token.type != "html_block", token.content
+    assert "<b>" not in "".join(t.content for t in tokens)
     assert not [t for t in tokens for c in t.children or [] if c.type == "image"]
     assert out.index("Hostile body") < out.index("## <a id=\"bibliography\"></a>Bibliography"), "nothing swallowed"
     page = run("export", "--format", "html", "--data", hostile).output
-    assert "zz-src" in page and "example.org" in page
-    assert "<img" not in page and "<b>title" not in page
+    assert "zz-src" in page and 'href="https://example.org/?q=&lt;b&gt;x&lt;/b&gt;&amp;y=&quot;z&quot;"' in page
+    assert "<img" not in page and "<b>" not in page
     assert "\x1b" not in page
 
 
@@ -169,6 +170,11 @@ def test_section_prints_one_section_and_rejects_an_unknown_one(run):
     data = run("explain", "icb", "--format", "json").json()
     assert all(m["text"] in board for m in data["membership"])
     assert data["facts"][0]["text"] not in board
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(run("explain", "icb", "--section", "board", "-f", "csv").output)))
+    assert len(rows) == len(data["membership"]) and {r["section"] for r in rows} == {"Membership and board"}
     bad = run("explain", "icb", "--section", "nonsense")
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and bad.stderr.startswith("ics: error: ")
     assert "board" in bad.stderr
@@ -190,3 +196,29 @@ def test_escaped_text_renders_as_itself(text):
     tokens = md().parse(escape(text) + "\n")
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], (text, escape(text))
     assert "".join(c.content for c in tokens[1].children) == text.strip()
+
+
+def test_pager_counts_wrapped_rows_not_newlines(monkeypatch):
+    from icscli import cli
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "40")
+    assert not cli._too_long("short line\n" * 30)
+    assert cli._too_long(("word " * 40 + "\n") * 30), "30 lines of 200 characters fill 90 rows"
+    assert not cli._too_long(("\x1b[1mword\x1b[0m " * 10 + "\n") * 30), "escape codes take no room"
+
+
+def test_explain_help_names_every_section():
+    from icscli import cli, views
+
+    assert list(cli.EXPLAIN_SECTIONS) == list(views.EXPLAIN_SECTIONS)
+
+
+def test_only_web_addresses_become_links():
+    from icscli.render import html, markdown
+
+    for bad in ("javascript:alert(1)", "data:text/html,<b>x</b>", "shared/file name.pdf", "vbscript:x"):
+        assert "<a " not in html.address(bad) and "<b>" not in html.address(bad)
+        assert not markdown.address(bad).startswith("<"), bad
+    assert html.address("https://example.org/a?b=1&c=2").startswith('<a href="https://example.org/a?b=1&amp;c=2"')
+    assert markdown.address("https://example.org/a") == "<https://example.org/a>"

@@ -28,40 +28,49 @@ VINTAGE_FILES = {"20150731": "csv/212.csv (31 July 2015)", "20160401": "csv/211.
 # Published counts of CCGs open on 1 April, checked against the rows (history/SOURCES.md).
 EXPECTED_COUNTS = {2013: 211, 2019: 191, 2020: 135, 2021: 106}
 
+# As in build_systems.py: `reference` tells a reader where the dataset is published; the copy that was
+# read (repository @ commit, path) is in `maintainer_note`, which users never see.
 SOURCES = [
     {"id": SUCC, "title": "NHS ODS successor organisations file (succ)", "publisher": "NHS Organisation Data Service",
      "date": "2026", "kind": "data",
-     "url": "https://github.com/Maglehoj/42578-Project/blob/c0ee05455a35fe72a39dc3b1462973243a687712/data/succ.csv",
+     "reference": "NHS England, Organisation Data Service, 'succ' (successor organisations) file download.",
      "file": "reference/history/ccg_history.csv",
-     "note": "Copy of the ODS successor file (predecessor, successor, reason, effective date): 11,537 rows dated "
-             "1992-2026, extract date not stated. Source of every CCG merger chain 2013-2021 and of the April 2026 "
-             "ICB successions."},
+     "note": "Predecessor, successor, reason and effective date of NHS organisations, 1992-2026. Source of every "
+             "CCG merger chain 2013-2021 and of the April 2026 ICB successions.",
+     "maintainer_note": "Copy in Maglehoj/42578-Project @c0ee05455a35fe72a39dc3b1462973243a687712 (data/succ.csv), "
+                        "11,537 rows, extract date not stated."},
     {"id": MHB, "title": "Mental Health Bulletin reference data: ccg_mapping_2021 (old CCG code to 2021 CCG)",
      "publisher": "NHS Digital", "date": "2025-01", "kind": "data",
-     "url": "https://github.com/NHSDigital/mental-health-bulletin/blob/1b54a481a621a26f1f8baa01a033e0c3e4343441/"
-            "mental-health-bulletin-main/mh_bulletin/mh_bulletin/setup/Reference%20Data.py",
+     "reference": "NHS Digital, Mental Health Bulletin publication code, reference data table ccg_mapping_2021.",
      "file": "reference/history/ccg_history.csv",
-     "note": "NHS Digital's own hard-coded table of 224 old CCG codes and the April 2021 CCG each became; not a "
-             "published reference file. Used as an independent check of the ODS chains (no disagreement)."},
+     "note": "NHS Digital's own table of 224 old CCG codes and the April 2021 CCG each became; not a published "
+             "reference file. Used as an independent check of the ODS chains (no disagreement).",
+     "maintainer_note": "NHSDigital/mental-health-bulletin @1b54a481a621a26f1f8baa01a033e0c3e4343441, "
+                        "mental-health-bulletin-main/mh_bulletin/mh_bulletin/setup/Reference Data.py."},
     {"id": ONS, "title": "LSOA (2011) to Clinical Commissioning Group to Local Authority District lookups, "
                          "July 2015 and April 2016-2020",
      "publisher": "Office for National Statistics (Open Geography Portal)", "date": "2015", "kind": "data",
-     "url": "https://github.com/jtrim-ons/ons-lookups/tree/85d0ba6d031bf2b0fab8cc4cb4f3fc9a87dc7b88/csv",
+     "reference": "Office for National Statistics, Open Geography Portal (geoportal.statistics.gov.uk), lookups "
+                  "'Lower Layer Super Output Area (2011) to Clinical Commissioning Group to Local Authority "
+                  "District' of July 2015 and April 2016, 2017, 2018, 2019 and 2020; Open Government Licence v3.",
      "file": "reference/history/ccg_ons_vintages.csv",
-     "note": "Copies of six ONS lookups collected by a third party (csv/212, 211, 226, 216, 217, 219.csv), "
-             "32,844 rows each; cross-checked with the ONS CCG names-and-codes files of 2017-2020. Source of the "
-             "CCG ONS codes, names and LSOA counts of each vintage."},
+     "note": "The CCG ONS codes, names and LSOA counts of each vintage, cross-checked with the ONS CCG names and "
+             "codes files of 2017-2020.",
+     "maintainer_note": "Copies in jtrim-ons/ons-lookups @85d0ba6d031bf2b0fab8cc4cb4f3fc9a87dc7b88: csv/212.csv, "
+                        "211, 226, 216, 217 and 219.csv (32,844 rows each); names-and-codes files csv/270, 065, "
+                        "273 and 245.csv."},
     {"id": "nhse-gp-reg-pat-prac-map-2026",
      "title": "Patients Registered at a GP Practice: practice to PCN, sub-ICB location, ICB and region mapping "
               "(extract 1 August 2026)",
      "publisher": "NHS England", "date": "2026-08-01", "kind": "data",
-     "url": "https://github.com/robg-test/icb-map/blob/3677cdc485b30e879057c0e548f6ee2dfc785e17/data/nhs/"
-            "gp-reg-pat-prac-map.zip",
+     "reference": "NHS England, 'Patients Registered at a GP Practice', August 2026, mapping file "
+                  "gp-reg-pat-prac-map (files.digital.nhs.uk).",
      "file": "reference/history/icb_ods_codes_2026.csv",
-     "note": "Copy of the official NHS England mapping file (6,129 practices; EXTRACT_DATE 01Aug2026). Gives the "
-             "ODS and ONS codes, names and NHS regions of the 36 ICBs and 106 sub-ICB locations of 2026, "
-             "including the ODS codes of the seven ICBs created on 1 April 2026; the ODS successor file confirms "
-             "them independently."},
+     "note": "The ODS and ONS codes, names and NHS regions of the 36 ICBs and 106 sub-ICB locations of 2026 "
+             "(6,129 practices), including the ODS codes of the seven ICBs created on 1 April 2026; the ODS "
+             "successor file confirms them independently.",
+     "maintainer_note": "Copy in robg-test/icb-map @3677cdc485b30e879057c0e548f6ee2dfc785e17 "
+                        "(data/nhs/gp-reg-pat-prac-map.zip; EXTRACT_DATE 01Aug2026)."},
 ]
 
 CHAIN_STEP = re.compile(r"^(\w+) \((\d{4}-\d{2}-\d{2})\)$")

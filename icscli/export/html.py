@@ -111,7 +111,7 @@ class ExportLayout(HtmlLayout):
         return cites(self.ref, line.sources)
 
     def value(self, line):
-        if line.ids and line.text == ", ".join(self.ref.entity_name(i) for i in line.ids):
+        if line.ids and not line.anchor:
             return ", ".join(entity_link(self.ref, i) for i in line.ids)
         return text_lines(line.text)
 

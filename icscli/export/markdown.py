@@ -6,7 +6,7 @@ diagram (Mermaid) differ from `-f markdown`. Every heading that is linked to car
 """
 from .. import dates, diagram
 from ..safe import strip_controls
-from ..render.markdown import MarkdownLayout, address, escape, inline, table_lines
+from ..render.markdown import MarkdownLayout, address, escape, inline
 from . import TITLE, anchor, document
 
 
@@ -37,7 +37,7 @@ class ExportLayout(MarkdownLayout):
 
     def value(self, line):
         """Names of entities become links to their cards; a timeline entry links what it involves."""
-        if line.ids and line.text == ", ".join(self.ref.entity_name(i) for i in line.ids):
+        if line.ids and not line.anchor:
             return ", ".join(self.entity(i) for i in line.ids)
         return inline(line.text)
 
@@ -90,6 +90,3 @@ def render(ref):
     for section in document(ref):
         section.accept(out)
     return out.end(None)
-
-
-__all__ = ["render", "table_lines"]

@@ -276,9 +276,13 @@ def table_widths(names, rows, codes, width):
     room = width - GAP * (len(natural) - 1) - sum(least)
     if room < 0:
         return None
-    wants = [full - low for full, low in zip(natural, least)]
-    total = sum(wants) or 1
-    return [low + (want * room) // total for low, want in zip(least, wants)]
+    widths = list(least)
+    wanting = sorted(range(len(widths)), key=lambda i: natural[i] - least[i])
+    for left, i in enumerate(wanting):  # fill the smallest wants first, share the rest evenly
+        extra = min(natural[i] - least[i], room // (len(wanting) - left))
+        widths[i] += extra
+        room -= extra
+    return widths
 
 
 def clean(text):

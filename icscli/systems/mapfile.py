@@ -26,7 +26,7 @@ class Reader:
     """A delimited text stream: header, delimiter, line ending and BOM detected from its first line."""
 
     def __init__(self, raw, name, encoding=None):
-        self.name, self.line = name, 0
+        self.name = name
         enc = encoding or "utf-8"
         try:
             codecs.lookup(enc)
@@ -44,24 +44,34 @@ class Reader:
         self.delimiter = max(counts, key=lambda d: (counts[d], d == ","))
         self._rows = csv.reader(itertools.chain([first], self.text), delimiter=self.delimiter)
         self.header = self._guard(lambda: next(self._rows))
-        self.line = 1
 
     def _guard(self, call):
+        """call() under the file's error handling (decoding, CSV syntax): one line naming the file."""
         try:
             return call()
         except UnicodeDecodeError as exc:
-            raise MapError(f"{self.name}: not {self.encoding.replace('-sig', '')} text (near line {self.line + 1}: "
-                           f"{exc.reason}); give the file's encoding with --encoding, e.g. --encoding cp1252") from None
+            raise MapError(f"{self.name}: not {self.encoding.replace('-sig', '')} text ({exc.reason}); give the file's encoding with --encoding, e.g. --encoding cp1252") from None
         except csv.Error as exc:
-            raise MapError(f"{self.name}: line {self.line}: {exc}") from None
+            raise MapError(f"{self.name}: line {self._rows.line_num}: {exc}") from None
 
-    def __iter__(self):
-        while True:
-            row = self._guard(lambda: next(self._rows, None))
-            if row is None:
-                return
-            self.line += 1
-            yield row
+    def loop(self, body):
+        """body(csv reader): the caller's loop over the rows, under the same error handling."""
+        return self._guard(lambda: body(self._rows))
+
+
+class Suffixes:
+    """Added cells serialised once, as `delimiter + cells + newline`, with the csv module's quoting."""
+
+    def __init__(self, delimiter, newline):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator=newline)
+        self.delimiter = delimiter
+
+    def of(self, cells):
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.delimiter + self.buffer.getvalue()
 
 
 def _share(value):
@@ -81,19 +91,10 @@ class FileMapper:
         self.split = split
         self.columns = list(self.mapper.columns)
         self.counts = dict.fromkeys(CHANGES, 0)
-        self._cache = {}
         self._blank = [""] * self.mapper.width
 
     def cells(self, value, line):
-        """(change, [added cells per output row]) for one input value."""
-        found = self._cache.get(value)
-        if found is None:
-            found = self._cells(value, line)
-            if len(self._cache) < CACHE_LIMIT:
-                self._cache[value] = found
-        return found
-
-    def _cells(self, value, line):
+        """(change, [added cells per output row]) for one input value (the caller caches)."""
         result = self.mapper.map(value)
         change, note, rows = result["change"], result["note"], result["rows"]
         if not rows:
@@ -111,10 +112,11 @@ class FileMapper:
         return change, [r["fields"] + [change, _share(r["share"]), note] for r in rows]
 
 
-def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None):
+def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False):
     """Map `column` of a binary input stream to `day`, writing binary output; returns the summary.
 
-    Raises BadValue for a missing column (listing the columns), MapError for unreadable input, a split
+    excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). Raises BadValue for a
+    missing column (listing the columns), MapError for unreadable input, a split
     area with split='error', or (after writing everything) an unknown value with strict=True.
     """
     reader = Reader(raw, name, encoding)
@@ -125,25 +127,19 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
                        + ", ".join(h.strip() for h in reader.header))
     idx = names.index(wanted)
     mapper = FileMapper(kb, day, split)
-    text = io.TextIOWrapper(out, encoding=reader.encoding, newline="", write_through=False)
-    writer = csv.writer(text, delimiter=reader.delimiter, lineterminator=reader.newline)
+    out_encoding = "utf-8-sig" if excel and codecs.lookup(reader.encoding).name == "utf-8" else reader.encoding
+    text = io.TextIOWrapper(out, encoding=out_encoding, newline="", write_through=False)
+    # The input part of each row goes through csv.writer as in a plain copy; the added cells are serialised
+    # once per distinct value and appended as text, so a big file costs little more than copying it.
+    writer = csv.writer(text, delimiter=reader.delimiter, lineterminator="")
+    suffixes = Suffixes(reader.delimiter, reader.newline)
+    write = text.write
     width = len(reader.header)
-    writer.writerow(reader.header + mapper.columns)
+    writer.writerow(reader.header)
+    write(suffixes.of(mapper.columns))
+    rows_in, rows_out = reader.loop(lambda rows: _copy_rows(rows, width, idx, mapper, suffixes, writer, write,
+                                                            reader))
     counts = mapper.counts
-    rows_in = rows_out = 0
-    for row in reader:
-        rows_in += 1
-        if not row:  # a blank line stays a blank line
-            writer.writerow(row)
-            rows_out += 1
-            continue
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        change, added = mapper.cells(row[idx] if idx < len(row) else "", reader.line)
-        counts[change] += 1
-        for cells in added:
-            writer.writerow(row + cells)
-        rows_out += len(added)
     text.flush()
     text.detach()
     summary = {"file": name, "column": reader.header[idx].strip(), "to": mapper.mapper.day, "rows": rows_in,
@@ -159,6 +155,38 @@ class StrictFailure(MapError):
         self.summary = summary
         super().__init__(f"--strict: {summary['changes']['unknown']} value(s) in column '{summary['column']}' "
                          "are not codes the data knows")
+
+
+def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader):
+    """The hot loop: each row once through csv.writer, then its pre-serialised added cells."""
+    cache, newline = {}, reader.newline
+    rows_in = rows_out = 0
+    for row in rows:
+        rows_in += 1
+        if len(row) != width:
+            if not row:  # a blank line stays a blank line
+                write(newline)
+                rows_out += 1
+                continue
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+        value = row[idx]
+        found = cache.get(value)
+        if found is None:
+            change, added = mapper.cells(value, rows.line_num)
+            found = [change, [suffixes.of(cells) for cells in added], 0]
+            if len(cache) < CACHE_LIMIT:
+                cache[value] = found
+            else:  # past the cache's bound: counted here, as it is not kept
+                mapper.counts[change] += 1
+        found[2] += 1
+        for suffix in found[1]:
+            writer.writerow(row)
+            write(suffix)
+        rows_out += len(found[1])
+    for change, _, n in cache.values():
+        mapper.counts[change] += n
+    return rows_in, rows_out
 
 
 def data_as_of(kb):

@@ -224,6 +224,13 @@ class Mapper:
                 bits.append("boundary changed " + ", ".join(dates.human(b["date"]) for b in ccg["boundary_changes"]))
             if ccg.get("provenance"):
                 bits.append(ccg["provenance"])
+        if kind == "loc" and self.icb_era:
+            ccg = "ccg-" + kb.sub_icb_locations[ident]["ods_code"].lower()
+            parts = [e for e in self.ix.flow_next.get(ccg) or [] if e[1] is not None]
+            if len(parts) > 1:  # the April 2021 CCG of this code lost part of its area on 1 July 2022
+                lost = [f"{e[1]} of its {e[2]} LSOAs to {kb.sub_icb_locations[e[0]]['ods_code']}" for e in parts[1:]]
+                bits.append("read as the sub-ICB location; the CCG of this code lost " + ", ".join(lost)
+                            + " on 1 July 2022")
         if change == "split":
             if any(r["share"] is None for r in rows):
                 bits.append(f"one of {len(rows)} possible parts: the data does not say which part holds this area "

@@ -25,6 +25,10 @@ def completion_items(kb, prefix):
         loc = kb.sub_icb_locations[ident]
         if loc["ods_code"].lower().startswith(prefix):
             out.setdefault(loc["ods_code"], loc.get("former_ccg_name") or "former CCG")
+    for ident in index(kb).ccg_order:  # the CCG codes of 2013-2021
+        code = kb.ccgs[ident]["ods_code"]
+        if code.lower().startswith(prefix):
+            out.setdefault(code, kb.ccgs[ident]["name"])
     return sorted(out.items())
 
 
