@@ -1,8 +1,9 @@
-"""Each question `ics` answers, as a `Doc`: the one code path behind the CLI and the MCP server.
+"""Each question `ics` answers, as a `Doc`: one code path for the click commands in cli.py, the
+click-free fast path (fastpath.py) and the MCP server (mcp_server.py), so all give the same answer.
 
-A function here takes the loaded data and the question's arguments as text (dates as the user typed
-them) and returns the view's document, so `ics explain icb -f json` and the MCP tool `explain` give
-the same JSON. Errors are the core's `IcsError`s with the CLI's words. No click, no rich.
+A function here takes the loaded data and the command's arguments and returns the view's document.
+What a user should read on stderr (a typo read as a name) is appended to `notes`; errors are the core's
+`IcsError`s. No click, no rich.
 """
 from . import query, resolve, views
 from .errors import AmbiguousTerm, BadValue, IcsError, UnknownTerm
@@ -12,54 +13,93 @@ def _day(value, option="--as-of"):
     return query.parse_user_date(value, option) if value else None
 
 
-def explain(kb, term, as_of=None, sections=(), note=None):
-    """A body's card (only the named `sections`, when given); an acronym's senses; or, for a term that
-    names an ICB, a place or a former CCG, that system's card. A name read with one typo is passed to
-    `note(match)` (the CLI says so on stderr)."""
+def explain(kb, text, as_of=None, wanted=(), notes=None):
+    """A body's card (only the `wanted` sections if given); an acronym's senses; or, for a term that
+    names an ICB, a place or a former CCG, that system's card; else a one-typo name (noted)."""
     day = _day(as_of)
     try:
-        match = resolve.resolve_term(kb, term, typos=False)
+        match = resolve.resolve_term(kb, text, typos=False)
     except AmbiguousTerm as exc:
-        return views.senses(kb, term, exc.candidates)
+        return views.senses(kb, text, exc.candidates)
     except UnknownTerm:
-        found = _system_for_term(kb, term, day)
+        found = _system_for_term(kb, text, day)
         if found is not None:
             return found
-        match = resolve.resolve_term(kb, term)  # a one-typo name, or the error with suggestions
-    if note is not None and match.get("assumed"):
-        note(match)
+        match = resolve.resolve_term(kb, text)  # a one-typo name, or the error with suggestions
+    _note(notes, match)
     card = views.explain(kb, query.card(kb, match["id"], day, match))
-    return card.only(list(sections)) if sections else card
+    return card.only(list(wanted)) if wanted else card
 
 
 def _system_for_term(kb, text, day):
+    """`ics explain frimley`: the system's card when a term names no body but an ICB (or a place or
+    former CCG in one), as `ics system` shows it; None when it names none."""
     try:
         return system(kb, text, day)
     except IcsError:
         return None
 
 
-def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
+def _note(notes, data):
+    if data.get("assumed") and notes is not None:
+        notes.append(data["assumed"])
+
+
+def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None):
     from .schema import TAGS
 
-    for tag in tags or ():
+    for tag in tags or ():  # click checks these for the CLI; the MCP server's callers are checked here
         if tag not in TAGS:
             raise BadValue(f"--tag: '{tag}' is not one of: {', '.join(TAGS)}")
-    return views.timeline(kb, query.timeline(kb, date_from, date_to, tuple(tags or ()), entity))
+    data = query.timeline(kb, date_from, date_to, tuple(tags or ()), entity)
+    _note(notes, data)
+    return views.timeline(kb, data)
 
 
-def compare(kb, a, b):
-    return views.compare(kb, query.compare(kb, a, b))
+def compare(kb, a, b, notes=None):
+    data = query.compare(kb, a, b)
+    for assumed in data["assumed"]:
+        _note(notes, {"assumed": assumed})
+    return views.compare(kb, data)
 
 
-def search(kb, text, limit=25):
-    if not 1 <= int(limit) <= 10_000:
-        raise BadValue("--limit: give a number from 1 to 10000")
-    return views.search(kb, query.search(kb, text, int(limit)))
+def tree(kb, as_of=None):
+    return views.tree(kb, query.tree(kb, _day(as_of)))
 
 
 def glossary(kb):
     return views.glossary(kb, query.glossary(kb))
+
+
+def search(kb, text, limit=25):
+    if not 1 <= int(limit) <= 10_000:  # as click's IntRange says it for the CLI
+        raise BadValue("--limit: give a number from 1 to 10000")
+    return views.search(kb, query.search(kb, text, int(limit)))
+
+
+def systems_list(kb, as_of=None, region=None, sort=None):
+    from . import systems as core, views_systems
+
+    return views_systems.systems(kb, core.systems(kb, _day(as_of), region), sort.lower() if sort else None)
+
+
+def date_the_data(document, fmt, kb=None):
+    """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
+    from . import doc, freshness
+    from .clock import today
+
+    kb = document.kb or kb
+    if kb is None:
+        from .store import load
+
+        try:
+            kb = load()
+        except IcsError:
+            return
+    document.data_as_of = freshness.data_as_of(kb)
+    line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
+    if line:
+        document.blocks.append(doc.Note(line, key="data"))
 
 
 def sources(kb, source_id=None):
@@ -74,13 +114,6 @@ def sources(kb, source_id=None):
     if source_id is not None:
         return views.source(kb, rows[0])
     return views.sources(kb, {"sources": rows})
-
-
-def systems_list(kb, as_of=None, region=None, sort=None):
-    from . import systems as core, views_systems
-
-    return views_systems.systems(kb, core.systems(kb, _day(as_of), region),
-                                 sort)
 
 
 def system(kb, text, as_of=None):

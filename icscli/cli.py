@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import IcsError
+from .errors import IcsError, UnknownTerm
 from .cli_complete import complete_compare, complete_entities, complete_tags, complete_terms
 from .cli_types import DATE_HELP, FormatChoice
 from . import cli_output
@@ -90,7 +90,8 @@ def default_format():
 
 
 def output_options(func):
-    """The options every command shares: format, overlay data, citations, pager."""
+    """The options every command shares: format, overlay data, citations, pager, output file."""
+    func = cli_output.take_options(func)
     options = [
         click.option("--format", "-f", "fmt", type=FormatChoice(FORMATS + FILE_FORMATS), default=None, metavar="FORMAT",
                      envvar="ICS_FORMAT", show_envvar=True,
@@ -146,20 +147,9 @@ def emit(document, fmt, cite, no_pager=False):
 
 
 def _date_the_data(document, fmt):
-    """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
-    from . import doc, freshness
-    from .clock import today
+    from .answers import date_the_data
 
-    kb = document.kb
-    if kb is None:
-        try:
-            kb = knowledge(None)
-        except IcsError:
-            return
-    document.data_as_of = freshness.data_as_of(kb)
-    line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
-    if line:
-        document.blocks.append(doc.Note(line, key="data"))
+    date_the_data(document, fmt)
 
 
 def _columns():
@@ -256,8 +246,11 @@ def explain(term, as_of, short, sections, fmt, data_dir, cite, no_pager):
     for name in wanted:
         if name not in EXPLAIN_SECTIONS:
             raise IcsUsageError(f"--section: no section '{name}'; choose from {', '.join(EXPLAIN_SECTIONS)}")
-    card = answers.explain(knowledge(data_dir), " ".join(term), as_of, sections=wanted, note=note_assumption)
-    emit(card, fmt, cite, no_pager)
+    notes = []
+    document = answers.explain(knowledge(data_dir), " ".join(term), as_of, wanted, notes)
+    for note in notes:
+        note_assumption({"assumed": note})
+    emit(document, fmt, cite, no_pager)
 
 
 def note_assumption(data):
@@ -283,17 +276,18 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
       ics timeline --entity ccg
       ics timeline --tag legislation --tag merger
     """
-    from . import query, views
+    from . import answers
     from .schema import TAGS
 
     tags = tuple(tag.strip().lower() for tag in tags)  # names in any case, like formats
     for tag in tags:
         if tag not in TAGS:
             raise click.BadParameter(f"'{tag}' is not one of: {', '.join(TAGS)}", param_hint="--tag")
-    kb = knowledge(data_dir)
-    data = query.timeline(kb, date_from, date_to, tags, entity)
-    note_assumption(data)
-    emit(views.timeline(kb, data), fmt, cite, no_pager)
+    notes = []
+    document = answers.timeline(knowledge(data_dir), date_from, date_to, tags, entity, notes)
+    for note in notes:
+        note_assumption({"assumed": note})
+    emit(document, fmt, cite, no_pager)
 
 
 @ics.command()
@@ -312,13 +306,13 @@ def compare(a, b, fmt, data_dir, cite, no_pager):
       ics compare stp ics
       ics compare icb icp
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    data = query.compare(kb, a, b)
-    for assumed in data["assumed"]:
-        note_assumption({"assumed": assumed})
-    emit(views.compare(kb, data), fmt, cite, no_pager)
+    notes = []
+    document = answers.compare(knowledge(data_dir), a, b, notes)
+    for note in notes:
+        note_assumption({"assumed": note})
+    emit(document, fmt, cite, no_pager)
 
 
 @ics.command()
@@ -332,10 +326,9 @@ def tree(as_of, fmt, data_dir, cite, no_pager):
       ics tree
       ics tree --as-of "1 June 2019"
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    emit(views.tree(kb, query.tree(kb, parse_date(as_of, "--as-of"))), fmt, cite, no_pager)
+    emit(answers.tree(knowledge(data_dir), as_of), fmt, cite, no_pager)
 
 
 @ics.command()
@@ -348,10 +341,9 @@ def glossary(fmt, data_dir, cite, no_pager):
       ics glossary
       ics glossary -f csv > glossary.csv
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    emit(views.glossary(kb, query.glossary(kb)), fmt, cite, no_pager)
+    emit(answers.glossary(knowledge(data_dir)), fmt, cite, no_pager)
 
 
 @ics.command()
@@ -370,10 +362,9 @@ def search(text, limit, fmt, data_dir, cite, no_pager):
       ics search bassetlaw
       ics search 3 million
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    emit(views.search(kb, query.search(kb, " ".join(text), limit)), fmt, cite, no_pager)
+    emit(answers.search(knowledge(data_dir), " ".join(text), limit), fmt, cite, no_pager)
 
 
 @ics.command()

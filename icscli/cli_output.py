@@ -1,7 +1,7 @@
 """Output to files: `-o FILE` for every command (written atomically), `--format xlsx`, and CSV for Excel.
 
-`options()` gives the click options that `output_options` in cli.py adds to every command; they are
-kept in the click context's `meta`, so the commands' own signatures do not change. cli.emit asks
+`options()` gives the click options that `output_options` in cli.py adds to every command; `take_options`
+keeps their values in the click context's `meta`, so the commands' own signatures do not change. cli.emit asks
 `settings(fmt)` what the user wants and hands anything but plain printing to `deliver`. openpyxl is
 imported only when a workbook is written.
 """
@@ -15,21 +15,27 @@ from .errors import BadValue
 EXCEL_HELP = "CSV for Excel: starts with a byte-order mark so £ and \u2013 survive (also -f csv with ICS_EXCEL=1)."
 
 
-def _remember(key):
-    def callback(ctx, param, value):
-        ctx.meta[key] = value
-        return value
-
-    return callback
-
-
 def options():
+    """Plain options (no callbacks), so the click-free fast path sees them and leaves such runs to click."""
     return [
-        click.option("--output", "-o", metavar="FILE", expose_value=False, callback=_remember("ics_output"),
+        click.option("--output", "-o", metavar="FILE",
                      help="Write to FILE (replaced only when complete) instead of standard output; "
                           "needed by --format xlsx."),
-        click.option("--excel", is_flag=True, expose_value=False, callback=_remember("ics_excel"), help=EXCEL_HELP),
+        click.option("--excel", is_flag=True, help=EXCEL_HELP),
     ]
+
+
+def take_options(func):
+    """The command without the output and excel parameters: they go to the context's `meta`."""
+    import functools
+
+    @functools.wraps(func)
+    def command(*args, output=None, excel=False, **kwargs):
+        meta = click.get_current_context().meta
+        meta["ics_output"], meta["ics_excel"] = output, excel
+        return func(*args, **kwargs)
+
+    return command
 
 
 def settings(fmt):
@@ -107,7 +113,7 @@ def command_line(ctx):
     words = ctx.command_path.split()
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
-        if param.name in ("fmt", "data_dir", "no_pager") or value in (None, False, (), param.default):
+        if param.name in ("fmt", "data_dir", "no_pager", "output", "excel") or value in (None, False, (), param.default):
             continue
         values = list(value) if isinstance(value, (tuple, list)) else [value]
         if isinstance(param, click.Argument):
