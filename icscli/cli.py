@@ -31,7 +31,9 @@ class IcsUsageError(click.ClickException):
 def error_line(exc):
     """Any error as the one shape users see: `ics: error: ...` on one line. Click's own usage errors
     (unknown option, bad choice, missing argument, no such command) end with where to find help."""
-    message = " ".join(exc.format_message().split())
+    from .safe import visible  # the message may quote a hostile argument or data value: \x1b, not ESC
+
+    message = visible(" ".join(exc.format_message().split()))
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and not isinstance(exc, IcsUsageError) and ctx is not None:

@@ -86,8 +86,9 @@ def node_id(ident):
 
 
 def _mermaid_text(text):
-    """Text inside a quoted Mermaid label: quotes and markup characters as entity codes."""
-    out = text.replace("#", "#35;").replace('"', "#quot;")
+    """Text inside a quoted Mermaid label: quotes and markup characters as entity codes, on one line
+    (a line break would end the label and start a statement, such as a `click` link)."""
+    out = " ".join(text.split()).replace("#", "#35;").replace('"', "#quot;")
     for char, code in (("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
         out = out.replace(char, code)
     return out

@@ -28,7 +28,9 @@ class Problem:
     __slots__ = ("file", "line", "field", "message")
 
     def __init__(self, file, line, field, message):
-        self.file, self.line, self.field, self.message = file, line, field, message
+        from .safe import visible  # a message quotes the data: an escape sequence in it must not run
+
+        self.file, self.line, self.field, self.message = visible(str(file)), line, visible(field), visible(message)
 
     def __str__(self):
         where = f"{self.file}:{self.line}" if self.line else str(self.file)

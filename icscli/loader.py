@@ -6,16 +6,24 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 import os
 import re
 
-from . import dates, lifecycle, schema
+from . import checks, dates, lifecycle, safe, schema
 from .errors import Problem
 from .fsread import NotRegularFile, TooLarge, read_regular
-from .safe import is_safe_url
 from .store import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 20_000
 MAX_DEPTH = 12
+MAX_INT = 2 ** 53 - 1  # exact in JSON readers and within SQLite's 64-bit INTEGER
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Control characters other than tab and newline (escape sequences, OSC 52 clipboard writes, NUL),
+# and lone surrogates (no output encoding can hold them). YAML's "\e" or "\x1b" escapes make them.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _describe_char(char):
+    what = "lone surrogate" if 0xD800 <= ord(char) <= 0xDFFF else "control character"
+    return f"the {what} U+{ord(char):04X}"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -89,6 +97,10 @@ def parse_file(path, label):
             document = loader.get_single_data()
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as exc:  # a raw NUL or other control character in the file
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(label, line, "", f"{_describe_char(char)} is not allowed in a YAML file")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -179,10 +191,21 @@ class _Checker:
                 return self.bad(where, f"expected text, got {_typename(value)}")
             if len(value) > MAX_TEXT:
                 return self.bad(where, f"text is {len(value)} characters; the limit is {MAX_TEXT}")
+            bad = _FORBIDDEN.search(value)
+            if bad:
+                return self.bad(where, f"{_describe_char(bad.group())} is not allowed in text "
+                                       "(only tab and newline among control characters)")
             return value.strip()
+        if rule == "url":
+            value = self.value("text", value, where, depth)
+            if value is not _BAD and not safe.is_safe_url(value):
+                return self.bad(where, f"'{value}' is not an http:// or https:// address")
+            return value
         if rule == "int":
             if not isinstance(value, int) or isinstance(value, bool):
                 return self.bad(where, f"expected a whole number, got {_typename(value)}")
+            if not 0 <= value <= MAX_INT:
+                return self.bad(where, f"{value} is not a count from 0 to {MAX_INT}")
             return value
         if rule.startswith("ref:"):
             return self.ref(rule[4:], value, where)
@@ -358,56 +381,11 @@ def compile_sources(layers):
                         continue
                     seen_here[key][record["id"]] = record["_loc"]
                     tables[key][record["id"]] = record
-    problems.extend(_check_references(tables, refs))
-    problems.extend(_check_records(tables))
+    problems.extend(checks.references(tables, refs))
+    problems.extend(checks.records(tables))
     if not tables["meta"] and any(tag == "" for _, tag in layers):
         problems.append(Problem("meta.yaml", 0, "meta.data_as_of", "the bundled data must say when its sources were last checked"))
     return tables, problems
-
-
-def _check_references(tables, refs):
-    problems = []
-    known = dict(tables, entity=tables["entities"], source=tables["sources"], event=tables["events"])
-    for kind, ident, file, line, field in refs:
-        if ident not in known[kind]:
-            from difflib import get_close_matches
-
-            near = get_close_matches(ident, list(known[kind]), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            what = {"system_versions": "system version", "icbs": "ICB record"}.get(kind, kind)
-            problems.append(Problem(file, line, field, f"unknown {what} '{ident}'{hint}"))
-    return problems
-
-
-def _check_records(tables):
-    """Whole-data rules: no part_of cycles, periods in order, sources findable."""
-    problems = []
-    entities = tables["entities"]
-    for ident, entity in entities.items():
-        file, line = entity["_loc"].rsplit(":", 1)
-        seen, stack = set(), list(entity.get("part_of") or [])
-        while stack:
-            parent = stack.pop()
-            if parent == ident:
-                problems.append(Problem(file, int(line), "part_of", f"'{ident}' is part of itself (a cycle)"))
-                break
-            if parent in seen or parent not in entities:
-                continue
-            seen.add(parent)
-            stack.extend(entities[parent].get("part_of") or [])
-    for ident, source in tables["sources"].items():
-        if not source.get("url") and not source.get("reference"):
-            file, line = source["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "url",
-                                    "a source needs a public url, or a reference saying how to find it"))
-        elif source.get("url") and not is_safe_url(source["url"]):
-            file, line = source["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "url", "a source url must be an http or https address"))
-    for ident, event in tables["events"].items():
-        if event.get("end") and dates.start(event["end"]) < dates.start(event["date"]):
-            file, line = event["_loc"].rsplit(":", 1)
-            problems.append(Problem(file, int(line), "end", f"ends ({event['end']}) before it starts ({event['date']})"))
-    return problems
 
 
 def validate(overlay=None, include_bundled=True):

@@ -8,6 +8,7 @@ import re
 
 # C0 controls other than tab and newline, DEL, and C1 controls (ESC sequences, OSC 52 and the like).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # tab and newline too: errors are one line
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SAFE_SCHEMES = ("http://", "https://")
 
@@ -15,6 +16,16 @@ _SAFE_SCHEMES = ("http://", "https://")
 def strip_controls(text):
     """Text with terminal control characters removed (tab and newline kept)."""
     return _CONTROLS.sub("", text) if isinstance(text, str) else text
+
+
+def visible(text):
+    """Text with every control character, tab and newline included, and every lone surrogate written
+    as an escape ("\\x1b", "\\n"): for error messages, which quote what the user wrote, go straight
+    to a terminal, and must stay on one line."""
+    if not isinstance(text, str):
+        return text
+    return _SHOWN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii")
+                      if not 0xD800 <= ord(m.group()) <= 0xDFFF else f"\\u{ord(m.group()):04x}", text)
 
 
 def neutralise_cell(text):

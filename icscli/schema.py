@@ -31,7 +31,7 @@ OPEN_STATUSES = ("planned", "announced", "proposed", "in-progress")
 
 SOURCE = {
     "id": "id!", "title": "text!", "publisher": "text!", "date": "date!",
-    "kind": "enum:SOURCE_KINDS", "file": "private:text", "url": "text", "reference": "text", "note": "text",
+    "kind": "enum:SOURCE_KINDS", "file": "private:text", "url": "url", "reference": "text", "note": "text",
 }
 ENTITY = {
     "id": "id!", "name": "text!", "acronyms": "strs", "aliases": "strs",
