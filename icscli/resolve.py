@@ -147,7 +147,6 @@ def _exact(kb, term):
 
 _PRINTED = r"^(?P<base>.+?)\s*\((?P<inner>[^()]*)\)\s*$"  # compiled by re on first use
 _STATUS_TAG = r"\s*\[[^\[\]]*\]\s*$"
-_COUNT_TAG = r"\s*\([0-9][^()]*\)\s*$"  # the tree's "(36 ICBs)"
 
 
 def _printed_name(kb, term, strict=True):
@@ -156,14 +155,17 @@ def _printed_name(kb, term, strict=True):
     that name nothing are allowed too (search's '(entity)'), but never one naming something else."""
     if "(" not in term:
         return None
-    match = re.match(_PRINTED, re.sub(_COUNT_TAG, "", re.sub(_STATUS_TAG, "", term.strip())))
-    if not match:
+    text, inners, ident = re.sub(_STATUS_TAG, "", term.strip()), [], None
+    while ident is None and (match := re.match(_PRINTED, text)) is not None:
+        text = match["base"]  # peel one bracket at a time: the tree prints "Integrated care board (ICB) (36 ICBs)"
+        inners.append(match["inner"])
+        try:  # the longest name that resolves: "Integrated care partnership (place level) (ICP)"
+            ident = _exact(kb, text)
+        except (AmbiguousTerm, UnknownTerm):
+            pass
+    if ident is None:
         return None
-    try:
-        ident = _exact(kb, match["base"])
-    except (AmbiguousTerm, UnknownTerm):
-        return None
-    named = [[h[0] for h in kb.index.get(normalize(p)) or []] for p in re.split(r"[,;]", match["inner"])
+    named = [[h[0] for h in kb.index.get(normalize(p)) or []] for inner in inners for p in re.split(r"[,;]", inner)
              if normalize(p)]
     if strict and named and all(ident in ids for ids in named):
         return ident

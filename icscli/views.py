@@ -49,13 +49,15 @@ def short_fields(kb, data):
     if data.get("status"):
         now = query.describe_state_on(kb, kb.entities[data["id"]], query.today())
         fields.append(Field("Today", now["text"], (now.get("period") or {}).get("sources", [])))
-    if data.get("membership"):  # one short entry, or where to find them: the short answer is a few lines
-        board, first = data["membership"], data["membership"][0]
+    if data.get("membership"):  # who sits on it, in one line: the first entry short enough, else where to look
+        board = data["membership"]
         more = f" (and {len(board) - 1} more: --section board)" if len(board) > 1 else ""
-        if len(first["text"] + more) <= 70:
-            fields.append(Field("Board", first["text"] + more, first.get("sources")))
+        fitting = next((item for item in board if len(item["text"] + more) <= 70), None)
+        if fitting:
+            fields.append(Field("Board", fitting["text"] + more, fitting.get("sources")))
         else:
-            fields.append(Field("Board", f"{len(board)} points: ics explain {data['id']} --section board"))
+            entries = "1 entry" if len(board) == 1 else f"{len(board)} entries"
+            fields.append(Field("Board", f"{entries}: ics explain {data['id']} --section board"))
     if data.get("accountable_to"):
         ids = [a["entity"] for a in data["accountable_to"]]
         fields.append(Field("Answers to", names(kb, ids), [c for a in data["accountable_to"]
