@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import AmbiguousTerm, IcsError, UnknownTerm
+from .errors import IcsError, UnknownTerm
 from .cli_complete import complete_compare, complete_entities, complete_tags, complete_terms
 from .cli_types import DATE_HELP, FormatChoice
 from .render import FORMATS
@@ -140,20 +140,9 @@ def emit(document, fmt, cite, no_pager=False):
 
 
 def _date_the_data(document, fmt):
-    """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
-    from . import doc, freshness
-    from .clock import today
+    from .answers import date_the_data
 
-    kb = document.kb
-    if kb is None:
-        try:
-            kb = knowledge(None)
-        except IcsError:
-            return
-    document.data_as_of = freshness.data_as_of(kb)
-    line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
-    if line:
-        document.blocks.append(doc.Note(line, key="data"))
+    date_the_data(document, fmt)
 
 
 def _columns():
@@ -180,24 +169,6 @@ def _visible(line):
     import re
 
     return re.sub(r"\x1b\[[0-9;]*m", "", line)
-
-
-def _explain_system(kb, text, as_of, fmt, cite, no_pager):
-    """`ics explain frimley`: a term that names no body but names an ICB (or a place or former CCG in
-    one) gets that system's card, as `ics system` would show it. Returns False when it names none."""
-    from . import systems, views_systems
-    from .errors import IcsError
-
-    try:
-        found = systems.resolve_system(kb, text, as_of)
-    except AmbiguousTerm as exc:
-        emit(views_systems.candidates(kb, text, exc.candidates), fmt, cite, no_pager)
-        return True
-    except IcsError:
-        return False
-    card = systems.system_card(kb, found["id"], as_of, how=found["how"], status=found["status"])
-    emit(views_systems.system_card(kb, card, text), fmt, cite, no_pager)
-    return True
 
 
 def _show_version(ctx):
@@ -262,27 +233,17 @@ def explain(term, as_of, short, sections, fmt, data_dir, cite, no_pager):
       ics explain "ICS NHS body" --as-of 2021
       ics explain icb --section board
     """
-    from . import query, resolve, views
+    from . import answers
 
     wanted = [s.lower() for s in sections] + (["short"] if short else [])
     for name in wanted:
         if name not in EXPLAIN_SECTIONS:
             raise IcsUsageError(f"--section: no section '{name}'; choose from {', '.join(EXPLAIN_SECTIONS)}")
-    text = " ".join(term)
-    kb = knowledge(data_dir)
-    as_of = parse_date(as_of, "--as-of")
-    try:
-        match = resolve.resolve_term(kb, text, typos=False)
-    except AmbiguousTerm as exc:
-        emit(views.senses(kb, text, exc.candidates), fmt, cite, no_pager)
-        return
-    except UnknownTerm:
-        if _explain_system(kb, text, as_of, fmt, cite, no_pager):
-            return
-        match = resolve.resolve_term(kb, text)  # a one-typo name, or the error with suggestions
-    note_assumption(match)
-    card = views.explain(kb, query.card(kb, match["id"], as_of, match))
-    emit(card.only(wanted) if wanted else card, fmt, cite, no_pager)
+    notes = []
+    document = answers.explain(knowledge(data_dir), " ".join(term), as_of, wanted, notes)
+    for note in notes:
+        note_assumption({"assumed": note})
+    emit(document, fmt, cite, no_pager)
 
 
 def note_assumption(data):
@@ -308,17 +269,18 @@ def timeline(date_from, date_to, tags, entity, fmt, data_dir, cite, no_pager):
       ics timeline --entity ccg
       ics timeline --tag legislation --tag merger
     """
-    from . import query, views
+    from . import answers
     from .schema import TAGS
 
     tags = tuple(tag.strip().lower() for tag in tags)  # names in any case, like formats
     for tag in tags:
         if tag not in TAGS:
             raise click.BadParameter(f"'{tag}' is not one of: {', '.join(TAGS)}", param_hint="--tag")
-    kb = knowledge(data_dir)
-    data = query.timeline(kb, date_from, date_to, tags, entity)
-    note_assumption(data)
-    emit(views.timeline(kb, data), fmt, cite, no_pager)
+    notes = []
+    document = answers.timeline(knowledge(data_dir), date_from, date_to, tags, entity, notes)
+    for note in notes:
+        note_assumption({"assumed": note})
+    emit(document, fmt, cite, no_pager)
 
 
 @ics.command()
@@ -337,13 +299,13 @@ def compare(a, b, fmt, data_dir, cite, no_pager):
       ics compare stp ics
       ics compare icb icp
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    data = query.compare(kb, a, b)
-    for assumed in data["assumed"]:
-        note_assumption({"assumed": assumed})
-    emit(views.compare(kb, data), fmt, cite, no_pager)
+    notes = []
+    document = answers.compare(knowledge(data_dir), a, b, notes)
+    for note in notes:
+        note_assumption({"assumed": note})
+    emit(document, fmt, cite, no_pager)
 
 
 @ics.command()
@@ -357,10 +319,9 @@ def tree(as_of, fmt, data_dir, cite, no_pager):
       ics tree
       ics tree --as-of "1 June 2019"
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    emit(views.tree(kb, query.tree(kb, parse_date(as_of, "--as-of"))), fmt, cite, no_pager)
+    emit(answers.tree(knowledge(data_dir), as_of), fmt, cite, no_pager)
 
 
 @ics.command()
@@ -373,10 +334,9 @@ def glossary(fmt, data_dir, cite, no_pager):
       ics glossary
       ics glossary -f csv > glossary.csv
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    emit(views.glossary(kb, query.glossary(kb)), fmt, cite, no_pager)
+    emit(answers.glossary(knowledge(data_dir)), fmt, cite, no_pager)
 
 
 @ics.command()
@@ -395,10 +355,9 @@ def search(text, limit, fmt, data_dir, cite, no_pager):
       ics search bassetlaw
       ics search 3 million
     """
-    from . import query, views
+    from . import answers
 
-    kb = knowledge(data_dir)
-    emit(views.search(kb, query.search(kb, " ".join(text), limit)), fmt, cite, no_pager)
+    emit(answers.search(knowledge(data_dir), " ".join(text), limit), fmt, cite, no_pager)
 
 
 @ics.command()

@@ -51,18 +51,17 @@ def register(group, output_options, knowledge, emit, parse_date):
           ics systems --as-of "1 July 2022" --region London
           ics systems -f csv > icbs.csv
         """
-        from . import systems as core, views_systems
+        from . import answers
         from .errors import BadValue
 
         kb = knowledge(data_dir)
-        day = parse_date(as_of, "--as-of")
         try:
-            data = core.systems(kb, day, region)
+            document = answers.systems_list(kb, as_of, region, sort)
         except BadValue as exc:
             if region and str(exc).startswith("--region"):
                 raise click.BadParameter(str(exc).split(": ", 1)[1], param_hint="--region") from None
             raise
-        emit(views_systems.systems(kb, data, sort.lower() if sort else None), fmt, cite, no_pager)
+        emit(document, fmt, cite, no_pager)
 
     @group.command("system")
     @click.argument("name", nargs=-1, required=True, shell_complete=complete_systems)

@@ -6,7 +6,7 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 import os
 import re
 
-from . import checks, dates, lifecycle, safe, schema
+from . import checks, dates, lifecycle, safe, schema, yamlread
 from .errors import Problem
 from .fsread import NotRegularFile, TooLarge, read_regular
 from .store import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
@@ -29,53 +29,9 @@ def _describe_char(char):
 # --------------------------------------------------------------------------- parsing
 
 
-class _Located(dict):
-    """A mapping that remembers the line of itself and of each key."""
-
-    __slots__ = ("line", "key_lines")
-
-
-def _make_loader():
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class Loader(base):
-        def construct_object(self, node, deep=False):
-            if node in self.constructed_objects:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "YAML aliases (*name) are not allowed in ics data", node.start_mark)
-            return super().construct_object(node, deep=deep)
-
-        def construct_located_mapping(self, node):
-            mapping = _Located()
-            mapping.line = node.start_mark.line + 1
-            mapping.key_lines = {}
-            yield mapping
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "merge keys (<<) are not allowed in ics data", key_node.start_mark)
-                key = self.construct_object(key_node, deep=True)
-                if not isinstance(key, str):
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"keys must be text, got {key!r}", key_node.start_mark)
-                if key in mapping:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key '{key}'", key_node.start_mark)
-                mapping[key] = self.construct_object(value_node, deep=True)
-                mapping.key_lines[key] = key_node.start_mark.line + 1
-
-        def construct_plain_timestamp(self, node):
-            return self.construct_scalar(node)  # dates stay strings: their form is their precision
-
-    Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_located_mapping)
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_plain_timestamp)
-    return yaml, Loader
-
-
-def parse_file(path, label):
-    """Parse one YAML file safely; returns (document, problems)."""
+def parse_file(path, label, key_lines=True):
+    """Parse one YAML file safely; returns (document, problems). Without `key_lines`, mappings know
+    their own line but not each key's (cheaper; compile_sources parses again when it must report)."""
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except (NotRegularFile, TooLarge) as exc:
@@ -84,19 +40,15 @@ def parse_file(path, label):
         return None, [Problem(label, 0, "", f"cannot read: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
+        del raw  # a big overlay file should not be held twice
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
-    yaml, Loader = _make_loader()
+    yaml = yamlread.parser()[0]
     try:
-        problem = _scan_events(yaml, Loader, text, label)
-        if problem:
-            return None, [problem]
-        loader = Loader(text)
-        try:
-            document = loader.get_single_data()
-        finally:
-            loader.dispose()
+        document = yamlread.build(text, key_lines=key_lines)
+    except yamlread.Refused as exc:
+        return None, [Problem(label, exc.line, "", exc.message)]
     except yaml.reader.ReaderError as exc:  # a raw NUL or other control character in the file
         line = text[: exc.position].count("\n") + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
@@ -109,24 +61,7 @@ def parse_file(path, label):
         return None, [Problem(label, line, "", f"YAML syntax: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(label, 0, "", f"YAML error: {exc}")]
-    except RecursionError:
-        return None, [Problem(label, 0, "", "structure is nested too deeply")]
     return document, []
-
-
-def _scan_events(yaml, Loader, text, label, max_depth=64):
-    """Refuse aliases (they can explode in size) and absurd nesting before building anything."""
-    depth = 0
-    for event in yaml.parse(text, Loader=Loader):
-        if isinstance(event, yaml.AliasEvent):
-            return Problem(label, event.start_mark.line + 1, "", "YAML aliases (*name) are not allowed in ics data")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > max_depth:
-                return Problem(label, event.start_mark.line + 1, "", f"nested more than {max_depth} levels deep")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return None
 
 
 # --------------------------------------------------------------------------- validation
@@ -304,7 +239,7 @@ _BAD = object()
 
 
 def _typename(value):
-    return {dict: "a mapping", _Located: "a mapping", list: "a list", str: "text", bool: "true/false",
+    return {dict: "a mapping", yamlread.Located: "a mapping", list: "a list", str: "text", bool: "true/false",
             int: "a number", float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
@@ -348,13 +283,13 @@ def _label(path, directory, tag):
     return os.path.join(tag, rel) if tag else rel
 
 
-def compile_sources(layers):
-    """Parse and validate layers of data directories (bundled first, overlays after).
+def compile_sources(layers, base=None, key_lines=False):
+    """Parse and validate layers of data directories (bundled first, overlays after), on top of the
+    already validated tables of the layers below (`base`, from their compiled state) if given.
 
     Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
     """
-    tables = {key: {} for key in schema.RECORD_TYPES}
-    tables["meta"] = {}
+    tables = {key: dict(base.get(key) or {}) if base else {} for key in list(schema.RECORD_TYPES) + ["meta"]}
     problems, refs = [], []
     for directory, tag in layers:
         files, walk_problems = scan(directory) if os.path.isdir(directory) else ([], [])
@@ -364,11 +299,12 @@ def compile_sources(layers):
         seen_here = {key: {} for key in list(schema.RECORD_TYPES) + ["meta"]}
         for path in files:
             label = _label(path, directory, tag)
-            document, file_problems = parse_file(path, label)
+            document, file_problems = parse_file(path, label, key_lines=key_lines)
             problems.extend(file_problems)
             if file_problems:
                 continue
             records, record_problems, record_refs = check_document(document, label)
+            del document
             problems.extend(record_problems)
             refs.extend(record_refs)
             for key, items in records.items():
@@ -385,6 +321,8 @@ def compile_sources(layers):
     problems.extend(checks.records(tables))
     if not tables["meta"] and any(tag == "" for _, tag in layers):
         problems.append(Problem("meta.yaml", 0, "meta.data_as_of", "the bundled data must say when its sources were last checked"))
+    if problems and not key_lines:  # line maps only when there is something to report: parse again with them
+        return compile_sources(layers, base, key_lines=True)
     return tables, problems
 
 

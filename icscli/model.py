@@ -5,14 +5,22 @@ and dumped as JSON without conversion.
 """
 from . import dates, lifecycle
 
+try:  # _collections_abc is loaded at start-up already; collections.abc costs an import
+    from _collections_abc import Mapping
+except ImportError:  # pragma: no cover
+    from collections.abc import Mapping
+
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
+CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
+WHOLE_PARTS = ("event_dates",)  # read whole by every timeline: one decode beats thousands of bucket lookups
+BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
 
 
 class LazyTable(dict):
     """A table whose records stay marshalled bytes until first read.
 
-    A run that shows one card out of 10,000 decodes one record, not all of them.
+    A run that shows one card out of hundreds decodes one record, not all of them.
     """
 
     __slots__ = ()
@@ -36,19 +44,149 @@ class LazyTable(dict):
         return [(k, self[k]) for k in self]
 
 
-def pack_state(state):
-    """The state as cached: every part marshalled on its own, and each record of the big tables too.
+def bucket_of(key, buckets):
+    import zlib
 
-    A run then decodes only the parts and records it touches (see KnowledgeBase.__getattr__).
+    return zlib.crc32(str(key).encode("utf-8", "surrogateescape")) % buckets
+
+
+def split_parts(state):
+    """The state as stored (see cache.py): (part name, marshalled bytes), one at a time.
+
+    A big dictionary becomes a descriptor, its keys in order (`NAME#keys`) and buckets (`NAME#N`), so
+    a lookup decodes one bucket; a small record table keeps each record marshalled on its own.
     """
     import marshal
 
-    packed = {}
     for name, value in state.items():
-        if name in LAZY_TABLES:
-            value = {k: marshal.dumps(v) for k, v in value.items()}
-        packed[name] = value if name.startswith("_") else marshal.dumps(value)
-    return packed
+        if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE and name not in WHOLE_PARTS:
+            buckets = -(-len(value) // BUCKET_SIZE)
+            split = [{} for _ in range(buckets)]
+            lazy = name in LAZY_TABLES  # records stay marshalled inside their bucket until read
+            for key, item in value.items():
+                split[bucket_of(key, buckets)][key] = marshal.dumps(item) if lazy else item
+            yield name, marshal.dumps(("bucketed", buckets, lazy))
+            yield name + "#keys", marshal.dumps(list(value))
+            for i, bucket in enumerate(split):
+                yield f"{name}#{i}", marshal.dumps(bucket)
+        elif name in LAZY_TABLES:
+            yield name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})
+        else:
+            yield name, marshal.dumps(value)
+
+
+class BucketDict(Mapping):
+    """A read-only dictionary stored in buckets: a lookup decodes one bucket, iteration all of them."""
+
+    def __init__(self, state, name, buckets, lazy=False):
+        self._state, self._name, self._buckets, self._loaded, self._keys = state, name, buckets, set(), None
+        self._lazy = lazy
+        self._seen = {}  # every entry of the buckets decoded so far: later lookups are one dict hit
+
+    def _bucket(self, key):
+        i = bucket_of(key, self._buckets)
+        if i not in self._loaded:
+            self._seen.update(self._state.part(self._name, i, self._buckets))
+            self._loaded.add(i)
+
+    def __getitem__(self, key):
+        try:
+            value = self._seen[key]
+        except KeyError:
+            self._bucket(key)
+            value = self._seen[key]
+        if self._lazy and type(value) is bytes:
+            import marshal
+
+            value = self._seen[key] = marshal.loads(value)
+        return value
+
+    def __contains__(self, key):
+        if key not in self._seen:
+            self._bucket(key)
+        return key in self._seen
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def _ordered(self):
+        if self._keys is None:
+            self._keys = self._state.part(self._name, "keys", self._buckets)
+        return self._keys
+
+    def __iter__(self):
+        return iter(self._ordered())
+
+    def __len__(self):
+        return len(self._ordered())
+
+
+class CompiledState:
+    """The state of a compiled file, part by part. If a part turns out corrupt, the layer is compiled
+    again (`rebuild()`, which also rewrites the file) and every later read comes from that."""
+
+    def __init__(self, compiled, rebuild):
+        self._compiled, self._rebuild, self._full = compiled, rebuild, None
+
+    def __contains__(self, name):
+        return name in (self._full if self._full is not None else self._compiled.parts)
+
+    def __iter__(self):
+        if self._full is not None:
+            return iter(self._full)
+        return iter([name for name in self._compiled.parts if "#" not in name])
+
+    def __getitem__(self, name):
+        from .cache import CacheMiss
+
+        if self._full is None:
+            try:
+                value = self._compiled.load(name)
+                if type(value) is tuple:
+                    if len(value) != 3 or value[0] != "bucketed" or type(value[1]) is not int or value[1] < 1:
+                        raise CacheMiss(name)
+                    return BucketDict(self, name, value[1], bool(value[2]))
+                if name in PART_TYPES and type(value) is not PART_TYPES[name]:
+                    raise CacheMiss(name)  # a file of another shape
+                return value
+            except CacheMiss:
+                self._full = self._rebuild()
+        return self._full[name]
+
+    def part(self, name, which, buckets):
+        from .cache import CacheMiss
+
+        if self._full is None:
+            try:
+                value = self._compiled.load(f"{name}#{which}")
+                if type(value) is (list if which == "keys" else dict):
+                    return value
+            except CacheMiss:
+                pass
+            self._full = self._rebuild()
+        whole = self._full[name]
+        if which == "keys":
+            return list(whole)
+        return {k: v for k, v in whole.items() if bucket_of(k, buckets) == which}
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+
+PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
+                                                     "record_locations")},
+                  event_order=list, search_index=list)
+
+
+def tables_of(state):
+    """The validated tables of a state, with their file:line locations: what an overlay compiles on."""
+    from .schema import RECORD_TYPES
+
+    kb = KnowledgeBase(state)
+    locations = kb.record_locations
+    names = [name for name in list(RECORD_TYPES) + ["meta"] if name in state]
+    return {name: {k: dict(r, _loc=locations.get(name, {}).get(k, "bundled data:0"))
+                   for k, r in getattr(kb, name).items()} for name in names}
 
 
 class KnowledgeBase:
@@ -59,21 +197,25 @@ class KnowledgeBase:
 
     def __getattr__(self, name):
         state = self.__dict__.get("state")
-        if state is None or name not in state:
+        if state is None or name.startswith("_") or name not in state:
             raise AttributeError(name)
         value = state[name]
         if isinstance(value, bytes):
             import marshal
 
             value = marshal.loads(value)
-        if name in LAZY_TABLES and not isinstance(value, LazyTable):
+        if name in LAZY_TABLES and type(value) is dict:
             value = LazyTable(value)
         setattr(self, name, value)
         return value
 
     @staticmethod
-    def build_state(tables):
-        """Derive the indexes once, at compile time, so they are cached with the data."""
+    def build_state(tables, base=None):
+        """Derive the indexes once, at compile time, so they are cached with the data.
+
+        `base` is (state, tables) of the layer below when compiling an overlay: what the overlay
+        leaves untouched (the systems indexes, search rows of unchanged records) is taken from it.
+        """
         from . import resolve, systems
 
         events = tables["events"]
@@ -82,9 +224,13 @@ class KnowledgeBase:
         for ident in order:
             for entity in events[ident].get("entities") or []:
                 entity_events.setdefault(entity, []).append(ident)
-        state = {}
-        for name, table in tables.items():  # file:line locations matter only while validating
-            state[name] = {k: {f: v for f, v in r.items() if f != "_loc"} for k, r in table.items()}
+        state = {"record_locations": {}}
+        for name, table in tables.items():  # file:line locations matter only while validating an overlay
+            locations = state["record_locations"][name] = {}
+            for k, r in table.items():  # in place: a copy of a 100,000-record table costs memory
+                if "_loc" in r:
+                    locations[k] = r.pop("_loc")
+            state[name] = table
         state["index"] = resolve.build_index(tables["entities"])
         state["event_order"] = order
         state["entity_events"] = entity_events
@@ -95,8 +241,12 @@ class KnowledgeBase:
             for old in entity.get("replaced") or []:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
-        state["search_index"] = resolve.search_index(tables["entities"], events, order)
-        state.update(systems.build_indexes(tables))
+        state["search_index"] = _search_rows(tables, order, base)
+        systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
+        if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
+            state.update({name: base[0][name] for name in base[0] if name not in state})
+        else:
+            state.update(systems.build_indexes(tables))
         return state
 
     def entity(self, term):
@@ -132,6 +282,33 @@ class KnowledgeBase:
                     records[source] = records.get(source, 0) + n
             self._citations = (found, records)
         return self._citations
+
+
+def _changed(tables, below, name):
+    """Ids of a table that an overlay added or changed, compared with the layer below."""
+    old = below.get(name) or {}
+    drop = ("_loc",)
+    if set(old) - set(tables[name]):
+        return None
+    return {k for k, r in tables[name].items() if k not in old or
+            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop}}
+
+
+def _search_rows(tables, order, base):
+    """The search rows: rows of records the overlay did not touch come from the layer below."""
+    from . import resolve
+
+    entities, events = tables["entities"], tables["events"]
+    if not base:
+        return resolve.search_index(entities, events, order)
+    new_entities, new_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
+    if new_entities is None or new_events is None:
+        return resolve.search_index(entities, events, order)
+    fresh = resolve.search_index({k: entities[k] for k in new_entities}, events,
+                                 [i for i in order if i in new_events])
+    rows = {(row[0], row[1]): row for row in base[0]["search_index"]}
+    rows.update(((row[0], row[1]), row) for row in fresh)
+    return [rows[("entity", k)] for k in entities] + [rows[("event", i)] for i in order]
 
 
 def iter_citations(value):

@@ -147,6 +147,7 @@ def _exact(kb, term):
 
 _PRINTED = r"^(?P<base>.+?)\s*\((?P<inner>[^()]*)\)\s*$"  # compiled by re on first use
 _STATUS_TAG = r"\s*\[[^\[\]]*\]\s*$"
+_COUNT_TAG = r"\s*\([0-9][^()]*\)\s*$"  # the tree's "(36 ICBs)"
 
 
 def _printed_name(kb, term, strict=True):
@@ -155,7 +156,7 @@ def _printed_name(kb, term, strict=True):
     that name nothing are allowed too (search's '(entity)'), but never one naming something else."""
     if "(" not in term:
         return None
-    match = re.match(_PRINTED, re.sub(_STATUS_TAG, "", term.strip()))
+    match = re.match(_PRINTED, re.sub(_COUNT_TAG, "", re.sub(_STATUS_TAG, "", term.strip())))
     if not match:
         return None
     try:

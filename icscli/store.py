@@ -75,24 +75,103 @@ def check_overlay(overlay):
         raise BadValue(f"data directory '{overlay}' {what}")
 
 
+SHIPPED = "bundled.ics"  # the bundled layer, compiled when the wheel is built (setup.py)
+SHIPPED_KEY = "shipped|{format}|{version}|"  # + the data's content hash
+
+
+def shipped_path():
+    """The compiled bundled data inside an installed package, or None when running from a checkout
+    or with ICS_BUNDLED_DATA (then the bundled layer is compiled on first use, like an overlay)."""
+    if os.environ.get("ICS_BUNDLED_DATA"):
+        return None
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, SHIPPED)
+    return path if os.path.isfile(path) and os.path.isdir(os.path.join(here, "data")) else None
+
+
 def load(overlay=None, use_cache=True):
-    """The KnowledgeBase for the bundled data plus an optional overlay directory."""
-    from . import cache
+    """The KnowledgeBase for the bundled data plus an optional overlay directory.
+
+    Each layer is compiled on its own: the bundled one comes from the wheel (or the user cache in a
+    source checkout), and an overlay compiles on top of it without parsing the bundled YAML again.
+    """
     from .model import KnowledgeBase
 
-    layers = [(bundled_data_dir(), "")]
     if overlay:
         check_overlay(overlay)
-        layers.append((overlay, overlay))
-    key = cache.key_for(layers) if use_cache else None
-    state = cache.read(key) if key else None
-    if state is None:
-        from .loader import compile_sources
+    use_cache = use_cache and not _cache_disabled()
+    base, base_key = _bundled(use_cache)
+    if not overlay:
+        return KnowledgeBase(base)
+    return KnowledgeBase(_layer(overlay, overlay, use_cache, parent=(base, base_key))[0])
 
-        tables, problems = compile_sources(layers)
-        if problems:
-            raise DataError(problems)
-        state = KnowledgeBase.build_state(tables)
-        if key:
-            cache.write(key, state)
-    return KnowledgeBase(state)
+
+def _cache_disabled():
+    from .cache import disabled
+
+    return disabled()
+
+
+def _bundled(use_cache):
+    from . import cache
+
+    path = shipped_path() if use_cache else None
+    if path:
+        from . import __version__
+
+        prefix = SHIPPED_KEY.format(format=cache.FORMAT, version=__version__)
+        state = _open(path, None, lambda: _compile(bundled_data_dir(), "", None), key_prefix=prefix)
+        if state is not None:
+            return state, state.key
+    return _layer(bundled_data_dir(), "", use_cache)
+
+
+def _layer(directory, tag, use_cache, parent=None):
+    """(state, key) of one layer: from its compiled file when the key matches, else compiled and
+    written. The key is None when the layer cannot be cached."""
+    from . import cache
+
+    parent_state, parent_key = parent or (None, "")
+    key = None
+    if use_cache and parent_key is not None:
+        files, problems = scan(directory)
+        if not problems:  # an unreadable directory is reported by the compile, never cached
+            key = cache.key_for(directory, files, parent_key)
+    if key is None:
+        return _compile(directory, tag, parent_state), None
+    path = cache.layer_path(cache.layer_id(directory), key)
+
+    def rebuild():
+        state = _compile(directory, tag, parent_state)
+        cache.write(path, state, key)
+        return state
+
+    state = _open(path, key, rebuild)
+    return (state if state is not None else rebuild()), key
+
+
+def _open(path, key, rebuild, key_prefix=None):
+    from .cache import CacheMiss, CompiledFile
+    from .model import PART_TYPES, CompiledState
+
+    try:
+        compiled = CompiledFile(path, key=key, key_prefix=key_prefix)
+    except CacheMiss:
+        return None
+    if not all(name in compiled.parts for name in PART_TYPES):
+        return None  # a file of another shape
+    state = CompiledState(compiled, rebuild)
+    state.key = compiled.key
+    return state
+
+
+def _compile(directory, tag, parent_state):
+    """Parse and validate one layer of YAML (on top of the layer below) into a state."""
+    from .loader import compile_sources
+    from .model import KnowledgeBase, tables_of
+
+    base = tables_of(parent_state) if parent_state is not None else None
+    tables, problems = compile_sources([(directory, tag)], base=base)
+    if problems:
+        raise DataError(problems)
+    return KnowledgeBase.build_state(tables, base=(parent_state, base) if base else None)

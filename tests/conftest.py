@@ -50,3 +50,17 @@ def kb():
     import icscli
 
     return icscli.load()
+
+
+@pytest.fixture(scope="session")
+def built_package(tmp_path_factory):
+    """The package as the wheel lays it out, built by setup.py's build hook (compiled data, click spec)."""
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    target = tmp_path_factory.mktemp("build")
+    result = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(target)],
+                            cwd=root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return target

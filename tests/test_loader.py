@@ -105,7 +105,7 @@ def test_corrupt_cache_is_rebuilt(run, tmp_path):
     cache = tmp_path / "cache"
     env = {"ICS_CACHE_DIR": str(cache)}
     first = run("explain", "icb", "--format", "json", env=env)
-    files = list(cache.glob("kb-*.marshal"))
+    files = list(cache.glob("kb-*.ics"))
     assert len(files) == 1
     files[0].write_bytes(b"\x00garbage")
     again = run("explain", "icb", "--format", "json", env=env)

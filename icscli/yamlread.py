@@ -1,0 +1,139 @@
+"""YAML text to plain data in one pass over the C parser's events, refusing what ics data never needs.
+
+Aliases (they can explode in size), merge keys, non-text or duplicate keys, tags other than YAML's
+plain types and absurd nesting are refused as they come, without a second pass. Mappings are
+`Located`: they know their own line and, when asked, each key's line, for `file:line` messages.
+"""
+
+
+class Located(dict):
+    """A mapping that remembers the line of itself and of each key."""
+
+    __slots__ = ("line", "key_lines")
+
+
+_PARSER = []
+
+
+def parser():
+    """(yaml, the C-accelerated event parser, a resolver, a safe constructor), made once per run."""
+    if not _PARSER:
+        import yaml
+
+        events_from = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        constructor = yaml.constructor.SafeConstructor()
+        _PARSER.append((yaml, events_from, yaml.resolver.Resolver(), constructor))
+    return _PARSER[0]
+
+
+class Refused(Exception):
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+_PLAIN_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates stay strings: their form is their precision
+
+
+_NO_LINES = {}  # shared by every mapping parsed without key lines: lookups fall back to the mapping's line
+
+
+def build(text, max_depth=64, key_lines=True):
+    """Build the document from the parser's events in one pass, refusing aliases (they can explode in
+    size), merge keys, non-text or duplicate keys, unknown tags and absurd nesting as they come.
+
+    Mappings are `Located`: they remember their own line and each key's line for error messages.
+    """
+    yaml, events_from, resolver, constructor = parser()
+    scalar_node, error = yaml.ScalarNode, yaml.constructor.ConstructorError
+    implicit = resolver.yaml_implicit_resolvers
+    stack = []  # [container, pending key or _NO_KEY] per open collection
+    document, documents = None, 0
+    for event in yaml.parse(text, Loader=events_from):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = "tag:yaml.org,2002:str"
+                if event.implicit[0]:  # plain: the resolver's patterns, as `Resolver.resolve` tries them
+                    text_value = event.value
+                    for candidate, pattern in implicit.get(text_value[:1], ()):  # (no wildcard patterns)
+                        if pattern.match(text_value):
+                            tag = candidate
+                            break
+            if tag in _PLAIN_TAGS:
+                value = event.value
+            elif tag == "tag:yaml.org,2002:merge":
+                raise error(None, None, "merge keys (<<) are not allowed in ics data", event.start_mark)
+            elif tag in constructor.yaml_constructors and tag.startswith("tag:yaml.org,2002:") and \
+                    tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap",
+                                "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"):
+                value = constructor.yaml_constructors[tag](constructor, scalar_node(tag, event.value, event.start_mark))
+            else:
+                raise error(None, None, f"could not determine a constructor for the tag {tag!r}", event.start_mark)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise error(None, None, f"could not determine a constructor for the tag {event.tag!r}",
+                            event.start_mark)
+            if len(stack) >= max_depth:
+                raise Refused(event.start_mark.line + 1, f"nested more than {max_depth} levels deep")
+            if kind is yaml.MappingStartEvent:
+                value = Located()
+                value.line, value.key_lines = event.start_mark.line + 1, {} if key_lines else _NO_LINES
+            else:
+                value = []
+            if stack and type(stack[-1][0]) is Located and stack[-1][1] is _NO_KEY:
+                raise error(None, None, f"keys must be text, got {_kind(value)}", event.start_mark)
+            _attach(stack, value, event, error)
+            stack.append([value, _NO_KEY])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()[0]
+            if not stack:
+                document = value
+            continue
+        elif kind is yaml.AliasEvent:
+            raise Refused(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in ics data")
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise error("expected a single document in the stream", None, "but found another document",
+                            event.start_mark)
+            continue
+        else:
+            continue
+        if not stack:
+            document = value
+        else:
+            _attach(stack, value, event, error)
+    return document
+
+
+_NO_KEY = object()
+
+
+def _attach(stack, value, event, error):
+    """Put a finished value into the open collection: a list item, a mapping's key, or its value."""
+    if not stack:
+        return
+    top = stack[-1]
+    container = top[0]
+    if type(container) is list:
+        container.append(value)
+    elif top[1] is _NO_KEY:
+        if not isinstance(value, str):
+            raise error(None, None, f"keys must be text, got {value!r}", event.start_mark)
+        if value in container:
+            raise error(None, None, f"duplicate key '{value}'", event.start_mark)
+        if container.key_lines is not _NO_LINES:
+            container.key_lines[value] = event.start_mark.line + 1
+        top[1] = value
+    else:
+        container[top[1]] = value
+        top[1] = _NO_KEY
+
+
+
+
+def _kind(value):
+    return "a mapping" if isinstance(value, dict) else "a list"

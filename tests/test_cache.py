@@ -1,0 +1,209 @@
+"""The compiled data: shipped in the wheel, one cache per layer, and every bad cache file a miss."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OVERLAY = """entities:
+  - id: brand-new-term
+    name: Brand new term
+    kind: concept
+    level: place
+    summary: {summary}
+    sources: [kf-act-diagram-2022]
+"""
+
+
+def ics(*args, cache, env=None, pythonpath=None):
+    full = dict(os.environ, ICS_CACHE_DIR=str(cache), **(env or {}))
+    if pythonpath:
+        full["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run([sys.executable, "-m", "icscli", *map(str, args)], capture_output=True, text=True,
+                          env=full, cwd=str(pythonpath or ROOT), timeout=120)
+
+
+def compiled(cache):
+    return sorted(cache.glob("kb-*.ics"))
+
+
+@pytest.fixture(scope="module")
+def bundled_compile():
+    """The bundled layer's compiled file from the session cache (compiled once)."""
+    import icscli
+    from icscli import cache
+
+    icscli.load()
+    return [p for p in compiled(__import__("pathlib").Path(cache.cache_dir()))
+            if p.name.startswith(f"kb-{cache.layer_id(os.path.join(ROOT, 'data'))}-")][0]
+
+
+@pytest.fixture
+def warm(tmp_path, bundled_compile):
+    """A private cache that already holds the bundled layer: only what a test changes compiles."""
+    import shutil
+
+    target = tmp_path / "cache"
+    target.mkdir()
+    shutil.copy2(bundled_compile, target / bundled_compile.name)
+    return target
+
+
+@pytest.fixture
+def built(built_package):
+    return built_package
+
+
+def test_shipped_form_equals_a_fresh_compile(built, tmp_path):
+    from icscli import cache, shipped
+    from icscli.model import split_parts
+
+    path = built / "icscli" / "bundled.ics"
+    handle = cache.CompiledFile(str(path))
+    assert handle.key == shipped.shipped_key(os.path.join(ROOT, "data"))
+    fresh = dict(split_parts(shipped.compile_state(os.path.join(ROOT, "data"))))
+    assert sorted(handle.names()) == sorted(fresh)
+    for name, blob in fresh.items():
+        assert handle.load(name) == __import__("marshal").loads(blob), name
+
+
+def test_installed_package_reads_the_shipped_form_and_writes_no_cache(built, tmp_path):
+    cache_dir = tmp_path / "cache"
+    installed = ics("explain", "icb", "--format", "json", cache=cache_dir, pythonpath=built)
+    assert installed.returncode == 0, installed.stderr
+    assert not cache_dir.exists() or not compiled(cache_dir)
+    checkout = ics("explain", "icb", "--format", "json", cache=tmp_path / "other")
+    assert installed.stdout == checkout.stdout
+
+
+def test_overlay_compiles_without_parsing_the_bundled_data(tmp_path):
+    (tmp_path / "ov").mkdir()
+    (tmp_path / "ov" / "new.yaml").write_text(OVERLAY.format(summary="Added."))
+    code = ("import sys, icscli.loader as L\n"
+            "seen = []\nparse = L.parse_file\n"
+            "L.parse_file = lambda path, label, **kw: (seen.append(label), parse(path, label, **kw))[1]\n"
+            "import icscli\nicscli.load()\nbefore = len(seen)\n"
+            f"kb = icscli.load({str(tmp_path / 'ov')!r})\n"
+            "print(before > 1, seen[before:], kb.entity('brand-new-term')['name'])\n")
+    env = dict(os.environ, ICS_CACHE_DIR=str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.stdout.split("\n")[0] == f"True [{str(tmp_path / 'ov' / 'new.yaml')!r}] Brand new term", result.stderr
+
+
+def test_edit_keeping_size_and_mtime_is_not_served_stale(tmp_path, warm):
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    target = overlay / "new.yaml"
+    target.write_text(OVERLAY.format(summary="First text."))
+    stamp = target.stat()
+    assert "First text." in ics("explain", "brand-new-term", "--data", overlay, cache=warm).stdout
+    target.write_text(OVERLAY.format(summary="Other text."))  # same size
+    os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # `touch -r`: mtime set back
+    assert target.stat().st_size == stamp.st_size and target.stat().st_mtime_ns == stamp.st_mtime_ns
+    assert "Other text." in ics("explain", "brand-new-term", "--data", overlay, cache=warm).stdout
+
+
+def overlay_compile(tmp_path, warm, *args):
+    """Run once with a small overlay; (its compiled file, the run's output). Its file holds every part
+    (the systems index too), and rebuilding it does not parse the bundled data: cheap to corrupt."""
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added."))
+    before = set(compiled(warm))
+    good = ics(*args, "--data", overlay, cache=warm)
+    assert good.returncode == 0, good.stderr
+    [path] = set(compiled(warm)) - before
+    return path, good, overlay
+
+
+def test_every_flipped_byte_is_a_miss_not_a_wrong_answer(tmp_path, warm):
+    path, good, overlay = overlay_compile(tmp_path, warm, "systems", "--format", "csv")
+    original = path.read_bytes()
+    size = len(original)
+    for offset in (12, 40, size // 3, size // 2, size - 5):  # magic, head, parts, table of contents
+        flipped = bytearray(original)
+        flipped[offset] ^= 0x10
+        path.write_bytes(bytes(flipped))
+        again = ics("systems", "--format", "csv", "--data", overlay, cache=warm)
+        assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, ""), offset
+
+
+def test_cache_of_another_shape_with_the_right_key_is_a_miss(tmp_path, warm):
+    import marshal
+
+    from icscli import cache
+
+    path, good, overlay = overlay_compile(tmp_path, warm, "explain", "icb", "--format", "json")
+    key = cache.CompiledFile(str(path)).key
+    for state in ({"entities": []}, {"entities": {"icb": 1}, "index": [], "event_order": {}},
+                  {name: ["not", "a", "dict"] for name in cache.CompiledFile(str(path)).names()}):
+        path.write_bytes(cache.assemble([(k, marshal.dumps(v)) for k, v in state.items()], key))
+        again = ics("explain", "icb", "--format", "json", "--data", overlay, cache=warm)
+        assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, "")
+
+
+def test_cache_file_that_is_a_fifo_does_not_hang(tmp_path, warm):
+    cache_dir = warm
+    good = ics("explain", "icb", cache=cache_dir)
+    [path] = compiled(cache_dir)
+    path.unlink()
+    os.mkfifo(path)
+    again = ics("explain", "icb", cache=cache_dir)
+    assert (again.returncode, again.stdout) == (0, good.stdout)
+
+
+def test_relative_xdg_cache_home_is_ignored(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME="relative-cache")
+    env.pop("ICS_CACHE_DIR")
+    result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb"], capture_output=True, env=env,
+                            cwd=str(tmp_path))
+    assert result.returncode == 0
+    assert not (tmp_path / "relative-cache").exists()
+    assert compiled(home / ".cache" / "icscli")
+
+
+def test_old_compiles_of_a_layer_are_removed(tmp_path, warm):
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    cache_dir = warm
+    for n in range(3):
+        (overlay / "new.yaml").write_text(OVERLAY.format(summary=f"Version {n}."))
+        assert f"Version {n}." in ics("explain", "brand-new-term", "--data", overlay, cache=cache_dir).stdout
+    assert len(compiled(cache_dir)) == 2  # the bundled layer and the newest overlay compile
+
+
+def test_unwritable_cache_warns_once_and_works(tmp_path):
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("")
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added."))
+    result = ics("explain", "brand-new-term", "--data", overlay, cache=blocker / "x")
+    assert result.returncode == 0 and "Added." in result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ics: warning: cannot write the cache in "), lines
+
+
+def test_overlay_state_equals_a_compile_of_both_layers_at_once(tmp_path):
+    from icscli import store
+    from icscli.loader import compile_sources
+    from icscli.model import KnowledgeBase
+
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added.") + """  - id: icb
+    name: Integrated care board
+    kind: statutory body
+    level: system
+    summary: Overridden summary.
+    sources: [kf-act-diagram-2022]
+""")
+    layered = KnowledgeBase(store.load(str(overlay), use_cache=False).state)
+    tables, problems = compile_sources([(store.bundled_data_dir(), ""), (str(overlay), str(overlay))])
+    assert problems == []
+    whole = KnowledgeBase(KnowledgeBase.build_state(tables))
+    for name in whole.state:
+        assert getattr(layered, name) == getattr(whole, name), name
