@@ -60,7 +60,32 @@ def _suggest(ident, index, pool=40):
 
 def records(tables):
     """Every whole-data rule."""
-    return _entities(tables) + _sources_and_events(tables) + _systems(tables)
+    return _entities(tables) + _sources_and_events(tables) + _systems(tables) + _ccg_chains(tables)
+
+
+def _ccg_chains(tables):
+    """A CCG's successions never lead back to itself (the area flows would never end)."""
+    problems = []
+    ccgs = tables.get("ccgs") or {}
+    by_code = {str(c.get("ods_code")).upper(): ident for ident, c in ccgs.items()}
+
+    def next_ids(ident):
+        steps = [s.get("ods_code") for s in ccgs[ident].get("successions") or []]
+        return [by_code[str(code).upper()] for code in steps if code and str(code).upper() in by_code]
+
+    for ident in sorted(ccgs):
+        seen, stack = set(), next_ids(ident)
+        while stack:
+            other = stack.pop()
+            if other == ident:
+                file, line = _where(ccgs[ident])
+                problems.append(Problem(file, line, "successions",
+                                        f"'{ccgs[ident].get('ods_code')}' is its own successor through its successions (a cycle)"))
+                break
+            if other not in seen:
+                seen.add(other)
+                stack.extend(next_ids(other))
+    return problems
 
 
 def _entities(tables):

@@ -312,6 +312,18 @@ def test_formed_from_cycle_never_reaches_the_commands_that_loop(tmp_path, comman
     assert "formed_from[0]" in one_error_line(result.stderr)
 
 
+def test_ccg_successions_that_loop_are_rejected(run, tmp_path):
+    ccg = ("  - id: ccg-{a}\n    ods_code: \"{A}\"\n    name: NHS Loop {A} CCG\n    valid_from: \"{start}\"\n"
+           "    successions:\n      - ods_code: \"{B}\"\n        date: \"{end}\"\n    sources: [" + SOURCE + "]\n")
+    (tmp_path / "ccgs.yaml").write_text("ccgs:\n" + ccg.format(a="99a", A="99A", B="99B", start="2013-04-01", end="2015-04-01")
+                                        + ccg.format(a="99b", A="99B", B="99A", start="2015-04-01", end="2016-04-01"))
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "successions: '99A' is its own successor through its successions (a cycle)" in result.output
+    result = run("ccg", "99B", "--as-of", "2019-01-01", "--data", tmp_path)
+    assert result.exit_code == 1 and "a cycle" in one_error_line(result.stderr)
+
+
 def test_codes_twice_in_a_version_are_caught_by_validate_and_export(run, tmp_path):
     (tmp_path / "icbs.yaml").write_text("icbs:\n" + icb("e99000001-2026", "2026", "[]", ons="E54000040"))
     result = run("validate", tmp_path)
