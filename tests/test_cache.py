@@ -156,7 +156,7 @@ def test_cache_file_that_is_a_fifo_does_not_hang(tmp_path, warm):
 def test_relative_xdg_cache_home_is_ignored(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME="relative-cache")
+    env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME="relative-cache", PYTHONPATH=ROOT)  # this checkout
     env.pop("ICS_CACHE_DIR")
     result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb"], capture_output=True, env=env,
                             cwd=str(tmp_path))
