@@ -12,7 +12,7 @@ import pytest
 
 WORKING_WORDS = re.compile(
     r"\bseeds?\b|\bseed \d|\bblog 00\d|\(seed|\bpages? (?:was |were )?found\b|\bpages found\b"
-    r"|\bstaging (?:copy|site|website|address|page)\b|\(staging|\bcatalog(?:ue)?s?\b|facts\.md|timeline-sources"
+    r"|\bstaging\b|\bcatalog(?:ue)?s?\b|facts\.md|timeline-sources"
     r"|\bshared/|\b(?:reading|research) cop(?:y|ies)\b|OUTSIDE KNOWLEDGE|\bUNSOURCED\b|\breference compiler\b"
     r"|\bmaintainer_note\b|\breference/(?:later/)?\w+\.csv|\bnot in the (?:copy|excerpt)\b|\bexcerpt\b",
     re.IGNORECASE,
