@@ -119,11 +119,12 @@ def knowledge(data_dir):
 
 
 def emit(document, fmt, cite, no_pager=False):
+    from .answers import date_the_data
     from .render import render
 
     fmt, output, bom = cli_output.settings(fmt)
     fmt = fmt or default_format()
-    _date_the_data(document, fmt)
+    date_the_data(document, fmt)
     if output or bom or fmt in FILE_FORMATS:
         cli_output.deliver(document, fmt, cite, output, bom)
         return
@@ -144,12 +145,6 @@ def emit(document, fmt, cite, no_pager=False):
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-
-
-def _date_the_data(document, fmt):
-    from .answers import date_the_data
-
-    date_the_data(document, fmt)
 
 
 def _columns():
