@@ -29,9 +29,10 @@ def _describe_char(char):
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_file(path, label, key_lines=True):
+def parse_file(path, label, key_lines=True, sink=None):
     """Parse one YAML file safely; returns (document, problems). Without `key_lines`, mappings know
-    their own line but not each key's (cheaper; compile_sources parses again when it must report)."""
+    their own line but not each key's (cheaper; compile_sources parses again when it must report).
+    A `sink` (a `FileCheck`) takes the records as they are read (see `yamlread.build`)."""
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except (NotRegularFile, TooLarge) as exc:
@@ -46,7 +47,7 @@ def parse_file(path, label, key_lines=True):
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
     yaml = yamlread.parser()[0]
     try:
-        document = yamlread.build(text, key_lines=key_lines)
+        document = yamlread.build(text, key_lines=key_lines, sink=sink)
     except yamlread.Refused as exc:
         return None, [Problem(label, exc.line, "", exc.message)]
     except yaml.reader.ReaderError as exc:  # a raw NUL or other control character in the file
@@ -243,36 +244,43 @@ def _typename(value):
             int: "a number", float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def check_document(document, label):
-    """Validate one parsed file; returns ({record_type: [records]}, problems, refs)."""
-    checker = _Checker(label)
-    records = {}
-    if document is None:
-        return records, checker.problems, checker.refs
-    if not isinstance(document, dict):
-        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}, meta")
-        return records, checker.problems, checker.refs
-    for key, value in document.items():
+class FileCheck:
+    """Checks one file's top-level values and records, one at a time: as a sink of `yamlread.build`
+    they come while the file is read, so a big file's records are checked and its mappings dropped
+    as they come, in the order a whole-document walk would take."""
+
+    def __init__(self, label):
+        self.checker = _Checker(label)
+        self.records = {}
+
+    def item(self, document, key, raw):
+        """One item of a top-level list (checked only under a known record type)."""
+        spec = schema.RECORD_TYPES.get(key)
+        if spec is None:
+            return
+        line = document.key_lines.get(key, 1)
+        record = self.checker.record(raw, spec, (getattr(raw, "line", line), ""))
+        if record is not None and isinstance(record.get("id"), str):
+            self.records.setdefault(key, []).append(record)
+
+    def value(self, document, key, value):
+        """One top-level value, after its items."""
+        checker = self.checker
         line = document.key_lines.get(key, 1)
         if key == "meta":
             meta = checker.record(value, schema.META, (line, "meta"))
             if meta is not None:
-                records.setdefault("meta", []).append(dict(meta, id="meta"))
-            continue
-        spec = schema.RECORD_TYPES.get(key)
-        if spec is None:
+                self.records.setdefault("meta", []).append(dict(meta, id="meta"))
+        elif key not in schema.RECORD_TYPES:
             checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)}, meta)")
-            continue
-        if value is None:
-            continue
-        if not isinstance(value, list):
+        elif value is not None and not isinstance(value, list):
             checker.problem(line, key, f"expected a list of records, got {_typename(value)}")
-            continue
-        for i, raw in enumerate(value):
-            record = checker.record(raw, spec, (getattr(raw, "line", line), ""))
-            if record is not None and isinstance(record.get("id"), str):
-                records.setdefault(key, []).append(record)
-    return records, checker.problems, checker.refs
+
+    def finish(self, document):
+        """({record_type: [records]}, problems, refs) of the whole file."""
+        if document is not None and not isinstance(document, dict):
+            self.checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}, meta")
+        return self.records, self.checker.problems, self.checker.refs
 
 
 # --------------------------------------------------------------------------- assembling
@@ -299,12 +307,13 @@ def compile_sources(layers, base=None, key_lines=False):
         seen_here = {key: {} for key in list(schema.RECORD_TYPES) + ["meta"]}
         for path in files:
             label = _label(path, directory, tag)
-            document, file_problems = parse_file(path, label, key_lines=key_lines)
+            check = FileCheck(label)  # records are checked as they are read: the file is never held whole
+            document, file_problems = parse_file(path, label, key_lines=key_lines, sink=check)
             problems.extend(file_problems)
             if file_problems:
                 continue
-            records, record_problems, record_refs = check_document(document, label)
-            del document
+            records, record_problems, record_refs = check.finish(document)
+            del document, check
             problems.extend(record_problems)
             refs.extend(record_refs)
             for key, items in records.items():

@@ -38,11 +38,14 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates 
 _NO_LINES = {}  # shared by every mapping parsed without key lines: lookups fall back to the mapping's line
 
 
-def build(text, max_depth=64, key_lines=True):
+def build(text, max_depth=64, key_lines=True, sink=None):
     """Build the document from the parser's events in one pass, refusing aliases (they can explode in
     size), merge keys, non-text or duplicate keys, unknown tags and absurd nesting as they come.
 
     Mappings are `Located`: they remember their own line and each key's line for error messages.
+    With a `sink`, a top-level mapping is handed over as it is read, so a big file is never held whole:
+    `sink.item(root, key, item)` gets each finished item of a list under a top-level key (the list
+    stays empty), then `sink.value(root, key, value)` each finished top-level value.
     """
     yaml, events_from, resolver, constructor = parser()
     scalar_node, error = yaml.ScalarNode, yaml.constructor.ConstructorError
@@ -91,6 +94,8 @@ def build(text, max_depth=64, key_lines=True):
             value = stack.pop()[0]
             if not stack:
                 document = value
+            elif sink is not None and len(stack) <= 2 and type(stack[0][0]) is Located:
+                _hand_over(stack, value, sink, True)
             continue
         elif kind is yaml.AliasEvent:
             raise Refused(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in ics data")
@@ -105,8 +110,28 @@ def build(text, max_depth=64, key_lines=True):
         if not stack:
             document = value
         else:
-            _attach(stack, value, event, error)
+            ours = sink is not None and len(stack) <= 2 and type(stack[0][0]) is Located
+            if not (ours and len(stack) == 2 and type(stack[1][0]) is list):
+                ours = ours and len(stack) == 1 and stack[0][1] is not _NO_KEY  # a value, not a key
+                _attach(stack, value, event, error)
+            if ours:
+                _hand_over(stack, value, sink, False)
     return document
+
+
+def _hand_over(stack, value, sink, attached):
+    """Give the sink a finished item of a top-level list (taken out of the list again), or a finished
+    top-level value. Called only while the root is a mapping and the value sits at depth 1 or 2."""
+    root = stack[0][0]
+    key = next(reversed(root))  # the latest key: keys are unique, so this value's
+    if len(stack) == 2:
+        if type(stack[1][0]) is not list:
+            return
+        if attached:
+            stack[1][0].pop()
+        sink.item(root, key, value)
+    else:
+        sink.value(root, key, value)
 
 
 _NO_KEY = object()
