@@ -5,6 +5,7 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 """
 import os
 import re
+import sys
 
 from . import checks, dates, lifecycle, safe, schema, yamlread
 from .errors import Problem
@@ -99,7 +100,7 @@ class _Checker:
             rule = spec[key].rstrip("!")
             name = key
             if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
-                rule, name = rule[8:], "_" + key
+                rule, name = rule[8:], sys.intern("_" + key)
             checked = self.value(rule, value, (line, prefix + key), depth)
             if checked is not _BAD:
                 out[name] = checked
@@ -119,7 +120,7 @@ class _Checker:
         if rule == "id":
             if not isinstance(value, str) or not _ID.match(value):
                 return self.bad(where, f"'{value}' is not a valid id (lowercase words joined by hyphens)")
-            return value
+            return sys.intern(value)
         if rule == "text":
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
@@ -162,13 +163,13 @@ class _Checker:
             allowed = schema.VOCABULARIES[rule[5:]]
             if value not in allowed:
                 return self.bad(where, f"'{value}' is not one of: {', '.join(allowed)}")
-            return value
+            return sys.intern(value)  # one string object for every record that names it
         if rule == "levels":
             values = value if isinstance(value, list) else [value]
             for v in values:
                 if v not in schema.LEVELS:
                     return self.bad(where, f"'{v}' is not one of: {', '.join(schema.LEVELS)}")
-            return values
+            return [sys.intern(v) for v in values]
         if rule == "entity_id":
             return self.ref("entity", value, where)
         if rule == "source_id":
@@ -228,6 +229,7 @@ class _Checker:
     def ref(self, kind, value, where):
         if not isinstance(value, str) or not _ID.match(value):
             return self.bad(where, f"'{value}' is not a valid {kind} id")
+        value = sys.intern(value)  # an id named by thousands of records is one string
         self.refs.append((kind, value, self.label, where[0], where[1]))
         return value
 

@@ -13,8 +13,8 @@ except ImportError:  # pragma: no cover
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
-WHOLE_PARTS = ("event_dates",)  # read whole by every timeline: one decode beats thousands of bucket lookups
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
+CHUNK_SIZE = 256  # timeline rows per chunk
 
 
 class LazyTable(dict):
@@ -59,20 +59,57 @@ def split_parts(state):
     import marshal
 
     for name, value in state.items():
-        if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE and name not in WHOLE_PARTS:
+        if isinstance(value, Chunks):
+            yield name, marshal.dumps(("chunked", len(value.ranges), value.ranges))
+            for i in range(len(value.ranges)):
+                yield f"{name}#{i}", marshal.dumps(value.load(i))
+        elif isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE:
             buckets = -(-len(value) // BUCKET_SIZE)
-            split = [{} for _ in range(buckets)]
+            split = [[] for _ in range(buckets)]  # keys only: one bucket's bytes are made at a time
             lazy = name in LAZY_TABLES  # records stay marshalled inside their bucket until read
-            for key, item in value.items():
-                split[bucket_of(key, buckets)][key] = marshal.dumps(item) if lazy else item
+            for key in value:
+                split[bucket_of(key, buckets)].append(key)
             yield name, marshal.dumps(("bucketed", buckets, lazy))
             yield name + "#keys", marshal.dumps(list(value))
-            for i, bucket in enumerate(split):
+            for i, keys in enumerate(split):
+                bucket = {k: marshal.dumps(value[k]) for k in keys} if lazy else {k: value[k] for k in keys}
                 yield f"{name}#{i}", marshal.dumps(bucket)
         elif name in LAZY_TABLES:
             yield name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})
         else:
             yield name, marshal.dumps(value)
+
+
+class Chunks:
+    """Rows kept in order in consecutive chunks, each with the lowest start and highest end of its rows
+    ([id, start, end, tags] for the timeline, by date), so a date window decodes only the chunks it
+    overlaps: `timeline --from 2026` over 100,000 older events reads one or two chunks."""
+
+    def __init__(self, ranges, load):
+        self.ranges, self.load = ranges, load
+
+    @classmethod
+    def of(cls, rows, size=CHUNK_SIZE):
+        chunks = [rows[at:at + size] for at in range(0, len(rows), size)]
+        ranges = [[min(r[1] for r in chunk), max(r[2] for r in chunk)] for chunk in chunks]
+        return cls(ranges, chunks.__getitem__)
+
+    def __eq__(self, other):
+        return isinstance(other, Chunks) and self.ranges == other.ranges and list(self.rows()) == list(other.rows())
+
+    __hash__ = None
+
+    def rows(self, first=None, last=None):
+        """Every row in order, skipping only chunks wholly before `first` or after `last`."""
+        for i, (low, high) in enumerate(self.ranges):
+            if (first and high < first) or (last and low > last):
+                continue
+            yield from self.load(i)
+
+
+def timeline_row(ident, event):
+    """[id, first day, last day, tags] of an event: what a timeline filters on."""
+    return [ident, dates.start(event["date"]), dates.end(event.get("end") or event["date"]), event.get("tags") or []]
 
 
 class BucketDict(Mapping):
@@ -143,8 +180,13 @@ class CompiledState:
             try:
                 value = self._compiled.load(name)
                 if type(value) is tuple:
-                    if len(value) != 3 or value[0] != "bucketed" or type(value[1]) is not int or value[1] < 1:
+                    if len(value) != 3 or value[0] not in ("bucketed", "chunked") or type(value[1]) is not int \
+                            or value[1] < (1 if value[0] == "bucketed" else 0):
                         raise CacheMiss(name)
+                    if value[0] == "chunked":
+                        if type(value[2]) is not list or len(value[2]) != value[1]:
+                            raise CacheMiss(name)
+                        return Chunks(value[2], lambda i: self.part(name, i, None))
                     return BucketDict(self, name, value[1], bool(value[2]))
                 if name in PART_TYPES and type(value) is not PART_TYPES[name]:
                     raise CacheMiss(name)  # a file of another shape
@@ -159,12 +201,14 @@ class CompiledState:
         if self._full is None:
             try:
                 value = self._compiled.load(f"{name}#{which}")
-                if type(value) is (list if which == "keys" else dict):
+                if type(value) is (list if which == "keys" or buckets is None else dict):
                     return value
             except CacheMiss:
                 pass
             self._full = self._rebuild()
         whole = self._full[name]
+        if isinstance(whole, Chunks):
+            return whole.load(which)
         if which == "keys":
             return list(whole)
         return {k: v for k, v in whole.items() if bucket_of(k, buckets) == which}
@@ -173,9 +217,9 @@ class CompiledState:
         return self[name] if name in self else default
 
 
-PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
+PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "replaced_by",
                                                      "record_locations")},
-                  event_order=list, search_index=list)
+                  event_order=list, search_index=list, timeline=tuple)
 
 
 def tables_of(state):
@@ -231,17 +275,17 @@ class KnowledgeBase:
                 if "_loc" in r:
                     locations[k] = r.pop("_loc")
             state[name] = table
-        state["index"] = resolve.build_index(tables["entities"])
         state["event_order"] = order
         state["entity_events"] = entity_events
-        state["event_dates"] = {i: [dates.start(events[i]["date"]), dates.end(events[i].get("end") or events[i]["date"]),
-                                    events[i].get("tags") or []] for i in order}
+        state["timeline"] = Chunks.of([timeline_row(i, events[i]) for i in order])
         replaced_by = {}
         for ident, entity in tables["entities"].items():
             for old in entity.get("replaced") or []:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
         state["search_index"] = _search_rows(tables, order, base)
+        keys = {row[1]: row[3] for row in state["search_index"] if row[0] == "entity"}  # normalised once
+        state["index"] = resolve.build_index(tables["entities"], keys)
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
         if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
             state.update({name: base[0][name] for name in base[0] if name not in state})

@@ -148,10 +148,12 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
     match = resolve.resolve_term(kb, entity, exact_id_wins=True, main_sense=False) if entity else {}
     ident = match.get("id")
     wanted = set(tags)
-    order = kb.entity_events.get(ident, []) if ident else kb.event_order
+    if ident:  # one entity's events: their records give the dates
+        rows = (model.timeline_row(i, kb.events[i]) for i in kb.entity_events.get(ident, []))
+    else:  # every event, by date: only the chunks that overlap the window are read
+        rows = kb.timeline.rows(frm, to)
     out = []
-    for event_id in order:
-        begins, ends, event_tags = kb.event_dates[event_id]
+    for event_id, begins, ends, event_tags in rows:
         if frm and ends < frm:
             continue
         if to and begins > to:

@@ -20,16 +20,30 @@ _IZE = re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$")
 
 def _word(word):
     word = _SPELLING.get(word, word)
-    word = _IZE.sub(r"is\1", word)
+    if "iz" in word:
+        word = _IZE.sub(r"is\1", word)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     return word
 
 
+_WORDS = {}  # word -> its matching form: compiling a big overlay meets the same words over and over
+
+
+def _words(text):
+    found = []
+    for word in _WORD.findall(text):
+        try:
+            found.append(_WORDS[word])
+        except KeyError:
+            found.append(_WORDS.setdefault(word, _word(word)) if len(_WORDS) < 100_000 else _word(word))
+    return found
+
+
 def normalize(text):
     """A matching key: 'Sustainability & Transformation Plans' -> 'sustainability and transformation plan'."""
     text = str(text).lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    words = [_word(w) for w in _WORD.findall(text)]
+    words = _words(text)
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
@@ -47,12 +61,15 @@ def entity_keys(entity):
         yield "former name", former["name"]
 
 
-def build_index(entities):
-    """{normalised key: [[entity id, how], ...]} for every entity."""
+def build_index(entities, normalized=None):
+    """{normalised key: [[entity id, how], ...]} for every entity. `normalized` may give an entity's
+    keys already normalised ({id: [key per `entity_keys`]}, as the search rows hold them)."""
     index = {}
+    normalized = normalized or {}
     for ident, entity in entities.items():
-        for how, text in entity_keys(entity):
-            key = normalize(text)
+        ready = normalized.get(ident)
+        for at, (how, text) in enumerate(entity_keys(entity)):
+            key = ready[at] if ready is not None else normalize(text)
             if not key:
                 continue
             hits = index.setdefault(key, [])

@@ -4,6 +4,7 @@ Aliases (they can explode in size), merge keys, non-text or duplicate keys, tags
 plain types and absurd nesting are refused as they come, without a second pass. Mappings are
 `Located`: they know their own line and, when asked, each key's line, for `file:line` messages.
 """
+import sys
 
 
 class Located(dict):
@@ -150,6 +151,7 @@ def _attach(stack, value, event, error):
             raise error(None, None, f"keys must be text, got {value!r}", event.start_mark)
         if value in container:
             raise error(None, None, f"duplicate key '{value}'", event.start_mark)
+        value = sys.intern(value)  # every record's keys are then the same few strings
         if container.key_lines is not _NO_LINES:
             container.key_lines[value] = event.start_mark.line + 1
         top[1] = value
