@@ -59,10 +59,12 @@ def split_parts(state):
     import marshal
 
     for name, value in state.items():
-        if isinstance(value, Chunks):
+        if type(value) is bytes:  # marshalled already (see build_state)
+            yield name, value
+        elif isinstance(value, Chunks):
             yield name, marshal.dumps(("chunked", len(value.ranges), value.ranges))
             for i in range(len(value.ranges)):
-                yield f"{name}#{i}", marshal.dumps(value.load(i))
+                yield f"{name}#{i}", value.dumped(i)
         elif isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE:
             buckets = -(-len(value) // BUCKET_SIZE)
             split = [[] for _ in range(buckets)]  # keys only: one bucket's bytes are made at a time
@@ -90,9 +92,25 @@ class Chunks:
 
     @classmethod
     def of(cls, rows, size=CHUNK_SIZE):
-        chunks = [rows[at:at + size] for at in range(0, len(rows), size)]
-        ranges = [[min(r[1] for r in chunk), max(r[2] for r in chunk)] for chunk in chunks]
-        return cls(ranges, chunks.__getitem__)
+        """Chunks of rows (an iterable), each kept marshalled: a big overlay's compile holds bytes."""
+        import itertools
+        import marshal
+
+        ranges, blobs, rows = [], [], iter(rows)
+        while True:
+            chunk = list(itertools.islice(rows, size))
+            if not chunk:
+                break
+            ranges.append([min(r[1] for r in chunk), max(r[2] for r in chunk)])
+            blobs.append(marshal.dumps(chunk))
+        made = cls(ranges, lambda i: marshal.loads(blobs[i]))
+        made.dumped = blobs.__getitem__
+        return made
+
+    def dumped(self, i):
+        import marshal
+
+        return marshal.dumps(self.load(i))
 
     def __eq__(self, other):
         return isinstance(other, Chunks) and self.ranges == other.ranges and list(self.rows()) == list(other.rows())
@@ -260,7 +278,9 @@ class KnowledgeBase:
         `base` is (state, tables) of the layer below when compiling an overlay: what the overlay
         leaves untouched (the systems indexes, search rows of unchanged records) is taken from it.
         """
-        from . import resolve, systems
+        import marshal
+
+        from . import systems
 
         events = tables["events"]
         order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
@@ -275,17 +295,16 @@ class KnowledgeBase:
                 if "_loc" in r:
                     locations[k] = r.pop("_loc")
             state[name] = table
+        state["record_locations"] = marshal.dumps(state["record_locations"])  # read only by an overlay's compile
         state["event_order"] = order
         state["entity_events"] = entity_events
-        state["timeline"] = Chunks.of([timeline_row(i, events[i]) for i in order])
+        state["timeline"] = Chunks.of(timeline_row(i, events[i]) for i in order)
         replaced_by = {}
         for ident, entity in tables["entities"].items():
             for old in entity.get("replaced") or []:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
-        state["search_index"] = _search_rows(tables, order, base)
-        keys = {row[1]: row[3] for row in state["search_index"] if row[0] == "entity"}  # normalised once
-        state["index"] = resolve.build_index(tables["entities"], keys)
+        state["index"], state["search_index"] = _indexes(tables, order, base)  # the rows stay marshalled
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
         if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
             state.update({name: base[0][name] for name in base[0] if name not in state})
@@ -339,20 +358,44 @@ def _changed(tables, below, name):
 
 
 def _search_rows(tables, order, base):
-    """The search rows: rows of records the overlay did not touch come from the layer below."""
+    """The search rows, one at a time: rows of records the overlay did not touch come from the layer below."""
     from . import resolve
 
     entities, events = tables["entities"], tables["events"]
-    if not base:
-        return resolve.search_index(entities, events, order)
-    new_entities, new_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
-    if new_entities is None or new_events is None:
-        return resolve.search_index(entities, events, order)
-    fresh = resolve.search_index({k: entities[k] for k in new_entities}, events,
-                                 [i for i in order if i in new_events])
-    rows = {(row[0], row[1]): row for row in base[0]["search_index"]}
-    rows.update(((row[0], row[1]), row) for row in fresh)
-    return [rows[("entity", k)] for k in entities] + [rows[("event", i)] for i in order]
+    fresh_entities = fresh_events = None  # None: every row is made afresh
+    if base:
+        fresh_entities, fresh_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
+    below = {}
+    if fresh_entities is None or fresh_events is None:
+        fresh_entities = fresh_events = None
+    else:
+        below = {(row[0], row[1]): row for row in KnowledgeBase(base[0]).search_index}
+    for ident, entity in entities.items():
+        fresh = fresh_entities is None or ident in fresh_entities
+        yield resolve.search_row("entity", ident, entity) if fresh else below[("entity", ident)]
+    for ident in order:
+        fresh = fresh_events is None or ident in fresh_events
+        yield resolve.search_row("event", ident, events[ident]) if fresh else below[("event", ident)]
+
+
+def _indexes(tables, order, base):
+    """(entity index, marshalled search rows) in one pass over the search rows: each row is marshalled
+    as it is made, so a 100,000-record overlay never holds its rows as objects all at once."""
+    import io
+    import marshal
+
+    from . import resolve
+
+    entities, index, out, count = tables["entities"], {}, io.BytesIO(), 0
+    out.write(bytes(5))  # a marshalled list: "[", its length, then its items (version 2: no back-references)
+    for row in _search_rows(tables, order, base):
+        if row[0] == "entity":
+            resolve.add_to_index(index, row[1], entities[row[1]], row[3])  # the keys, normalised once
+        out.write(marshal.dumps(row, 2))
+        count += 1
+    out.seek(0)
+    out.write(b"[" + count.to_bytes(4, "little"))
+    return index, out.getvalue()
 
 
 def iter_citations(value):

@@ -61,42 +61,30 @@ def entity_keys(entity):
         yield "former name", former["name"]
 
 
-def build_index(entities, normalized=None):
-    """{normalised key: [[entity id, how], ...]} for every entity. `normalized` may give an entity's
-    keys already normalised ({id: [key per `entity_keys`]}, as the search rows hold them)."""
-    index = {}
-    normalized = normalized or {}
-    for ident, entity in entities.items():
-        ready = normalized.get(ident)
-        for at, (how, text) in enumerate(entity_keys(entity)):
-            key = ready[at] if ready is not None else normalize(text)
-            if not key:
-                continue
-            hits = index.setdefault(key, [])
-            mine = next((h for h in hits if h[0] == ident), None)
-            if mine is None:
-                hits.append([ident, how])
-            elif how == "acronym":
-                mine[1] = "acronym"  # an acronym shared with others must list every sense
-    return index
+def add_to_index(index, ident, entity, keys):
+    """Index one entity under its keys, already normalised in `entity_keys` order (its search row's)."""
+    for (how, _text), key in zip(entity_keys(entity), keys):
+        if not key:
+            continue
+        hits = index.setdefault(key, [])
+        mine = next((h for h in hits if h[0] == ident), None)
+        if mine is None:
+            hits.append([ident, how])
+        elif how == "acronym":
+            mine[1] = "acronym"  # an acronym shared with others must list every sense
 
 
-def search_index(entities, events, event_order):
-    """Normalised text for `ics search`, computed once at compile time."""
-    rows = []
-    for ident, entity in entities.items():
-        keys = [normalize(t) for _how, t in entity_keys(entity)]
-        summary = normalize(entity["summary"])
-        extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in entity.get(f) or []]
-        extra += [normalize(v["value"]) for claim in entity.get("claims") or [] for v in claim.get("values") or []]
-        rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra)])
-    for ident in event_order:
-        event = events[ident]
-        title = normalize(event["title"])
-        claims = [normalize(v["value"]) for claim in event.get("claims") or [] for v in claim.get("values") or []]
-        rows.append(["event", ident, event["title"], [title], title,
-                     " ".join([title, normalize(event["description"])] + claims)])
-    return rows
+def search_row(kind, ident, record):
+    """One row of the search index: [kind, id, title, keys, summary, all the text], normalised."""
+    if kind == "entity":
+        keys = [normalize(t) for _how, t in entity_keys(record)]
+        summary = normalize(record["summary"])
+        extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in record.get(f) or []]
+        extra += [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
+        return ["entity", ident, record["name"], keys, summary, " ".join(keys + [summary] + extra)]
+    title = normalize(record["title"])
+    claims = [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
+    return ["event", ident, record["title"], [title], title, " ".join([title, normalize(record["description"])] + claims)]
 
 
 def resolve_entity(kb, term, exact_id_wins=False):
