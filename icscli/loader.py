@@ -69,6 +69,23 @@ def parse_file(path, label, key_lines=True, sink=None):
 # --------------------------------------------------------------------------- validation
 
 
+_RULES = {}
+
+
+def _rules(spec):
+    """({field: (rule, name kept under)}, required fields) of a schema spec, worked out once per spec."""
+    made = _RULES.get(id(spec))
+    if made is None or made[0] is not spec:
+        fields = {}
+        for key, rule in spec.items():
+            rule, name = rule.rstrip("!"), key
+            if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
+                rule, name = rule[8:], "_" + key
+            fields[key] = (rule, name)
+        made = _RULES[id(spec)] = (spec, fields, [key for key, rule in spec.items() if rule.endswith("!")])
+    return made[1], made[2]
+
+
 class _Checker:
     """Checks one file's records against `schema`, normalising them as it goes."""
 
@@ -89,23 +106,23 @@ class _Checker:
             return None
         out = {}
         prefix = f"{where[1]}." if where[1] else ""
+        fields, required = _rules(spec)
+        key_lines = raw.key_lines
         for key, value in raw.items():
-            line = raw.key_lines.get(key, raw.line)
+            line = key_lines.get(key, raw.line)
+            field = prefix + key if prefix else key
             if key in schema.MAINTAINER_FIELDS:  # checked, never kept: nothing can print it
-                self.value("text", value, (line, prefix + key), depth)
+                self.value("text", value, (line, field), depth)
                 continue
-            if key not in spec:
-                self.problem(line, prefix + key, f"unknown field (known: {', '.join(spec)})")
+            if key not in fields:
+                self.problem(line, field, f"unknown field (known: {', '.join(spec)})")
                 continue
-            rule = spec[key].rstrip("!")
-            name = key
-            if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
-                rule, name = rule[8:], sys.intern("_" + key)
-            checked = self.value(rule, value, (line, prefix + key), depth)
+            rule, name = fields[key]
+            checked = self.value(rule, value, (line, field), depth)
             if checked is not _BAD:
                 out[name] = checked
-        for key, rule in spec.items():
-            if rule.endswith("!") and (key not in raw or raw[key] in (None, "", [])):
+        for key in required:
+            if key not in raw or raw[key] in (None, "", []):
                 if key in raw:
                     self.problem(raw.key_lines.get(key, raw.line), prefix + key, "must not be empty")
                 else:

@@ -53,7 +53,7 @@ def build(text, max_depth=64, key_lines=True, sink=None):
     implicit = resolver.yaml_implicit_resolvers
     stack = []  # [container, pending key or _NO_KEY] per open collection
     document, documents = None, 0
-    for event in yaml.parse(text, Loader=events_from):
+    for event in iter(events_from(text).get_event, None):  # not yaml.parse: its generator costs a call per event
         kind = type(event)
         if kind is yaml.ScalarEvent:
             tag = event.tag
@@ -110,12 +110,21 @@ def build(text, max_depth=64, key_lines=True, sink=None):
             continue
         if not stack:
             document = value
-        else:
-            ours = sink is not None and len(stack) <= 2 and type(stack[0][0]) is Located
-            if not (ours and len(stack) == 2 and type(stack[1][0]) is list):
-                ours = ours and len(stack) == 1 and stack[0][1] is not _NO_KEY  # a value, not a key
+        elif len(stack) > 2 or sink is None or type(stack[0][0]) is not Located:
+            top = stack[-1]  # the common case, inline: a scalar inside a record
+            if type(top[0]) is list:
+                top[0].append(value)
+            elif top[1] is _NO_KEY:
                 _attach(stack, value, event, error)
-            if ours:
+            else:
+                top[0][top[1]] = value
+                top[1] = _NO_KEY
+        elif len(stack) == 2 and type(stack[1][0]) is list:
+            _hand_over(stack, value, sink, False)
+        else:
+            is_value = len(stack) == 1 and stack[0][1] is not _NO_KEY  # not a key
+            _attach(stack, value, event, error)
+            if is_value:
                 _hand_over(stack, value, sink, False)
     return document
 
