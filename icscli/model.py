@@ -353,8 +353,8 @@ def _changed(tables, below, name):
     drop = ("_loc",)
     if set(old) - set(tables[name]):
         return None
-    return {k for k, r in tables[name].items() if k not in old or
-            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop}}
+    return {k for k, r in tables[name].items() if k not in old or (r is not old[k] and  # the same object: untouched
+            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop})}
 
 
 def _search_rows(tables, order, base):
