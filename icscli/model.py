@@ -87,8 +87,8 @@ class Chunks:
     ([id, start, end, tags] for the timeline, by date), so a date window decodes only the chunks it
     overlaps: `timeline --from 2026` over 100,000 older events reads one or two chunks."""
 
-    def __init__(self, ranges, load):
-        self.ranges, self.load = ranges, load
+    def __init__(self, ranges, load, blobs=None):
+        self.ranges, self.load, self.blobs = ranges, load, blobs
 
     @classmethod
     def of(cls, rows, size=CHUNK_SIZE):
@@ -103,14 +103,13 @@ class Chunks:
                 break
             ranges.append([min(r[1] for r in chunk), max(r[2] for r in chunk)])
             blobs.append(marshal.dumps(chunk))
-        made = cls(ranges, lambda i: marshal.loads(blobs[i]))
-        made.dumped = blobs.__getitem__
-        return made
+        return cls(ranges, lambda i: marshal.loads(blobs[i]), blobs)
 
     def dumped(self, i):
+        """Chunk `i` marshalled, as stored."""
         import marshal
 
-        return marshal.dumps(self.load(i))
+        return self.blobs[i] if self.blobs is not None else marshal.dumps(self.load(i))
 
     def __eq__(self, other):
         return isinstance(other, Chunks) and self.ranges == other.ranges and list(self.rows()) == list(other.rows())
