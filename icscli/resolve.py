@@ -18,7 +18,17 @@ _WORD = re.compile(r"[a-z0-9]+")
 _IZE = re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$")
 
 
+_WORDS = {}  # word -> its matching form: compiling the data normalises the same few thousand words often
+
+
 def _word(word):
+    done = _WORDS.get(word)
+    if done is None:
+        done = _WORDS[word] = _stem(word)
+    return done
+
+
+def _stem(word):
     word = _SPELLING.get(word, word)
     if "iz" in word:
         word = _IZE.sub(r"is\1", word)
