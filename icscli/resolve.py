@@ -37,23 +37,10 @@ def _stem(word):
     return word
 
 
-_WORDS = {}  # word -> its matching form: compiling a big overlay meets the same words over and over
-
-
-def _words(text):
-    found = []
-    for word in _WORD.findall(text):
-        try:
-            found.append(_WORDS[word])
-        except KeyError:
-            found.append(_WORDS.setdefault(word, _word(word)) if len(_WORDS) < 100_000 else _word(word))
-    return found
-
-
 def normalize(text):
     """A matching key: 'Sustainability & Transformation Plans' -> 'sustainability and transformation plan'."""
     text = str(text).lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    words = _words(text)
+    words = [_word(w) for w in _WORD.findall(text)]
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
