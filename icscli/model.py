@@ -201,7 +201,10 @@ class CompiledState:
                             or value[1] < (1 if value[0] == "bucketed" else 0):
                         raise CacheMiss(name)
                     if value[0] == "chunked":
-                        if type(value[2]) is not list or len(value[2]) != value[1]:
+                        ranges = value[2]
+                        if type(ranges) is not list or len(ranges) != value[1] or not all(
+                                type(r) is list and len(r) == 2 and type(r[0]) is str and type(r[1]) is str
+                                for r in ranges):
                             raise CacheMiss(name)
                         return Chunks(value[2], lambda i: self.part(name, i, None))
                     return BucketDict(self, name, value[1], bool(value[2]))
