@@ -154,8 +154,8 @@ def main():
             plain = [ics, *command]
             large = plain + ["--data", big]
             timed(plain, env), timed(large, env)  # warm both
-            row(f"{args.big:,}-entity overlay, warm " + " ".join(command),  # fewer runs: some take seconds
-                *paired(min(args.runs, 5), run(large), run(plain)), "bundled", 3.0)
+            row(f"{args.big:,}-entity overlay, warm " + " ".join(command),
+                *paired(args.runs, run(large), run(plain)), "bundled", 3.0)
         output_bound(ics, big, env, args.runs, f"{args.big:,}-entity overlay")
     shutil.rmtree(work, ignore_errors=True)
 
@@ -173,7 +173,7 @@ def output_bound(ics, big, env, runs, label):
     many, few = [ics, "timeline", "--from", "2020", "--data", big], [ics, "timeline", "--from", "2026", "--data", big]
     whole, recent = [ics, "timeline"], [ics, "timeline", "--from", "2026"]
     counts = [printed_events(argv, env) for argv in (many, few, whole, recent)]
-    t_many, t_few, _ = paired(min(runs, 5), lambda: timed(many, env), lambda: timed(few, env))
+    t_many, t_few, _ = paired(min(runs, 5), lambda: timed(many, env), lambda: timed(few, env))  # seconds each
     t_whole, t_recent, _ = paired(max(runs, 21), lambda: timed(whole, env), lambda: timed(recent, env))
     mine = (t_many - t_few) / max(counts[0] - counts[1], 1)
     base = (t_whole - t_recent) / max(counts[2] - counts[3], 1)
