@@ -2,6 +2,8 @@
 description that zsh and fish show. Reads the compiled cache; never imports rich, tabulate or yaml."""
 import os
 
+from . import completion
+
 
 def _completion_kb(ctx):
     """The knowledge base for completion, or None: completion must never print a traceback into the
@@ -14,41 +16,27 @@ def _completion_kb(ctx):
         return None
 
 
-def _entity_items(kb, incomplete, wanted=None):
-    """Ids and acronyms of entities (those in `wanted`, when given) that start with what was typed,
-    each with the entity's name as its description."""
+def _items(pairs):
     from click.shell_completion import CompletionItem
 
-    prefix = incomplete.lower()
-    found = {}
-    for ident, entity in kb.entities.items():
-        if wanted is not None and ident not in wanted:
-            continue
-        for text in [ident] + [a.lower() for a in entity.get("acronyms") or []]:
-            if text.startswith(prefix):
-                found.setdefault(text, entity["name"])
-    return [CompletionItem(text, help=name) for text, name in sorted(found.items())]
+    return [CompletionItem(text, help=what) for text, what in pairs]
 
 
 def complete_terms(ctx, param, incomplete):
     """`ics explain`: terms, and the systems and former CCGs it also answers for."""
-    from click.shell_completion import CompletionItem
-
     kb = _completion_kb(ctx)
     if kb is None:
         return []
-    from . import systems
-
-    items = _entity_items(kb, incomplete)
-    taken = {i.value for i in items}
-    items += [CompletionItem(w, help=what) for w, what in systems.completion_items(kb, incomplete) if w not in taken]
-    return sorted(items, key=lambda i: i.value.lower())
+    found = dict(completion.term_items(kb, incomplete))
+    for word, what in completion.system_items(kb, incomplete):
+        found.setdefault(word, what)
+    return _items(sorted(found.items(), key=lambda pair: pair[0].lower()))
 
 
 def complete_entities(ctx, param, incomplete):
     """`ics timeline --entity`: terms only (codes are not entities)."""
     kb = _completion_kb(ctx)
-    return _entity_items(kb, incomplete) if kb is not None else []
+    return _items(completion.term_items(kb, incomplete)) if kb is not None else []
 
 
 def complete_compare(ctx, param, incomplete):
@@ -57,10 +45,8 @@ def complete_compare(ctx, param, incomplete):
     kb = _completion_kb(ctx)
     if kb is None:
         return []
-    holders = {i for r in kb.responsibilities.values() for i in (r.get("before") or []) + (r.get("after") or [])}
-    if param.name == "b" and ctx.params.get("a"):
-        holders.discard(str(ctx.params["a"]).lower())
-    return _entity_items(kb, incomplete, holders)
+    leave_out = str(ctx.params["a"]).lower() if param.name == "b" and ctx.params.get("a") else None
+    return _items(completion.holder_items(kb, incomplete, leave_out))
 
 
 def complete_tags(ctx, param, incomplete):

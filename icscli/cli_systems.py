@@ -19,20 +19,19 @@ def register(group, output_options, knowledge, emit, parse_date):
         from click.shell_completion import CompletionItem
 
         try:
-            from . import systems as core
+            from .completion import system_items
 
             kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
-            return [CompletionItem(w, help=what) for w, what in core.completion_items(kb, incomplete)]
+            return [CompletionItem(w, help=what) for w, what in system_items(kb, incomplete)]
         except Exception:  # completion must never print a traceback into the user's shell
             return []
 
     def complete_regions(ctx, param, incomplete):
         """NHS England regions named in any version of the ICB data."""
         try:
-            from . import systems as core
+            from .completion import region_items
 
-            kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
-            return [r for r in core.all_regions(kb) if r.lower().startswith(incomplete.lower())]
+            return region_items(knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA")), incomplete)
         except Exception:
             return []
 
