@@ -1,52 +1,56 @@
 """Shell completion for the `ics` commands: each argument offers only what its command accepts, with a
-description that zsh and fish show. Reads the compiled cache; never imports rich, tabulate or yaml."""
+description that zsh and fish show. Reads one precomputed part of the compiled data (completion.py);
+never imports rich, tabulate or yaml."""
 import os
 
 from . import completion
 
 
-def _completion_kb(ctx):
-    """The knowledge base for completion, or None: completion must never print a traceback into the
-    user's shell."""
+def offer(ctx, pairs_of):
+    """CompletionItems from `pairs_of(kb)`, [(value, description)], for the data the command line names.
+    Nothing on any problem: completion must never print a traceback into the user's shell."""
+    from click.shell_completion import CompletionItem
+
     try:
         from .store import load
 
-        return load(overlay=ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+        kb = load(overlay=ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+        return [CompletionItem(value, help=what) for value, what in pairs_of(kb)]
     except Exception:
-        return None
-
-
-def _items(pairs):
-    from click.shell_completion import CompletionItem
-
-    return [CompletionItem(text, help=what) for text, what in pairs]
+        return []
 
 
 def complete_terms(ctx, param, incomplete):
     """`ics explain`: terms, and the systems and former CCGs it also answers for."""
-    kb = _completion_kb(ctx)
-    if kb is None:
-        return []
-    found = dict(completion.term_items(kb, incomplete))
-    for word, what in completion.system_items(kb, incomplete):
-        found.setdefault(word, what)
-    return _items(sorted(found.items(), key=lambda pair: pair[0].lower()))
+    def pairs(kb):
+        found = dict(completion.term_items(kb, incomplete))
+        for word, what in completion.system_items(kb, incomplete):
+            found.setdefault(word, what)
+        return sorted(found.items(), key=lambda pair: pair[0].lower())
+
+    return offer(ctx, pairs)
 
 
 def complete_entities(ctx, param, incomplete):
     """`ics timeline --entity`: terms only (codes are not entities)."""
-    kb = _completion_kb(ctx)
-    return _items(completion.term_items(kb, incomplete)) if kb is not None else []
+    return offer(ctx, lambda kb: completion.term_items(kb, incomplete))
 
 
 def complete_compare(ctx, param, incomplete):
     """`ics compare A B`: the bodies that hold or held a responsibility, the only ones compare can set
     side by side; B leaves out A."""
-    kb = _completion_kb(ctx)
-    if kb is None:
-        return []
     leave_out = str(ctx.params["a"]).lower() if param.name == "b" and ctx.params.get("a") else None
-    return _items(completion.holder_items(kb, incomplete, leave_out))
+    return offer(ctx, lambda kb: completion.holder_items(kb, incomplete, leave_out))
+
+
+def complete_systems(ctx, param, incomplete):
+    """`ics system`, `ics ccg`: codes and names of ICBs and former CCGs, each with its full name."""
+    return offer(ctx, lambda kb: completion.system_items(kb, incomplete))
+
+
+def complete_regions(ctx, param, incomplete):
+    """`ics systems --region`: NHS England regions named in any version of the ICB data."""
+    return offer(ctx, lambda kb: [(region, None) for region in completion.region_items(kb, incomplete)])
 
 
 def complete_tags(ctx, param, incomplete):

@@ -1,8 +1,10 @@
 """What shell completion offers, computed once at compile time and stored as one small part of the
 compiled state (`completion`), so a TAB reads that part instead of decoding every record.
 
-The part holds sorted columns of plain strings (marshal decodes a list of strings far faster than a
-list of pairs):
+Each entry of the part is one string of rows: every row starts with NUL and its fields are joined
+by U+0001 (the loader refuses control characters in any text, and ids cannot hold them). One string
+decodes at once, where a list of 10,000 pairs costs milliseconds, and the terms, sorted, are found
+by searching the string for NUL + what was typed. The entries:
 - terms: entity ids and lowercased acronyms, each with the name of the first entity that gives it;
 - holders: the same for the bodies that hold or held a responsibility (what `compare` can set side by
   side), in entity order with their ids, so `compare A B` can leave A out;
@@ -10,55 +12,61 @@ list of pairs):
 - regions: the NHS England regions of every version of the ICB data.
 The CLI (cli_complete.py, cli_systems.py) turns these into click's CompletionItems.
 """
-from bisect import bisect_left
+ROW, FIELD = "\0", "\1"
 
 
 def build(kb):
     """The completion part of a knowledge base (called by `KnowledgeBase.build_state`)."""
     from . import systems
 
-    terms = {}
-    held = _holder_ids(kb)
-    holders = ([], [], [])
+    terms, holders = {}, []
+    held = {i for r in kb.responsibilities.values() for i in (r.get("before") or []) + (r.get("after") or [])}
     for ident, entity in kb.entities.items():
         for text in [ident] + [a.lower() for a in entity.get("acronyms") or []]:
             terms.setdefault(text, entity["name"])
             if ident in held:
-                for column, value in zip(holders, (text, entity["name"], ident)):
-                    column.append(value)
-    texts = sorted(terms)
-    words = systems.completion_items(kb, "")
-    return {"terms": [texts, [terms[t] for t in texts]], "holders": [list(c) for c in holders],
-            "systems": [[w for w, _ in words], [what for _, what in words]], "regions": systems.all_regions(kb)}
+                holders.append((text, entity["name"], ident))
+    return {"terms": _pack(sorted(terms.items())), "holders": _pack(holders),
+            "systems": _pack(systems.completion_items(kb, "")), "regions": _pack((r,) for r in systems.all_regions(kb))}
 
 
-def _holder_ids(kb):
-    return {i for r in kb.responsibilities.values() for i in (r.get("before") or []) + (r.get("after") or [])}
+def _pack(rows):
+    return "".join(ROW + FIELD.join(row) for row in rows)
 
 
-def _part(kb):
-    part = getattr(kb, "completion", None)
-    return part if part is not None else build(kb)
+def _packed(kb, name):
+    """One entry of the part (from a part of another shape, built afresh)."""
+    found = (getattr(kb, "completion", None) or {}).get(name)
+    return found if type(found) is str else build(kb)[name]
+
+
+def _rows(kb, name):
+    return [row.split(FIELD) for row in _packed(kb, name).split(ROW)[1:]]
 
 
 def term_items(kb, incomplete):
     """[(text, name)] of entity ids and acronyms that start with what was typed (any case), sorted."""
-    texts, names = _part(kb)["terms"]
     prefix = incomplete.lower()
+    packed = _packed(kb, "terms")
+    if ROW in prefix or FIELD in prefix:
+        return []
     out = []
-    i = bisect_left(texts, prefix)  # the texts that start with the prefix are one run from here
-    while i < len(texts) and texts[i].startswith(prefix):
-        out.append((texts[i], names[i]))
-        i += 1
+    at = packed.find(ROW + prefix)  # the terms are sorted: those that start with the prefix are one run
+    while at != -1:
+        end = packed.find(ROW, at + 1)
+        text, name = packed[at + 1:end if end != -1 else len(packed)].split(FIELD)
+        if not text.startswith(prefix):
+            break
+        out.append((text, name))
+        at = end
     return out
 
 
 def holder_items(kb, incomplete, leave_out=None):
     """As `term_items`, for the bodies `compare` can set side by side, without the entity `leave_out`."""
-    texts, names, idents = _part(kb)["holders"]
     prefix = incomplete.lower()
     found = {}
-    for text, name, ident in zip(texts, names, idents):
+    for text, name, ident in _rows(kb, "holders"):
         if ident != leave_out and text.startswith(prefix):
             found.setdefault(text, name)
     return sorted(found.items())
@@ -66,11 +74,10 @@ def holder_items(kb, incomplete, leave_out=None):
 
 def system_items(kb, incomplete):
     """[(word, what it is)] of ICB and CCG codes and names that start with what was typed, sorted."""
-    words, whats = _part(kb)["systems"]
     prefix = incomplete.lower()
-    return [(w, what) for w, what in zip(words, whats) if w.lower().startswith(prefix)]
+    return [(word, what) for word, what in _rows(kb, "systems") if word.lower().startswith(prefix)]
 
 
 def region_items(kb, incomplete):
     prefix = incomplete.lower()
-    return [r for r in _part(kb)["regions"] if r.lower().startswith(prefix)]
+    return [region for region, in _rows(kb, "regions") if region.lower().startswith(prefix)]
