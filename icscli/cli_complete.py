@@ -1,9 +1,7 @@
 """Shell completion for the `ics` commands: each argument offers only what its command accepts, with a
-description that zsh and fish show. Reads one precomputed part of the compiled data (completion.py);
-never imports rich, tabulate or yaml."""
+description that zsh and fish show. Reads one precomputed part of the compiled data (completion.py,
+imported by each function: only a TAB needs it); never imports rich, tabulate or yaml."""
 import os
-
-from . import completion
 
 
 def offer(ctx, pairs_of):
@@ -22,9 +20,11 @@ def offer(ctx, pairs_of):
 
 def complete_terms(ctx, param, incomplete):
     """`ics explain`: terms, and the systems and former CCGs it also answers for."""
+    from .completion import system_items, term_items
+
     def pairs(kb):
-        found = dict(completion.term_items(kb, incomplete))
-        for word, what in completion.system_items(kb, incomplete):
+        found = dict(term_items(kb, incomplete))
+        for word, what in system_items(kb, incomplete):
             found.setdefault(word, what)
         return sorted(found.items(), key=lambda pair: pair[0].lower())
 
@@ -33,24 +33,32 @@ def complete_terms(ctx, param, incomplete):
 
 def complete_entities(ctx, param, incomplete):
     """`ics timeline --entity`: terms only (codes are not entities)."""
-    return offer(ctx, lambda kb: completion.term_items(kb, incomplete))
+    from .completion import term_items
+
+    return offer(ctx, lambda kb: term_items(kb, incomplete))
 
 
 def complete_compare(ctx, param, incomplete):
     """`ics compare A B`: the bodies that hold or held a responsibility, the only ones compare can set
     side by side; B leaves out A."""
+    from .completion import holder_items
+
     leave_out = str(ctx.params["a"]).lower() if param.name == "b" and ctx.params.get("a") else None
-    return offer(ctx, lambda kb: completion.holder_items(kb, incomplete, leave_out))
+    return offer(ctx, lambda kb: holder_items(kb, incomplete, leave_out))
 
 
 def complete_systems(ctx, param, incomplete):
     """`ics system`, `ics ccg`: codes and names of ICBs and former CCGs, each with its full name."""
-    return offer(ctx, lambda kb: completion.system_items(kb, incomplete))
+    from .completion import system_items
+
+    return offer(ctx, lambda kb: system_items(kb, incomplete))
 
 
 def complete_regions(ctx, param, incomplete):
     """`ics systems --region`: NHS England regions named in any version of the ICB data."""
-    return offer(ctx, lambda kb: [(region, None) for region in completion.region_items(kb, incomplete)])
+    from .completion import region_items
+
+    return offer(ctx, lambda kb: [(region, None) for region in region_items(kb, incomplete)])
 
 
 def complete_tags(ctx, param, incomplete):

@@ -90,3 +90,20 @@ def test_a_real_tab_in_zsh_shows_the_overlay_names(overlay):
     assert result.returncode == 0 and not result.stderr
     assert result.stdout.split("\n")[:6] == ["plain", "overlay-999", "Overlay body 999",
                                              "plain", "overlay-9990", "Overlay body 9990"]
+
+
+def test_completion_reads_the_completion_part_not_the_records(overlay):
+    """A TAB decodes neither the entity records nor the systems index: it reads one precomputed part."""
+    data, _ = overlay
+    probe = ("import sys\n"
+             "from click.shell_completion import ShellComplete\n"
+             "from icscli.cli import ics\n"
+             "import icscli.model as model\n"
+             "decoded = []\n"
+             "real = model.CompiledState.__getitem__\n"
+             "model.CompiledState.__getitem__ = lambda self, name: decoded.append(name) or real(self, name)\n"
+             "items = ShellComplete(ics, {}, 'ics', '_ICS_COMPLETE').get_completions(['explain'], 'overlay-42')\n"
+             "print(len(items), sorted(set(decoded)), 'icscli.systems' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, ICS_DATA=data))
+    assert result.stdout.split() == ["111", "['completion']", "False"], result.stderr
