@@ -48,18 +48,27 @@ def term_items(kb, incomplete):
     """[(text, name)] of entity ids and acronyms that start with what was typed (any case), sorted."""
     prefix = incomplete.lower()
     packed = _packed(kb, "terms")
-    if ROW in prefix or FIELD in prefix:
+    marker = ROW + prefix
+    first = packed.find(marker)  # the terms are sorted: those that start with the prefix are one run
+    if first == -1 or FIELD in prefix or ROW in prefix:
         return []
-    out = []
-    at = packed.find(ROW + prefix)  # the terms are sorted: those that start with the prefix are one run
-    while at != -1:
-        end = packed.find(ROW, at + 1)
-        text, name = packed[at + 1:end if end != -1 else len(packed)].split(FIELD)
-        if not text.startswith(prefix):
-            break
-        out.append((text, name))
-        at = end
-    return out
+    return [tuple(row.split(FIELD)) for row in packed[first + 1:_run_end(packed, first, marker)].split(ROW)]
+
+
+def _run_end(packed, first, marker):
+    """Where the run of rows that start with `marker` (the row at `first` does) ends: a binary search
+    over row starts, so a short run in a long string costs a few searches, and a long one no loop."""
+    low, high = first, len(packed)  # the row at `low` is in the run; no row from `high` on is
+    while True:
+        row = packed.find(ROW, (low + high) // 2 + 1, high)
+        if row == -1:
+            row = packed.find(ROW, low + 1, high)
+            if row == -1:
+                return high
+        if packed.startswith(marker, row):
+            low = row
+        else:
+            high = row
 
 
 def holder_items(kb, incomplete, leave_out=None):
