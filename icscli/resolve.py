@@ -18,9 +18,20 @@ _WORD = re.compile(r"[a-z0-9]+")
 _IZE = re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$")
 
 
+_WORDS = {}  # word -> its matching form: compiling the data normalises the same few thousand words often
+
+
 def _word(word):
+    done = _WORDS.get(word)
+    if done is None:
+        done = _WORDS[word] = _stem(word)
+    return done
+
+
+def _stem(word):
     word = _SPELLING.get(word, word)
-    word = _IZE.sub(r"is\1", word)
+    if "iz" in word:
+        word = _IZE.sub(r"is\1", word)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     return word
