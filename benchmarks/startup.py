@@ -130,7 +130,8 @@ def main():
         for fmt in ("github", "grid"):
             argv = [ics, "timeline", "--format", fmt]
             timed(argv, env)
-            row(f"tabulate format: ics timeline -f {fmt}", *paired(args.runs, run(argv), run(click)), "import click", 1.3)
+            row(f"tabulate format: ics timeline -f {fmt}", *paired(args.runs, run(argv), run(click)),
+                "import click", 1.3)
 
     if shown("TAB completion, 10,000-entity overlay"):
         mid = os.path.join(work, "overlay-10000")

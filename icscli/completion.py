@@ -10,7 +10,7 @@ by searching the string for NUL + what was typed. The entries:
   side), in entity order with their ids, so `compare A B` can leave A out;
 - systems: ICB codes and one-word names, and CCG codes, each with the full name;
 - regions: the NHS England regions of every version of the ICB data.
-The CLI (cli_complete.py, cli_systems.py) turns these into click's CompletionItems.
+The CLI (cli_complete.py) turns these into click's CompletionItems.
 """
 ROW, FIELD = "\0", "\1"
 

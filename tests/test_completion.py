@@ -35,7 +35,8 @@ def overlay(tmp_path_factory):
 def offered(args, incomplete, data):
     os.environ["ICS_DATA"] = data
     try:
-        return [(c.value, c.help) for c in ShellComplete(ics, {}, "ics", "_ICS_COMPLETE").get_completions(args, incomplete)]
+        completer = ShellComplete(ics, {}, "ics", "_ICS_COMPLETE")
+        return [(c.value, c.help) for c in completer.get_completions(args, incomplete)]
     finally:
         del os.environ["ICS_DATA"]
 
