@@ -402,7 +402,7 @@ def test_unknown_references_in_3000_entities_validate_quickly(run, tmp_path):
 
 @pytest.mark.parametrize("escape,char", [(r"\e[2J", "U+001B"), (r"\e]52;c;ZWNobyBwd25lZA==\a", "U+001B"),
                                          (r"\x9b31m", "U+009B"), (r"\0", "U+0000"), (r"\x7f", "U+007F"),
-                                         (r"\r", "U+000D")])
+                                         (r"\r", "U+000D"), (r"\u202e", "U+202E"), (r"\u2066", "U+2066")])
 def test_control_characters_in_text_fields_are_rejected(run, tmp_path, escape, char):
     # YAML double-quoted escapes are the way to put them in a file that is otherwise valid text.
     (tmp_path / "x.yaml").write_text("entities:\n" + entity("zz-ctl", summary=f'"Before {escape} after."'))
