@@ -10,7 +10,7 @@ only.
     python benchmarks/startup.py --big 0         # skip the 100,000-entity rows
     python benchmarks/startup.py --runs 31
     python benchmarks/startup.py --format rich --big 0   # warm rows in rich, against import click
-    python benchmarks/startup.py --only small --only big # only some groups of rows (see --only)
+    python benchmarks/startup.py --only completion --only tabulate   # the rows whose label has a word
 """
 import argparse
 import os
@@ -24,9 +24,6 @@ import time
 
 WARM = [["explain", "icb"], ["timeline"], ["compare", "ccg", "icb"], ["search", "commissioning"],
         ["ccg", "02Q"], ["systems"]]  # ccg goes through click (its forms grew: several codes, stdin, history)
-
-
-GROUPS = ("warm", "first", "small", "tabulate", "complete", "big")
 
 
 def timed(argv, env, fresh_cache=False):
@@ -88,13 +85,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--big", type=int, default=100_000, help="entities in the big overlay (0: skip)")
-    parser.add_argument("--only", action="append", choices=GROUPS,
-                        help="run only this group of rows (repeatable): warm, first (first run after install), "
-                             "small (1,000-entity overlay), tabulate, complete (TAB completion), big (100,000)")
     parser.add_argument("--format", default="plain",
                         help="format of the warm rows; other than plain they are timed against import click "
                              "(issue 11: rich at most 1.8x)")
+    parser.add_argument("--only", action="append", default=[], metavar="WORD",
+                        help="only the rows whose label holds this word, any case (repeatable)")
     args = parser.parse_args()
+    shown = lambda label: not args.only or any(w.lower() in label.lower() for w in args.only)  # noqa: E731
 
     python = sys.executable
     ics = shutil.which("ics", path=os.path.dirname(python)) or shutil.which("ics")
@@ -108,34 +105,35 @@ def main():
     print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}; {args.runs} paired runs (medians); output to a pipe (plain)")
 
-    wanted = set(args.only or GROUPS)
-    for command in WARM if "warm" in wanted else []:
-        argv = [ics, *command] + ([] if args.format == "plain" else ["--format", args.format])
-        timed(argv, env)  # warm
-        if args.format == "plain":
-            row("warm ics " + " ".join(command), *paired(args.runs, run(argv), run(bare)), "python -c pass", 2.5)
-        else:
-            row(f"warm ics {' '.join(command)} -f {args.format}", *paired(args.runs, run(argv), run(click)),
-                "import click", 1.8)
+    if shown("warm ics"):
+        for command in WARM:
+            argv = [ics, *command] + ([] if args.format == "plain" else ["--format", args.format])
+            timed(argv, env)  # warm
+            if args.format == "plain":
+                row("warm ics " + " ".join(command), *paired(args.runs, run(argv), run(bare)), "python -c pass", 2.5)
+            else:
+                row(f"warm ics {' '.join(command)} -f {args.format}", *paired(args.runs, run(argv), run(click)),
+                    "import click", 1.8)
 
     explain = [ics, "explain", "icb"]
-    timed(explain, env)
-    if "first" in wanted:
+    if shown("first run after install"):
         row("first run after install: ics explain icb",
             *paired(args.runs, run(explain, fresh_cache=True), run(explain)), "warm run", 1.5)
 
-    if "small" in wanted:
+    if shown("1,000-entity overlay, first run"):
         small = os.path.join(work, "overlay-1000")
         write_overlay(small, 1000, events=False)
         row("1,000-entity overlay, first run: explain",
             *paired(args.runs, run(explain + ["--data", small], fresh_cache=True), run(explain)), "warm bundled", 3.0)
 
-    for fmt in ("github", "grid") if "tabulate" in wanted else ():
-        argv = [ics, "timeline", "--format", fmt]
-        timed(argv, env)
-        row(f"tabulate format: ics timeline -f {fmt}", *paired(args.runs, run(argv), run(click)), "import click", 1.3)
+    if shown("tabulate format"):
+        for fmt in ("github", "grid"):
+            argv = [ics, "timeline", "--format", fmt]
+            timed(argv, env)
+            row(f"tabulate format: ics timeline -f {fmt}", *paired(args.runs, run(argv), run(click)),
+                "import click", 1.3)
 
-    if "complete" in wanted:
+    if shown("TAB completion, 10,000-entity overlay"):
         mid = os.path.join(work, "overlay-10000")
         write_overlay(mid, 10_000)
         complete = dict(env, _ICS_COMPLETE="bash_complete", COMP_WORDS="ics explain ic", COMP_CWORD="2", ICS_DATA=mid)
@@ -143,7 +141,7 @@ def main():
         row("TAB completion, 10,000-entity overlay", *paired(args.runs, lambda: timed([ics], complete), run(click)),
             "import click", 1.3)
 
-    if args.big and "big" in wanted:
+    if args.big and shown(f"{args.big:,}-entity overlay, cold build and warm"):
         big = os.path.join(work, f"overlay-{args.big}")
         write_overlay(big, args.big)
         cpu, memory = cold_build(ics, big, env)

@@ -238,7 +238,7 @@ class CompiledState:
 
 
 PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "replaced_by",
-                                                     "record_locations")},
+                                                     "record_locations", "completion")},
                   event_order=list, search_index=list, timeline=tuple)
 
 
@@ -282,7 +282,7 @@ class KnowledgeBase:
         """
         import marshal
 
-        from . import systems
+        from . import completion, systems
 
         events = tables["events"]
         order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
@@ -312,6 +312,7 @@ class KnowledgeBase:
             state.update({name: base[0][name] for name in base[0] if name not in state})
         else:
             state.update(systems.build_indexes(tables))
+        state["completion"] = completion.build(KnowledgeBase(state))  # what TAB offers, in one small part
         return state
 
     def entity(self, term):

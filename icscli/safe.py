@@ -6,9 +6,10 @@ second line, applied by the renderers where the text leaves the program.
 """
 import re
 
-# C0 controls other than tab and newline, DEL, and C1 controls (ESC sequences, OSC 52 and the like).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # tab and newline too: errors are one line
+# C0 controls other than tab and newline, DEL, C1 controls (ESC sequences, OSC 52 and the like), and
+# bidirectional embeddings, overrides and isolates (they reorder what is shown).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")  # tab and newline too: errors are one line
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SAFE_SCHEMES = ("http://", "https://")
 
