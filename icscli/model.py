@@ -14,7 +14,6 @@ except ImportError:  # pragma: no cover
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
-CHUNK_SIZE = 256  # timeline rows per chunk
 
 
 class LazyTable(dict):
@@ -58,6 +57,8 @@ def split_parts(state):
     """
     import marshal
 
+    from .chunks import Chunks
+
     for name, value in state.items():
         if type(value) is bytes:  # marshalled already (see build_state)
             yield name, value
@@ -80,53 +81,6 @@ def split_parts(state):
             yield name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})
         else:
             yield name, marshal.dumps(value)
-
-
-class Chunks:
-    """Rows kept in order in consecutive chunks, each with the lowest start and highest end of its rows
-    ([id, start, end, tags] for the timeline, by date), so a date window decodes only the chunks it
-    overlaps: `timeline --from 2026` over 100,000 older events reads one or two chunks."""
-
-    def __init__(self, ranges, load, blobs=None):
-        self.ranges, self.load, self.blobs = ranges, load, blobs
-
-    @classmethod
-    def of(cls, rows, size=CHUNK_SIZE):
-        """Chunks of rows (an iterable), each kept marshalled: a big overlay's compile holds bytes."""
-        import itertools
-        import marshal
-
-        ranges, blobs, rows = [], [], iter(rows)
-        while True:
-            chunk = list(itertools.islice(rows, size))
-            if not chunk:
-                break
-            ranges.append([min(r[1] for r in chunk), max(r[2] for r in chunk)])
-            blobs.append(marshal.dumps(chunk))
-        return cls(ranges, lambda i: marshal.loads(blobs[i]), blobs)
-
-    def dumped(self, i):
-        """Chunk `i` marshalled, as stored."""
-        import marshal
-
-        return self.blobs[i] if self.blobs is not None else marshal.dumps(self.load(i))
-
-    def __eq__(self, other):
-        return isinstance(other, Chunks) and self.ranges == other.ranges and list(self.rows()) == list(other.rows())
-
-    __hash__ = None
-
-    def rows(self, first=None, last=None):
-        """Every row in order, skipping only chunks wholly before `first` or after `last`."""
-        for i, (low, high) in enumerate(self.ranges):
-            if (first and high < first) or (last and low > last):
-                continue
-            yield from self.load(i)
-
-
-def timeline_row(ident, event):
-    """[id, first day, last day, tags] of an event: what a timeline filters on."""
-    return [ident, dates.start(event["date"]), dates.end(event.get("end") or event["date"]), event.get("tags") or []]
 
 
 class BucketDict(Mapping):
@@ -201,6 +155,8 @@ class CompiledState:
                             or value[1] < (1 if value[0] == "bucketed" else 0):
                         raise CacheMiss(name)
                     if value[0] == "chunked":
+                        from .chunks import Chunks
+
                         ranges = value[2]
                         if type(ranges) is not list or len(ranges) != value[1] or not all(
                                 type(r) is list and len(r) == 2 and type(r[0]) is str and type(r[1]) is str
@@ -227,6 +183,8 @@ class CompiledState:
                 pass
             self._full = self._rebuild()
         whole = self._full[name]
+        from .chunks import Chunks
+
         if isinstance(whole, Chunks):
             return whole.load(which)
         if which == "keys":
@@ -283,6 +241,7 @@ class KnowledgeBase:
         import marshal
 
         from . import completion, systems
+        from .chunks import Chunks, timeline_row
 
         events = tables["events"]
         order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))

@@ -2,7 +2,7 @@
 
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
-from . import dates, lifecycle, model, resolve
+from . import chunks, dates, lifecycle, model, resolve
 from .clock import today  # noqa: F401  (query.today() is the one "today" every command uses)
 from .errors import BadValue
 from .schema import ENDED, LEVELS, NOT_EXISTING
@@ -149,7 +149,7 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
     ident = match.get("id")
     wanted = set(tags)
     if ident:  # one entity's events: their records give the dates
-        rows = (model.timeline_row(i, kb.events[i]) for i in kb.entity_events.get(ident, []))
+        rows = (chunks.timeline_row(i, kb.events[i]) for i in kb.entity_events.get(ident, []))
     else:  # every event, by date: only the chunks that overlap the window are read
         rows = kb.timeline.rows(frm, to)
     out = []
