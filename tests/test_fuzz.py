@@ -1,4 +1,5 @@
 """Thousands of random argument lists through the real CLI: exit 0, 1 or 2, and no exception escapes."""
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,9 +19,11 @@ ARGS = st.lists(st.one_of(st.sampled_from(OPTIONS), st.sampled_from(VALUES),
                           st.text(max_size=12)), max_size=6)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
-@given(command=st.sampled_from(COMMANDS), args=ARGS)
+# one test per command (about 1,500 argument lists in all), so parallel workers share them out
+@pytest.mark.parametrize("command", COMMANDS)
+@settings(max_examples=1500 // len(COMMANDS), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
+@given(args=ARGS)
 def test_random_arguments_never_crash(command, args):
     argv = ([command] if command else []) + args
     if "-o" in argv or "export" in argv or "mcp" in argv:  # never write files or start a server from fuzzing
