@@ -10,6 +10,7 @@ only.
     python benchmarks/startup.py --big 0         # skip the 100,000-entity rows
     python benchmarks/startup.py --runs 31
     python benchmarks/startup.py --format rich --big 0   # warm rows in rich, against import click
+    python benchmarks/startup.py --only warm     # just the warm rows (quick, while working on them)
 """
 import argparse
 import os
@@ -22,7 +23,7 @@ import tempfile
 import time
 
 WARM = [["explain", "icb"], ["timeline"], ["compare", "ccg", "icb"], ["search", "commissioning"],
-        ["ccg", "02Q"], ["systems"]]  # ccg goes through click (its forms grew: several codes, stdin, history)
+        ["ccg", "02Q"], ["systems"]]
 
 
 def timed(argv, env, fresh_cache=False):
@@ -87,6 +88,7 @@ def main():
     parser.add_argument("--format", default="plain",
                         help="format of the warm rows; other than plain they are timed against import click "
                              "(issue 11: rich at most 1.8x)")
+    parser.add_argument("--only", choices=["warm"], help="run only these rows")
     args = parser.parse_args()
 
     python = sys.executable
@@ -110,6 +112,9 @@ def main():
             row(f"warm ics {' '.join(command)} -f {args.format}", *paired(args.runs, run(argv), run(click)),
                 "import click", 1.8)
 
+    if args.only == "warm":
+        shutil.rmtree(work, ignore_errors=True)
+        return
     explain = [ics, "explain", "icb"]
     row("first run after install: ics explain icb",
         *paired(args.runs, run(explain, fresh_cache=True), run(explain)), "warm run", 1.5)

@@ -148,6 +148,17 @@ def ccg(kb, text=None, as_of=None):
         return views_ccg_history.historic(kb, core.historic_card(kb, old, day))
 
 
+def ccg_names(kb, names, show_all=False, as_of=None):
+    """`ics ccg NAME...` as given (standard input and usage errors are the CLI's): several codes give the
+    table `map_codes` gives, any other text one CCG (`ccg`), --all every former CCG."""
+    from .systems.codes import is_code_like
+
+    names = list(names)
+    if len(names) > 1 and all(is_code_like(c) for c in names):
+        return map_codes(kb, names, as_of)
+    return ccg(kb, None if show_all else " ".join(names), as_of)
+
+
 def map_codes(kb, codes, as_of=None):
     """Codes of any vintage (CCG, sub-ICB location, ICB, STP; 2013-2026) mapped to a date: the table
     `ics ccg CODE CODE ...` gives (one row per code, per part when split)."""

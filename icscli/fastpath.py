@@ -61,6 +61,14 @@ def _systems(kb, p):
     return answers.systems_list(kb, p["as_of"], p["region"], p["sort"])
 
 
+def _ccg(kb, p):
+    from . import answers
+
+    if bool(p["show_all"]) == bool(p["name"]):
+        raise NotFast  # neither a CCG nor --all, or both: click's usage error
+    return answers.ccg_names(kb, p["name"], p["show_all"], p["as_of"])
+
+
 def _tree(kb, p):
     from . import answers
 
@@ -81,6 +89,7 @@ ANSWERS = {
     "compare": (("a", "b"), _compare),
     "search": (("text", "limit"), _search),
     "systems": (("region", "as_of", "sort"), _systems),
+    "ccg": (("name", "show_all", "as_of"), _ccg),
     "tree": (("as_of",), _tree),
     "glossary": ((), _glossary),
 }

@@ -21,7 +21,7 @@ OPTIONS = ["--format", "-f", "--as-of", "--from", "--to", "--tag", "--entity", "
            "--limit", "--region", "--all", "--sort", "--data", "--help", "-h", "--", "-", "-x", "--nope"]
 VALUES = ["icb", "ccg", "icp", "stp", "ics", "nhs-england", "frimley", "02Q", "bassetlaw", "2019-06-01", "2022",
           "2021-02", "2022-13", "legislation", "policy", "London", "name", "ons", "5", "0", "10001", "-3",
-          "commissioning", "ICS NHS body", "--format=json", "-fjson", "--limit=3", "--as-of=2020", "é"]
+          "commissioning", "ICS NHS body", "E38000008", "00C", "--format=json", "-fjson", "--limit=3", "--as-of=2020", "é"]
 VALUES += list(FORMATS) + [f.upper() for f in FORMATS[:4]]
 ARGS = st.lists(st.one_of(st.sampled_from(OPTIONS), st.sampled_from(VALUES), st.text(max_size=6)), max_size=7)
 ENV = {"PATH": os.environ.get("PATH", "")}
@@ -84,17 +84,20 @@ def test_fast_output_is_byte_identical(run, command, args):
                                   ["search", "who", "commissions", "dentists"], ["systems", "-f", "csv"],
                                   ["explain", "icb", "-f", "json"], ["systems", "--sort", "ons", "-f", "markdown"],
                                   ["tree", "--as-of", "2019-06-01"], ["glossary", "--cite"],
-                                  ["timeline", "--tag", "policy", "-f", "github"]])
+                                  ["timeline", "--tag", "policy", "-f", "github"], ["ccg", "02Q"],
+                                  ["ccg", "bassetlaw", "--as-of", "2023", "-f", "json"], ["ccg", "--all", "-f", "csv"],
+                                  ["ccg", "02Q", "E38000008", "00C"], ["ccg", "NHS", "Bassetlaw", "CCG"]])
 def test_common_answers_match_click(run, argv):
     text = fastpath.answer(argv, dict(os.environ), spec=SPEC)
     result = run(*argv)
     assert result.exit_code == 0 and result.output == text
 
 
-@pytest.mark.parametrize("argv", [["explain", "--help"], ["explain", "qqq"], ["explain"], ["ccg", "02Q"],
+@pytest.mark.parametrize("argv", [["explain", "--help"], ["explain", "qqq"], ["explain"], ["ccg"],
                                   ["explain", "intergrated care board"], ["explain", "icb", "--short"],
                                   ["timeline", "--tag", "nope"], ["explain", "icb", "-f", "rich"],
-                                  ["explain", "icb", "--nope"], ["validate"], ["search", "x", "--limit", "0"]])
+                                  ["explain", "icb", "--nope"], ["validate"], ["search", "x", "--limit", "0"],
+                                  ["ccg", "02Q", "--all"], ["ccg", "-"], ["ccg", "qqqq"], ["ccg", "02Q", "-o", "x.csv"]])
 def test_everything_unusual_goes_to_click(argv):
     with pytest.raises(Exception):
         fastpath.answer(argv, dict(os.environ), spec=SPEC)
