@@ -11,7 +11,7 @@ except ImportError:  # pragma: no cover
     from collections.abc import Mapping
 
 
-LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
+LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations", "ccgs")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
 WHOLE_PARTS = ("event_dates",)  # read whole by every timeline: one decode beats thousands of bucket lookups
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
@@ -175,7 +175,7 @@ class CompiledState:
 
 PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
                                                      "record_locations")},
-                  event_order=list, search_index=list)
+                  event_order=list, search_index=list, **{"systems_index.versions": list})
 
 
 def tables_of(state):

@@ -1,7 +1,8 @@
 """The systems index: built once at compile time from the ICB, sub-ICB location and CCG tables.
 
-`build_indexes` returns one `systems_index` part, cached with `marshal` (plain dicts, lists, strings
-and ints); `index(kb)` gives it back as a typed `Index`.
+`build_indexes` returns one part per index (`systems_index.NAME`), cached with `marshal` (plain dicts,
+lists, strings and ints); `index(kb)` gives them back as a typed `Index` that decodes each part on first
+use, so `ics systems` never decodes the code table and `ics ccg` never the search rows.
 """
 from .. import dates, resolve
 
@@ -151,7 +152,7 @@ def build_indexes(tables):
     for node, edges in flow_next.items():
         for target, lsoas, of in edges:
             flow_prev.setdefault(target, []).append([node, lsoas, of])
-    return {"systems_index": {
+    return {PREFIX + name: value for name, value in {
         "versions": [[v, dates.start(versions[v]["date"])] for v in order],
         "by_version": by_version, "locs_by_version": locs_by_version, "icb_locs": icb_locs,
         "loc_by_ods": loc_by_ods, "prev": prev, "next": nxt, "identity": identity, "chains": chains,
@@ -159,7 +160,7 @@ def build_indexes(tables):
         "codes": _codes(tables), "flow_next": flow_next, "flow_prev": flow_prev, "spans": spans, "sizes": sizes,
         "ccg_order": sorted(tables.get("ccgs") or {}, key=lambda c: (tables["ccgs"][c]["valid_from"], c)),
         "stps": _stps(tables, locs_by_version.get(first, [])),
-    }}
+    }.items()}
 
 
 ICBS_START = "2022-07-01"
@@ -263,16 +264,27 @@ def _codes(tables):
     return table
 
 
+PREFIX = "systems_index."  # the parts of the compiled state that hold the systems indexes
+LISTS = ("versions", "search", "ccg_order")
+NAMES = LISTS + ("by_version", "locs_by_version", "icb_locs", "loc_by_ods", "prev", "next", "identity", "chains",
+                 "keys", "ccg_keys", "regions", "codes", "flow_next", "flow_prev", "spans", "sizes", "stps")
+
+
 class Index:
-    """The systems indexes as typed attributes (built once at compile time; see build_indexes)."""
+    """The systems indexes as typed attributes (built once at compile time; see build_indexes), each
+    decoded from its own part on first use."""
 
-    __slots__ = ("versions", "by_version", "locs_by_version", "icb_locs", "loc_by_ods", "prev", "next",
-                 "identity", "chains", "keys", "ccg_keys", "regions", "search", "codes", "flow_next",
-                 "flow_prev", "spans", "sizes", "ccg_order", "stps")
+    def __init__(self, kb):
+        self._kb = kb
 
-    def __init__(self, parts):
-        for name in self.__slots__:
-            setattr(self, name, parts.get(name) or ([] if name in ("versions", "search", "ccg_order") else {}))
+    def __getattr__(self, name):
+        if name not in NAMES:
+            raise AttributeError(name)
+        value = getattr(self._kb, PREFIX + name, None)
+        if value is None:  # no systems data: empty indexes
+            value = [] if name in LISTS else {}
+        setattr(self, name, value)
+        return value
 
     @property
     def loaded(self):
@@ -280,9 +292,8 @@ class Index:
 
 
 def index(kb):
-    """The typed systems index of a knowledge base (decoded once per run)."""
+    """The typed systems index of a knowledge base (one per run)."""
     found = kb.__dict__.get("_systems_index")
     if found is None:
-        found = Index(getattr(kb, "systems_index", None) or {})
-        kb.__dict__["_systems_index"] = found
+        found = kb.__dict__["_systems_index"] = Index(kb)
     return found
