@@ -3,8 +3,6 @@
 Matching ignores case, punctuation, hyphens, `&` vs `and`, plurals and British/American spelling, and
 looks at ids, acronyms, names, aliases and former names.
 """
-import re
-
 from .errors import AmbiguousTerm, UnknownTerm
 
 _SPELLING = {
@@ -14,13 +12,42 @@ _SPELLING = {
     "anesthesia": "anaesthesia", "fulfill": "fulfil", "judgement": "judgment", "modelling": "modeling",
     "cooperation": "co operation", "coordination": "co ordination", "coordinate": "co ordinate",
 }
-_WORD = re.compile(r"[a-z0-9]+")
-_IZE = re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$")
+# Plain string code, not regular expressions, on the paths every run takes: importing `re` (and the
+# `enum` it pulls in) costs a few milliseconds of each run. tests/test_fastpath.py checks them
+# against the regular expressions they replace.
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_IZE_ENDINGS = ("ations", "ation", "ing", "ers", "es", "ed", "er", "e")  # after "iz"
+
+
+class _NonWordToSpace(dict):
+    """A str.translate table: ASCII lower-case letters and digits stay, every other character is a space."""
+
+    def __missing__(self, code):
+        return " "
+
+
+_WORD_TABLE = _NonWordToSpace({ord(c): ord(c) for c in _LETTERS + "0123456789"})
+
+
+def _words(text):
+    """The runs of ASCII letters a-z and digits in text (what [a-z0-9]+ finds)."""
+    return text.translate(_WORD_TABLE).split()
+
+
+def _british_ize(word):
+    """-ize, -izes, -ization, ... -> -ise, -ises, -isation after three letters (as `(?<=[a-z]{3})iz(...)$`)."""
+    for ending in _IZE_ENDINGS:
+        if word.endswith("iz" + ending):
+            stem = word[:-len(ending) - 2]
+            if len(stem) >= 3 and all(c in _LETTERS for c in stem[-3:]):
+                return stem + "is" + ending
+            return word
+    return word
 
 
 def _word(word):
     word = _SPELLING.get(word, word)
-    word = _IZE.sub(r"is\1", word)
+    word = _british_ize(word)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     return word
@@ -29,7 +56,7 @@ def _word(word):
 def normalize(text):
     """A matching key: 'Sustainability & Transformation Plans' -> 'sustainability and transformation plan'."""
     text = str(text).lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    words = [_word(w) for w in _WORD.findall(text)]
+    words = [_word(w) for w in _words(text)]
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
@@ -155,6 +182,8 @@ def _printed_name(kb, term, strict=True):
     that name nothing are allowed too (search's '(entity)'), but never one naming something else."""
     if "(" not in term:
         return None
+    import re
+
     text, inners, ident = re.sub(_STATUS_TAG, "", term.strip()), [], None
     while ident is None and (match := re.match(_PRINTED, text)) is not None:
         text = match["base"]  # peel one bracket at a time: the tree prints "Integrated care board (ICB) (36 ICBs)"
@@ -256,7 +285,19 @@ def suggest(kb, term, limit=5):
     return [{"type": t, "name": name} for t, name in out.items()][:limit]
 
 
+_SENTENCE_END_AFTER = frozenset(_LETTERS + "0123456789)]")
+_SENTENCE_START = frozenset(_LETTERS.upper() + "(")
+
+
 def first_sentence(text):
+    r"""Up to the first '.', '!' or '?' after a lower-case letter, digit or closing bracket and before a
+    space and a capital or '(' (as `(?<=[a-z0-9)\]])[.!?](?=\s+[A-Z(])`); else the whole text."""
     text = " ".join(text.split())
-    match = re.search(r"(?<=[a-z0-9)\]])[.!?](?=\s+[A-Z(])", text)
-    return text[: match.end()] if match else text
+    ends = []
+    for mark in ".!?":
+        at = text.find(mark + " ", 1)
+        while at != -1 and not (text[at - 1] in _SENTENCE_END_AFTER and text[at + 2:at + 3] in _SENTENCE_START):
+            at = text.find(mark + " ", at + 1)
+        if at != -1:
+            ends.append(at)
+    return text[: min(ends) + 1] if ends else text
