@@ -108,3 +108,70 @@ def test_shipped_spec_is_the_click_interface(built_package):
 
     shipped = marshal.loads((built_package / "icscli" / fastpath.SPEC_FILE).read_bytes())
     assert shipped["commands"] == SPEC
+
+
+# The helpers on every run's path that replace regular expressions (importing `re` costs milliseconds)
+# find what the expressions they replace find.
+TEXT = st.text(alphabet=st.sampled_from("abcizeonstrd0123 .!?()]\"'\n\t\x1b\x85\xa0ÉéAZ-"), max_size=80)
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(text=TEXT)
+def test_plain_string_helpers_match_the_regular_expressions(text):
+    import re
+
+    from icscli import resolve, safe, views
+
+    low = text.lower()
+    assert resolve._words(low) == re.findall(r"[a-z0-9]+", low)
+    for word in resolve._words(low) + [low]:
+        assert resolve._british_ize(word) == re.sub(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$", r"is\1", word)
+    flat = " ".join(text.split())
+    found = re.search(r"(?<=[a-z0-9)\]])[.!?](?=\s+[A-Z(])", flat)
+    assert resolve.first_sentence(text) == (flat[: found.end()] if found else flat)
+    found = re.match(r"(.{30,}?[.!?])\s+(?=[A-Z\"'(])", text, re.S)
+    assert views.first_sentence(text) == (found.group(1) if found else text)
+    assert safe.strip_controls(text) == re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", text)
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(text=st.text(alphabet=st.sampled_from("0123456789-x\u0663 "), max_size=12))
+def test_iso_parts_matches_the_date_pattern(text):
+    import re
+
+    from icscli import dates
+
+    found = re.match(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$", text.strip())
+    assert dates.iso_parts(text.strip()) == (found.groups() if found else None)
+
+
+def test_ize_endings():
+    from icscli import resolve
+
+    assert [resolve._british_ize(w) for w in ("organizations", "realize", "size", "prizes", "itemizing")] == \
+        ["organisations", "realise", "size", "prizes", "itemising"]
+
+
+def test_fast_answers_import_no_regular_expressions_or_signal_module(tmp_path, kb):
+    """What makes a plain answer cost little more than the interpreter: `re`, `signal` and the `enum`,
+    `functools` and `collections` they import stay unloaded (checked in a fresh interpreter without
+    site-packages, whose editable-install hook imports `re`; `kb` has compiled the data into the cache)."""
+    import marshal
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    (tmp_path / "spec").write_bytes(marshal.dumps(SPEC))
+    code = ("import marshal, os, sys\n"
+            "import icscli.entry\n"
+            "from icscli import fastpath\n"
+            "spec = marshal.loads(open(sys.argv[1], 'rb').read())\n"
+            "for argv in (['explain', 'icb'], ['timeline'], ['compare', 'ccg', 'icb'], ['search', 'commissioning'],\n"
+            "             ['systems'], ['ccg', '02Q'], ['ccg', '02Q', '00C']):\n"
+            "    assert fastpath.answer(argv, dict(os.environ), spec=spec)\n"
+            "print(sorted({'re', 'signal', 'enum', 'functools', 'collections'} & set(sys.modules)))\n")
+    result = subprocess.run([sys.executable, "-S", "-c", code, str(tmp_path / "spec")], capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, timeout=120, env=dict(os.environ, PYTHONPATH=root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
