@@ -16,7 +16,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 12  # bump when the shape of the compiled state changes
+FORMAT = 13  # bump when the shape of the compiled state changes
 MAGIC = b"ICSKB%03d" % FORMAT
 MAX_TOC_BYTES = 64 << 20
 MAX_CACHE_BYTES = 4 << 30

@@ -175,7 +175,7 @@ class CompiledState:
 
 PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
                                                      "record_locations")},
-                  event_order=list, search_index=list, **{"systems_index.versions": list})
+                  event_order=list, search_index=list)
 
 
 def tables_of(state):

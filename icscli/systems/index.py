@@ -160,7 +160,37 @@ def build_indexes(tables):
         "codes": _codes(tables), "flow_next": flow_next, "flow_prev": flow_prev, "spans": spans, "sizes": sizes,
         "ccg_order": sorted(tables.get("ccgs") or {}, key=lambda c: (tables["ccgs"][c]["valid_from"], c)),
         "stps": _stps(tables, locs_by_version.get(first, [])),
+        "former": _former(locs, order, locs_by_version, loc_by_ods), "recoded": _recoded(versions, icbs),
     }.items()}
+
+
+def _former(locs, order, locs_by_version, loc_by_ods):
+    """{sub-ICB location id: the July 2022 location (the former CCG) with the same ODS code}."""
+    first = loc_by_ods.get(order[0], {}) if order else {}
+    out = {}
+    for v in order:
+        for ident in locs_by_version.get(v, []):
+            old = first.get(locs[ident]["ods_code"].upper())
+            if old:
+                out[ident] = old
+    return out
+
+
+def _recoded(versions, icbs):
+    """[[ODS code, old ONS code, new ONS code, version]] for every ICB that kept its ODS code but got a new
+    ONS code from one data version to the next, found from the codes themselves."""
+    order = sorted(versions, key=lambda v: versions[v]["date"])
+    codes = {}
+    for icb in icbs.values():
+        if icb.get("ods_code"):
+            codes.setdefault(icb["ods_code"], {})[icb["version"]] = icb["ons_code"]
+    out = []
+    for ods, by_version in codes.items():
+        seen = [(v, by_version[v]) for v in order if v in by_version]
+        for (_, old), (version, new) in zip(seen, seen[1:]):
+            if old != new:
+                out.append([ods, old, new, version])
+    return out
 
 
 ICBS_START = "2022-07-01"
@@ -265,9 +295,10 @@ def _codes(tables):
 
 
 PREFIX = "systems_index."  # the parts of the compiled state that hold the systems indexes
-LISTS = ("versions", "search", "ccg_order")
+LISTS = ("versions", "search", "ccg_order", "recoded")
 NAMES = LISTS + ("by_version", "locs_by_version", "icb_locs", "loc_by_ods", "prev", "next", "identity", "chains",
-                 "keys", "ccg_keys", "regions", "codes", "flow_next", "flow_prev", "spans", "sizes", "stps")
+                 "keys", "ccg_keys", "regions", "codes", "flow_next", "flow_prev", "spans", "sizes", "stps",
+                 "former")
 
 
 class Index:
@@ -278,6 +309,9 @@ class Index:
         self._kb = kb
 
     def __getattr__(self, name):
+        if name == "icb_version":  # {ICB record id: its version}, from by_version (no record decoded)
+            self.icb_version = {i: v for v, ids in self.by_version.items() for i in ids}
+            return self.icb_version
         if name not in NAMES:
             raise AttributeError(name)
         value = getattr(self._kb, PREFIX + name, None)
