@@ -5,17 +5,25 @@ A function here takes the loaded data and the command's arguments and returns th
 What a user should read on stderr (a typo read as a name) is appended to `notes`; errors are the core's
 `IcsError`s. No click, no rich.
 """
-from . import query, resolve, views
 from .errors import AmbiguousTerm, BadValue, IcsError, UnknownTerm
+
+# Each function imports the modules it needs: `ics systems` and `ics ccg` load neither the entity
+# queries nor their views (every module costs a plain run start-up time).
 
 
 def _day(value, option="--as-of"):
-    return query.parse_user_date(value, option) if value else None
+    if not value:
+        return None
+    from . import query
+
+    return query.parse_user_date(value, option)
 
 
 def explain(kb, text, as_of=None, wanted=(), notes=None):
     """A body's card (only the `wanted` sections if given); an acronym's senses; or, for a term that
     names an ICB, a place or a former CCG, that system's card; else a one-typo name (noted)."""
+    from . import query, resolve, views
+
     day = _day(as_of)
     try:
         match = resolve.resolve_term(kb, text, typos=False)
@@ -46,6 +54,7 @@ def _note(notes, data):
 
 
 def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None):
+    from . import query, views
     from .schema import TAGS
 
     for tag in tags or ():  # click checks these for the CLI; the MCP server's callers are checked here
@@ -57,6 +66,8 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None)
 
 
 def compare(kb, a, b, notes=None):
+    from . import query, views
+
     data = query.compare(kb, a, b)
     for assumed in data["assumed"]:
         _note(notes, {"assumed": assumed})
@@ -64,14 +75,20 @@ def compare(kb, a, b, notes=None):
 
 
 def tree(kb, as_of=None):
+    from . import query, views
+
     return views.tree(kb, query.tree(kb, _day(as_of)))
 
 
 def glossary(kb):
+    from . import query, views
+
     return views.glossary(kb, query.glossary(kb))
 
 
 def search(kb, text, limit=25):
+    from . import query, views
+
     if not 1 <= int(limit) <= 10_000:  # as click's IntRange says it for the CLI
         raise BadValue("--limit: give a number from 1 to 10000")
     return views.search(kb, query.search(kb, text, int(limit)))
@@ -104,6 +121,8 @@ def date_the_data(document, fmt, kb=None):
 
 def sources(kb, source_id=None):
     """The bibliography with what cites each source; with an id, that one source."""
+    from . import query, views
+
     if source_id is not None and source_id not in kb.sources:
         from difflib import get_close_matches
 

@@ -1,7 +1,6 @@
 """Views for `ics systems`, `ics system` and `ics ccg`: query results -> `Doc`s (see views.py)."""
 from . import dates, doc
-from .doc import Field, Line, Row
-from .views import cite_text
+from .doc import Field, Line, Row, cite_text
 
 MISSING = "none verified*"
 DERIVED = "\u2020"  # marks a derived region; one footnote explains it

@@ -24,7 +24,7 @@ def version_on(kb, day):
 
 def _day(as_of):
     if not as_of:
-        from ..query import today
+        from ..clock import today
 
         return today()
     return dates.start(as_of)

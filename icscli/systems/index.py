@@ -4,7 +4,7 @@
 lists, strings and ints); `index(kb)` gives them back as a typed `Index` that decodes each part on first
 use, so `ics systems` never decodes the code table and `ics ccg` never the search rows.
 """
-from .. import dates, resolve
+from .. import dates
 
 _DROP_WORDS = {"nhs", "icb", "ccg"}
 _DROP_PHRASES = ("integrated care board", "clinical commissioning group", "integrated care system")
@@ -12,6 +12,8 @@ _DROP_PHRASES = ("integrated care board", "clinical commissioning group", "integ
 
 def key(text):
     """A matching key: 'NHS Frimley Integrated Care Board' -> 'frimley'; codes -> lowercase code."""
+    from .. import resolve  # here, not at the top: `ics systems` needs it only for --region
+
     norm = " " + resolve.normalize(text) + " "
     for phrase in _DROP_PHRASES:
         norm = norm.replace(" " + resolve.normalize(phrase) + " ", " ")
@@ -24,6 +26,8 @@ def key(text):
 
 def build_indexes(tables):
     """Indexes over the systems tables, computed once at compile time and cached with the data."""
+    from .. import resolve
+
     versions = tables.get("system_versions") or {}
     icbs = tables.get("icbs") or {}
     locs = tables.get("sub_icb_locations") or {}
