@@ -92,20 +92,25 @@ def build_index(entities):
 
 
 def search_index(entities, events, event_order):
-    """Normalised text for `ics search`, computed once at compile time."""
+    """Normalised text for `ics search`, computed once at compile time: [kind, id, name, keys, summary,
+    body, date, snippet, sources] per record. The last three are what a hit shows, so a search never
+    decodes the (large) records it lists."""
     rows = []
     for ident, entity in entities.items():
         keys = [normalize(t) for _how, t in entity_keys(entity)]
         summary = normalize(entity["summary"])
         extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in entity.get(f) or []]
         extra += [normalize(v["value"]) for claim in entity.get("claims") or [] for v in claim.get("values") or []]
-        rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra)])
+        rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra),
+                     entity.get("date"), first_sentence(entity.get("summary") or entity["description"]),
+                     entity["sources"]])
     for ident in event_order:
         event = events[ident]
         title = normalize(event["title"])
         claims = [normalize(v["value"]) for claim in event.get("claims") or [] for v in claim.get("values") or []]
         rows.append(["event", ident, event["title"], [title], title,
-                     " ".join([title, normalize(event["description"])] + claims)])
+                     " ".join([title, normalize(event["description"])] + claims),
+                     event.get("date"), first_sentence(event.get("summary") or event["description"]), event["sources"]])
     return rows
 
 
