@@ -327,9 +327,18 @@ def compile_sources(layers, base=None, key_lines=False):
 
 
 def validate(overlay=None, include_bundled=True):
-    """Every problem in the bundled data and/or an overlay directory, without using the cache."""
-    layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])
-    tables, problems = compile_sources(layers)
+    """Every problem in the bundled data and/or an overlay directory.
+
+    An overlay is checked on top of the bundled layer's compiled state when there is one: that state
+    exists only if the bundled data compiled without a problem, so parsing its YAML again would find
+    nothing new (and costs most of a second). Otherwise every layer is parsed and checked.
+    """
+    base = _valid_bundled_tables() if overlay and include_bundled else None
+    if base is not None:
+        tables, problems = compile_sources([(overlay, overlay)], base=base)
+    else:
+        layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])
+        tables, problems = compile_sources(layers)
     from . import freshness
 
     as_of = (tables["meta"].get("meta") or {}).get("data_as_of")
@@ -337,3 +346,16 @@ def validate(overlay=None, include_bundled=True):
         file, line = record["_loc"].rsplit(":", 1)
         problems.append(Problem(file, int(line), field, f"{record['id']}: {message}"))
     return problems
+
+
+def _valid_bundled_tables():
+    """The bundled layer's tables from its compiled state (with file:line locations), or None when it
+    has a problem or cannot be loaded: then the caller parses it and lists what is wrong."""
+    from . import store
+    from .errors import DataError
+    from .model import tables_of
+
+    try:
+        return tables_of(store.load().state)
+    except (DataError, OSError):
+        return None

@@ -45,9 +45,20 @@ def _british_ize(word):
     return word
 
 
+_WORDS = {}  # word -> its matching form: compiling the data normalises the same few thousand words often
+
+
 def _word(word):
+    done = _WORDS.get(word)
+    if done is None:
+        done = _WORDS[word] = _stem(word)
+    return done
+
+
+def _stem(word):
     word = _SPELLING.get(word, word)
-    word = _british_ize(word)
+    if "iz" in word:
+        word = _british_ize(word)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     return word

@@ -10,13 +10,21 @@ _DROP_WORDS = {"nhs", "icb", "ccg"}
 _DROP_PHRASES = ("integrated care board", "clinical commissioning group", "integrated care system")
 
 
+def _dropped_phrases(found=[]):  # noqa: B006 - computed once, on first use
+    if not found:
+        from .. import resolve
+
+        found.extend(" " + resolve.normalize(phrase) + " " for phrase in _DROP_PHRASES)
+    return found
+
+
 def key(text):
     """A matching key: 'NHS Frimley Integrated Care Board' -> 'frimley'; codes -> lowercase code."""
     from .. import resolve  # here, not at the top: `ics systems` needs it only for --region
 
     norm = " " + resolve.normalize(text) + " "
-    for phrase in _DROP_PHRASES:
-        norm = norm.replace(" " + resolve.normalize(phrase) + " ", " ")
+    for phrase in _dropped_phrases():
+        norm = norm.replace(phrase, " ")
     words = [w for w in norm.split() if w not in _DROP_WORDS]
     return " ".join(words)
 
