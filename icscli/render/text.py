@@ -15,8 +15,10 @@ def fill(segments, width, first=None):
     line may have another width (`first`), as after a bullet or a label. Lines break only at spaces,
     so where two segments meet without one (a word and its comma, its tag) they stay together. A line
     comes back as pieces of (text, style)."""
+    if width is None:  # one line of the non-empty segments (plain output to a pipe: the common case)
+        return [[(t, style) for t, style in segments if t]]
     text = "".join(t for t, _ in segments)
-    ranges = [(0, len(text))] if width is None else _breaks(text, width, width if first is None else first)
+    ranges = _breaks(text, width, width if first is None else first)
     lines, starts, at = [], [], 0
     for t, _ in segments:
         starts.append(at)
