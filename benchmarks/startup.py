@@ -10,7 +10,7 @@ only.
     python benchmarks/startup.py --big 0         # skip the 100,000-entity rows
     python benchmarks/startup.py --runs 31
     python benchmarks/startup.py --format rich --big 0   # warm rows in rich, against import click
-    python benchmarks/startup.py --only warm     # just the warm rows (quick, while working on them)
+    python benchmarks/startup.py --only completion --only tabulate   # the rows whose label has a word
 """
 import argparse
 import os
@@ -88,8 +88,10 @@ def main():
     parser.add_argument("--format", default="plain",
                         help="format of the warm rows; other than plain they are timed against import click "
                              "(issue 11: rich at most 1.8x)")
-    parser.add_argument("--only", choices=["warm"], help="run only these rows")
+    parser.add_argument("--only", action="append", default=[], metavar="WORD",
+                        help="only the rows whose label holds this word, any case (repeatable)")
     args = parser.parse_args()
+    shown = lambda label: not args.only or any(w.lower() in label.lower() for w in args.only)  # noqa: E731
 
     python = sys.executable
     ics = shutil.which("ics", path=os.path.dirname(python)) or shutil.which("ics")
@@ -103,40 +105,43 @@ def main():
     print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}; {args.runs} paired runs (medians); output to a pipe (plain)")
 
-    for command in WARM:
-        argv = [ics, *command] + ([] if args.format == "plain" else ["--format", args.format])
-        timed(argv, env)  # warm
-        if args.format == "plain":
-            row("warm ics " + " ".join(command), *paired(args.runs, run(argv), run(bare)), "python -c pass", 2.5)
-        else:
-            row(f"warm ics {' '.join(command)} -f {args.format}", *paired(args.runs, run(argv), run(click)),
-                "import click", 1.8)
+    if shown("warm ics"):
+        for command in WARM:
+            argv = [ics, *command] + ([] if args.format == "plain" else ["--format", args.format])
+            timed(argv, env)  # warm
+            if args.format == "plain":
+                row("warm ics " + " ".join(command), *paired(args.runs, run(argv), run(bare)), "python -c pass", 2.5)
+            else:
+                row(f"warm ics {' '.join(command)} -f {args.format}", *paired(args.runs, run(argv), run(click)),
+                    "import click", 1.8)
 
-    if args.only == "warm":
-        shutil.rmtree(work, ignore_errors=True)
-        return
     explain = [ics, "explain", "icb"]
-    row("first run after install: ics explain icb",
-        *paired(args.runs, run(explain, fresh_cache=True), run(explain)), "warm run", 1.5)
+    if shown("first run after install"):
+        row("first run after install: ics explain icb",
+            *paired(args.runs, run(explain, fresh_cache=True), run(explain)), "warm run", 1.5)
 
-    small = os.path.join(work, "overlay-1000")
-    write_overlay(small, 1000, events=False)
-    row("1,000-entity overlay, first run: explain",
-        *paired(args.runs, run(explain + ["--data", small], fresh_cache=True), run(explain)), "warm bundled", 3.0)
+    if shown("1,000-entity overlay, first run"):
+        small = os.path.join(work, "overlay-1000")
+        write_overlay(small, 1000, events=False)
+        row("1,000-entity overlay, first run: explain",
+            *paired(args.runs, run(explain + ["--data", small], fresh_cache=True), run(explain)), "warm bundled", 3.0)
 
-    for fmt in ("github", "grid"):
-        argv = [ics, "timeline", "--format", fmt]
-        timed(argv, env)
-        row(f"tabulate format: ics timeline -f {fmt}", *paired(args.runs, run(argv), run(click)), "import click", 1.3)
+    if shown("tabulate format"):
+        for fmt in ("github", "grid"):
+            argv = [ics, "timeline", "--format", fmt]
+            timed(argv, env)
+            row(f"tabulate format: ics timeline -f {fmt}", *paired(args.runs, run(argv), run(click)),
+                "import click", 1.3)
 
-    mid = os.path.join(work, "overlay-10000")
-    write_overlay(mid, 10_000)
-    complete = dict(env, _ICS_COMPLETE="bash_complete", COMP_WORDS="ics explain ic", COMP_CWORD="2", ICS_DATA=mid)
-    timed([ics], complete)
-    row("TAB completion, 10,000-entity overlay", *paired(args.runs, lambda: timed([ics], complete), run(click)),
-        "import click", 1.3)
+    if shown("TAB completion, 10,000-entity overlay"):
+        mid = os.path.join(work, "overlay-10000")
+        write_overlay(mid, 10_000)
+        complete = dict(env, _ICS_COMPLETE="bash_complete", COMP_WORDS="ics explain ic", COMP_CWORD="2", ICS_DATA=mid)
+        timed([ics], complete)
+        row("TAB completion, 10,000-entity overlay", *paired(args.runs, lambda: timed([ics], complete), run(click)),
+            "import click", 1.3)
 
-    if args.big:
+    if args.big and shown(f"{args.big:,}-entity overlay, cold build and warm"):
         big = os.path.join(work, f"overlay-{args.big}")
         write_overlay(big, args.big)
         cpu, memory = cold_build(ics, big, env)

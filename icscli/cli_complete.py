@@ -1,66 +1,64 @@
 """Shell completion for the `ics` commands: each argument offers only what its command accepts, with a
-description that zsh and fish show. Reads the compiled cache; never imports rich, tabulate or yaml."""
+description that zsh and fish show. Reads one precomputed part of the compiled data (completion.py,
+imported by each function: only a TAB needs it); never imports rich, tabulate or yaml."""
 import os
 
 
-def _completion_kb(ctx):
-    """The knowledge base for completion, or None: completion must never print a traceback into the
-    user's shell."""
+def offer(ctx, pairs_of):
+    """CompletionItems from `pairs_of(kb)`, [(value, description)], for the data the command line names.
+    Nothing on any problem: completion must never print a traceback into the user's shell."""
+    from click.shell_completion import CompletionItem
+
     try:
         from .store import load
 
-        return load(overlay=ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+        kb = load(overlay=ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+        return [CompletionItem(value, help=what) for value, what in pairs_of(kb)]
     except Exception:
-        return None
-
-
-def _entity_items(kb, incomplete, wanted=None):
-    """Ids and acronyms of entities (those in `wanted`, when given) that start with what was typed,
-    each with the entity's name as its description."""
-    from click.shell_completion import CompletionItem
-
-    prefix = incomplete.lower()
-    found = {}
-    for ident, entity in kb.entities.items():
-        if wanted is not None and ident not in wanted:
-            continue
-        for text in [ident] + [a.lower() for a in entity.get("acronyms") or []]:
-            if text.startswith(prefix):
-                found.setdefault(text, entity["name"])
-    return [CompletionItem(text, help=name) for text, name in sorted(found.items())]
+        return []
 
 
 def complete_terms(ctx, param, incomplete):
     """`ics explain`: terms, and the systems and former CCGs it also answers for."""
-    from click.shell_completion import CompletionItem
+    from .completion import system_items, term_items
 
-    kb = _completion_kb(ctx)
-    if kb is None:
-        return []
-    from . import systems
+    def pairs(kb):
+        found = dict(term_items(kb, incomplete))
+        for word, what in system_items(kb, incomplete):
+            found.setdefault(word, what)
+        return sorted(found.items(), key=lambda pair: pair[0].lower())
 
-    items = _entity_items(kb, incomplete)
-    taken = {i.value for i in items}
-    items += [CompletionItem(w, help=what) for w, what in systems.completion_items(kb, incomplete) if w not in taken]
-    return sorted(items, key=lambda i: i.value.lower())
+    return offer(ctx, pairs)
 
 
 def complete_entities(ctx, param, incomplete):
     """`ics timeline --entity`: terms only (codes are not entities)."""
-    kb = _completion_kb(ctx)
-    return _entity_items(kb, incomplete) if kb is not None else []
+    from .completion import term_items
+
+    return offer(ctx, lambda kb: term_items(kb, incomplete))
 
 
 def complete_compare(ctx, param, incomplete):
     """`ics compare A B`: the bodies that hold or held a responsibility, the only ones compare can set
     side by side; B leaves out A."""
-    kb = _completion_kb(ctx)
-    if kb is None:
-        return []
-    holders = {i for r in kb.responsibilities.values() for i in (r.get("before") or []) + (r.get("after") or [])}
-    if param.name == "b" and ctx.params.get("a"):
-        holders.discard(str(ctx.params["a"]).lower())
-    return _entity_items(kb, incomplete, holders)
+    from .completion import holder_items
+
+    leave_out = str(ctx.params["a"]).lower() if param.name == "b" and ctx.params.get("a") else None
+    return offer(ctx, lambda kb: holder_items(kb, incomplete, leave_out))
+
+
+def complete_systems(ctx, param, incomplete):
+    """`ics system`, `ics ccg`: codes and names of ICBs and former CCGs, each with its full name."""
+    from .completion import system_items
+
+    return offer(ctx, lambda kb: system_items(kb, incomplete))
+
+
+def complete_regions(ctx, param, incomplete):
+    """`ics systems --region`: NHS England regions named in any version of the ICB data."""
+    from .completion import region_items
+
+    return offer(ctx, lambda kb: [(region, None) for region in region_items(kb, incomplete)])
 
 
 def complete_tags(ctx, param, incomplete):

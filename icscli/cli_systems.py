@@ -3,38 +3,17 @@
 `register(group, ...)` adds the commands to the `ics` group; cli.py calls it. Heavy modules are imported
 inside the commands.
 """
-import os
 import sys
 
 import click
+
+from .cli_complete import complete_regions, complete_systems
 
 SORT_CHOICES = ("name", "ods", "ons", "region", "las", "locations", "ccgs")
 
 
 def register(group, output_options, knowledge, emit, parse_date):
     """Add `systems`, `system` and `ccg` to a click group."""
-
-    def complete_systems(ctx, param, incomplete):
-        """Codes and names of ICBs and former CCGs, each described by its full name."""
-        from click.shell_completion import CompletionItem
-
-        try:
-            from . import systems as core
-
-            kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
-            return [CompletionItem(w, help=what) for w, what in core.completion_items(kb, incomplete)]
-        except Exception:  # completion must never print a traceback into the user's shell
-            return []
-
-    def complete_regions(ctx, param, incomplete):
-        """NHS England regions named in any version of the ICB data."""
-        try:
-            from . import systems as core
-
-            kb = knowledge(ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
-            return [r for r in core.all_regions(kb) if r.lower().startswith(incomplete.lower())]
-        except Exception:
-            return []
 
     @group.command("systems")
     @click.option("--region", metavar="REGION", shell_complete=complete_regions, help="Only ICBs in this NHS England region, e.g. London, Midlands.")

@@ -174,7 +174,7 @@ class CompiledState:
 
 
 PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
-                                                     "record_locations")},
+                                                     "record_locations", "completion")},
                   event_order=list, search_index=list)
 
 
@@ -216,7 +216,7 @@ class KnowledgeBase:
         `base` is (state, tables) of the layer below when compiling an overlay: what the overlay
         leaves untouched (the systems indexes, search rows of unchanged records) is taken from it.
         """
-        from . import resolve, systems
+        from . import completion, resolve, systems
 
         events = tables["events"]
         order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
@@ -247,6 +247,7 @@ class KnowledgeBase:
             state.update({name: base[0][name] for name in base[0] if name not in state})
         else:
             state.update(systems.build_indexes(tables))
+        state["completion"] = completion.build(KnowledgeBase(state))  # what TAB offers, in one small part
         return state
 
     def entity(self, term):
