@@ -112,17 +112,20 @@ def search_index(entities, events, event_order):
         summary = normalize(entity["summary"])
         extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in entity.get(f) or []]
         extra += [normalize(v["value"]) for claim in entity.get("claims") or [] for v in claim.get("values") or []]
-        rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra),
-                     entity.get("date"), first_sentence(entity.get("summary") or entity["description"]),
-                     entity["sources"]])
+        rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra)]
+                    + search_hit(entity))
     for ident in event_order:
         event = events[ident]
         title = normalize(event["title"])
         claims = [normalize(v["value"]) for claim in event.get("claims") or [] for v in claim.get("values") or []]
         rows.append(["event", ident, event["title"], [title], title,
-                     " ".join([title, normalize(event["description"])] + claims),
-                     event.get("date"), first_sentence(event.get("summary") or event["description"]), event["sources"]])
+                     " ".join([title, normalize(event["description"])] + claims)] + search_hit(event))
     return rows
+
+
+def search_hit(record):
+    """What a search hit shows of a record: [date, first sentence, sources] (the end of its search row)."""
+    return [record.get("date"), first_sentence(record.get("summary") or record["description"]), record["sources"]]
 
 
 def resolve_entity(kb, term, exact_id_wins=False):
