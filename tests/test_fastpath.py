@@ -175,3 +175,18 @@ def test_fast_answers_import_no_regular_expressions_or_signal_module(tmp_path, k
                             text=True, stdin=subprocess.DEVNULL, timeout=120, env=dict(os.environ, PYTHONPATH=root))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_search_hits_come_from_each_layer(run, tmp_path):
+    """A hit's date, first sentence and sources are kept in the search rows (no record is decoded to
+    show it): an overlay's new record shows its own, the bundled records' hits are unchanged."""
+    (tmp_path / "extra.yaml").write_text(
+        "entities:\n  - id: zebra-board\n    name: Zebra commissioning board\n    kind: concept\n    level: place\n"
+        "    summary: A board that commissions zebra crossings. It meets monthly.\n    related: [icb]\n"
+        "    sources: [kf-act-diagram-2022]\n", encoding="utf-8")
+    hits = run("search", "zebra", "-f", "json", "--data", tmp_path).json()["results"]
+    assert [(h["id"], h["snippet"], [s["source"] for s in h["sources"]]) for h in hits] == \
+        [("zebra-board", "A board that commissions zebra crossings.", ["kf-act-diagram-2022"])]
+    bundled = run("search", "commissioning", "-f", "json").json()["results"]
+    layered = run("search", "commissioning", "-f", "json", "--data", tmp_path).json()["results"]
+    assert [h for h in layered if h["id"] != "zebra-board"] == bundled[:len(layered) - 1]
