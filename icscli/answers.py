@@ -193,7 +193,7 @@ def changes(kb, date_from=None, date_to=None):
     """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
     from . import dates, views_changes
     from .clock import today
-    from .systems.changes import changes as find_changes
+    from .systems.dated_changes import changes as find_changes
 
     first = dates.start(_day(date_from, "--from")) if date_from else "2022-07-01"
     last = dates.end(_day(date_to, "--to")) if date_to else today()

@@ -3,7 +3,7 @@
 Records are plain dicts (as validated by `loader.py`), so the whole state can be cached with `marshal`
 and dumped as JSON without conversion.
 """
-from . import dates, lifecycle
+from . import dates
 
 try:  # _collections_abc is loaded at start-up already; collections.abc costs an import
     from _collections_abc import Mapping
@@ -327,9 +327,15 @@ def iter_citations(value):
             yield from iter_citations(inner)
 
 
-# The one model of time lives in lifecycle.py; these names stay for the callers that use them.
-state_on = lifecycle.period_on
-existed_on = lifecycle.existed_on
+def __getattr__(name):
+    """state_on and existed_on: the one model of time lives in lifecycle.py (imported when first asked
+    for: `ics systems` never needs it); these names stay for the callers that use them."""
+    if name in ("state_on", "existed_on"):
+        from . import lifecycle
+
+        value = globals()[name] = lifecycle.period_on if name == "state_on" else lifecycle.existed_on
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def item_in_force(item, day):

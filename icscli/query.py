@@ -350,8 +350,8 @@ def search(kb, text, limit=25):
     found = []
     for row in kb.search_index:  # see resolve.search_index
         kind, ident, name, keys, summary, body = row[:6]
-        levels = [0 if t not in body or not _has_word(body, t) else 3 if any(_has_word(k, t) for k in keys) else  # body holds all
-                  2 if _has_word(summary, t) else 1 for t in terms]
+        levels = [0 if t not in body or not _has_word(body, t)
+                  else 3 if any(_has_word(k, t) for k in keys) else 2 if _has_word(summary, t) else 1 for t in terms]
         if any(levels):
             found.append((kind, ident, name, keys, summary, body, levels, row))
     rarity = [math.log((len(kb.search_index) + 1) / (1 + sum(1 for f in found if f[6][i]))) + 1

@@ -2,20 +2,20 @@
 
 One typed index (`index.py`), one resolver for every code and exact name (`codes.py`), and plain-data
 queries for the views, the JSON output and library callers: the ICB tables and cards, former CCGs,
-re-coding a column to a date (`mapping.py`) and what changed between two dates (`changes.py`).
+re-coding a column to a date (`mapping.py`) and what changed between two dates (`dated_changes.py`).
 Nothing here imports click or rich.
 
 Most names below are imported from their modules on first use, so `ics systems` loads only what the
 table needs, not the resolving, card and mapping code.
 """
-from .changes import changes  # noqa: F401  (imported here: the module's name is also the function's)
-from .index import build_indexes, index, key  # noqa: F401  (the same, and every query needs it)
+from .index import build_indexes, index, key  # noqa: F401  (here: the module is also named index)
 
 _WHERE = {
     "base": ("version_on", "version_record", "places"),
     "card": ("system_card",),
     "ccgs": ("all_ccgs", "ccg_lookup", "ccg_table", "historic_card", "historic_ccg", "resolve_ccg"),
     "codes": (),
+    "dated_changes": ("changes",),
     "mapfile": (),
     "mapping": ("map_code",),
     "mapxlsx": (),
@@ -24,7 +24,7 @@ _WHERE = {
     "tables": ("all_regions", "regions", "systems"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
-__all__ = sorted(_MODULE_OF) + ["build_indexes", "changes", "index", "key"]
+__all__ = sorted(_MODULE_OF) + ["build_indexes", "index", "key"]
 
 
 def __getattr__(name):
