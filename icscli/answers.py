@@ -151,7 +151,7 @@ def system(kb, text, as_of=None):
 def ccg(kb, text=None, as_of=None):
     """What became of a former CCG (one of April 2021, or an older one of 2013-2021), the candidates
     when the text names several; with no text, every former CCG of 1 July 2022."""
-    from . import systems as core, views_ccg_history, views_systems
+    from . import systems as core, views_systems
 
     day = _day(as_of)
     if not text:
@@ -164,6 +164,8 @@ def ccg(kb, text=None, as_of=None):
         old = core.historic_ccg(kb, text)
         if old is None:
             raise
+        from . import views_ccg_history
+
         return views_ccg_history.historic(kb, core.historic_card(kb, old, day))
 
 
