@@ -174,7 +174,7 @@ class CompiledState:
 
 
 PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
-                                                     "record_locations", "completion")},
+                                                     "record_locations", "completion", "entity_names")},
                   event_order=list, search_index=list)
 
 
@@ -241,6 +241,7 @@ class KnowledgeBase:
             for old in entity.get("replaced") or []:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
+        state["entity_names"] = {ident: entity["name"] for ident, entity in tables["entities"].items()}  # for lists
         state["search_index"] = _search_rows(tables, order, base)
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
         if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):

@@ -24,7 +24,8 @@ EXPLAIN_SECTIONS = {
 
 
 def names(kb, ids):
-    return ", ".join(kb.entities[i]["name"] for i in ids if i in kb.entities)
+    known = kb.entity_names  # {id: name}: a card lists dozens of bodies without decoding their records
+    return ", ".join(known[i] for i in ids if i in known)
 
 
 def span(item):
