@@ -75,6 +75,12 @@ class TextLayout(Visitor):
         """Wrap `segments` after an optional lead [(text, style)] at `indent`; later lines start at `hang`."""
         hang = indent + sum(len(t) for t, _ in lead) if hang is None else hang
         paragraphs = _split_lines(segments)
+        if self.width is None:  # no wrapping (plain output to a pipe): each paragraph is one line
+            paint = self.paint
+            for number, para in enumerate(paragraphs):
+                prefix = " " * indent + "".join(paint(t, s) for t, s in lead) if number == 0 else " " * hang
+                self.out.append((prefix + "".join(paint(t, s) for t, s in para if t)).rstrip())
+            return
         for number, para in enumerate(paragraphs):
             first_at = indent + sum(len(t) for t, _ in lead) if number == 0 else hang
             room = None if self.width is None else max(10, self.width - hang)
