@@ -4,10 +4,12 @@ Overlay text comes from colleagues, shared drives and downloads; outputs go to t
 wikis and browsers. The loader rejects control characters in text fields; these functions are the
 second line, applied by the renderers where the text leaves the program.
 """
-# C0 controls other than tab and newline, DEL, and C1 controls (ESC sequences, OSC 52 and the like),
-# as a str.translate table that deletes them (no regular expression: importing `re` costs every run).
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)])
-_SHOWN = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"  # tab and newline too: errors are one line
+# C0 controls other than tab and newline, DEL, C1 controls (ESC sequences, OSC 52 and the like), and
+# bidirectional embeddings, overrides and isolates (they reorder what is shown); as a str.translate
+# table that deletes them (no regular expression: importing `re` costs every run milliseconds).
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0), *range(0x202a, 0x202f),
+                           *range(0x2066, 0x206a)])
+_SHOWN = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # tab and newline too: errors are one line
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SAFE_SCHEMES = ("http://", "https://")
 

@@ -75,6 +75,19 @@ def test_overlay_fifo_or_device_is_refused_not_read(tmp_path, how, command):
     assert "x.yaml" in text and "not a regular file" in text, text
 
 
+@pytest.mark.parametrize("named", [True, False])
+def test_map_of_an_endless_line_stops_with_one_line(named):
+    # /dev/zero is valid UTF-8 with no line end: reading "a line" of it used to fill memory for ever
+    if named:
+        result = ics("map", "/dev/zero", "-c", "code", timeout=10)
+    else:
+        with open("/dev/zero", "rb") as zero:
+            result = ics("map", "-", "-c", "code", stdin=zero, timeout=10)
+    assert result.returncode == 1
+    assert "line 1 is longer than" in one_error_line(result.stderr)
+    assert result.stdout == b""
+
+
 def test_completion_with_fifo_overlay_does_not_hang(tmp_path):
     overlay = _plant(tmp_path, "fifo")
     env = {"ICS_DATA": str(overlay), "_ICS_COMPLETE": "bash_complete", "COMP_WORDS": "ics explain ic",
@@ -389,7 +402,7 @@ def test_unknown_references_in_3000_entities_validate_quickly(run, tmp_path):
 
 @pytest.mark.parametrize("escape,char", [(r"\e[2J", "U+001B"), (r"\e]52;c;ZWNobyBwd25lZA==\a", "U+001B"),
                                          (r"\x9b31m", "U+009B"), (r"\0", "U+0000"), (r"\x7f", "U+007F"),
-                                         (r"\r", "U+000D")])
+                                         (r"\r", "U+000D"), (r"\u202e", "U+202E"), (r"\u2066", "U+2066")])
 def test_control_characters_in_text_fields_are_rejected(run, tmp_path, escape, char):
     # YAML double-quoted escapes are the way to put them in a file that is otherwise valid text.
     (tmp_path / "x.yaml").write_text("entities:\n" + entity("zz-ctl", summary=f'"Before {escape} after."'))

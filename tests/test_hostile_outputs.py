@@ -26,7 +26,7 @@ HOSTILE = [
     "[click](javascript:alert(1))", "<a href=\"javascript:alert(1)\">x</a>", "![i](javascript:x)",
     f"\n~~~\n{MARK}", f"\n```\n{MARK}", f"\n    {MARK}", f"\n# {MARK}", f"\n## {MARK}", f"\n{MARK}\n===",
     "| a | b |", "\n---\n", "\nclick n_icb href \"javascript:alert(1)\"", "\n%%{init: {\"securityLevel\":\"loose\"}}%%",
-    "\"]; } digraph { a -> b",  "*", "_", "`", "\\", "&amp;", "<!--", "{{template}}", "[[link]]", "\u202eevil",
+    "\"]; } digraph { a -> b",  "*", "_", "`", "\\", "&amp;", "<!--", "{{template}}", "[[link]]",
 ]
 PIECE = st.one_of(st.sampled_from(HOSTILE), st.text(alphabet="abc XYZ.,'\"()", min_size=1, max_size=8))
 TEXT = st.lists(PIECE, min_size=1, max_size=4).map(lambda parts: "x" + "".join(parts))

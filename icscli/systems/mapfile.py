@@ -14,6 +14,7 @@ from .mapping import CHANGES, Mapper
 
 SPLIT_MODES = ("all", "largest", "error")
 CACHE_LIMIT = 200000
+MAX_LINE = 1 << 20  # characters in one physical line: a longer one is not a table (/dev/zero, a binary)
 
 
 class MapError(IcsError):
@@ -36,14 +37,29 @@ class Reader:
         self.bom = head == codecs.BOM_UTF8 and codecs.lookup(enc).name == "utf-8"
         self.encoding = "utf-8-sig" if self.bom else enc
         self.text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
-        first = self._guard(self.text.readline)
+        self._lines = self._bounded_lines()
+        first = self._guard(lambda: next(self._lines, ""))
         if not first:
             raise MapError(f"{name}: the file is empty (no header row)")
         self.newline = "\r\n" if first.endswith("\r\n") else "\n"
         counts = {d: first.count(d) for d in ("\t", ",", ";")}
         self.delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-        self._rows = csv.reader(itertools.chain([first], self.text), delimiter=self.delimiter)
+        self._rows = csv.reader(itertools.chain([first], self._lines), delimiter=self.delimiter)
         self.header = self._guard(lambda: next(self._rows))
+
+    def _bounded_lines(self):
+        """The text's physical lines, none longer than MAX_LINE: an endless line is an error, not a
+        read that fills memory."""
+        number = 0
+        while True:
+            line = self.text.readline(MAX_LINE + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_LINE:
+                raise MapError(f"{self.name}: line {number} is longer than {MAX_LINE:,} characters; "
+                               f"is this a CSV or TSV file?")
+            yield line
 
     def _guard(self, call):
         """call() under the file's error handling (decoding, CSV syntax): one line naming the file."""
@@ -203,6 +219,9 @@ def data_as_of(kb):
 def summary_line(summary):
     """The one-paragraph summary `ics map` prints on stderr."""
     counts = ", ".join(f"{n} {c}" for c, n in summary["changes"].items() if n)
-    rows = f"{summary['rows']} row{'s' if summary['rows'] != 1 else ''}"
-    return (f"ics map: {rows} mapped to {summary['to']} ({counts or 'no rows'}); "
-            f"{summary['rows_written']} rows written; data: {summary['data_as_of']}")
+    return (f"ics map: {_rows(summary['rows'])} mapped to {summary['to']} ({counts or 'no rows'}); "
+            f"{_rows(summary['rows_written'])} written; data: {summary['data_as_of']}")
+
+
+def _rows(count):
+    return f"{count:,} row{'s' if count != 1 else ''}"
