@@ -19,19 +19,14 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _IZE_ENDINGS = ("ations", "ation", "ing", "ers", "es", "ed", "er", "e")  # after "iz"
 
 
-class _NonWordToSpace(dict):
-    """A str.translate table: ASCII lower-case letters and digits stay, every other character is a space."""
-
-    def __missing__(self, code):
-        return " "
-
-
-_WORD_TABLE = _NonWordToSpace({ord(c): ord(c) for c in _LETTERS + "0123456789"})
+# bytes.translate table: ASCII lower-case letters and digits stay, every other byte becomes a space
+_WORD_BYTES = bytes(code if chr(code) in _LETTERS + "0123456789" else 32 for code in range(256))
 
 
 def _words(text):
-    """The runs of ASCII letters a-z and digits in text (what [a-z0-9]+ finds)."""
-    return text.translate(_WORD_TABLE).split()
+    """The runs of ASCII letters a-z and digits in text (what [a-z0-9]+ finds): every other character
+    becomes a space (non-ASCII ones by way of '?'), then the text is split."""
+    return text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii").split()
 
 
 def _british_ize(word):
