@@ -5,6 +5,7 @@ lazily so that a cached run never pays for it. Every problem is reported as `fil
 """
 import os
 import re
+import sys
 
 from . import checks, dates, lifecycle, safe, schema, yamlread
 from .errors import Problem
@@ -31,9 +32,10 @@ def _describe_char(char):
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_file(path, label, key_lines=True):
+def parse_file(path, label, key_lines=True, sink=None):
     """Parse one YAML file safely; returns (document, problems). Without `key_lines`, mappings know
-    their own line but not each key's (cheaper; compile_sources parses again when it must report)."""
+    their own line but not each key's (cheaper; compile_sources parses again when it must report).
+    A `sink` (a `FileCheck`) takes the records as they are read (see `yamlread.build`)."""
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except (NotRegularFile, TooLarge) as exc:
@@ -48,7 +50,7 @@ def parse_file(path, label, key_lines=True):
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
     yaml = yamlread.parser()[0]
     try:
-        document = yamlread.build(text, key_lines=key_lines)
+        document = yamlread.build(text, key_lines=key_lines, sink=sink)
     except yamlread.Refused as exc:
         return None, [Problem(label, exc.line, "", exc.message)]
     except yaml.reader.ReaderError as exc:  # a raw NUL or other control character in the file
@@ -67,6 +69,23 @@ def parse_file(path, label, key_lines=True):
 
 
 # --------------------------------------------------------------------------- validation
+
+
+_RULES = {}
+
+
+def _rules(spec):
+    """({field: (rule, name kept under)}, required fields) of a schema spec, worked out once per spec."""
+    made = _RULES.get(id(spec))
+    if made is None or made[0] is not spec:
+        fields = {}
+        for key, rule in spec.items():
+            rule, name = rule.rstrip("!"), key
+            if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
+                rule, name = rule[8:], "_" + key
+            fields[key] = (rule, name)
+        made = _RULES[id(spec)] = (spec, fields, [key for key, rule in spec.items() if rule.endswith("!")])
+    return made[1], made[2]
 
 
 class _Checker:
@@ -89,23 +108,23 @@ class _Checker:
             return None
         out = {}
         prefix = f"{where[1]}." if where[1] else ""
+        fields, required = _rules(spec)
+        key_lines = raw.key_lines
         for key, value in raw.items():
-            line = raw.key_lines.get(key, raw.line)
+            line = key_lines.get(key, raw.line)
+            field = prefix + key if prefix else key
             if key in schema.MAINTAINER_FIELDS:  # checked, never kept: nothing can print it
-                self.value("text", value, (line, prefix + key), depth)
+                self.value("text", value, (line, field), depth)
                 continue
-            if key not in spec:
-                self.problem(line, prefix + key, f"unknown field (known: {', '.join(spec)})")
+            if key not in fields:
+                self.problem(line, field, f"unknown field (known: {', '.join(spec)})")
                 continue
-            rule = spec[key].rstrip("!")
-            name = key
-            if rule.startswith("private:"):  # kept for maintainers and tests under `_key`, never shown
-                rule, name = rule[8:], "_" + key
-            checked = self.value(rule, value, (line, prefix + key), depth)
+            rule, name = fields[key]
+            checked = self.value(rule, value, (line, field), depth)
             if checked is not _BAD:
                 out[name] = checked
-        for key, rule in spec.items():
-            if rule.endswith("!") and (key not in raw or raw[key] in (None, "", [])):
+        for key in required:
+            if key not in raw or raw[key] in (None, "", []):
                 if key in raw:
                     self.problem(raw.key_lines.get(key, raw.line), prefix + key, "must not be empty")
                 else:
@@ -120,7 +139,7 @@ class _Checker:
         if rule == "id":
             if not isinstance(value, str) or not _ID.match(value):
                 return self.bad(where, f"'{value}' is not a valid id (lowercase words joined by hyphens)")
-            return value
+            return sys.intern(value)
         if rule == "text":
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
@@ -163,13 +182,13 @@ class _Checker:
             allowed = schema.VOCABULARIES[rule[5:]]
             if value not in allowed:
                 return self.bad(where, f"'{value}' is not one of: {', '.join(allowed)}")
-            return value
+            return sys.intern(value)  # one string object for every record that names it
         if rule == "levels":
             values = value if isinstance(value, list) else [value]
             for v in values:
                 if v not in schema.LEVELS:
                     return self.bad(where, f"'{v}' is not one of: {', '.join(schema.LEVELS)}")
-            return values
+            return [sys.intern(v) for v in values]
         if rule == "entity_id":
             return self.ref("entity", value, where)
         if rule == "source_id":
@@ -229,6 +248,7 @@ class _Checker:
     def ref(self, kind, value, where):
         if not isinstance(value, str) or not _ID.match(value):
             return self.bad(where, f"'{value}' is not a valid {kind} id")
+        value = sys.intern(value)  # an id named by thousands of records is one string
         self.refs.append((kind, value, self.label, where[0], where[1]))
         return value
 
@@ -245,36 +265,43 @@ def _typename(value):
             int: "a number", float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def check_document(document, label):
-    """Validate one parsed file; returns ({record_type: [records]}, problems, refs)."""
-    checker = _Checker(label)
-    records = {}
-    if document is None:
-        return records, checker.problems, checker.refs
-    if not isinstance(document, dict):
-        checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}, meta")
-        return records, checker.problems, checker.refs
-    for key, value in document.items():
+class FileCheck:
+    """Checks one file's top-level values and records, one at a time: as a sink of `yamlread.build`
+    they come while the file is read, so a big file's records are checked and its mappings dropped
+    as they come, in the order a whole-document walk would take."""
+
+    def __init__(self, label):
+        self.checker = _Checker(label)
+        self.records = {}
+
+    def item(self, document, key, raw):
+        """One item of a top-level list (checked only under a known record type)."""
+        spec = schema.RECORD_TYPES.get(key)
+        if spec is None:
+            return
+        line = document.key_lines.get(key, 1)
+        record = self.checker.record(raw, spec, (getattr(raw, "line", line), ""))
+        if record is not None and isinstance(record.get("id"), str):
+            self.records.setdefault(key, []).append(record)
+
+    def value(self, document, key, value):
+        """One top-level value, after its items."""
+        checker = self.checker
         line = document.key_lines.get(key, 1)
         if key == "meta":
             meta = checker.record(value, schema.META, (line, "meta"))
             if meta is not None:
-                records.setdefault("meta", []).append(dict(meta, id="meta"))
-            continue
-        spec = schema.RECORD_TYPES.get(key)
-        if spec is None:
+                self.records.setdefault("meta", []).append(dict(meta, id="meta"))
+        elif key not in schema.RECORD_TYPES:
             checker.problem(line, key, f"unknown top-level key (known: {', '.join(schema.RECORD_TYPES)}, meta)")
-            continue
-        if value is None:
-            continue
-        if not isinstance(value, list):
+        elif value is not None and not isinstance(value, list):
             checker.problem(line, key, f"expected a list of records, got {_typename(value)}")
-            continue
-        for i, raw in enumerate(value):
-            record = checker.record(raw, spec, (getattr(raw, "line", line), ""))
-            if record is not None and isinstance(record.get("id"), str):
-                records.setdefault(key, []).append(record)
-    return records, checker.problems, checker.refs
+
+    def finish(self, document):
+        """({record_type: [records]}, problems, refs) of the whole file."""
+        if document is not None and not isinstance(document, dict):
+            self.checker.problem(1, "", f"a data file must be a mapping with keys {', '.join(schema.RECORD_TYPES)}, meta")
+        return self.records, self.checker.problems, self.checker.refs
 
 
 # --------------------------------------------------------------------------- assembling
@@ -301,12 +328,13 @@ def compile_sources(layers, base=None, key_lines=False):
         seen_here = {key: {} for key in list(schema.RECORD_TYPES) + ["meta"]}
         for path in files:
             label = _label(path, directory, tag)
-            document, file_problems = parse_file(path, label, key_lines=key_lines)
+            check = FileCheck(label)  # records are checked as they are read: the file is never held whole
+            document, file_problems = parse_file(path, label, key_lines=key_lines, sink=check)
             problems.extend(file_problems)
             if file_problems:
                 continue
-            records, record_problems, record_refs = check_document(document, label)
-            del document
+            records, record_problems, record_refs = check.finish(document)
+            del document, check
             problems.extend(record_problems)
             refs.extend(record_refs)
             for key, items in records.items():

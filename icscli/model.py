@@ -13,7 +13,6 @@ except ImportError:  # pragma: no cover
 
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations", "ccgs")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
-WHOLE_PARTS = ("event_dates",)  # read whole by every timeline: one decode beats thousands of bucket lookups
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
 
 
@@ -58,16 +57,25 @@ def split_parts(state):
     """
     import marshal
 
+    from .chunks import Chunks
+
     for name, value in state.items():
-        if isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE and name not in WHOLE_PARTS:
+        if type(value) is bytes:  # marshalled already (see build_state)
+            yield name, value
+        elif isinstance(value, Chunks):
+            yield name, marshal.dumps(("chunked", len(value.ranges), value.ranges))
+            for i in range(len(value.ranges)):
+                yield f"{name}#{i}", value.dumped(i)
+        elif isinstance(value, dict) and len(value) > 16 * BUCKET_SIZE:
             buckets = -(-len(value) // BUCKET_SIZE)
-            split = [{} for _ in range(buckets)]
+            split = [[] for _ in range(buckets)]  # keys only: one bucket's bytes are made at a time
             lazy = name in LAZY_TABLES  # records stay marshalled inside their bucket until read
-            for key, item in value.items():
-                split[bucket_of(key, buckets)][key] = marshal.dumps(item) if lazy else item
+            for key in value:
+                split[bucket_of(key, buckets)].append(key)
             yield name, marshal.dumps(("bucketed", buckets, lazy))
             yield name + "#keys", marshal.dumps(list(value))
-            for i, bucket in enumerate(split):
+            for i, keys in enumerate(split):
+                bucket = {k: marshal.dumps(value[k]) for k in keys} if lazy else {k: value[k] for k in keys}
                 yield f"{name}#{i}", marshal.dumps(bucket)
         elif name in LAZY_TABLES:
             yield name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})
@@ -143,8 +151,18 @@ class CompiledState:
             try:
                 value = self._compiled.load(name)
                 if type(value) is tuple:
-                    if len(value) != 3 or value[0] != "bucketed" or type(value[1]) is not int or value[1] < 1:
+                    if len(value) != 3 or value[0] not in ("bucketed", "chunked") or type(value[1]) is not int \
+                            or value[1] < (1 if value[0] == "bucketed" else 0):
                         raise CacheMiss(name)
+                    if value[0] == "chunked":
+                        from .chunks import Chunks
+
+                        ranges = value[2]
+                        if type(ranges) is not list or len(ranges) != value[1] or not all(
+                                type(r) is list and len(r) == 2 and type(r[0]) is str and type(r[1]) is str
+                                for r in ranges):
+                            raise CacheMiss(name)
+                        return Chunks(value[2], lambda i: self.part(name, i, None))
                     return BucketDict(self, name, value[1], bool(value[2]))
                 if name in PART_TYPES and type(value) is not PART_TYPES[name]:
                     raise CacheMiss(name)  # a file of another shape
@@ -159,12 +177,16 @@ class CompiledState:
         if self._full is None:
             try:
                 value = self._compiled.load(f"{name}#{which}")
-                if type(value) is (list if which == "keys" else dict):
+                if type(value) is (list if which == "keys" or buckets is None else dict):
                     return value
             except CacheMiss:
                 pass
             self._full = self._rebuild()
         whole = self._full[name]
+        from .chunks import Chunks
+
+        if isinstance(whole, Chunks):
+            return whole.load(which)
         if which == "keys":
             return list(whole)
         return {k: v for k, v in whole.items() if bucket_of(k, buckets) == which}
@@ -173,9 +195,9 @@ class CompiledState:
         return self[name] if name in self else default
 
 
-PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "event_dates", "replaced_by",
+PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "replaced_by",
                                                      "record_locations", "completion", "entity_names")},
-                  event_order=list, search_index=list)
+                  event_order=list, search_index=list, timeline=tuple)
 
 
 def tables_of(state):
@@ -216,7 +238,10 @@ class KnowledgeBase:
         `base` is (state, tables) of the layer below when compiling an overlay: what the overlay
         leaves untouched (the systems indexes, search rows of unchanged records) is taken from it.
         """
-        from . import completion, resolve, systems
+        import marshal
+
+        from . import completion, systems
+        from .chunks import Chunks, timeline_row
 
         events = tables["events"]
         order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
@@ -231,18 +256,17 @@ class KnowledgeBase:
                 if "_loc" in r:
                     locations[k] = r.pop("_loc")
             state[name] = table
-        state["index"] = resolve.build_index(tables["entities"])
+        state["record_locations"] = marshal.dumps(state["record_locations"])  # read only by an overlay's compile
         state["event_order"] = order
         state["entity_events"] = entity_events
-        state["event_dates"] = {i: [dates.start(events[i]["date"]), dates.end(events[i].get("end") or events[i]["date"]),
-                                    events[i].get("tags") or []] for i in order}
+        state["timeline"] = Chunks.of(timeline_row(i, events[i]) for i in order)
         replaced_by = {}
         for ident, entity in tables["entities"].items():
             for old in entity.get("replaced") or []:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
         state["entity_names"] = {ident: entity["name"] for ident, entity in tables["entities"].items()}  # for lists
-        state["search_index"] = _search_rows(tables, order, base)
+        state["index"], state["search_index"] = _indexes(tables, order, base)  # the rows stay marshalled
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
         if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
             state.update({name: base[0][name] for name in base[0] if name not in state})
@@ -292,25 +316,49 @@ def _changed(tables, below, name):
     drop = ("_loc",)
     if set(old) - set(tables[name]):
         return None
-    return {k for k, r in tables[name].items() if k not in old or
-            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop}}
+    return {k for k, r in tables[name].items() if k not in old or (r is not old[k] and  # the same object: untouched
+            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop})}
 
 
 def _search_rows(tables, order, base):
-    """The search rows: rows of records the overlay did not touch come from the layer below."""
+    """The search rows, one at a time: rows of records the overlay did not touch come from the layer below."""
     from . import resolve
 
     entities, events = tables["entities"], tables["events"]
-    if not base:
-        return resolve.search_index(entities, events, order)
-    new_entities, new_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
-    if new_entities is None or new_events is None:
-        return resolve.search_index(entities, events, order)
-    fresh = resolve.search_index({k: entities[k] for k in new_entities}, events,
-                                 [i for i in order if i in new_events])
-    rows = {(row[0], row[1]): row for row in base[0]["search_index"]}
-    rows.update(((row[0], row[1]), row) for row in fresh)
-    return [rows[("entity", k)] for k in entities] + [rows[("event", i)] for i in order]
+    fresh_entities = fresh_events = None  # None: every row is made afresh
+    if base:
+        fresh_entities, fresh_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
+    below = {}
+    if fresh_entities is None or fresh_events is None:
+        fresh_entities = fresh_events = None
+    else:
+        below = {(row[0], row[1]): row for row in KnowledgeBase(base[0]).search_index}
+    for ident, entity in entities.items():
+        fresh = fresh_entities is None or ident in fresh_entities
+        yield resolve.search_row("entity", ident, entity) if fresh else below[("entity", ident)]
+    for ident in order:
+        fresh = fresh_events is None or ident in fresh_events
+        yield resolve.search_row("event", ident, events[ident]) if fresh else below[("event", ident)]
+
+
+def _indexes(tables, order, base):
+    """(entity index, marshalled search rows) in one pass over the search rows: each row is marshalled
+    as it is made, so a 100,000-record overlay never holds its rows as objects all at once."""
+    import io
+    import marshal
+
+    from . import resolve
+
+    entities, index, out, count = tables["entities"], {}, io.BytesIO(), 0
+    out.write(bytes(5))  # a marshalled list: "[", its length, then its items (version 2: no back-references)
+    for row in _search_rows(tables, order, base):
+        if row[0] == "entity":
+            resolve.add_to_index(index, row[1], entities[row[1]], row[3])  # the keys, normalised once
+        out.write(marshal.dumps(row, 2))
+        count += 1
+    out.seek(0)
+    out.write(b"[" + count.to_bytes(4, "little"))
+    return index, out.getvalue()
 
 
 def iter_citations(value):

@@ -2,7 +2,7 @@
 
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
-from . import dates, lifecycle, model, resolve
+from . import chunks, dates, lifecycle, model, resolve
 from .clock import today  # noqa: F401  (query.today() is the one "today" every command uses)
 from .errors import BadValue
 from .schema import ENDED, LEVELS, NOT_EXISTING
@@ -148,10 +148,12 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
     match = resolve.resolve_term(kb, entity, exact_id_wins=True, main_sense=False) if entity else {}
     ident = match.get("id")
     wanted = set(tags)
-    order = kb.entity_events.get(ident, []) if ident else kb.event_order
+    if ident:  # one entity's events: their records give the dates
+        rows = (chunks.timeline_row(i, kb.events[i]) for i in kb.entity_events.get(ident, []))
+    else:  # every event, by date: only the chunks that overlap the window are read
+        rows = kb.timeline.rows(frm, to)
     out = []
-    for event_id in order:
-        begins, ends, event_tags = kb.event_dates[event_id]
+    for event_id, begins, ends, event_tags in rows:
         if frm and ends < frm:
             continue
         if to and begins > to:
@@ -348,7 +350,7 @@ def search(kb, text, limit=25):
     content = [w for w in query.split() if w not in STOP_WORDS]
     phrases = [p for p in {query, " ".join(content)} if len(p.split()) > 1]
     found = []
-    for row in kb.search_index:  # see resolve.search_index
+    for row in kb.search_index:  # see resolve.search_row
         kind, ident, name, keys, summary, body = row[:6]
         levels = [0 if t not in body or not _has_word(body, t)
                   else 3 if any(_has_word(k, t) for k in keys) else 2 if _has_word(summary, t) else 1 for t in terms]

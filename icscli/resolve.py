@@ -80,42 +80,32 @@ def entity_keys(entity):
         yield "former name", former["name"]
 
 
-def build_index(entities):
-    """{normalised key: [[entity id, how], ...]} for every entity."""
-    index = {}
-    for ident, entity in entities.items():
-        for how, text in entity_keys(entity):
-            key = normalize(text)
-            if not key:
-                continue
-            hits = index.setdefault(key, [])
-            mine = next((h for h in hits if h[0] == ident), None)
-            if mine is None:
-                hits.append([ident, how])
-            elif how == "acronym":
-                mine[1] = "acronym"  # an acronym shared with others must list every sense
-    return index
+def add_to_index(index, ident, entity, keys):
+    """Index one entity under its keys, already normalised in `entity_keys` order (its search row's)."""
+    for (how, _text), key in zip(entity_keys(entity), keys):
+        if not key:
+            continue
+        hits = index.setdefault(key, [])
+        mine = next((h for h in hits if h[0] == ident), None)
+        if mine is None:
+            hits.append([ident, how])
+        elif how == "acronym":
+            mine[1] = "acronym"  # an acronym shared with others must list every sense
 
 
-def search_index(entities, events, event_order):
-    """Normalised text for `ics search`, computed once at compile time: [kind, id, name, keys, summary,
-    body, date, snippet, sources] per record. The last three are what a hit shows, so a search never
-    decodes the (large) records it lists."""
-    rows = []
-    for ident, entity in entities.items():
-        keys = [normalize(t) for _how, t in entity_keys(entity)]
-        summary = normalize(entity["summary"])
-        extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in entity.get(f) or []]
-        extra += [normalize(v["value"]) for claim in entity.get("claims") or [] for v in claim.get("values") or []]
-        rows.append(["entity", ident, entity["name"], keys, summary, " ".join(keys + [summary] + extra)]
-                    + search_hit(entity))
-    for ident in event_order:
-        event = events[ident]
-        title = normalize(event["title"])
-        claims = [normalize(v["value"]) for claim in event.get("claims") or [] for v in claim.get("values") or []]
-        rows.append(["event", ident, event["title"], [title], title,
-                     " ".join([title, normalize(event["description"])] + claims)] + search_hit(event))
-    return rows
+def search_row(kind, ident, record):
+    """One row of the search index: [kind, id, title, keys, summary, all the text], normalised, then what a
+    hit shows ([date, first sentence, sources]: a search never decodes the large records it lists)."""
+    if kind == "entity":
+        keys = [normalize(t) for _how, t in entity_keys(record)]
+        summary = normalize(record["summary"])
+        extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in record.get(f) or []]
+        extra += [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
+        return ["entity", ident, record["name"], keys, summary, " ".join(keys + [summary] + extra)] + search_hit(record)
+    title = normalize(record["title"])
+    claims = [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
+    return ["event", ident, record["title"], [title], title,
+            " ".join([title, normalize(record["description"])] + claims)] + search_hit(record)
 
 
 def search_hit(record):

@@ -4,6 +4,7 @@ Aliases (they can explode in size), merge keys, non-text or duplicate keys, tags
 plain types and absurd nesting are refused as they come, without a second pass. Mappings are
 `Located`: they know their own line and, when asked, each key's line, for `file:line` messages.
 """
+import sys
 
 
 class Located(dict):
@@ -38,18 +39,21 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates 
 _NO_LINES = {}  # shared by every mapping parsed without key lines: lookups fall back to the mapping's line
 
 
-def build(text, max_depth=64, key_lines=True):
+def build(text, max_depth=64, key_lines=True, sink=None):
     """Build the document from the parser's events in one pass, refusing aliases (they can explode in
     size), merge keys, non-text or duplicate keys, unknown tags and absurd nesting as they come.
 
     Mappings are `Located`: they remember their own line and each key's line for error messages.
+    With a `sink`, a top-level mapping is handed over as it is read, so a big file is never held whole:
+    `sink.item(root, key, item)` gets each finished item of a list under a top-level key (the list
+    stays empty), then `sink.value(root, key, value)` each finished top-level value.
     """
     yaml, events_from, resolver, constructor = parser()
     scalar_node, error = yaml.ScalarNode, yaml.constructor.ConstructorError
     implicit = resolver.yaml_implicit_resolvers
     stack = []  # [container, pending key or _NO_KEY] per open collection
     document, documents = None, 0
-    for event in yaml.parse(text, Loader=events_from):
+    for event in iter(events_from(text).get_event, None):  # not yaml.parse: its generator costs a call per event
         kind = type(event)
         if kind is yaml.ScalarEvent:
             tag = event.tag
@@ -91,6 +95,8 @@ def build(text, max_depth=64, key_lines=True):
             value = stack.pop()[0]
             if not stack:
                 document = value
+            elif sink is not None and len(stack) <= 2 and type(stack[0][0]) is Located:
+                _hand_over(stack, value, sink, True)
             continue
         elif kind is yaml.AliasEvent:
             raise Refused(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in ics data")
@@ -104,9 +110,38 @@ def build(text, max_depth=64, key_lines=True):
             continue
         if not stack:
             document = value
+        elif len(stack) > 2 or sink is None or type(stack[0][0]) is not Located:
+            top = stack[-1]  # the common case, inline: a scalar inside a record
+            if type(top[0]) is list:
+                top[0].append(value)
+            elif top[1] is _NO_KEY:
+                _attach(stack, value, event, error)
+            else:
+                top[0][top[1]] = value
+                top[1] = _NO_KEY
+        elif len(stack) == 2 and type(stack[1][0]) is list:
+            _hand_over(stack, value, sink, False)
         else:
+            is_value = len(stack) == 1 and stack[0][1] is not _NO_KEY  # not a key
             _attach(stack, value, event, error)
+            if is_value:
+                _hand_over(stack, value, sink, False)
     return document
+
+
+def _hand_over(stack, value, sink, attached):
+    """Give the sink a finished item of a top-level list (taken out of the list again), or a finished
+    top-level value. Called only while the root is a mapping and the value sits at depth 1 or 2."""
+    root = stack[0][0]
+    key = next(reversed(root))  # the latest key: keys are unique, so this value's
+    if len(stack) == 2:
+        if type(stack[1][0]) is not list:
+            return
+        if attached:
+            stack[1][0].pop()
+        sink.item(root, key, value)
+    else:
+        sink.value(root, key, value)
 
 
 _NO_KEY = object()
@@ -125,6 +160,7 @@ def _attach(stack, value, event, error):
             raise error(None, None, f"keys must be text, got {value!r}", event.start_mark)
         if value in container:
             raise error(None, None, f"duplicate key '{value}'", event.start_mark)
+        value = sys.intern(value)  # every record's keys are then the same few strings
         if container.key_lines is not _NO_LINES:
             container.key_lines[value] = event.start_mark.line + 1
         top[1] = value

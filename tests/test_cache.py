@@ -207,3 +207,20 @@ def test_overlay_state_equals_a_compile_of_both_layers_at_once(tmp_path):
     whole = KnowledgeBase(KnowledgeBase.build_state(tables))
     for name in whole.state:
         assert getattr(layered, name) == getattr(whole, name), name
+
+
+def test_timeline_chunks_of_another_shape_are_a_miss(tmp_path, warm):
+    import marshal
+
+    from icscli import cache
+
+    path, good, overlay = overlay_compile(tmp_path, warm, "timeline", "--from", "2021", "--format", "json")
+    compiled_file = cache.CompiledFile(str(path))
+    parts = {name: marshal.loads(os.pread(compiled_file.fd, compiled_file.parts[name][1], compiled_file.parts[name][0]))
+             for name in compiled_file.names()}
+    for name, odd in (("timeline", ("chunked", 1, [[1, 2]])), ("timeline", ("chunked", 5, [])),
+                      ("timeline", ("chunked", 1, [["2021-01-01"]])), ("timeline#0", {"not": "a list"})):
+        path.write_bytes(cache.assemble([(k, marshal.dumps(odd if k == name else v)) for k, v in parts.items()],
+                                        compiled_file.key))
+        again = ics("timeline", "--from", "2021", "--format", "json", "--data", overlay, cache=warm)
+        assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, ""), name

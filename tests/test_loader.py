@@ -118,3 +118,26 @@ def test_unwritable_cache_still_works(run, tmp_path):
     result = run("explain", "icb", "--format", "json", env={"ICS_CACHE_DIR": str(blocker / "x")})
     assert result.exit_code == 0
     assert result.json()["id"] == "icb"
+
+
+def test_records_checked_while_reading_are_dropped_when_the_file_then_fails_to_parse(run, tmp_path):
+    # Records are checked as the parser finishes each one; a syntax error further down still makes the
+    # file's one problem its syntax, as when the whole file was parsed before any record was checked.
+    (tmp_path / "late.yaml").write_text("entities:\n  - id: Not An Id\n    name: 5\n  - id: zz-late\n"
+                                        "    name: [unclosed\n")
+    result = run("validate", tmp_path, "--format", "plain")
+    assert result.exit_code == 1
+    problems = [line for line in result.output.splitlines() if line.startswith("- ")]
+    assert len(problems) == 1 and "late.yaml:6: YAML syntax" in problems[0], result.output
+
+
+def test_problems_keep_the_files_order_when_records_are_checked_while_reading(run, tmp_path):
+    (tmp_path / "mixed.yaml").write_text(
+        "bogus:\n  - id: one\nentities:\n  - id: Bad_Id\n  - just text\nevents: 7\nmeta: [1]\n")
+    result = run("validate", tmp_path, "--format", "plain")
+    fields = [line.split(": ")[1] for line in result.output.splitlines() if line.startswith("- ")]
+    lines = [int(line.split(":")[1]) for line in result.output.splitlines() if line.startswith("- ")]
+    assert fields[0] == "bogus" and fields[1] == "id" and fields[-2:] == ["events", "meta"], result.output
+    assert lines[0] == 1 and lines[1] == 4 and lines[-2:] == [6, 7], result.output
+    # the second item (text, so it has no line of its own: its list's line) comes after the first's problems
+    assert fields[-3] == "expected a mapping, got text" and lines[-3] == 3 and set(lines[1:-3]) == {4}, result.output

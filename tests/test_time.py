@@ -203,3 +203,46 @@ def test_stale_data_gets_one_closing_line(run):
     assert "last checked" not in run("tree", "--format", "json", env={"ICS_TODAY": "2027-06-02"}).output
     card = run("explain", "icb", "--format", "plain", env={"ICS_TODAY": "2027-06-02"}).output
     assert "to now" not in card and "to at least 1 December 2026 (when the sources were last checked)" in card
+
+
+# --------------------------------------------------------------------------- timeline windows
+
+
+def _first_day(text):
+    parts = text.split("-")
+    return "-".join(parts + ["01"] * (3 - len(parts)))
+
+
+def _last_day(text):
+    import calendar
+
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        return f"{parts[0]}-12-31"
+    if len(parts) == 2:
+        return f"{parts[0]:04d}-{parts[1]:02d}-{calendar.monthrange(*parts)[1]:02d}"
+    return text
+
+
+def test_timeline_window_over_a_big_overlay_misses_no_event(run, tmp_path):
+    # 700 events (stored in several date-ordered chunks, of which a window reads only those it overlaps),
+    # some lasting years, so an early chunk can still overlap a late window
+    lines = ["events:"]
+    for i in range(700):
+        start = f"{2012 + i % 13}-{1 + i % 12:02d}" if i % 3 else f"{2012 + i % 13}"
+        lines += [f"  - id: window-event-{i}", f'    date: "{start}"', f"    title: Window event {i}",
+                  "    description: Something happened.", "    tags: [policy]", "    sources: [kf-act-diagram-2022]"]
+        if i % 50 == 7:
+            lines.append(f'    end: "{2024 + i % 2}"')
+    (tmp_path / "events.yaml").write_text("\n".join(lines) + "\n")
+    whole = run("timeline", "--data", tmp_path, "--format", "json").json()["events"]
+    assert len(whole) > 700
+    for first, last in (("2020", None), (None, "2014-06"), ("2016-02", "2016-03"), ("2025", "2025"),
+                        ("2030", None), (None, "2011")):
+        args = (["--from", first] if first else []) + (["--to", last] if last else [])
+        for _ in range(2):  # compiled in this run, then read from the cache
+            shown = [e["id"] for e in run("timeline", *args, "--data", tmp_path, "--format", "json").json()["events"]]
+            expected = [e["id"] for e in whole
+                        if (not first or _last_day(e.get("end") or e["date"]) >= _first_day(first))
+                        and (not last or _first_day(e["date"]) <= _last_day(last))]
+            assert shown == expected, (first, last)
