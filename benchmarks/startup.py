@@ -23,7 +23,7 @@ import tempfile
 import time
 
 WARM = [["explain", "icb"], ["timeline"], ["compare", "ccg", "icb"], ["search", "commissioning"],
-        ["ccg", "02Q"], ["systems"]]  # ccg goes through click (its forms grew: several codes, stdin, history)
+        ["ccg", "02Q"], ["systems"]]
 
 
 def timed(argv, env, fresh_cache=False):

@@ -5,17 +5,25 @@ A function here takes the loaded data and the command's arguments and returns th
 What a user should read on stderr (a typo read as a name) is appended to `notes`; errors are the core's
 `IcsError`s. No click, no rich.
 """
-from . import query, resolve, views
 from .errors import AmbiguousTerm, BadValue, IcsError, UnknownTerm
+
+# Each function imports the modules it needs: `ics systems` and `ics ccg` load neither the entity
+# queries nor their views (every module costs a plain run start-up time).
 
 
 def _day(value, option="--as-of"):
-    return query.parse_user_date(value, option) if value else None
+    if not value:
+        return None
+    from . import query
+
+    return query.parse_user_date(value, option)
 
 
 def explain(kb, text, as_of=None, wanted=(), notes=None):
     """A body's card (only the `wanted` sections if given); an acronym's senses; or, for a term that
     names an ICB, a place or a former CCG, that system's card; else a one-typo name (noted)."""
+    from . import query, resolve, views
+
     day = _day(as_of)
     try:
         match = resolve.resolve_term(kb, text, typos=False)
@@ -46,6 +54,7 @@ def _note(notes, data):
 
 
 def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None):
+    from . import query, views
     from .schema import TAGS
 
     for tag in tags or ():  # click checks these for the CLI; the MCP server's callers are checked here
@@ -57,6 +66,8 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None)
 
 
 def compare(kb, a, b, notes=None):
+    from . import query, views
+
     data = query.compare(kb, a, b)
     for assumed in data["assumed"]:
         _note(notes, {"assumed": assumed})
@@ -64,14 +75,20 @@ def compare(kb, a, b, notes=None):
 
 
 def tree(kb, as_of=None):
+    from . import query, views
+
     return views.tree(kb, query.tree(kb, _day(as_of)))
 
 
 def glossary(kb):
+    from . import query, views
+
     return views.glossary(kb, query.glossary(kb))
 
 
 def search(kb, text, limit=25):
+    from . import query, views
+
     if not 1 <= int(limit) <= 10_000:  # as click's IntRange says it for the CLI
         raise BadValue("--limit: give a number from 1 to 10000")
     return views.search(kb, query.search(kb, text, int(limit)))
@@ -104,6 +121,8 @@ def date_the_data(document, fmt, kb=None):
 
 def sources(kb, source_id=None):
     """The bibliography with what cites each source; with an id, that one source."""
+    from . import query, views
+
     if source_id is not None and source_id not in kb.sources:
         from difflib import get_close_matches
 
@@ -132,7 +151,7 @@ def system(kb, text, as_of=None):
 def ccg(kb, text=None, as_of=None):
     """What became of a former CCG (one of April 2021, or an older one of 2013-2021), the candidates
     when the text names several; with no text, every former CCG of 1 July 2022."""
-    from . import systems as core, views_ccg_history, views_systems
+    from . import systems as core, views_systems
 
     day = _day(as_of)
     if not text:
@@ -145,7 +164,20 @@ def ccg(kb, text=None, as_of=None):
         old = core.historic_ccg(kb, text)
         if old is None:
             raise
+        from . import views_ccg_history
+
         return views_ccg_history.historic(kb, core.historic_card(kb, old, day))
+
+
+def ccg_names(kb, names, show_all=False, as_of=None):
+    """`ics ccg NAME...` as given (standard input and usage errors are the CLI's): several codes give the
+    table `map_codes` gives, any other text one CCG (`ccg`), --all every former CCG."""
+    from .systems.codes import is_code_like
+
+    names = list(names)
+    if len(names) > 1 and all(is_code_like(c) for c in names):
+        return map_codes(kb, names, as_of)
+    return ccg(kb, None if show_all else " ".join(names), as_of)
 
 
 def map_codes(kb, codes, as_of=None):
@@ -163,7 +195,7 @@ def changes(kb, date_from=None, date_to=None):
     """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
     from . import dates, views_changes
     from .clock import today
-    from .systems.changes import changes as find_changes
+    from .systems.dated_changes import changes as find_changes
 
     first = dates.start(_day(date_from, "--from")) if date_from else "2022-07-01"
     last = dates.end(_day(date_to, "--to")) if date_to else today()

@@ -16,7 +16,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 13  # bump when the shape of the compiled state changes
+FORMAT = 15  # bump when the shape of the compiled state changes (15: systems index parts, search hit fields)
 MAGIC = b"ICSKB%03d" % FORMAT
 MAX_TOC_BYTES = 64 << 20
 MAX_CACHE_BYTES = 4 << 30

@@ -79,8 +79,7 @@ def register(group, output_options, knowledge, emit, parse_date):
           ics ccg bassetlaw --as-of 2023
           ics ccg --all -f csv > ccgs.csv
         """
-        from . import answers  # the one code path, shared with the MCP tools `ccg` and `map`
-        from .systems.codes import is_code_like
+        from . import answers  # the one code path, shared with the fast path and the MCP tools `ccg`, `map`
 
         codes = list(name)
         if codes == ["-"]:
@@ -93,9 +92,9 @@ def register(group, output_options, knowledge, emit, parse_date):
         if not show_all and not text:
             raise click.UsageError("give a CCG's name or code (several, or - for standard input), or --all")
         kb = knowledge(data_dir)
-        if list(name) == ["-"] or (len(codes) > 1 and all(is_code_like(c) for c in codes)):
+        if list(name) == ["-"]:
             emit(answers.map_codes(kb, codes, as_of), fmt, cite, no_pager)
             return
-        emit(answers.ccg(kb, None if show_all else text, as_of), fmt, cite, no_pager)
+        emit(answers.ccg_names(kb, name, show_all, as_of), fmt, cite, no_pager)
 
     return group

@@ -4,11 +4,8 @@
 otherwise it is the local calendar date. Only ASCII digits are accepted.
 """
 import os
-import re
 
 from .errors import BadValue
-
-_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def today():
@@ -16,7 +13,8 @@ def today():
     if fixed:
         from . import dates
 
-        if not _ISO_DAY.match(fixed):
+        found = dates.iso_parts(fixed)
+        if not found or found[2] is None:  # a full YYYY-MM-DD
             raise BadValue(f"ICS_TODAY: '{fixed}' is not a date like 2026-12-01")
         try:
             return dates.parse(fixed)

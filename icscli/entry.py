@@ -14,8 +14,12 @@ import codecs
 import errno
 import io
 import os
-import signal
 import sys
+
+try:  # the C module under `signal`: the same functions, without importing enum (milliseconds a run)
+    import _signal as signal
+except ImportError:  # pragma: no cover - another Python implementation
+    import signal
 
 _TRANSLIT = {
     "\u2192": "->", "\u2190": "<-", "\u2194": "<->", "\u21d2": "=>", "\u2013": "-", "\u2014": "--",
@@ -45,7 +49,7 @@ _SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if
 
 def _install_signals():
     for signum in _SIGNALS:
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # `nohup` and background jobs ignore some
+        if signal.getsignal(signum) != signal.SIG_IGN:  # `nohup` and background jobs ignore some
             signal.signal(signum, _raise_interrupted)
 
 

@@ -61,6 +61,14 @@ def _systems(kb, p):
     return answers.systems_list(kb, p["as_of"], p["region"], p["sort"])
 
 
+def _ccg(kb, p):
+    from . import answers
+
+    if bool(p["show_all"]) == bool(p["name"]):
+        raise NotFast  # neither a CCG nor --all, or both: click's usage error
+    return answers.ccg_names(kb, p["name"], p["show_all"], p["as_of"])
+
+
 def _tree(kb, p):
     from . import answers
 
@@ -81,6 +89,7 @@ ANSWERS = {
     "compare": (("a", "b"), _compare),
     "search": (("text", "limit"), _search),
     "systems": (("region", "as_of", "sort"), _systems),
+    "ccg": (("name", "show_all", "as_of"), _ccg),
     "tree": (("as_of",), _tree),
     "glossary": ((), _glossary),
 }
@@ -225,11 +234,20 @@ def answer(args, environ, spec=None):
     fmt = values.get("fmt") or "plain"
     if fmt not in TEXT_FORMATS and not _tabulate_format(fmt):
         raise NotFast
+    import gc
+
     from .answers import date_the_data
     from .render import render
     from .store import load
 
-    document = handler(load(overlay=values.get("data_dir")), values)
+    collecting = gc.isenabled()
+    gc.enable()  # a cache miss compiles the data: collected as usual, whatever `answer_or_none` decided
+    try:
+        kb = load(overlay=values.get("data_dir"))
+    finally:
+        if not collecting:
+            gc.disable()
+    document = handler(kb, values)
     date_the_data(document, fmt)
     return render(document, fmt, values.get("cite"), width=None)
 
@@ -242,8 +260,14 @@ def _tabulate_format(fmt):
 
 def answer_or_none(args=None, environ=None):
     """The text of a plain answer, or None: then click answers afresh, with its own errors (nothing
-    has been written). `entry.main` calls this first."""
+    has been written). `entry.main` calls this first, and exits once the text is written, so the cyclic
+    garbage collector is off meanwhile: its passes over the decoded data cost every run milliseconds and
+    free nothing (decoded records hold no cycles)."""
+    import gc
+
+    gc.disable()
     try:
         return answer(sys.argv[1:] if args is None else args, os.environ if environ is None else environ)
     except Exception:  # NotFast, or any problem while answering
+        gc.enable()  # click answers afresh
         return None

@@ -3,7 +3,7 @@
 Records are plain dicts (as validated by `loader.py`), so the whole state can be cached with `marshal`
 and dumped as JSON without conversion.
 """
-from . import dates, lifecycle
+from . import dates
 
 try:  # _collections_abc is loaded at start-up already; collections.abc costs an import
     from _collections_abc import Mapping
@@ -11,7 +11,7 @@ except ImportError:  # pragma: no cover
     from collections.abc import Mapping
 
 
-LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations")
+LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations", "ccgs")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
 
@@ -196,7 +196,7 @@ class CompiledState:
 
 
 PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "replaced_by",
-                                                     "record_locations", "completion")},
+                                                     "record_locations", "completion", "entity_names")},
                   event_order=list, search_index=list, timeline=tuple)
 
 
@@ -265,6 +265,7 @@ class KnowledgeBase:
             for old in entity.get("replaced") or []:
                 replaced_by.setdefault(old, []).append(ident)
         state["replaced_by"] = replaced_by
+        state["entity_names"] = {ident: entity["name"] for ident, entity in tables["entities"].items()}  # for lists
         state["index"], state["search_index"] = _indexes(tables, order, base)  # the rows stay marshalled
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
         if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
@@ -375,9 +376,15 @@ def iter_citations(value):
             yield from iter_citations(inner)
 
 
-# The one model of time lives in lifecycle.py; these names stay for the callers that use them.
-state_on = lifecycle.period_on
-existed_on = lifecycle.existed_on
+def __getattr__(name):
+    """state_on and existed_on: the one model of time lives in lifecycle.py (imported when first asked
+    for: `ics systems` never needs it); these names stay for the callers that use them."""
+    if name in ("state_on", "existed_on"):
+        from . import lifecycle
+
+        value = globals()[name] = lifecycle.period_on if name == "state_on" else lifecycle.existed_on
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def item_in_force(item, day):

@@ -350,31 +350,30 @@ def search(kb, text, limit=25):
     content = [w for w in query.split() if w not in STOP_WORDS]
     phrases = [p for p in {query, " ".join(content)} if len(p.split()) > 1]
     found = []
-    for kind, ident, name, keys, summary, body in kb.search_index:
-        levels = [0 if not _has_word(body, t) else 3 if any(_has_word(k, t) for k in keys) else  # body holds all
-                  2 if _has_word(summary, t) else 1 for t in terms]
+    for row in kb.search_index:  # see resolve.search_row
+        kind, ident, name, keys, summary, body = row[:6]
+        levels = [0 if t not in body or not _has_word(body, t)
+                  else 3 if any(_has_word(k, t) for k in keys) else 2 if _has_word(summary, t) else 1 for t in terms]
         if any(levels):
-            found.append((kind, ident, name, keys, summary, body, levels))
+            found.append((kind, ident, name, keys, summary, body, levels, row))
     rarity = [math.log((len(kb.search_index) + 1) / (1 + sum(1 for f in found if f[6][i]))) + 1
               for i in range(len(terms))]
     hits = []
-    for kind, ident, name, keys, summary, body, levels in found:
+    for kind, ident, name, keys, summary, body, levels, row in found:
         weight = sum(r * level for r, level in zip(rarity, levels)) / (3 * sum(rarity))
         score = _score(kind, query, terms, keys, levels, weight)
         if any(f" {p} " in f" {body} " for p in phrases):
             score += 5  # the words as a phrase: "3 million", "non executive"
-        hits.append((-score, -weight, kind != "entity", name.lower(), kind, ident, score))
+        hits.append((-score, -weight, kind != "entity", name.lower(), kind, ident, score, row))  # kind, id: unique
     from . import systems
 
     hits.sort()
     extra = systems.search_systems(kb, text)
     results = []
-    for _neg, _weight, _order, _name, kind, ident, score in hits[:limit]:
-        record = kb.entities[ident] if kind == "entity" else kb.events[ident]
-        results.append({"type": kind, "id": ident, "name": record.get("name") or record["title"], "score": score,
-                        "date": record.get("date"),
-                        "snippet": resolve.first_sentence(record.get("summary") or record["description"]),
-                        "sources": record["sources"]})
+    for _neg, _weight, _order, _name, kind, ident, score, row in hits[:limit]:
+        date, snippet, sources = row[6:9]  # what the hit shows, computed with the index: no record decoded
+        results.append({"type": kind, "id": ident, "name": row[2], "score": score, "date": date,
+                        "snippet": snippet, "sources": sources})
     order = {(r["type"], r["id"]): n for n, r in enumerate(results)}
     ranked = sorted(results + extra, key=lambda h: (-h["score"], order.get((h["type"], h["id"]), 0),
                                                     h["type"] != "entity", h["name"].lower()))
@@ -409,6 +408,8 @@ def _has_word(body, word):
     """A query word matches a whole word or the start of one ('commission' finds 'commissioning');
     a number only matches the same number ('3' does not find '30'). Bodies are normalised: one space
     between words."""
+    if word not in body:  # the common case, answered by one substring search
+        return False
     if word.isdigit():
         return f" {word} " in f" {body} "
     return body.startswith(word) or f" {word}" in body

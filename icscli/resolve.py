@@ -3,8 +3,6 @@
 Matching ignores case, punctuation, hyphens, `&` vs `and`, plurals and British/American spelling, and
 looks at ids, acronyms, names, aliases and former names.
 """
-import re
-
 from .errors import AmbiguousTerm, UnknownTerm
 
 _SPELLING = {
@@ -14,8 +12,32 @@ _SPELLING = {
     "anesthesia": "anaesthesia", "fulfill": "fulfil", "judgement": "judgment", "modelling": "modeling",
     "cooperation": "co operation", "coordination": "co ordination", "coordinate": "co ordinate",
 }
-_WORD = re.compile(r"[a-z0-9]+")
-_IZE = re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$")
+# Plain string code, not regular expressions, on the paths every run takes: importing `re` (and the
+# `enum` it pulls in) costs a few milliseconds of each run. tests/test_fastpath.py checks them
+# against the regular expressions they replace.
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_IZE_ENDINGS = ("ations", "ation", "ing", "ers", "es", "ed", "er", "e")  # after "iz"
+
+
+# bytes.translate table: ASCII lower-case letters and digits stay, every other byte becomes a space
+_WORD_BYTES = bytes(code if chr(code) in _LETTERS + "0123456789" else 32 for code in range(256))
+
+
+def _words(text):
+    """The runs of ASCII letters a-z and digits in text (what [a-z0-9]+ finds): every other character
+    becomes a space (non-ASCII ones by way of '?'), then the text is split."""
+    return text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii").split()
+
+
+def _british_ize(word):
+    """-ize, -izes, -ization, ... -> -ise, -ises, -isation after three letters (as `(?<=[a-z]{3})iz(...)$`)."""
+    for ending in _IZE_ENDINGS:
+        if word.endswith("iz" + ending):
+            stem = word[:-len(ending) - 2]
+            if len(stem) >= 3 and all(c in _LETTERS for c in stem[-3:]):
+                return stem + "is" + ending
+            return word
+    return word
 
 
 _WORDS = {}  # word -> its matching form: compiling the data normalises the same few thousand words often
@@ -31,7 +53,7 @@ def _word(word):
 def _stem(word):
     word = _SPELLING.get(word, word)
     if "iz" in word:
-        word = _IZE.sub(r"is\1", word)
+        word = _british_ize(word)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     return word
@@ -40,7 +62,7 @@ def _stem(word):
 def normalize(text):
     """A matching key: 'Sustainability & Transformation Plans' -> 'sustainability and transformation plan'."""
     text = str(text).lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    words = [_word(w) for w in _WORD.findall(text)]
+    words = [_word(w) for w in _words(text)]
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
@@ -72,16 +94,23 @@ def add_to_index(index, ident, entity, keys):
 
 
 def search_row(kind, ident, record):
-    """One row of the search index: [kind, id, title, keys, summary, all the text], normalised."""
+    """One row of the search index: [kind, id, title, keys, summary, all the text], normalised, then what a
+    hit shows ([date, first sentence, sources]: a search never decodes the large records it lists)."""
     if kind == "entity":
         keys = [normalize(t) for _how, t in entity_keys(record)]
         summary = normalize(record["summary"])
         extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in record.get(f) or []]
         extra += [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
-        return ["entity", ident, record["name"], keys, summary, " ".join(keys + [summary] + extra)]
+        return ["entity", ident, record["name"], keys, summary, " ".join(keys + [summary] + extra)] + search_hit(record)
     title = normalize(record["title"])
     claims = [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
-    return ["event", ident, record["title"], [title], title, " ".join([title, normalize(record["description"])] + claims)]
+    return ["event", ident, record["title"], [title], title,
+            " ".join([title, normalize(record["description"])] + claims)] + search_hit(record)
+
+
+def search_hit(record):
+    """What a search hit shows of a record: [date, first sentence, sources] (the end of its search row)."""
+    return [record.get("date"), first_sentence(record.get("summary") or record["description"]), record["sources"]]
 
 
 def resolve_entity(kb, term, exact_id_wins=False):
@@ -157,6 +186,8 @@ def _printed_name(kb, term, strict=True):
     that name nothing are allowed too (search's '(entity)'), but never one naming something else."""
     if "(" not in term:
         return None
+    import re
+
     text, inners, ident = re.sub(_STATUS_TAG, "", term.strip()), [], None
     while ident is None and (match := re.match(_PRINTED, text)) is not None:
         text = match["base"]  # peel one bracket at a time: the tree prints "Integrated care board (ICB) (36 ICBs)"
@@ -258,7 +289,19 @@ def suggest(kb, term, limit=5):
     return [{"type": t, "name": name} for t, name in out.items()][:limit]
 
 
+_SENTENCE_END_AFTER = frozenset(_LETTERS + "0123456789)]")
+_SENTENCE_START = frozenset(_LETTERS.upper() + "(")
+
+
 def first_sentence(text):
+    r"""Up to the first '.', '!' or '?' after a lower-case letter, digit or closing bracket and before a
+    space and a capital or '(' (as `(?<=[a-z0-9)\]])[.!?](?=\s+[A-Z(])`); else the whole text."""
     text = " ".join(text.split())
-    match = re.search(r"(?<=[a-z0-9)\]])[.!?](?=\s+[A-Z(])", text)
-    return text[: match.end()] if match else text
+    ends = []
+    for mark in ".!?":
+        at = text.find(mark + " ", 1)
+        while at != -1 and not (text[at - 1] in _SENTENCE_END_AFTER and text[at + 2:at + 3] in _SENTENCE_START):
+            at = text.find(mark + " ", at + 1)
+        if at != -1:
+            ends.append(at)
+    return text[: min(ends) + 1] if ends else text

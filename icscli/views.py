@@ -24,7 +24,8 @@ EXPLAIN_SECTIONS = {
 
 
 def names(kb, ids):
-    return ", ".join(kb.entities[i]["name"] for i in ids if i in kb.entities)
+    known = kb.entity_names  # {id: name}: a card lists dozens of bodies without decoding their records
+    return ", ".join(known[i] for i in ids if i in known)
 
 
 def span(item):
@@ -65,12 +66,25 @@ def short_fields(kb, data):
     return fields
 
 
-def first_sentence(text):
-    """The first sentence of a summary, for the short answer (the whole text when it has one sentence)."""
-    import re
+_SENTENCE_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ\"'(")
 
-    found = re.match(r"(.{30,}?[.!?])\s+(?=[A-Z\"'(])", text, re.S)
-    return found.group(1) if found else text
+
+def first_sentence(text):
+    r"""The first sentence of a summary, for the short answer (the whole text when it has one sentence):
+    up to the first '.', '!' or '?' from the 31st character on that is followed by white space and a
+    capital, a quote or '(' (as `(.{30,}?[.!?])\s+(?=[A-Z"'(])`, without importing `re`)."""
+    ends = []
+    for mark in ".!?":
+        at = text.find(mark, 30)
+        while at != -1:
+            after = at + 1
+            while after < len(text) and text[after].isspace():
+                after += 1
+            if after > at + 1 and text[after:after + 1] in _SENTENCE_START:
+                ends.append(at)
+                break
+            at = text.find(mark, at + 1)
+    return text[: min(ends) + 1] if ends else text
 
 
 def explain(kb, data):

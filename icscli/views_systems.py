@@ -1,7 +1,6 @@
 """Views for `ics systems`, `ics system` and `ics ccg`: query results -> `Doc`s (see views.py)."""
 from . import dates, doc
-from .doc import Field, Line, Row
-from .views import cite_text
+from .doc import Field, Line, Row, cite_text
 
 MISSING = "none verified*"
 DERIVED = "\u2020"  # marks a derived region; one footnote explains it
@@ -98,19 +97,11 @@ def systems(kb, data, sort=None):
 
 def _recoded(kb):
     """{(ODS code, ONS code): 'ONS code changed from X to Y (April 2023)'} for every ICB that kept its ODS
-    code but got a new ONS code from one data version to the next, found from the codes themselves."""
-    order = sorted(kb.system_versions, key=lambda v: kb.system_versions[v]["date"])
-    codes = {}
-    for icb in kb.icbs.values():
-        if icb.get("ods_code"):
-            codes.setdefault(icb["ods_code"], {})[icb["version"]] = icb["ons_code"]
-    out = {}
-    for ods, by_version in codes.items():
-        seen = [(v, by_version[v]) for v in order if v in by_version]
-        for (_, old), (version, new) in zip(seen, seen[1:]):
-            if old != new:
-                out[(ods, new)] = f"ONS code changed from {old} to {new} ({kb.system_versions[version]['label']})"
-    return out
+    code but got a new ONS code from one data version to the next (found at compile time)."""
+    from .systems.index import index
+
+    return {(ods, new): f"ONS code changed from {old} to {new} ({kb.system_versions[version]['label']})"
+            for ods, old, new, version in index(kb).recoded}
 
 
 # --------------------------------------------------------------------------- ics system

@@ -21,7 +21,7 @@ OPTIONS = ["--format", "-f", "--as-of", "--from", "--to", "--tag", "--entity", "
            "--limit", "--region", "--all", "--sort", "--data", "--help", "-h", "--", "-", "-x", "--nope"]
 VALUES = ["icb", "ccg", "icp", "stp", "ics", "nhs-england", "frimley", "02Q", "bassetlaw", "2019-06-01", "2022",
           "2021-02", "2022-13", "legislation", "policy", "London", "name", "ons", "5", "0", "10001", "-3",
-          "commissioning", "ICS NHS body", "--format=json", "-fjson", "--limit=3", "--as-of=2020", "é"]
+          "commissioning", "ICS NHS body", "E38000008", "00C", "--format=json", "-fjson", "--limit=3", "--as-of=2020", "é"]
 VALUES += list(FORMATS) + [f.upper() for f in FORMATS[:4]]
 ARGS = st.lists(st.one_of(st.sampled_from(OPTIONS), st.sampled_from(VALUES), st.text(max_size=6)), max_size=7)
 ENV = {"PATH": os.environ.get("PATH", "")}
@@ -84,17 +84,20 @@ def test_fast_output_is_byte_identical(run, command, args):
                                   ["search", "who", "commissions", "dentists"], ["systems", "-f", "csv"],
                                   ["explain", "icb", "-f", "json"], ["systems", "--sort", "ons", "-f", "markdown"],
                                   ["tree", "--as-of", "2019-06-01"], ["glossary", "--cite"],
-                                  ["timeline", "--tag", "policy", "-f", "github"]])
+                                  ["timeline", "--tag", "policy", "-f", "github"], ["ccg", "02Q"],
+                                  ["ccg", "bassetlaw", "--as-of", "2023", "-f", "json"], ["ccg", "--all", "-f", "csv"],
+                                  ["ccg", "02Q", "E38000008", "00C"], ["ccg", "NHS", "Bassetlaw", "CCG"]])
 def test_common_answers_match_click(run, argv):
     text = fastpath.answer(argv, dict(os.environ), spec=SPEC)
     result = run(*argv)
     assert result.exit_code == 0 and result.output == text
 
 
-@pytest.mark.parametrize("argv", [["explain", "--help"], ["explain", "qqq"], ["explain"], ["ccg", "02Q"],
+@pytest.mark.parametrize("argv", [["explain", "--help"], ["explain", "qqq"], ["explain"], ["ccg"],
                                   ["explain", "intergrated care board"], ["explain", "icb", "--short"],
                                   ["timeline", "--tag", "nope"], ["explain", "icb", "-f", "rich"],
-                                  ["explain", "icb", "--nope"], ["validate"], ["search", "x", "--limit", "0"]])
+                                  ["explain", "icb", "--nope"], ["validate"], ["search", "x", "--limit", "0"],
+                                  ["ccg", "02Q", "--all"], ["ccg", "-"], ["ccg", "qqqq"], ["ccg", "02Q", "-o", "x.csv"]])
 def test_everything_unusual_goes_to_click(argv):
     with pytest.raises(Exception):
         fastpath.answer(argv, dict(os.environ), spec=SPEC)
@@ -105,3 +108,86 @@ def test_shipped_spec_is_the_click_interface(built_package):
 
     shipped = marshal.loads((built_package / "icscli" / fastpath.SPEC_FILE).read_bytes())
     assert shipped["commands"] == SPEC
+
+
+# The helpers on every run's path that replace regular expressions (importing `re` costs milliseconds)
+# find what the expressions they replace find.
+TEXT = st.text(alphabet=st.sampled_from("abcizeonstrd0123 .!?()]\"'\n\t\x1b\x85\xa0\u200f\u202a\u202e\u2066\u2069ÉéAZ-"),
+               max_size=80)
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(text=TEXT)
+def test_plain_string_helpers_match_the_regular_expressions(text):
+    import re
+
+    from icscli import resolve, safe, views
+
+    low = text.lower()
+    assert resolve._words(low) == re.findall(r"[a-z0-9]+", low)
+    for word in resolve._words(low) + [low]:
+        assert resolve._british_ize(word) == re.sub(r"(?<=[a-z]{3})iz(e|es|ed|ing|ation|ations|er|ers)$", r"is\1", word)
+    flat = " ".join(text.split())
+    found = re.search(r"(?<=[a-z0-9)\]])[.!?](?=\s+[A-Z(])", flat)
+    assert resolve.first_sentence(text) == (flat[: found.end()] if found else flat)
+    found = re.match(r"(.{30,}?[.!?])\s+(?=[A-Z\"'(])", text, re.S)
+    assert views.first_sentence(text) == (found.group(1) if found else text)
+    assert safe.strip_controls(text) == re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "", text)
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(text=st.text(alphabet=st.sampled_from("0123456789-x\u0663 "), max_size=12))
+def test_iso_parts_matches_the_date_pattern(text):
+    import re
+
+    from icscli import dates
+
+    found = re.match(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$", text.strip())
+    assert dates.iso_parts(text.strip()) == (found.groups() if found else None)
+
+
+def test_ize_endings():
+    from icscli import resolve
+
+    assert [resolve._british_ize(w) for w in ("organizations", "realize", "size", "prizes", "itemizing")] == \
+        ["organisations", "realise", "size", "prizes", "itemising"]
+
+
+def test_fast_answers_import_no_regular_expressions_or_signal_module(tmp_path, kb):
+    """What makes a plain answer cost little more than the interpreter: `re`, `signal` and the `enum`,
+    `functools` and `collections` they import stay unloaded (checked in a fresh interpreter without
+    site-packages, whose editable-install hook imports `re`; `kb` has compiled the data into the cache)."""
+    import marshal
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    (tmp_path / "spec").write_bytes(marshal.dumps(SPEC))
+    code = ("import marshal, os, sys\n"
+            "import icscli.entry\n"
+            "from icscli import fastpath\n"
+            "spec = marshal.loads(open(sys.argv[1], 'rb').read())\n"
+            "for argv in (['explain', 'icb'], ['timeline'], ['compare', 'ccg', 'icb'], ['search', 'commissioning'],\n"
+            "             ['systems'], ['ccg', '02Q'], ['ccg', '02Q', '00C']):\n"
+            "    assert fastpath.answer(argv, dict(os.environ), spec=spec)\n"
+            "print(sorted({'re', 'signal', 'enum', 'functools', 'collections'} & set(sys.modules)))\n")
+    result = subprocess.run([sys.executable, "-S", "-c", code, str(tmp_path / "spec")], capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, timeout=120, env=dict(os.environ, PYTHONPATH=root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_search_hits_come_from_each_layer(run, tmp_path):
+    """A hit's date, first sentence and sources are kept in the search rows (no record is decoded to
+    show it): an overlay's new record shows its own, the bundled records' hits are unchanged."""
+    (tmp_path / "extra.yaml").write_text(
+        "entities:\n  - id: zebra-board\n    name: Zebra commissioning board\n    kind: concept\n    level: place\n"
+        "    summary: A board that commissions zebra crossings. It meets monthly.\n    related: [icb]\n"
+        "    sources: [kf-act-diagram-2022]\n", encoding="utf-8")
+    hits = run("search", "zebra", "-f", "json", "--data", tmp_path).json()["results"]
+    assert [(h["id"], h["snippet"], [s["source"] for s in h["sources"]]) for h in hits] == \
+        [("zebra-board", "A board that commissions zebra crossings.", ["kf-act-diagram-2022"])]
+    bundled = run("search", "commissioning", "-f", "json").json()["results"]
+    layered = run("search", "commissioning", "-f", "json", "--data", tmp_path).json()["results"]
+    assert [h for h in layered if h["id"] != "zebra-board"] == bundled[:len(layered) - 1]

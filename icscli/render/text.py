@@ -15,8 +15,10 @@ def fill(segments, width, first=None):
     line may have another width (`first`), as after a bullet or a label. Lines break only at spaces,
     so where two segments meet without one (a word and its comma, its tag) they stay together. A line
     comes back as pieces of (text, style)."""
+    if width is None:  # one line of the non-empty segments (plain output to a pipe: the common case)
+        return [[(t, style) for t, style in segments if t]]
     text = "".join(t for t, _ in segments)
-    ranges = [(0, len(text))] if width is None else _breaks(text, width, width if first is None else first)
+    ranges = _breaks(text, width, width if first is None else first)
     lines, starts, at = [], [], 0
     for t, _ in segments:
         starts.append(at)
@@ -73,6 +75,12 @@ class TextLayout(Visitor):
         """Wrap `segments` after an optional lead [(text, style)] at `indent`; later lines start at `hang`."""
         hang = indent + sum(len(t) for t, _ in lead) if hang is None else hang
         paragraphs = _split_lines(segments)
+        if self.width is None:  # no wrapping (plain output to a pipe): each paragraph is one line
+            paint = self.paint
+            for number, para in enumerate(paragraphs):
+                prefix = " " * indent + "".join(paint(t, s) for t, s in lead) if number == 0 else " " * hang
+                self.out.append((prefix + "".join(paint(t, s) for t, s in para if t)).rstrip())
+            return
         for number, para in enumerate(paragraphs):
             first_at = indent + sum(len(t) for t, _ in lead) if number == 0 else hang
             room = None if self.width is None else max(10, self.width - hang)

@@ -2,15 +2,38 @@
 
 One typed index (`index.py`), one resolver for every code and exact name (`codes.py`), and plain-data
 queries for the views, the JSON output and library callers: the ICB tables and cards, former CCGs,
-re-coding a column to a date (`mapping.py`) and what changed between two dates (`changes.py`).
+re-coding a column to a date (`mapping.py`) and what changed between two dates (`dated_changes.py`).
 Nothing here imports click or rich.
+
+Most names below are imported from their modules on first use, so `ics systems` loads only what the
+table needs, not the resolving, card and mapping code.
 """
-from .base import version_on, version_record, places  # noqa: F401
-from .card import system_card  # noqa: F401
-from .ccgs import all_ccgs, ccg_lookup, ccg_table, historic_card, historic_ccg, resolve_ccg  # noqa: F401
-from .changes import changes  # noqa: F401
-from .mapping import map_code  # noqa: F401
-from .index import build_indexes, index, key  # noqa: F401
-from .resolving import resolve_system, suggest  # noqa: F401
-from .search import completion_items, completion_words, search_systems  # noqa: F401
-from .tables import all_regions, regions, systems  # noqa: F401
+from .index import build_indexes, index, key  # noqa: F401  (here: the module is also named index)
+
+_WHERE = {
+    "base": ("version_on", "version_record", "places"),
+    "card": ("system_card",),
+    "ccgs": ("all_ccgs", "ccg_lookup", "ccg_table", "historic_card", "historic_ccg", "resolve_ccg"),
+    "codes": (),
+    "dated_changes": ("changes",),
+    "mapfile": (),
+    "mapping": ("map_code",),
+    "mapxlsx": (),
+    "resolving": ("resolve_system", "suggest"),
+    "search": ("completion_items", "completion_words", "search_systems"),
+    "tables": ("all_regions", "regions", "systems"),
+}
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
+__all__ = sorted(_MODULE_OF) + ["build_indexes", "index", "key"]
+
+
+def __getattr__(name):
+    """A name of the list above, or a module of this package, imported on first use."""
+    if name in _WHERE:
+        return __import__(f"{__name__}.{name}", fromlist=["_"])
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(f"{__name__}.{module}", fromlist=[name]), name)
+    globals()[name] = value
+    return value

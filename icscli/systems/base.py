@@ -24,7 +24,7 @@ def version_on(kb, day):
 
 def _day(as_of):
     if not as_of:
-        from ..query import today
+        from ..clock import today
 
         return today()
     return dates.start(as_of)
@@ -68,10 +68,9 @@ def _brief(kb, ident):
             "ods_code": icb.get("ods_code"), "ons_code": icb["ons_code"]}
 
 
-def _former_ccg(kb, loc):
+def _former_ccg(kb, loc_id):
     """The 2022 record of a sub-ICB location (the CCG it continues), by ODS code."""
-    first = _first_version(kb)
-    old = index(kb).loc_by_ods.get(first, {}).get(loc["ods_code"].upper())
+    old = index(kb).former.get(loc_id)
     return kb.sub_icb_locations[old] if old else None
 
 
@@ -79,7 +78,7 @@ def _lineage_2022(kb, ident):
     """The 2022 ICB records an ICB's area came from: [(2022 id, whole?)]."""
     first = _first_version(kb)
     frontier = [(ident, True)]
-    while frontier and kb.icbs[frontier[0][0]]["version"] != first:
+    while frontier and index(kb).icb_version[frontier[0][0]] != first:
         step = []
         for member, whole in frontier:
             parents = index(kb).prev.get(member, [])

@@ -22,7 +22,7 @@ def system_card(kb, ident, as_of=None, how=None, status=None):
     locs = []
     for loc_id in index(kb).icb_locs.get(ident, []):
         loc = kb.sub_icb_locations[loc_id]
-        ccg = _former_ccg(kb, loc)
+        ccg = _former_ccg(kb, loc_id)
         locs.append({"id": loc_id, "ods_code": loc["ods_code"], "ons_code": loc["ons_code"], "name": loc["name"],
                      "former_ccg_name": (ccg or {}).get("former_ccg_name"),
                      "former_ccg_ons_code": (ccg or {}).get("former_ccg_ons_code"),

@@ -1,9 +1,10 @@
 """The systems index: built once at compile time from the ICB, sub-ICB location and CCG tables.
 
-`build_indexes` returns one `systems_index` part, cached with `marshal` (plain dicts, lists, strings
-and ints); `index(kb)` gives it back as a typed `Index`.
+`build_indexes` returns one part per index (`systems_index.NAME`), cached with `marshal` (plain dicts,
+lists, strings and ints); `index(kb)` gives them back as a typed `Index` that decodes each part on first
+use, so `ics systems` never decodes the code table and `ics ccg` never the search rows.
 """
-from .. import dates, resolve
+from .. import dates
 
 _DROP_WORDS = {"nhs", "icb", "ccg"}
 _DROP_PHRASES = ("integrated care board", "clinical commissioning group", "integrated care system")
@@ -11,12 +12,16 @@ _DROP_PHRASES = ("integrated care board", "clinical commissioning group", "integ
 
 def _dropped_phrases(found=[]):  # noqa: B006 - computed once, on first use
     if not found:
+        from .. import resolve
+
         found.extend(" " + resolve.normalize(phrase) + " " for phrase in _DROP_PHRASES)
     return found
 
 
 def key(text):
     """A matching key: 'NHS Frimley Integrated Care Board' -> 'frimley'; codes -> lowercase code."""
+    from .. import resolve  # here, not at the top: `ics systems` needs it only for --region
+
     norm = " " + resolve.normalize(text) + " "
     for phrase in _dropped_phrases():
         norm = norm.replace(phrase, " ")
@@ -29,6 +34,8 @@ def key(text):
 
 def build_indexes(tables):
     """Indexes over the systems tables, computed once at compile time and cached with the data."""
+    from .. import resolve
+
     versions = tables.get("system_versions") or {}
     icbs = tables.get("icbs") or {}
     locs = tables.get("sub_icb_locations") or {}
@@ -157,7 +164,7 @@ def build_indexes(tables):
     for node, edges in flow_next.items():
         for target, lsoas, of in edges:
             flow_prev.setdefault(target, []).append([node, lsoas, of])
-    return {"systems_index": {
+    return {PREFIX + name: value for name, value in {
         "versions": [[v, dates.start(versions[v]["date"])] for v in order],
         "by_version": by_version, "locs_by_version": locs_by_version, "icb_locs": icb_locs,
         "loc_by_ods": loc_by_ods, "prev": prev, "next": nxt, "identity": identity, "chains": chains,
@@ -165,7 +172,37 @@ def build_indexes(tables):
         "codes": _codes(tables), "flow_next": flow_next, "flow_prev": flow_prev, "spans": spans, "sizes": sizes,
         "ccg_order": sorted(tables.get("ccgs") or {}, key=lambda c: (tables["ccgs"][c]["valid_from"], c)),
         "stps": _stps(tables, locs_by_version.get(first, [])),
-    }}
+        "former": _former(locs, order, locs_by_version, loc_by_ods), "recoded": _recoded(versions, icbs),
+    }.items()}
+
+
+def _former(locs, order, locs_by_version, loc_by_ods):
+    """{sub-ICB location id: the July 2022 location (the former CCG) with the same ODS code}."""
+    first = loc_by_ods.get(order[0], {}) if order else {}
+    out = {}
+    for v in order:
+        for ident in locs_by_version.get(v, []):
+            old = first.get(locs[ident]["ods_code"].upper())
+            if old:
+                out[ident] = old
+    return out
+
+
+def _recoded(versions, icbs):
+    """[[ODS code, old ONS code, new ONS code, version]] for every ICB that kept its ODS code but got a new
+    ONS code from one data version to the next, found from the codes themselves."""
+    order = sorted(versions, key=lambda v: versions[v]["date"])
+    codes = {}
+    for icb in icbs.values():
+        if icb.get("ods_code"):
+            codes.setdefault(icb["ods_code"], {})[icb["version"]] = icb["ons_code"]
+    out = []
+    for ods, by_version in codes.items():
+        seen = [(v, by_version[v]) for v in order if v in by_version]
+        for (_, old), (version, new) in zip(seen, seen[1:]):
+            if old != new:
+                out.append([ods, old, new, version])
+    return out
 
 
 ICBS_START = "2022-07-01"
@@ -269,16 +306,31 @@ def _codes(tables):
     return table
 
 
+PREFIX = "systems_index."  # the parts of the compiled state that hold the systems indexes
+LISTS = ("versions", "search", "ccg_order", "recoded")
+NAMES = LISTS + ("by_version", "locs_by_version", "icb_locs", "loc_by_ods", "prev", "next", "identity", "chains",
+                 "keys", "ccg_keys", "regions", "codes", "flow_next", "flow_prev", "spans", "sizes", "stps",
+                 "former")
+
+
 class Index:
-    """The systems indexes as typed attributes (built once at compile time; see build_indexes)."""
+    """The systems indexes as typed attributes (built once at compile time; see build_indexes), each
+    decoded from its own part on first use."""
 
-    __slots__ = ("versions", "by_version", "locs_by_version", "icb_locs", "loc_by_ods", "prev", "next",
-                 "identity", "chains", "keys", "ccg_keys", "regions", "search", "codes", "flow_next",
-                 "flow_prev", "spans", "sizes", "ccg_order", "stps")
+    def __init__(self, kb):
+        self._kb = kb
 
-    def __init__(self, parts):
-        for name in self.__slots__:
-            setattr(self, name, parts.get(name) or ([] if name in ("versions", "search", "ccg_order") else {}))
+    def __getattr__(self, name):
+        if name == "icb_version":  # {ICB record id: its version}, from by_version (no record decoded)
+            self.icb_version = {i: v for v, ids in self.by_version.items() for i in ids}
+            return self.icb_version
+        if name not in NAMES:
+            raise AttributeError(name)
+        value = getattr(self._kb, PREFIX + name, None)
+        if value is None:  # no systems data: empty indexes
+            value = [] if name in LISTS else {}
+        setattr(self, name, value)
+        return value
 
     @property
     def loaded(self):
@@ -286,9 +338,8 @@ class Index:
 
 
 def index(kb):
-    """The typed systems index of a knowledge base (decoded once per run)."""
+    """The typed systems index of a knowledge base (one per run)."""
     found = kb.__dict__.get("_systems_index")
     if found is None:
-        found = Index(getattr(kb, "systems_index", None) or {})
-        kb.__dict__["_systems_index"] = found
+        found = kb.__dict__["_systems_index"] = Index(kb)
     return found

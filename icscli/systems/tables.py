@@ -1,6 +1,6 @@
 """`ics systems`: one row per ICB on a date, and the regions."""
 from ..errors import BadValue
-from .base import _day, _need_version, _former_ccg, _la_count, _formed_from, _provenance, version_record
+from .base import _day, _need_version, _la_count, _formed_from, _provenance, version_record
 from .index import index, key
 
 
@@ -20,8 +20,7 @@ def systems(kb, as_of=None, region=None):
         icb = kb.icbs[ident]
         if region and icb.get("region") != region:
             continue
-        locs = [kb.sub_icb_locations[i] for i in index(kb).icb_locs.get(ident, [])]
-        ccgs = [c for c in (_former_ccg(kb, loc) for loc in locs) if c]
+        locs = index(kb).icb_locs.get(ident, [])  # ids: no record is decoded for the counts
         rows.append({
             "id": ident, "short_name": icb["short_name"], "name": icb["name"],
             "ods_code": icb.get("ods_code"), "ons_code": icb["ons_code"],
@@ -29,7 +28,7 @@ def systems(kb, as_of=None, region=None):
             "region_note": icb.get("region_note"),
             "local_authority_count": _la_count(kb, ident),
             "sub_icb_count": icb.get("sub_icb_count", len(locs)),
-            "former_ccg_count": len(ccgs),
+            "former_ccg_count": sum(1 for loc in locs if loc in index(kb).former),
             "formed_from": _formed_from(kb, ident),
             "predecessor": icb.get("predecessor"), "predecessor_ons_code": icb.get("predecessor_ons_code"),
             "change_note": icb.get("change_note"),
