@@ -38,10 +38,12 @@ def exported(tmp_path_factory):
 # --------------------------------------------------------------------------- markdown
 
 
-def _markdown_tokens(text):
+@pytest.fixture(scope="module")
+def markdown_tokens(exported):
+    """The markdown export parsed once for the module (parsing 2 MB takes seconds); tests only read it."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").parse(text)
+    return MarkdownIt("commonmark").enable("table").parse(exported["markdown"])
 
 
 def _walk(tokens):
@@ -50,8 +52,8 @@ def _walk(tokens):
         yield from _walk(token.children or [])
 
 
-def test_markdown_headings_and_sections(exported, kb):
-    tokens = _markdown_tokens(exported["markdown"])
+def test_markdown_headings_and_sections(exported, markdown_tokens, kb):
+    tokens = markdown_tokens
     headings = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -63,8 +65,8 @@ def test_markdown_headings_and_sections(exported, kb):
     assert len(cards) >= len(kb.entities), "one h3 per entity card (plus the comparisons and systems tables)"
 
 
-def test_markdown_tables_have_the_headers_column_count(exported):
-    tokens = _markdown_tokens(exported["markdown"])
+def test_markdown_tables_have_the_headers_column_count(exported, markdown_tokens):
+    tokens = markdown_tokens
     tables, widths = 0, None
     for token in tokens:
         if token.type == "table_open":
@@ -87,9 +89,9 @@ def test_markdown_tables_have_the_headers_column_count(exported):
             assert len(counts) == 1, lines[:3]
 
 
-def test_markdown_internal_links_resolve(exported, kb):
+def test_markdown_internal_links_resolve(exported, markdown_tokens, kb):
     text = exported["markdown"]
-    tokens = list(_walk(_markdown_tokens(text)))
+    tokens = list(_walk(markdown_tokens))
     anchors = set()
     for token in tokens:
         if token.type in ("html_inline", "html_block"):
