@@ -89,8 +89,7 @@ def test_markdown_tables_have_the_headers_column_count(exported, markdown_tokens
             assert len(counts) == 1, lines[:3]
 
 
-def test_markdown_internal_links_resolve(exported, markdown_tokens, kb):
-    text = exported["markdown"]
+def test_markdown_internal_links_resolve(markdown_tokens, kb):
     tokens = list(_walk(markdown_tokens))
     anchors = set()
     for token in tokens:
