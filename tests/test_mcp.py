@@ -64,19 +64,53 @@ def with_session(scenario):
     return anyio.run(main)
 
 
-def test_tools_answer_like_the_cli(run):
-    async def scenario(session, init):
-        assert init.server_info.name == "ics"
-        names = {t.name for t in (await session.list_tools()).tools}
-        assert names == {"explain", "search", "timeline", "compare", "system", "ccg", "systems", "map", "changes"}
-        answers = []
-        for tool, arguments, _cli in QUESTIONS:
-            result = await session.call_tool(tool, arguments)
-            assert not result.is_error, (tool, result.content)
-            answers.append(result)
-        return answers
+# The scenarios below run in turn in one session of one server (starting the server and the SDK takes
+# about a second each time); each test then checks its own scenario's result.
+SCENARIOS = {}
 
-    for (tool, arguments, cli), result in zip(QUESTIONS, with_session(scenario)):
+
+def scenario(function):
+    SCENARIOS[function.__name__] = function
+    return function
+
+
+@pytest.fixture(scope="module")
+def served():
+    """{scenario name: what it returned, or the exception it raised}."""
+    async def every_scenario(session, init):
+        results = {}
+        for name, function in SCENARIOS.items():
+            try:
+                results[name] = await function(session, init)
+            except Exception as exc:  # re-raised by the test that reads it
+                results[name] = exc
+        return results
+
+    return with_session(every_scenario)
+
+
+def result_of(served, function):
+    found = served[function.__name__]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+@scenario
+async def tools_and_answers(session, init):
+    assert init.server_info.name == "ics"
+    names = {t.name for t in (await session.list_tools()).tools}
+    assert names == {"explain", "search", "timeline", "compare", "system", "ccg", "systems", "map", "changes"}
+    answers = []
+    for tool, arguments, _cli in QUESTIONS:
+        result = await session.call_tool(tool, arguments)
+        assert not result.is_error, (tool, result.content)
+        answers.append(result)
+    return answers
+
+
+def test_tools_answer_like_the_cli(run, served):
+    for (tool, arguments, cli), result in zip(QUESTIONS, result_of(served, tools_and_answers)):
         data = result.structured_content
         expected = run(*cli, "--format", "json")
         assert expected.exit_code == 0, expected
@@ -91,11 +125,13 @@ def test_tools_answer_like_the_cli(run):
         assert data["data_as_of"] and data["data_as_of"] == data["answer"]["data_as_of"]
 
 
-def test_which_icb_covers_02q_today_and_since_when(run):
-    async def scenario(session, init):
-        return (await session.call_tool("ccg", {"name": "02Q"})).structured_content
+@scenario
+async def ccg_02q(session, init):
+    return (await session.call_tool("ccg", {"name": "02Q"})).structured_content
 
-    data = with_session(scenario)
+
+def test_which_icb_covers_02q_today_and_since_when(served):
+    data = result_of(served, ccg_02q)
     answer = data["answer"]
     assert data["date_described"] == "2026-12-01"  # the tests' today
     assert answer["now"]["icb"]["ods_code"] == "QT1"
@@ -103,15 +139,31 @@ def test_which_icb_covers_02q_today_and_since_when(run):
     assert any(s["publisher"].startswith("Office for National Statistics") for s in data["sources"])
 
 
-def test_bad_arguments_are_tool_errors_and_the_server_keeps_going(run):
-    async def scenario(session, init):
-        out = []
-        for tool, arguments, _words in BAD:
-            out.append(await session.call_tool(tool, arguments))
-        out.append(await session.call_tool("explain", {"term": "icb"}))  # still answering
-        return out
+@scenario
+async def resources(session, init):
+    listed = {str(r.uri): r.name for r in (await session.list_resources()).resources}
+    read = {uri: json.loads((await session.read_resource(uri)).contents[0].text) for uri in listed}
+    return listed, read
 
-    results = with_session(scenario)
+
+def test_resources_are_the_glossary_and_the_bibliography(run, served):
+    listed, read = result_of(served, resources)
+    assert set(listed.values()) == {"glossary", "bibliography"}
+    assert read["ics://glossary"]["answer"] == run("glossary", "-f", "json").json()
+    assert read["ics://sources"]["answer"] == run("sources", "-f", "json").json()
+
+
+@scenario
+async def bad_arguments(session, init):  # last: the server must still answer after them
+    out = []
+    for tool, arguments, _words in BAD:
+        out.append(await session.call_tool(tool, arguments))
+    out.append(await session.call_tool("explain", {"term": "icb"}))  # still answering
+    return out
+
+
+def test_bad_arguments_are_tool_errors_and_the_server_keeps_going(run, served):
+    results = result_of(served, bad_arguments)
     for (tool, arguments, cli), result in zip(BAD, results):
         assert result.is_error, (tool, arguments)
         text = result.content[0].text
@@ -122,18 +174,6 @@ def test_bad_arguments_are_tool_errors_and_the_server_keeps_going(run):
             assert text.endswith(said.stderr[len("ics: error: "):].rstrip("\n")), (text, said.stderr)
     assert results[BAD.index(("map", {"codes": []}, None))].content[0].text.endswith("give one or more codes")
     assert not results[-1].is_error
-
-
-def test_resources_are_the_glossary_and_the_bibliography(run):
-    async def scenario(session, init):
-        listed = {str(r.uri): r.name for r in (await session.list_resources()).resources}
-        read = {uri: json.loads((await session.read_resource(uri)).contents[0].text) for uri in listed}
-        return listed, read
-
-    listed, read = with_session(scenario)
-    assert set(listed.values()) == {"glossary", "bibliography"}
-    assert read["ics://glossary"]["answer"] == run("glossary", "-f", "json").json()
-    assert read["ics://sources"]["answer"] == run("sources", "-f", "json").json()
 
 
 def test_a_malformed_request_leaves_the_server_running():
