@@ -318,7 +318,7 @@ def compile_sources(layers, base=None, key_lines=False):
 
     Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
     """
-    tables = {key: dict(base.get(key) or {}) if base else {} for key in list(schema.RECORD_TYPES) + ["meta"]}
+    tables = {key: base[key].copy() if base and key in base else {} for key in list(schema.RECORD_TYPES) + ["meta"]}
     problems, refs = [], []
     for directory, tag in layers:
         files, walk_problems = scan(directory) if os.path.isdir(directory) else ([], [])
