@@ -209,6 +209,73 @@ def test_overlay_state_equals_a_compile_of_both_layers_at_once(tmp_path):
         assert getattr(layered, name) == getattr(whole, name), name
 
 
+# Overlays whose problems the whole-data checks find: a part_of cycle through a bundled entity (both
+# ends reported, the bundled one at its own file:line), rules on the overlay's own records, and a
+# systems record (the systems rules then run over every record).
+LAYERED_PROBLEMS = {
+    "cycle through bundled": """entities:
+  - id: icb
+    name: Integrated care board
+    kind: statutory body
+    level: system
+    summary: Overridden to make a cycle.
+    part_of: [joint-forward-plan]
+    sources: [kf-act-diagram-2022]
+""",
+    "own records": """entities:
+  - id: twice-renamed
+    name: Twice renamed
+    kind: concept
+    level: place
+    summary: S.
+    former_names: [{name: Old}, {name: Old}]
+    sources: [kf-act-diagram-2022]
+sources:
+  - id: nowhere
+    title: Nowhere
+    publisher: Nobody
+    date: "2020"
+    kind: publication
+events:
+  - id: backwards
+    date: "2022-05"
+    end: "2021-01"
+    title: Backwards
+    description: Ends first.
+    sources: [kf-act-diagram-2022]
+""",
+    "systems code twice": """icbs:
+  - id: copy-2022
+    version: "2022"
+    ons_code: "E54000040"
+    ods_code: "QOX"
+    name: A copy
+    short_name: Copy
+    sources: [kf-act-diagram-2022]
+""",
+}
+
+
+@pytest.mark.parametrize("name", LAYERED_PROBLEMS)
+def test_overlay_problems_equal_a_check_of_both_layers_at_once(tmp_path, name):
+    """The checks of an overlay compiled on the bundled layer's compiled state look only where the
+    overlay can have made a problem: they must find exactly what checking both layers at once finds."""
+    from icscli import store
+    from icscli.errors import DataError
+    from icscli.loader import compile_sources
+
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "new.yaml").write_text(LAYERED_PROBLEMS[name])
+    store.load()  # the bundled layer compiled and cached: the overlay compiles on its stored state
+    with pytest.raises(DataError) as layered:
+        store.load(str(overlay))
+    _tables, whole = compile_sources([(store.bundled_data_dir(), ""), (str(overlay), str(overlay))])
+    assert whole and list(map(str, layered.value.problems)) == list(map(str, whole))
+    if name == "cycle through bundled":
+        assert [p.file for p in whole] == [os.path.join("entities", "after-2022.yaml"), str(overlay / "new.yaml")]
+
+
 def test_timeline_chunks_of_another_shape_are_a_miss(tmp_path, warm):
     import marshal
 
