@@ -301,11 +301,13 @@ class KnowledgeBase:
         state["entity_names"] = {ident: entity["name"] for ident, entity in tables["entities"].items()}  # for lists
         state["index"], state["search_index"] = _indexes(tables, order, base)  # the rows stay marshalled
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
-        if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
+        systems_kept = base and all(_changed(tables, base[1], name) == set() for name in systems_tables)
+        if systems_kept:
             state.update({name: stored_bytes(base[0], name) or base[0][name] for name in base[0] if name not in state})
         else:
             state.update(systems.build_indexes(tables))
-        state["completion"] = completion.build(KnowledgeBase(state))  # what TAB offers, in one small part
+        below = KnowledgeBase(base[0]).completion if systems_kept else None  # its systems entries hold
+        state["completion"] = completion.build(KnowledgeBase(state), below)  # what TAB offers, in one small part
         return state
 
     def entity(self, term):
