@@ -109,18 +109,18 @@ class _Checker:
         out = {}
         prefix = f"{where[1]}." if where[1] else ""
         fields, required = _rules(spec)
-        key_lines = raw.key_lines
+        key_lines, own_line, maintainer, check = raw.key_lines, raw.line, schema.MAINTAINER_FIELDS, self.value
         for key, value in raw.items():
-            line = key_lines.get(key, raw.line)
+            line = key_lines.get(key, own_line)
             field = prefix + key if prefix else key
-            if key in schema.MAINTAINER_FIELDS:  # checked, never kept: nothing can print it
-                self.value("text", value, (line, field), depth)
+            if key in maintainer:  # checked, never kept: nothing can print it
+                check("text", value, (line, field), depth)
                 continue
             if key not in fields:
                 self.problem(line, field, f"unknown field (known: {', '.join(spec)})")
                 continue
             rule, name = fields[key]
-            checked = self.value(rule, value, (line, field), depth)
+            checked = check(rule, value, (line, field), depth)
             if checked is not _BAD:
                 out[name] = checked
         for key in required:

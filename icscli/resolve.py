@@ -87,7 +87,10 @@ def add_to_index(index, ident, entity, keys):
     for (how, _text), key in zip(entity_keys(entity), keys):
         if not key:
             continue
-        hits = index.setdefault(key, [])
+        hits = index.get(key)
+        if hits is None:  # most keys name one entity: no search among the others
+            index[key] = [[ident, how]]
+            continue
         mine = next((h for h in hits if h[0] == ident), None)
         if mine is None:
             hits.append([ident, how])
