@@ -387,9 +387,9 @@ def _valid_bundled_tables():
     has a problem or cannot be loaded: then the caller parses it and lists what is wrong."""
     from . import store
     from .errors import DataError
-    from .model import tables_of
+    from .layers import base_tables
 
     try:
-        return tables_of(store.load().state)
+        return base_tables(store.load().state)
     except (DataError, OSError):
         return None

@@ -228,17 +228,6 @@ PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events
                   event_order=list, search_index=list, timeline=tuple)
 
 
-def tables_of(state):
-    """The validated tables of a state, with their file:line locations: what an overlay compiles on."""
-    from .schema import RECORD_TYPES
-
-    kb = KnowledgeBase(state)
-    locations = kb.record_locations
-    names = [name for name in list(RECORD_TYPES) + ["meta"] if name in state]
-    return {name: {k: dict(r, _loc=locations.get(name, {}).get(k, "bundled data:0"))
-                   for k, r in getattr(kb, name).items()} for name in names}
-
-
 class KnowledgeBase:
     """Attribute access to the state's parts (kb.entities, kb.index, ...), decoded on first use."""
 
@@ -269,15 +258,16 @@ class KnowledgeBase:
         import marshal
 
         from . import completion, systems
-        from .chunks import Chunks, timeline_row
+        from .chunks import event_indexes
+
+        from .layers import LocatedTable, fresh_ids, kept_part, stored_bytes, stored_table
 
         events = tables["events"]
-        order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
-        entity_events = {}
-        for ident in order:
-            for entity in events[ident].get("entities") or []:
-                entity_events.setdefault(entity, []).append(ident)
-        from .layers import LocatedTable, kept_part, stored_bytes, stored_table
+        if base and fresh_ids(events) == set():  # the event indexes below hold
+            below = KnowledgeBase(base[0])
+            order, entity_events, timeline = below.event_order, below.entity_events, below.timeline
+        else:
+            order, entity_events, timeline = event_indexes(events)
 
         state = {"record_locations": {}}
         for name, table in tables.items():  # file:line locations matter only while validating an overlay
@@ -292,7 +282,7 @@ class KnowledgeBase:
         state["record_locations"] = marshal.dumps(state["record_locations"])  # read only by an overlay's compile
         state["event_order"] = order
         state["entity_events"] = entity_events
-        state["timeline"] = Chunks.of(timeline_row(i, events[i]) for i in order)
+        state["timeline"] = timeline
         replaced_by = {}
         for ident, entity in tables["entities"].items():
             for old in entity.get("replaced") or []:
@@ -301,7 +291,7 @@ class KnowledgeBase:
         state["entity_names"] = {ident: entity["name"] for ident, entity in tables["entities"].items()}  # for lists
         state["index"], state["search_index"] = _indexes(tables, order, base)  # the rows stay marshalled
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
-        systems_kept = base and all(_changed(tables, base[1], name) == set() for name in systems_tables)
+        systems_kept = base and all(fresh_ids(tables[name]) == set() for name in systems_tables)
         if systems_kept:
             state.update({name: stored_bytes(base[0], name) or base[0][name] for name in base[0] if name not in state})
         else:
@@ -345,20 +335,6 @@ class KnowledgeBase:
         return self._citations
 
 
-def _changed(tables, below, name):
-    """Ids of a table that an overlay added or changed, compared with the layer below."""
-    from .layers import fresh_ids
-
-    if fresh_ids(tables[name]) is not None:  # compiled on the layer below: the ids the overlay set
-        return set(fresh_ids(tables[name]))
-    old = below.get(name) or {}
-    drop = ("_loc",)
-    if set(old) - set(tables[name]):
-        return None
-    return {k for k, r in tables[name].items() if k not in old or (r is not old[k] and  # the same object: untouched
-            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop})}
-
-
 def _search_rows(tables, order, base):
     """The search rows, one at a time: rows of records the overlay did not touch come from the layer below."""
     from . import resolve
@@ -366,7 +342,9 @@ def _search_rows(tables, order, base):
     entities, events = tables["entities"], tables["events"]
     fresh_entities = fresh_events = None  # None: every row is made afresh
     if base:
-        fresh_entities, fresh_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
+        from .layers import fresh_ids
+
+        fresh_entities, fresh_events = fresh_ids(entities), fresh_ids(events)
     below = {}
     if fresh_entities is None or fresh_events is None:
         fresh_entities = fresh_events = None
