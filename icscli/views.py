@@ -132,7 +132,8 @@ def explain(kb, data):
                                 key="changes"))
     if data.get("events"):
         blocks.append(doc.Items("Timeline", [
-            Line(f"{dates.human(e['date'])}: {e['title']}", e["sources"], status=e.get("status"))
+            Line(f"{dates.human(e['date'])}: {e['title']}", _with_outcome_sources(e), detail=outcome(e),
+                 status=e.get("status"))
             for e in data["events"]], key="timeline"))
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
@@ -155,7 +156,23 @@ def _change_line(kb, r):
     before = names(kb, r.get("before") or []) or "new"
     after = names(kb, r.get("after") or []) or "none"
     return Line(f"{dates.human(r['effective'])}: {r['change']}: {r['function']} ({before} \u2192 {after})",
-                r["sources"], status=r.get("status"))
+                _with_outcome_sources(r), detail=outcome(r), status=r.get("status"))
+
+
+def outcome(record):
+    """What became of a planned, proposed or announced item, when the data records it: a reader must
+    not take an old "planned" for a plan still pending."""
+    found = record.get("outcome")
+    return f"Outcome: {found['text']}" if found else ""
+
+
+def _with_outcome_sources(record):
+    """A record's sources, then those of its outcome that it does not already cite."""
+    cited = list(record.get("sources") or [])
+    for source in (record.get("outcome") or {}).get("sources") or []:
+        if source not in cited:
+            cited.append(source)
+    return cited
 
 
 def claim_blocks(claims):
@@ -195,11 +212,13 @@ def timeline(kb, data):
     lines, rows = [], []
     for e in data["events"]:
         when = dates.human(e["date"]) + (f" to {dates.human(e['end'])}" if e.get("end") else "")
-        lines.append(Line(f"{when}: {e['title']}", e["sources"], detail=e["description"], status=e.get("status")))
+        detail = " ".join(text for text in (e["description"], outcome(e)) if text)
+        lines.append(Line(f"{when}: {e['title']}", _with_outcome_sources(e), detail=detail, status=e.get("status")))
         rows.append([e["date"], e.get("end") or "", e.get("status") or "done", e["title"], e["description"],
-                     ", ".join(e.get("entities") or []), ", ".join(e.get("tags") or []), cite_text(e["sources"])])
+                     (e.get("outcome") or {}).get("text") or "", ", ".join(e.get("entities") or []),
+                     ", ".join(e.get("tags") or []), cite_text(_with_outcome_sources(e))])
     blocks = [doc.Items("", lines, key="events")] if lines else [doc.Note("No events match.")]
-    columns = ["date", "end", "status", "title", "description", "entities", "tags", "sources"]
+    columns = ["date", "end", "status", "title", "description", "outcome", "entities", "tags", "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
 
 
@@ -230,13 +249,15 @@ def compare(kb, data):
         sign = DIFF_KINDS[r["diff"]][0]
         changes.append(Change(r["diff"], sign, r["function"], ", ".join(r["before_names"]) or "nobody",
                               ", ".join(r["after_names"]) or "nobody", dates.human(r["effective"]), r["sources"],
-                              status=r.get("status"), detail=r.get("note") or ""))
+                              status=r.get("status"),
+                              detail=" ".join(t for t in (r.get("note") or "", outcome(r)) if t)))
         rows.append([r["diff"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
-                     r["effective"], r.get("status") or "done", r.get("note") or "", cite_text(r["sources"])])
+                     r["effective"], r.get("status") or "done", r.get("note") or "",
+                     (r.get("outcome") or {}).get("text") or "", cite_text(_with_outcome_sources(r))])
     if changes:
         legend = [(DIFF_KINDS[k][0], k, DIFF_KINDS[k][1].format(a=a, b=b), n) for k, n in data["counts"].items()]
         blocks.append(doc.Diff("", changes, legend, before=a, after=b, key="diff"))
-    columns = ["diff", "function", "before", "after", "effective", "status", "note", "sources"]
+    columns = ["diff", "function", "before", "after", "effective", "status", "note", "outcome", "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
 
 

@@ -95,6 +95,27 @@ def test_validate_reports_a_past_plan_with_no_outcome(run, tmp_path):
         in result.output
 
 
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "html"])
+def test_every_recorded_outcome_is_shown_where_its_item_is(run, kb, fmt):
+    # an old "[planned]" with nothing after it reads as a plan still pending: the outcome must follow it
+    events = [e for e in kb.events.values() if e.get("outcome")]
+    changes = [r for r in kb.responsibilities.values() if r.get("outcome")]
+    assert events and changes
+    timeline = run("timeline", "-f", fmt).output
+    for event in events:
+        assert event["outcome"]["text"] in _unescaped(timeline, fmt), event["id"]
+    for row in changes:
+        holders = {h for h in (row.get("before") or []) + (row.get("after") or [])}
+        card = _unescaped(run("explain", sorted(holders)[0], "-f", fmt).output, fmt)
+        assert row["outcome"]["text"] in card, (row["id"], sorted(holders)[0])
+
+
+def _unescaped(text, fmt):
+    import html
+
+    return html.unescape(text) if fmt == "html" else text.replace("\\", "")
+
+
 def test_listed_errors_are_fixed(run):
     rows = {r["id"]: r for r in run("compare", "ccg", "icb", "--format", "json").json()["rows"]}
     assert rows["ccg-staff-to-icb"]["status"] == "done"

@@ -48,7 +48,8 @@ TABLES = {
         "id": "Event id", "date": "Date as given", "date_start": "First day of date", "end_date": "End, for a period",
         "title": "Title", "description": "What happened",
         "status": "done, announced, planned or in-progress (announced and planned are not done)",
-        "confidence": "confirmed, single-source or disputed"}),
+        "confidence": "confirmed, single-source or disputed",
+        "outcome": "What became of it, when it was planned, proposed or announced"}),
     "event_entities": ("Which entities each event involves.", {"event_id": "The event", "entity_id": "The entity"}),
     "event_tags": ("Tags of each event (legislation, policy, structure, guidance ...).", {
         "event_id": "The event", "tag": "The tag"}),
@@ -59,7 +60,8 @@ TABLES = {
     "responsibilities": ("Who took over which duty, and when (mostly 1 July 2022, when CCGs were abolished).", {
         "id": "Responsibility id", "function": "The duty or function", "change": "carried over, changed, new or abolished",
         "effective": "When (as given)", "effective_start": "First day of effective",
-        "status": "done, planned or proposed", "note": "Note"}),
+        "status": "done, planned or proposed", "note": "Note",
+        "outcome": "What became of it, when it was planned, proposed or announced"}),
     "responsibility_holders": ("Who held each responsibility before and after the change.", {
         "responsibility_id": "The responsibility", "role": "before or after", "entity_id": "The entity"}),
     "system_versions": ("Versions of the ICB and sub-ICB location data. " + _VERSION, {

@@ -37,7 +37,7 @@ CREATE TABLE entity_links (
   target_id TEXT NOT NULL REFERENCES entities(id), note TEXT, PRIMARY KEY (entity_id, relation, target_id));
 CREATE TABLE events (
   id TEXT PRIMARY KEY, date TEXT NOT NULL, date_start TEXT NOT NULL, end_date TEXT, title TEXT NOT NULL,
-  description TEXT NOT NULL, status TEXT NOT NULL, confidence TEXT);
+  description TEXT NOT NULL, status TEXT NOT NULL, confidence TEXT, outcome TEXT);
 CREATE TABLE event_entities (
   event_id TEXT NOT NULL REFERENCES events(id), entity_id TEXT NOT NULL REFERENCES entities(id),
   PRIMARY KEY (event_id, entity_id));
@@ -49,7 +49,7 @@ CREATE TABLE claims (
   CHECK ((entity_id IS NULL) <> (event_id IS NULL)));
 CREATE TABLE responsibilities (
   id TEXT PRIMARY KEY, function TEXT NOT NULL, change TEXT NOT NULL, effective TEXT NOT NULL,
-  effective_start TEXT NOT NULL, status TEXT NOT NULL, note TEXT);
+  effective_start TEXT NOT NULL, status TEXT NOT NULL, note TEXT, outcome TEXT);
 CREATE TABLE responsibility_holders (
   responsibility_id TEXT NOT NULL REFERENCES responsibilities(id),
   role TEXT NOT NULL CHECK (role IN ('before', 'after')), entity_id TEXT NOT NULL REFERENCES entities(id),
@@ -99,8 +99,8 @@ CREATE INDEX {kind}_sources_source ON {kind}_sources(source_id);""")
 FTS = {
     "entities": ("name", "also_called", "summary"),
     "entity_items": ("text", "note"),
-    "events": ("title", "description"),
-    "responsibilities": ("function", "note"),
+    "events": ("title", "description", "outcome"),
+    "responsibilities": ("function", "note", "outcome"),
     "claims": ("topic", "value", "note"),
     "sources": ("title", "publisher", "note"),
     "icbs": ("name", "short_name", "ods_code", "ons_code", "predecessor"),
@@ -209,9 +209,9 @@ def _fill(con, ref, kb):
     ins("INSERT INTO entity_links VALUES (?,?,?,?)", links)
 
     events = [kb.events[i] for i in kb.event_order]
-    ins("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", [
+    ins("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", [
         (e["id"], e["date"], dates.start(e["date"]), e.get("end"), e["title"], e["description"],
-         e.get("status") or "done", e.get("confidence")) for e in events])
+         e.get("status") or "done", e.get("confidence"), _outcome(e)) for e in events])
     ins("INSERT INTO event_entities VALUES (?,?)", sorted({(e["id"], x) for e in events
                                                            for x in e.get("entities") or [] if x in kb.entities}))
     ins("INSERT INTO event_tags VALUES (?,?)", sorted({(e["id"], t) for e in events for t in e.get("tags") or []}))
@@ -227,9 +227,9 @@ def _fill(con, ref, kb):
         claims)
 
     resps = sorted(kb.responsibilities.values(), key=lambda r: (dates.start(r["effective"]), r["id"]))
-    ins("INSERT INTO responsibilities VALUES (?,?,?,?,?,?,?)", [
+    ins("INSERT INTO responsibilities VALUES (?,?,?,?,?,?,?,?)", [
         (r["id"], r["function"], r["change"], r["effective"], dates.start(r["effective"]), r.get("status") or "done",
-         r.get("note")) for r in resps])
+         r.get("note"), _outcome(r)) for r in resps])
     ins("INSERT INTO responsibility_holders VALUES (?,?,?)", sorted({
         (r["id"], role, x) for r in resps for role in ("before", "after") for x in r.get(role) or []
         if x in kb.entities}))
@@ -266,3 +266,8 @@ def _fill(con, ref, kb):
             for seq, (field, cite) in enumerate(_cites(query.strip_private(r))):
                 rows.append((r["id"], seq, field, cite["source"], cite.get("at"), cite.get("quote")))
         ins(f"INSERT INTO {kind}_sources VALUES (?,?,?,?,?,?)", rows)
+
+
+def _outcome(record):
+    """What became of a planned or proposed item, when recorded (its sources are in the *_sources table)."""
+    return (record.get("outcome") or {}).get("text")
