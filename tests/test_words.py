@@ -20,10 +20,19 @@ WORKING_WORDS = re.compile(
 URL = re.compile(r"https?://\S+")
 
 
+# Every branch of WORKING_WORDS contains one of these (lowercase): only a line holding one can match, and
+# `in` finds them far faster than the regex scans a 2 MB export.
+CLUES = ("seed", "blog 00", "page", "staging", "catalog", "facts.md", "timeline-sources", "shared/", " cop",
+         "outside knowledge", "unsourced", "reference", "maintainer_note", "not in the ", "excerpt")
+
+
 def working_words(text):
     """Each line of `text` that names working material, with its line number."""
     found = []
     for number, line in enumerate(text.splitlines(), 1):
+        lowered = line.lower()
+        if not any(clue in lowered for clue in CLUES):
+            continue
         match = WORKING_WORDS.search(URL.sub("", line))
         if match:
             found.append(f"{number}: {match.group(0)!r} in {line.strip()[:160]}")
@@ -33,6 +42,16 @@ def working_words(text):
 def assert_clean(text, what):
     found = working_words(text)
     assert not found, f"{what}: {len(found)} lines name working material, e.g. {found[:5]}"
+
+
+def test_every_branch_of_the_check_has_a_clue():
+    branches = WORKING_WORDS.pattern.split("|")
+    for sample in ("seed", "seeds", "seed 4", "(seed", "blog 004", "page found", "pages were found", "staging",
+                   "catalogue", "facts.md", "timeline-sources", "shared/x", "reading copy", "research copies",
+                   "OUTSIDE KNOWLEDGE", "UNSOURCED", "reference compiler", "maintainer_note",
+                   "reference/later/x.csv", "not in the copy", "excerpt"):
+        assert working_words(f"a {sample} here"), sample
+    assert len(branches) == 23  # alternatives, inner ones included: a new one needs a sample above (and a clue)
 
 
 def test_the_check_catches_working_words():
