@@ -242,6 +242,14 @@ class CompiledFile:
 
     def load(self, name):
         """One part, checked against its checksum and decoded; CacheMiss on any problem."""
+        blob = self.raw(name)
+        try:
+            return marshal.loads(blob)
+        except Exception:
+            raise CacheMiss(name) from None
+
+    def raw(self, name):
+        """One part's bytes, checked against its checksum; CacheMiss on any problem."""
         try:
             offset, length, digest = self.parts[name]
             if offset < HEAD or length < 0 or offset + length > self.size:
@@ -249,7 +257,7 @@ class CompiledFile:
             blob = os.pread(self.fd, length, offset)
             if len(blob) != length or _checksum(blob) != digest:
                 raise CacheMiss(name)
-            return marshal.loads(blob)
+            return blob
         except CacheMiss:
             raise
         except Exception:

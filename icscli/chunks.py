@@ -55,3 +55,13 @@ class Chunks:
 def timeline_row(ident, event):
     """[id, first day, last day, tags] of an event: what a timeline filters on."""
     return [ident, dates.start(event["date"]), dates.end(event.get("end") or event["date"]), event.get("tags") or []]
+
+
+def event_indexes(events):
+    """(event ids by date, {entity id: its event ids by date}, the timeline's Chunks) of an events table."""
+    order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
+    entity_events = {}
+    for ident in order:
+        for entity in events[ident].get("entities") or []:
+            entity_events.setdefault(entity, []).append(ident)
+    return order, entity_events, Chunks.of(timeline_row(i, events[i]) for i in order)

@@ -15,8 +15,9 @@ The CLI (cli_complete.py) turns these into click's CompletionItems.
 ROW, FIELD = "\0", "\1"
 
 
-def build(kb):
-    """The completion part of a knowledge base (called by `KnowledgeBase.build_state`)."""
+def build(kb, below=None):
+    """The completion part of a knowledge base (called by `KnowledgeBase.build_state`). `below` is the
+    part of the layer below when an overlay leaves the systems tables alone: its systems entries hold."""
     from . import systems
 
     terms, holders = {}, []
@@ -26,8 +27,10 @@ def build(kb):
             terms.setdefault(text, entity["name"])
             if ident in held:
                 holders.append((text, entity["name"], ident))
-    return {"terms": _pack(sorted(terms.items())), "holders": _pack(holders),
-            "systems": _pack(systems.completion_items(kb, "")), "regions": _pack((r,) for r in systems.all_regions(kb))}
+    part = {"terms": _pack(sorted(terms.items())), "holders": _pack(holders)}
+    if type(below) is dict and all(type(below.get(name)) is str for name in ("systems", "regions")):
+        return dict(part, systems=below["systems"], regions=below["regions"])
+    return dict(part, systems=_pack(systems.completion_items(kb, "")), regions=_pack((r,) for r in systems.all_regions(kb)))
 
 
 def _pack(rows):

@@ -109,18 +109,18 @@ class _Checker:
         out = {}
         prefix = f"{where[1]}." if where[1] else ""
         fields, required = _rules(spec)
-        key_lines = raw.key_lines
+        key_lines, own_line, maintainer, check = raw.key_lines, raw.line, schema.MAINTAINER_FIELDS, self.value
         for key, value in raw.items():
-            line = key_lines.get(key, raw.line)
+            line = key_lines.get(key, own_line)
             field = prefix + key if prefix else key
-            if key in schema.MAINTAINER_FIELDS:  # checked, never kept: nothing can print it
-                self.value("text", value, (line, field), depth)
+            if key in maintainer:  # checked, never kept: nothing can print it
+                check("text", value, (line, field), depth)
                 continue
             if key not in fields:
                 self.problem(line, field, f"unknown field (known: {', '.join(spec)})")
                 continue
             rule, name = fields[key]
-            checked = self.value(rule, value, (line, field), depth)
+            checked = check(rule, value, (line, field), depth)
             if checked is not _BAD:
                 out[name] = checked
         for key in required:
@@ -133,9 +133,10 @@ class _Checker:
         return out
 
     def value(self, rule, value, where, depth):
-        line, field = where
         if value is None and rule not in ("date_or_null",):
             return None
+        if rule in _LIST_RULES or rule.startswith("refs:"):  # the rules are exclusive: lists first, no long test chain
+            return self.list_value(rule, value, where, depth)
         if rule == "id":
             if not isinstance(value, str) or not _ID.match(value):
                 return self.bad(where, f"'{value}' is not a valid id (lowercase words joined by hyphens)")
@@ -203,7 +204,11 @@ class _Checker:
             if not checked.get("event") and not checked.get("sources"):
                 return self.bad(where, "an outcome needs the event that records it or its own sources")
             return checked
-        # Lists.
+        raise AssertionError(f"unknown rule {rule}")
+
+    def list_value(self, rule, value, where, depth):
+        """A list-valued rule."""
+        line, field = where
         if not isinstance(value, list):
             return self.bad(where, f"expected a list, got {_typename(value)}")
         if rule == "strs":
@@ -216,14 +221,7 @@ class _Checker:
             return [self.ref("entity", v, (line, f"{field}[{i}]")) for i, v in enumerate(value)]
         if rule == "cites":
             return [self.cite(v, (line, f"{field}[{i}]"), depth) for i, v in enumerate(value)]
-        nested = {
-            "items": schema.ITEM, "periods": schema.PERIOD, "former_names": schema.FORMER_NAME,
-            "links": schema.LINK, "claims": schema.CLAIM, "claim_values": schema.CLAIM_VALUE,
-            "local_authorities": schema.LOCAL_AUTHORITY, "counts": schema.COUNT, "parts": schema.PART, "steps": schema.STEP,
-            "vintages": schema.VINTAGE, "boundary_changes": schema.BOUNDARY_CHANGE,
-        }.get(rule)
-        if nested is None:
-            raise AssertionError(f"unknown rule {rule}")
+        nested = getattr(schema, _NESTED[rule])
         out, lines = [], []
         for i, item in enumerate(value):
             item_line = getattr(item, "line", line)
@@ -258,6 +256,12 @@ class _Checker:
 
 
 _BAD = object()
+_NESTED = {  # list rules of nested records -> their schema spec
+    "items": "ITEM", "periods": "PERIOD", "former_names": "FORMER_NAME", "links": "LINK", "claims": "CLAIM",
+    "claim_values": "CLAIM_VALUE", "local_authorities": "LOCAL_AUTHORITY", "counts": "COUNT", "parts": "PART",
+    "steps": "STEP", "vintages": "VINTAGE", "boundary_changes": "BOUNDARY_CHANGE",
+}
+_LIST_RULES = frozenset(("strs", "tags", "entity_ids", "cites", *_NESTED))
 
 
 def _typename(value):
@@ -318,7 +322,7 @@ def compile_sources(layers, base=None, key_lines=False):
 
     Returns (tables, problems): tables maps record type -> {id: record}, later layers winning.
     """
-    tables = {key: dict(base.get(key) or {}) if base else {} for key in list(schema.RECORD_TYPES) + ["meta"]}
+    tables = {key: base[key].copy() if base and key in base else {} for key in list(schema.RECORD_TYPES) + ["meta"]}
     problems, refs = [], []
     for directory, tag in layers:
         files, walk_problems = scan(directory) if os.path.isdir(directory) else ([], [])
@@ -383,9 +387,9 @@ def _valid_bundled_tables():
     has a problem or cannot be loaded: then the caller parses it and lists what is wrong."""
     from . import store
     from .errors import DataError
-    from .model import tables_of
+    from .layers import base_tables
 
     try:
-        return tables_of(store.load().state)
+        return base_tables(store.load().state)
     except (DataError, OSError):
         return None

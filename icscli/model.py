@@ -62,7 +62,8 @@ def split_parts(state):
     for name, value in state.items():
         if type(value) is bytes:  # marshalled already (see build_state)
             yield name, value
-        elif isinstance(value, Chunks):
+            continue
+        if isinstance(value, Chunks):
             yield name, marshal.dumps(("chunked", len(value.ranges), value.ranges))
             for i in range(len(value.ranges)):
                 yield f"{name}#{i}", value.dumped(i)
@@ -75,12 +76,19 @@ def split_parts(state):
             yield name, marshal.dumps(("bucketed", buckets, lazy))
             yield name + "#keys", marshal.dumps(list(value))
             for i, keys in enumerate(split):
-                bucket = {k: marshal.dumps(value[k]) for k in keys} if lazy else {k: value[k] for k in keys}
+                bucket = {k: _dumped(dict.__getitem__(value, k)) for k in keys} if lazy else {k: value[k] for k in keys}
                 yield f"{name}#{i}", marshal.dumps(bucket)
         elif name in LAZY_TABLES:
-            yield name, marshal.dumps({k: marshal.dumps(v) for k, v in value.items()})
+            yield name, marshal.dumps({k: _dumped(v) for k, v in dict.items(value)})
         else:
             yield name, marshal.dumps(value)
+
+
+def _dumped(record):
+    """A record marshalled: one still marshalled (in a LazyTable: read raw) as it is."""
+    import marshal
+
+    return record if type(record) is bytes else marshal.dumps(record)
 
 
 class BucketDict(Mapping):
@@ -194,21 +202,30 @@ class CompiledState:
     def get(self, name, default=None):
         return self[name] if name in self else default
 
+    def raw(self, name):
+        """A part's stored bytes, for a layer above that keeps it as it is (see layers.py); None when
+        it is split into buckets or chunks, of another shape, or the file turned out corrupt."""
+        from .cache import CacheMiss
+
+        parts = self._compiled.parts
+        if self._full is not None or f"{name}#keys" in parts or f"{name}#0" in parts:
+            return None
+        try:
+            blob = self._compiled.raw(name)
+        except CacheMiss:
+            self._full = self._rebuild()
+            return None
+        if name in PART_TYPES and blob[:1] not in _TYPE_CODES[PART_TYPES[name]]:
+            return None  # a file of another shape: the caller decodes the part, which rebuilds
+        return blob
+
+
+_TYPE_CODES = {dict: (b"{", b"\xfb"), list: (b"[", b"\xdb"), tuple: (b"(", b"\xa8", b")", b"\xa9")}  # marshal's, with FLAG_REF
+
 
 PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events", "replaced_by",
                                                      "record_locations", "completion", "entity_names")},
                   event_order=list, search_index=list, timeline=tuple)
-
-
-def tables_of(state):
-    """The validated tables of a state, with their file:line locations: what an overlay compiles on."""
-    from .schema import RECORD_TYPES
-
-    kb = KnowledgeBase(state)
-    locations = kb.record_locations
-    names = [name for name in list(RECORD_TYPES) + ["meta"] if name in state]
-    return {name: {k: dict(r, _loc=locations.get(name, {}).get(k, "bundled data:0"))
-                   for k, r in getattr(kb, name).items()} for name in names}
 
 
 class KnowledgeBase:
@@ -241,25 +258,31 @@ class KnowledgeBase:
         import marshal
 
         from . import completion, systems
-        from .chunks import Chunks, timeline_row
+        from .chunks import event_indexes
+
+        from .layers import LocatedTable, fresh_ids, kept_part, stored_bytes, stored_table
 
         events = tables["events"]
-        order = sorted(events, key=lambda i: (dates.sort_key(events[i]["date"]), i))
-        entity_events = {}
-        for ident in order:
-            for entity in events[ident].get("entities") or []:
-                entity_events.setdefault(entity, []).append(ident)
+        if base and fresh_ids(events) == set():  # the event indexes below hold
+            below = KnowledgeBase(base[0])
+            order, entity_events, timeline = below.event_order, below.entity_events, below.timeline
+        else:
+            order, entity_events, timeline = event_indexes(events)
+
         state = {"record_locations": {}}
         for name, table in tables.items():  # file:line locations matter only while validating an overlay
-            locations = state["record_locations"][name] = {}
-            for k, r in table.items():  # in place: a copy of a 100,000-record table costs memory
-                if "_loc" in r:
-                    locations[k] = r.pop("_loc")
-            state[name] = table
+            if isinstance(table, LocatedTable):  # compiled on the layer below: its records stay marshalled
+                state["record_locations"][name] = table.take_locations()
+            else:
+                locations = state["record_locations"][name] = {}
+                for k, r in table.items():  # in place: a copy of a 100,000-record table costs memory
+                    if "_loc" in r:
+                        locations[k] = r.pop("_loc")
+            state[name] = (base and kept_part(base[0], name, table)) or stored_table(name, table)
         state["record_locations"] = marshal.dumps(state["record_locations"])  # read only by an overlay's compile
         state["event_order"] = order
         state["entity_events"] = entity_events
-        state["timeline"] = Chunks.of(timeline_row(i, events[i]) for i in order)
+        state["timeline"] = timeline
         replaced_by = {}
         for ident, entity in tables["entities"].items():
             for old in entity.get("replaced") or []:
@@ -268,11 +291,13 @@ class KnowledgeBase:
         state["entity_names"] = {ident: entity["name"] for ident, entity in tables["entities"].items()}  # for lists
         state["index"], state["search_index"] = _indexes(tables, order, base)  # the rows stay marshalled
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
-        if base and all(_changed(tables, base[1], name) == set() for name in systems_tables):
-            state.update({name: base[0][name] for name in base[0] if name not in state})
+        systems_kept = base and all(fresh_ids(tables[name]) == set() for name in systems_tables)
+        if systems_kept:
+            state.update({name: stored_bytes(base[0], name) or base[0][name] for name in base[0] if name not in state})
         else:
             state.update(systems.build_indexes(tables))
-        state["completion"] = completion.build(KnowledgeBase(state))  # what TAB offers, in one small part
+        below = KnowledgeBase(base[0]).completion if systems_kept else None  # its systems entries hold
+        state["completion"] = completion.build(KnowledgeBase(state), below)  # what TAB offers, in one small part
         return state
 
     def entity(self, term):
@@ -310,16 +335,6 @@ class KnowledgeBase:
         return self._citations
 
 
-def _changed(tables, below, name):
-    """Ids of a table that an overlay added or changed, compared with the layer below."""
-    old = below.get(name) or {}
-    drop = ("_loc",)
-    if set(old) - set(tables[name]):
-        return None
-    return {k for k, r in tables[name].items() if k not in old or (r is not old[k] and  # the same object: untouched
-            {f: v for f, v in r.items() if f not in drop} != {f: v for f, v in old[k].items() if f not in drop})}
-
-
 def _search_rows(tables, order, base):
     """The search rows, one at a time: rows of records the overlay did not touch come from the layer below."""
     from . import resolve
@@ -327,7 +342,9 @@ def _search_rows(tables, order, base):
     entities, events = tables["entities"], tables["events"]
     fresh_entities = fresh_events = None  # None: every row is made afresh
     if base:
-        fresh_entities, fresh_events = _changed(tables, base[1], "entities"), _changed(tables, base[1], "events")
+        from .layers import fresh_ids
+
+        fresh_entities, fresh_events = fresh_ids(entities), fresh_ids(events)
     below = {}
     if fresh_entities is None or fresh_events is None:
         fresh_entities = fresh_events = None

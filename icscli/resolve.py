@@ -40,14 +40,16 @@ def _british_ize(word):
     return word
 
 
-_WORDS = {}  # word -> its matching form: compiling the data normalises the same few thousand words often
+class _Stems(dict):
+    """word -> its matching form, worked out once: compiling the data normalises the same few thousand
+    words often, and a hit is a plain dict lookup."""
+
+    def __missing__(self, word):
+        done = self[word] = _stem(word)
+        return done
 
 
-def _word(word):
-    done = _WORDS.get(word)
-    if done is None:
-        done = _WORDS[word] = _stem(word)
-    return done
+_WORDS = _Stems()
 
 
 def _stem(word):
@@ -62,7 +64,7 @@ def _stem(word):
 def normalize(text):
     """A matching key: 'Sustainability & Transformation Plans' -> 'sustainability and transformation plan'."""
     text = str(text).lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    words = [_word(w) for w in _words(text)]
+    words = [_WORDS[w] for w in _words(text)]
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
@@ -85,7 +87,10 @@ def add_to_index(index, ident, entity, keys):
     for (how, _text), key in zip(entity_keys(entity), keys):
         if not key:
             continue
-        hits = index.setdefault(key, [])
+        hits = index.get(key)
+        if hits is None:  # most keys name one entity: no search among the others
+            index[key] = [[ident, how]]
+            continue
         mine = next((h for h in hits if h[0] == ident), None)
         if mine is None:
             hits.append([ident, how])

@@ -167,10 +167,11 @@ def _open(path, key, rebuild, key_prefix=None):
 
 def _compile(directory, tag, parent_state):
     """Parse and validate one layer of YAML (on top of the layer below) into a state."""
+    from .layers import base_tables
     from .loader import compile_sources
-    from .model import KnowledgeBase, tables_of
+    from .model import KnowledgeBase
 
-    base = tables_of(parent_state) if parent_state is not None else None
+    base = base_tables(parent_state) if parent_state is not None else None
     tables, problems = compile_sources([(directory, tag)], base=base)
     if problems:
         raise DataError(problems)

@@ -49,13 +49,16 @@ def build(text, max_depth=64, key_lines=True, sink=None):
     stays empty), then `sink.value(root, key, value)` each finished top-level value.
     """
     yaml, events_from, resolver, constructor = parser()
-    scalar_node, error = yaml.ScalarNode, yaml.constructor.ConstructorError
+    scalar_node, error, intern = yaml.ScalarNode, yaml.constructor.ConstructorError, sys.intern
+    scalar_event, alias_event, document_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent  # local names: read per event
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     implicit = resolver.yaml_implicit_resolvers
     stack = []  # [container, pending key or _NO_KEY] per open collection
     document, documents = None, 0
     for event in iter(events_from(text).get_event, None):  # not yaml.parse: its generator costs a call per event
         kind = type(event)
-        if kind is yaml.ScalarEvent:
+        if kind is scalar_event:
             tag = event.tag
             if tag is None or tag == "!":
                 tag = "tag:yaml.org,2002:str"
@@ -75,13 +78,13 @@ def build(text, max_depth=64, key_lines=True, sink=None):
                 value = constructor.yaml_constructors[tag](constructor, scalar_node(tag, event.value, event.start_mark))
             else:
                 raise error(None, None, f"could not determine a constructor for the tag {tag!r}", event.start_mark)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        elif kind is mapping_start or kind is sequence_start:
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
                 raise error(None, None, f"could not determine a constructor for the tag {event.tag!r}",
                             event.start_mark)
             if len(stack) >= max_depth:
                 raise Refused(event.start_mark.line + 1, f"nested more than {max_depth} levels deep")
-            if kind is yaml.MappingStartEvent:
+            if kind is mapping_start:
                 value = Located()
                 value.line, value.key_lines = event.start_mark.line + 1, {} if key_lines else _NO_LINES
             else:
@@ -91,16 +94,16 @@ def build(text, max_depth=64, key_lines=True, sink=None):
             _attach(stack, value, event, error)
             stack.append([value, _NO_KEY])
             continue
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        elif kind is mapping_end or kind is sequence_end:
             value = stack.pop()[0]
             if not stack:
                 document = value
             elif sink is not None and len(stack) <= 2 and type(stack[0][0]) is Located:
                 _hand_over(stack, value, sink, True)
             continue
-        elif kind is yaml.AliasEvent:
+        elif kind is alias_event:
             raise Refused(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in ics data")
-        elif kind is yaml.DocumentStartEvent:
+        elif kind is document_start:
             documents += 1
             if documents > 1:
                 raise error("expected a single document in the stream", None, "but found another document",
@@ -114,11 +117,15 @@ def build(text, max_depth=64, key_lines=True, sink=None):
             top = stack[-1]  # the common case, inline: a scalar inside a record
             if type(top[0]) is list:
                 top[0].append(value)
-            elif top[1] is _NO_KEY:
-                _attach(stack, value, event, error)
-            else:
+            elif top[1] is not _NO_KEY:
                 top[0][top[1]] = value
                 top[1] = _NO_KEY
+            elif type(value) is str and value not in top[0]:  # a key, as `_attach` takes it
+                value = top[1] = intern(value)
+                if top[0].key_lines is not _NO_LINES:
+                    top[0].key_lines[value] = event.start_mark.line + 1
+            else:
+                _attach(stack, value, event, error)  # refuses it
         elif len(stack) == 2 and type(stack[1][0]) is list:
             _hand_over(stack, value, sink, False)
         else:
