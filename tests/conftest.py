@@ -1,7 +1,14 @@
 import json
 import os
+import sys
 
 import pytest
+
+# The suite starts worker processes and runs `python -m icscli` in subprocesses. With
+# PYTHONDONTWRITEBYTECODE set (it is on the CI machine) each of them compiles every module from source
+# again (about 50 ms a subprocess, 3 s a worker's collection); writing bytecode is Python's default,
+# and __pycache__ is git-ignored.
+sys.dont_write_bytecode = False
 from click.testing import CliRunner
 
 from icscli.cli import ics
