@@ -103,7 +103,7 @@ def main():
     bare = [python, "-c", "pass"]
     click = [python, "-c", "import click"]
     print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}; {args.runs} paired runs (medians); output to a pipe (plain)")
+          f"load {os.getloadavg()[0]:.1f}; {args.runs} paired runs (medians); output to a pipe ({args.format})")
 
     if shown("warm ics"):
         for command in WARM:
