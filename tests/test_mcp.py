@@ -10,6 +10,9 @@ pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is
 import anyio  # noqa: E402  (a dependency of the MCP SDK)
 from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
 
+# its module fixtures are costly (see below): one worker runs all its tests (setup.cfg: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("mcp")
+
 # (tool, arguments, the same question on the command line)
 QUESTIONS = [
     ("explain", {"term": "icb"}, ["explain", "icb"]),
