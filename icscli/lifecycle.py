@@ -75,3 +75,9 @@ def counts_text(counts):
         else:
             parts.append(f"{row['value']} {row['what']} since {dates.human(row['from'])}")
     return "; ".join(parts)
+
+
+def outcome_text(record):
+    """What became of a planned, proposed or announced event or responsibility, when the data records
+    it (`outcome.text`), else None."""
+    return (record.get("outcome") or {}).get("text")

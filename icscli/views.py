@@ -2,7 +2,7 @@
 
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
-from . import dates, doc, freshness, query
+from . import dates, doc, freshness, lifecycle, query
 from .doc import Change, Field, Line, cite_text
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
@@ -162,8 +162,8 @@ def _change_line(kb, r):
 def outcome(record):
     """What became of a planned, proposed or announced item, when the data records it: a reader must
     not take an old "planned" for a plan still pending."""
-    found = record.get("outcome")
-    return f"Outcome: {found['text']}" if found else ""
+    found = lifecycle.outcome_text(record)
+    return f"Outcome: {found}" if found else ""
 
 
 def _with_outcome_sources(record):
@@ -215,7 +215,7 @@ def timeline(kb, data):
         detail = " ".join(text for text in (e["description"], outcome(e)) if text)
         lines.append(Line(f"{when}: {e['title']}", _with_outcome_sources(e), detail=detail, status=e.get("status")))
         rows.append([e["date"], e.get("end") or "", e.get("status") or "done", e["title"], e["description"],
-                     (e.get("outcome") or {}).get("text") or "", ", ".join(e.get("entities") or []),
+                     lifecycle.outcome_text(e) or "", ", ".join(e.get("entities") or []),
                      ", ".join(e.get("tags") or []), cite_text(_with_outcome_sources(e))])
     blocks = [doc.Items("", lines, key="events")] if lines else [doc.Note("No events match.")]
     columns = ["date", "end", "status", "title", "description", "outcome", "entities", "tags", "sources"]
@@ -253,7 +253,7 @@ def compare(kb, data):
                               detail=" ".join(t for t in (r.get("note") or "", outcome(r)) if t)))
         rows.append([r["diff"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
                      r["effective"], r.get("status") or "done", r.get("note") or "",
-                     (r.get("outcome") or {}).get("text") or "", cite_text(_with_outcome_sources(r))])
+                     lifecycle.outcome_text(r) or "", cite_text(_with_outcome_sources(r))])
     if changes:
         legend = [(DIFF_KINDS[k][0], k, DIFF_KINDS[k][1].format(a=a, b=b), n) for k, n in data["counts"].items()]
         blocks.append(doc.Diff("", changes, legend, before=a, after=b, key="diff"))

@@ -11,6 +11,7 @@ OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/versi
 ONS_SOURCE = "Office for National Statistics lookups (Open Geography Portal), codes and names supplied by DH/NHS"
 ONS_URL = "https://geoportal.statistics.gov.uk/"
 
+_OUTCOME = "What became of it, when it was planned, proposed or announced"
 _DATES = "Dates are as the sources give them (YYYY, YYYY-MM or YYYY-MM-DD); *_start columns give the first day."
 _VERSION = "Data version: 2022 (1 July 2022), 2023, 2024, 2025 or 2026 (April each year); see system_versions."
 CITE_COLUMNS = {
@@ -49,7 +50,7 @@ TABLES = {
         "title": "Title", "description": "What happened",
         "status": "done, announced, planned or in-progress (announced and planned are not done)",
         "confidence": "confirmed, single-source or disputed",
-        "outcome": "What became of it, when it was planned, proposed or announced"}),
+        "outcome": _OUTCOME}),
     "event_entities": ("Which entities each event involves.", {"event_id": "The event", "entity_id": "The entity"}),
     "event_tags": ("Tags of each event (legislation, policy, structure, guidance ...).", {
         "event_id": "The event", "tag": "The tag"}),
@@ -61,7 +62,7 @@ TABLES = {
         "id": "Responsibility id", "function": "The duty or function", "change": "carried over, changed, new or abolished",
         "effective": "When (as given)", "effective_start": "First day of effective",
         "status": "done, planned or proposed", "note": "Note",
-        "outcome": "What became of it, when it was planned, proposed or announced"}),
+        "outcome": _OUTCOME}),
     "responsibility_holders": ("Who held each responsibility before and after the change.", {
         "responsibility_id": "The responsibility", "role": "before or after", "entity_id": "The entity"}),
     "system_versions": ("Versions of the ICB and sub-ICB location data. " + _VERSION, {

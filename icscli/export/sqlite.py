@@ -9,7 +9,7 @@ they can mean (`date_start`, YYYY-MM-DD) for sorting and comparing.
 import errno
 import sqlite3
 
-from .. import dates, query
+from .. import dates, lifecycle, query
 from ..errors import DataError, Problem
 
 SCHEMA = """
@@ -211,7 +211,7 @@ def _fill(con, ref, kb):
     events = [kb.events[i] for i in kb.event_order]
     ins("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", [
         (e["id"], e["date"], dates.start(e["date"]), e.get("end"), e["title"], e["description"],
-         e.get("status") or "done", e.get("confidence"), _outcome(e)) for e in events])
+         e.get("status") or "done", e.get("confidence"), lifecycle.outcome_text(e)) for e in events])
     ins("INSERT INTO event_entities VALUES (?,?)", sorted({(e["id"], x) for e in events
                                                            for x in e.get("entities") or [] if x in kb.entities}))
     ins("INSERT INTO event_tags VALUES (?,?)", sorted({(e["id"], t) for e in events for t in e.get("tags") or []}))
@@ -229,7 +229,7 @@ def _fill(con, ref, kb):
     resps = sorted(kb.responsibilities.values(), key=lambda r: (dates.start(r["effective"]), r["id"]))
     ins("INSERT INTO responsibilities VALUES (?,?,?,?,?,?,?,?)", [
         (r["id"], r["function"], r["change"], r["effective"], dates.start(r["effective"]), r.get("status") or "done",
-         r.get("note"), _outcome(r)) for r in resps])
+         r.get("note"), lifecycle.outcome_text(r)) for r in resps])
     ins("INSERT INTO responsibility_holders VALUES (?,?,?)", sorted({
         (r["id"], role, x) for r in resps for role in ("before", "after") for x in r.get(role) or []
         if x in kb.entities}))
@@ -266,8 +266,3 @@ def _fill(con, ref, kb):
             for seq, (field, cite) in enumerate(_cites(query.strip_private(r))):
                 rows.append((r["id"], seq, field, cite["source"], cite.get("at"), cite.get("quote")))
         ins(f"INSERT INTO {kind}_sources VALUES (?,?,?,?,?,?)", rows)
-
-
-def _outcome(record):
-    """What became of a planned or proposed item, when recorded (its sources are in the *_sources table)."""
-    return (record.get("outcome") or {}).get("text")
