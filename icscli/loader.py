@@ -17,10 +17,9 @@ MAX_TEXT = 20_000
 MAX_DEPTH = 12
 MAX_INT = 2 ** 53 - 1  # exact in JSON readers and within SQLite's 64-bit INTEGER
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Control characters other than tab and newline (escape sequences, OSC 52 clipboard writes, NUL),
-# bidirectional embeddings, overrides and isolates (they reorder what a terminal shows: "Trojan
-# Source"), and lone surrogates (no output encoding can hold them). YAML's "\e" escapes make them.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Control characters but tab and newline, bidirectional overrides ("Trojan Source") and lone surrogates:
+# safe.py holds the one list. YAML's "\e" or "\x1b" escapes make them.
+_FORBIDDEN = re.compile(safe.FORBIDDEN_IN_TEXT)
 
 
 def _describe_char(char):

@@ -5,11 +5,24 @@ wikis and browsers. The loader rejects control characters in text fields; these 
 second line, applied by the renderers where the text leaves the program.
 """
 # C0 controls other than tab and newline, DEL, C1 controls (ESC sequences, OSC 52 and the like), and
-# bidirectional embeddings, overrides and isolates (they reorder what is shown); as a str.translate
-# table that deletes them (no regular expression: importing `re` costs every run milliseconds).
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0), *range(0x202a, 0x202f),
-                           *range(0x2066, 0x206a)])
-_SHOWN = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # tab and newline too: errors are one line
+# bidirectional embeddings, overrides and isolates (they reorder what is shown): (first, last) code points.
+# The loader refuses them (and lone surrogates) in text; the renderers delete them on the way out.
+_CONTROL_RANGES = ((0x00, 0x08), (0x0b, 0x1f), (0x7f, 0x9f), (0x202a, 0x202e), (0x2066, 0x2069))
+_SURROGATES = (0xd800, 0xdfff)  # no output encoding can hold a lone one
+
+
+def _char_class(ranges):
+    """A regular-expression character class of code point ranges (the pattern text: `re` is imported
+    only by those who use it)."""
+    return "[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in ranges) + "]"
+
+
+FORBIDDEN_IN_TEXT = _char_class(_CONTROL_RANGES + (_SURROGATES,))  # the loader's rule
+# A str.translate table that deletes the controls (no regular expression: importing `re` costs every
+# run milliseconds).
+_CONTROLS = dict.fromkeys(code for first, last in _CONTROL_RANGES for code in range(first, last + 1))
+# What an error message writes as an escape: the controls, tab and newline too (errors are one line)
+_SHOWN = _char_class(((0x00, 0x1f),) + _CONTROL_RANGES[2:] + (_SURROGATES,))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SAFE_SCHEMES = ("http://", "https://")
 
