@@ -362,12 +362,14 @@ def compile_sources(layers, base=None, key_lines=False):
 def validate(overlay=None, include_bundled=True):
     """Every problem in the bundled data and/or an overlay directory.
 
-    An overlay is checked on top of the bundled layer's compiled state when there is one: that state
-    exists only if the bundled data compiled without a problem, so parsing its YAML again would find
-    nothing new (and costs most of a second). Otherwise every layer is parsed and checked.
+    The bundled layer's compiled state exists only if its data compiled without a problem, so parsing
+    its YAML again would find nothing new (and costs a sixth of a second): the bundled data is checked
+    as that state, and an overlay on top of it. Otherwise every layer is parsed and checked.
     """
-    base = _valid_bundled_tables() if overlay and include_bundled else None
-    if base is not None:
+    base = _valid_bundled_tables() if include_bundled else None
+    if base is not None and not overlay:
+        tables, problems = base, []
+    elif base is not None:
         tables, problems = compile_sources([(overlay, overlay)], base=base)
     else:
         layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])

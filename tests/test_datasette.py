@@ -5,11 +5,17 @@ import sqlite3
 
 import pytest
 
-datasette_app = pytest.importorskip("datasette.app", reason="Datasette is not installed (it is in the test extra)")
+# Datasette takes over half a second to import: one worker imports it, in a test, not at collection
+pytestmark = pytest.mark.xdist_group("datasette")
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def datasette_app():
+    return pytest.importorskip("datasette.app", reason="Datasette is not installed (it is in the test extra)")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, datasette_app):
     from conftest import invoke
 
     folder = tmp_path_factory.mktemp("datasette")
@@ -22,6 +28,8 @@ def exported(tmp_path_factory):
 def served(db, metadata, *paths):
     """GET each path from Datasette's own test client; the JSON of each response."""
     import asyncio
+
+    from datasette import app as datasette_app
 
     async def main():
         ds = datasette_app.Datasette([str(db)], metadata=metadata)

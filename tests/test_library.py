@@ -27,30 +27,29 @@ def test_core_imports_without_click_or_rich():
     assert result.stdout.strip() == "[]"
 
 
-def test_cached_run_does_not_import_yaml_rich_or_tabulate(tmp_path):
-    env = {"ICS_CACHE_DIR": str(tmp_path)}
+def test_cached_run_does_not_import_yaml_rich_or_tabulate():
+    env = {}  # the session's private cache (conftest)
     code = ("import sys; sys.argv = ['ics', 'explain', 'icb', '--format', 'plain']\n"
             "from icscli.cli import ics\n"
             "try:\n    ics()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('yaml', 'rich', 'tabulate') if m in sys.modules), file=sys.stderr)")
-    _python(code, env)  # builds the cache
+    _python(code, env)  # builds the cache, unless an earlier test on this worker has
     result = _python(code, env)
     assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
 
 
 @pytest.mark.parametrize("args", [["timeline"], ["glossary"], ["explain", "icb"]])
-def test_closed_pipe_ends_quietly(args, tmp_path):
+def test_closed_pipe_ends_quietly(args):
     command = [sys.executable, "-m", "icscli", *args]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=dict(os.environ, ICS_CACHE_DIR=str(tmp_path)))
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
     proc.stdout.readline()
     proc.stdout.close()
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and b"Exception" not in err, err
 
 
-def test_module_entry_point_and_exit_codes(tmp_path):
-    env = dict(os.environ, ICS_CACHE_DIR=str(tmp_path))
+def test_module_entry_point_and_exit_codes():
+    env = dict(os.environ)
     ok = subprocess.run([sys.executable, "-m", "icscli", "explain", "ccg"], capture_output=True, text=True, env=env)
     assert ok.returncode == 0 and ok.stdout.startswith("Clinical commissioning group")
     unknown = subprocess.run([sys.executable, "-m", "icscli", "explain", "qqq"], capture_output=True, text=True, env=env)
@@ -59,8 +58,8 @@ def test_module_entry_point_and_exit_codes(tmp_path):
 
 @pytest.mark.parametrize("env", [{"LANG": "C", "LC_ALL": "C"}, {"TERM": "dumb"}, {"COLUMNS": "40"},
                                  {"NO_COLOR": "1"}])
-def test_hostile_environments(env, tmp_path):
-    full = dict(os.environ, ICS_CACHE_DIR=str(tmp_path), **env)
+def test_hostile_environments(env):
+    full = dict(os.environ, **env)
     for fmt in ("plain", "rich"):
         result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb", "--format", fmt],
                                 capture_output=True, env=full)
@@ -83,8 +82,8 @@ def test_read_only_home_and_cache(tmp_path):
     assert result.stdout.startswith(b"Integrated care board")
 
 
-def test_completion_is_dynamic_and_light(tmp_path):
-    env = dict(os.environ, ICS_CACHE_DIR=str(tmp_path), _ICS_COMPLETE="bash_complete", COMP_CWORD="2")
+def test_completion_is_dynamic_and_light():
+    env = dict(os.environ, _ICS_COMPLETE="bash_complete", COMP_CWORD="2")
     subprocess.run([sys.executable, "-m", "icscli", "explain"], capture_output=True, env=dict(env, _ICS_COMPLETE=""))
     code = ("import sys, runpy\n"
             "sys.argv = ['ics']\n"
@@ -102,7 +101,7 @@ def test_completion_is_dynamic_and_light(tmp_path):
              "comp = ShellComplete(ics, {}, 'ics', '_ICS_COMPLETE')\n"
              "words = [c.value for c in comp.get_completions(['ccg'], '02')]\n"
              "print('02Q' in words, sorted(m for m in ('rich', 'tabulate', 'yaml') if m in sys.modules))\n")
-    result = _python(probe, {"ICS_CACHE_DIR": str(tmp_path)})
+    result = _python(probe)
     assert result.stdout.strip() == "True []", result.stderr
 
 

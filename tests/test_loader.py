@@ -80,6 +80,33 @@ def test_bundled_data_validates(run):
     assert result.exit_code == 0
 
 
+TINY_SOURCES = "sources:\n  - id: s1\n    title: A source\n    publisher: P\n    date: \"2022\"\n    url: https://example.org/a\n"
+TINY_EVENT = ("events:\n  - id: e1\n    date: \"2024-01\"\n    title: Planned\n    description: It was planned.\n"
+              "    status: planned\n    sources: [{source}]\n")
+
+
+def test_validate_checks_the_bundled_data_compiled_or_not(run, tmp_path):
+    """`ics validate` checks the bundled layer as its compiled state when it compiled, and parses it to
+    list what is wrong when it did not: the same problems either way, at the same file:line."""
+    tree, cache = tmp_path / "data", tmp_path / "cache"
+    tree.mkdir()
+    (tree / "meta.yaml").write_text('meta:\n  data_as_of: "2026-12-01"\n')
+    (tree / "sources.yaml").write_text(TINY_SOURCES)
+    (tree / "events.yaml").write_text(TINY_EVENT.format(source="s1"))  # compiles, but is overdue
+    env = {"ICS_BUNDLED_DATA": str(tree), "ICS_CACHE_DIR": str(cache)}
+    overdue = "- events.yaml:2: status: e1: still 'planned' although its date (2024-01) is before"
+    cold, warm = run("validate", env=env), run("validate", env=env)
+    assert list(cache.glob("kb-*.ics")), "the tree compiled and was cached"
+    for result in (cold, warm):
+        assert result.exit_code == 1 and result.output.count("\n- ") == 1, result
+        assert overdue in result.output, result
+    assert warm.output == cold.output
+    (tree / "events.yaml").write_text(TINY_EVENT.format(source="no-such-source"))  # does not compile
+    broken = run("validate", env=env)
+    assert broken.exit_code == 1 and "- events.yaml:7: sources[0]: unknown source 'no-such-source'" in broken.output
+    assert overdue in broken.output, broken
+
+
 def test_overlay_adds_and_overrides(run, tmp_path):
     (tmp_path / "extra.yaml").write_text(
         "entities:\n  - id: icb\n    name: Overridden board\n    kind: concept\n    level: system\n"

@@ -6,10 +6,6 @@ import sys
 
 import pytest
 
-pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
-import anyio  # noqa: E402  (a dependency of the MCP SDK)
-from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
-
 # its module fixtures are costly (see below): one worker runs all its tests (setup.cfg: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("mcp")
 
@@ -51,16 +47,26 @@ BAD = [
 ]
 
 
-def server_parameters():
-    env = dict(os.environ)  # ICS_TODAY and the private cache from conftest
-    return StdioServerParameters(command=sys.executable, args=["-m", "icscli", "mcp"], env=env)
+@pytest.fixture(scope="module")
+def sdk():
+    """The MCP SDK, imported when a test needs it (it takes about a second, so not at collection, which
+    every worker does)."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
+    import mcp
+
+    return mcp
 
 
-def with_session(scenario):
+def with_session(sdk, scenario):
     """Start `ics mcp`, initialise a client session and run `scenario(session, init)` in it."""
+    import anyio  # a dependency of the MCP SDK
+
+    env = dict(os.environ)  # ICS_TODAY and the private cache from conftest
+    parameters = sdk.StdioServerParameters(command=sys.executable, args=["-m", "icscli", "mcp"], env=env)
+
     async def main():
-        async with stdio_client(server_parameters()) as (read, write):
-            async with ClientSession(read, write) as session:
+        async with sdk.stdio_client(parameters) as (read, write):
+            async with sdk.ClientSession(read, write) as session:
                 init = await session.initialize()
                 return await scenario(session, init)
 
@@ -78,7 +84,7 @@ def scenario(function):
 
 
 @pytest.fixture(scope="module")
-def served():
+def served(sdk):
     """{scenario name: what it returned, or the exception it raised}."""
     async def every_scenario(session, init):
         results = {}
@@ -89,7 +95,7 @@ def served():
                 results[name] = exc
         return results
 
-    return with_session(every_scenario)
+    return with_session(sdk, every_scenario)
 
 
 def result_of(served, function):
@@ -179,7 +185,7 @@ def test_bad_arguments_are_tool_errors_and_the_server_keeps_going(run, served):
     assert not results[-1].is_error
 
 
-def test_a_malformed_request_leaves_the_server_running():
+def test_a_malformed_request_leaves_the_server_running(sdk):
     """Raw JSON-RPC lines: garbage, then a proper initialise, which still gets its answer."""
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
             "params": {"protocolVersion": "2025-06-18", "capabilities": {},
