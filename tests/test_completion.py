@@ -9,9 +9,6 @@ from click.shell_completion import ShellComplete
 
 from icscli.cli import ics
 
-# its module fixtures are costly (see below): one worker runs all its tests (setup.cfg: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("completion")
-
 COUNT = 10_000
 
 

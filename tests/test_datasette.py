@@ -5,12 +5,10 @@ import sqlite3
 
 import pytest
 
-# Datasette takes over half a second to import: one worker imports it, in a test, not at collection
-pytestmark = pytest.mark.xdist_group("datasette")
-
 
 @pytest.fixture(scope="module")
 def datasette_app():
+    """Imported by the worker that runs these tests, not at collection (it takes over half a second)."""
     return pytest.importorskip("datasette.app", reason="Datasette is not installed (it is in the test extra)")
 
 

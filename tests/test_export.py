@@ -14,9 +14,6 @@ from conftest import invoke
 
 from icscli import cli, cli_export
 
-# its module fixtures are costly (see below): one worker runs all its tests (setup.cfg: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("export")
-
 if "export" not in cli.ics.commands:  # until cli.py registers the export commands itself
     cli_export.register(cli.ics, cli.output_options, cli.knowledge, cli.emit, cli.parse_date)
 

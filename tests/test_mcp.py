@@ -6,9 +6,6 @@ import sys
 
 import pytest
 
-# its module fixtures are costly (see below): one worker runs all its tests (setup.cfg: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("mcp")
-
 # (tool, arguments, the same question on the command line)
 QUESTIONS = [
     ("explain", {"term": "icb"}, ["explain", "icb"]),
