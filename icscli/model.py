@@ -178,6 +178,10 @@ class CompiledState:
                 return value
             except CacheMiss:
                 self._full = self._rebuild()
+        if name not in self._full and name in DERIVED:  # a rebuilt overlay's: made when first read
+            from .derived import derive
+
+            self._full[name] = derive(KnowledgeBase(self._full), name)
         return self._full[name]
 
     def part(self, name, which, buckets):
