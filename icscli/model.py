@@ -275,9 +275,8 @@ class KnowledgeBase:
         """
         import marshal
 
-        from . import completion, systems
         from .chunks import event_indexes
-
+        from .derived import entity_parts, search_rows
         from .layers import LocatedTable, fresh_ids, kept_part, stored_bytes, stored_table
 
         events = tables["events"]
@@ -301,8 +300,6 @@ class KnowledgeBase:
         state["event_order"] = order
         state["entity_events"] = entity_events
         state["timeline"] = timeline
-        from .derived import entity_parts, search_rows
-
         state["index"], state["replaced_by"], state["entity_names"] = entity_parts(tables, base)
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
         systems_kept = base and all(fresh_ids(tables[name]) == set() for name in systems_tables)
@@ -310,8 +307,12 @@ class KnowledgeBase:
             state.update({name: stored_bytes(base[0], name) or base[0][name] for name in base[0]
                           if name not in state and name not in DERIVED})
         else:
+            from . import systems
+
             state.update(systems.build_indexes(tables))
         if not base:  # an overlay's are made when first read (see derived.py)
+            from . import completion
+
             state["search_index"] = search_rows(KnowledgeBase(state))
             state["completion"] = completion.build(KnowledgeBase(state))  # what TAB offers, in one small part
         return state
