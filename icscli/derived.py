@@ -2,13 +2,12 @@
 index, the search rows and what TAB completion offers.
 
 Every `explain` resolves a term, so the term index is built with the layer. The search rows and the
-completion part (DERIVED) are read only by `search`, a term that matches nothing and TAB: the bottom
-layer builds them at compile time (the wheel's compiled file cannot be written later), an overlay when
-a run first reads them (`KnowledgeBase.__getattr__`), which then adds them to the layer's compiled
-file (`cache.add_part`). Either way they are made from the layer's records alone, so they equal what a
-compile of every layer at once makes.
+completion part (`model.DERIVED`) are read only by `search`, a term that matches nothing and TAB: the
+bottom layer builds them at compile time (the wheel's compiled file cannot be written later), an
+overlay when a run first reads them (`KnowledgeBase.__getattr__`), which then adds them to the layer's
+compiled file (`cache.add_part`). Either way they are made from the layer's records alone, so they
+equal what a compile of every layer at once makes.
 """
-from .model import DERIVED  # noqa: F401  (the names of those parts)
 
 
 def derive(kb, name):
