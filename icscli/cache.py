@@ -16,7 +16,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 15  # bump when the shape of the compiled state changes (15: systems index parts, search hit fields)
+FORMAT = 16  # bump when the shape of the compiled state changes (16: an overlay's derived parts come later)
 MAGIC = b"ICSKB%03d" % FORMAT
 MAX_TOC_BYTES = 64 << 20
 MAX_CACHE_BYTES = 4 << 30
@@ -132,19 +132,49 @@ def stream(handle, parts, key):
 def write(path, state, key):
     """Write atomically; remove older compiles of the same layer. Returns False (after one warning
     per run on stderr) when the cache directory cannot be written."""
+    from .model import split_parts
+
+    return _write(path, lambda: split_parts(state), key, prune=True)
+
+
+def add_part(path, key, name, value):
+    """Add a part made after the compile (an overlay's DERIVED part, see derived.py) to the compiled
+    file at `path`, written anew with its other parts as they are. Nothing when that file is gone or
+    not of this key (another run compiled the layer again meanwhile) or turns out corrupt."""
+    from .model import split_parts
+
+    try:
+        compiled = CompiledFile(path, key=key)
+    except CacheMiss:
+        return False
+
+    def parts():  # one part in memory at a time: an overlay's compiled file can be big
+        for part in list(compiled.names()):
+            if part != name and not part.startswith(name + "#"):
+                yield part, compiled.raw(part)
+        yield from split_parts({name: value})
+
+    try:
+        return _write(path, parts, key, prune=False)
+    except CacheMiss:
+        return False
+    finally:
+        os.close(compiled.fd)
+
+
+def _write(path, parts, key, prune):
     directory = os.path.dirname(path)
     tmp = None
     try:
         os.makedirs(directory, exist_ok=True)
-        from .model import split_parts
-
         tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         with os.fdopen(fd, "wb") as handle:
-            stream(handle, split_parts(state), key)
+            stream(handle, parts(), key)
         os.replace(tmp, path)
         tmp = None
-        _prune(directory, os.path.basename(path))
+        if prune:
+            _prune(directory, os.path.basename(path))
         return True
     except (OSError, ValueError) as exc:
         _warn_once(directory, exc)

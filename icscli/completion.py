@@ -1,5 +1,6 @@
-"""What shell completion offers, computed once at compile time and stored as one small part of the
-compiled state (`completion`), so a TAB reads that part instead of decoding every record.
+"""What shell completion offers, computed once (at compile time; an overlay's by its first TAB, see
+derived.py) and stored as one small part of the compiled state (`completion`), so a TAB reads that
+part instead of decoding every record.
 
 Each entry of the part is one string of rows: every row starts with NUL and its fields are joined
 by U+0001 (the loader refuses control characters in any text, and ids cannot hold them). One string
@@ -15,9 +16,9 @@ The CLI (cli_complete.py) turns these into click's CompletionItems.
 ROW, FIELD = "\0", "\1"
 
 
-def build(kb, below=None):
-    """The completion part of a knowledge base (called by `KnowledgeBase.build_state`). `below` is the
-    part of the layer below when an overlay leaves the systems tables alone: its systems entries hold."""
+def build(kb):
+    """The completion part of a knowledge base (see derived.py: the bundled layer's is compiled with it,
+    an overlay's made by its first TAB)."""
     from . import systems
 
     terms, holders = {}, []
@@ -27,10 +28,8 @@ def build(kb, below=None):
             terms.setdefault(text, entity["name"])
             if ident in held:
                 holders.append((text, entity["name"], ident))
-    part = {"terms": _pack(sorted(terms.items())), "holders": _pack(holders)}
-    if type(below) is dict and all(type(below.get(name)) is str for name in ("systems", "regions")):
-        return dict(part, systems=below["systems"], regions=below["regions"])
-    return dict(part, systems=_pack(systems.completion_items(kb, "")), regions=_pack((r,) for r in systems.all_regions(kb)))
+    return {"terms": _pack(sorted(terms.items())), "holders": _pack(holders),
+            "systems": _pack(systems.completion_items(kb, "")), "regions": _pack((r,) for r in systems.all_regions(kb))}
 
 
 def _pack(rows):

@@ -14,13 +14,13 @@ UNKNOWN_PLACE = "bundled data:0"
 class LocatedTable(LazyTable):
     """A table of the layer below plus the overlay's records. A marshalled record gets its `_loc`
     (from the layer's record locations) when decoded, until `build_state` has taken the locations;
-    `fresh` holds the ids the overlay set."""
+    `fresh` holds the ids the overlay set, `replaced` whether any of them was the layer below's."""
 
-    __slots__ = ("locations", "fresh", "located")
+    __slots__ = ("locations", "fresh", "located", "replaced")
 
     def __init__(self, records, locations):
         dict.__init__(self, records)  # a dict subclass that keeps dict's iteration: its raw values are copied
-        self.locations, self.fresh, self.located = locations, set(), True
+        self.locations, self.fresh, self.located, self.replaced = locations, set(), True, False
 
     def __getitem__(self, key):
         value = dict.__getitem__(self, key)
@@ -34,6 +34,8 @@ class LocatedTable(LazyTable):
         return value
 
     def __setitem__(self, key, record):  # a record of the overlay
+        if key not in self.fresh and dict.__contains__(self, key):
+            self.replaced = True
         self.fresh.add(key)
         dict.__setitem__(self, key, record)
 
@@ -77,6 +79,15 @@ def fresh_ids(table):
     """The ids an overlay set in a table compiled on a validated layer, or None when every record
     must be checked (a table compiled from YAML alone)."""
     return table.fresh if isinstance(table, LocatedTable) else None
+
+
+def added_ids(table):
+    """The ids an overlay added to a table compiled on a validated layer, in table order (after every
+    id below), when it replaced none of the layer below's records; else None."""
+    if not isinstance(table, LocatedTable) or table.replaced:
+        return None
+    fresh = table.fresh
+    return [ident for ident in table if ident in fresh] if fresh else []
 
 
 def kept_part(below, name, table):

@@ -11,6 +11,7 @@ except ImportError:  # pragma: no cover
     from collections.abc import Mapping
 
 
+DERIVED = ("search_index", "completion")  # made from the records, an overlay's when first read (derived.py)
 LAZY_TABLES = ("sources", "entities", "events", "responsibilities", "icbs", "sub_icb_locations", "ccgs")
 CORE_TABLES = ("sources", "entities", "events", "responsibilities", "meta")  # the rest are the systems tables
 BUCKET_SIZE = 128  # a dictionary part with more than 16 buckets' worth of entries is split
@@ -177,6 +178,10 @@ class CompiledState:
                 return value
             except CacheMiss:
                 self._full = self._rebuild()
+        if name not in self._full and name in DERIVED:  # a rebuilt overlay's: made when first read
+            from .derived import derive
+
+            self._full[name] = derive(KnowledgeBase(self._full), name)
         return self._full[name]
 
     def part(self, name, which, buckets):
@@ -229,15 +234,27 @@ PART_TYPES = dict({name: dict for name in LAZY_TABLES + ("index", "entity_events
 
 
 class KnowledgeBase:
-    """Attribute access to the state's parts (kb.entities, kb.index, ...), decoded on first use."""
+    """Attribute access to the state's parts (kb.entities, kb.index, ...), decoded on first use. A
+    DERIVED part the state lacks (an overlay's, until a run reads it) is made from the records and
+    handed to `keep(name, value)`, which adds it to the layer's compiled file (see store.load)."""
 
-    def __init__(self, state):
-        self.state = state
+    def __init__(self, state, keep=None):
+        self.state, self.keep = state, keep
 
     def __getattr__(self, name):
         state = self.__dict__.get("state")
-        if state is None or name.startswith("_") or name not in state:
+        if state is None or name.startswith("_"):
             raise AttributeError(name)
+        if name not in state:
+            if name not in DERIVED:
+                raise AttributeError(name)
+            from .derived import derive
+
+            value = derive(self, name)
+            if self.keep is not None:
+                self.keep(name, value)
+            setattr(self, name, value)
+            return value
         value = state[name]
         if isinstance(value, bytes):
             import marshal
@@ -253,13 +270,13 @@ class KnowledgeBase:
         """Derive the indexes once, at compile time, so they are cached with the data.
 
         `base` is (state, tables) of the layer below when compiling an overlay: what the overlay
-        leaves untouched (the systems indexes, search rows of unchanged records) is taken from it.
+        leaves untouched (the event and systems indexes) is taken from it, and the DERIVED parts are
+        left to the first run that reads them.
         """
         import marshal
 
-        from . import completion, systems
         from .chunks import event_indexes
-
+        from .derived import entity_parts, search_rows
         from .layers import LocatedTable, fresh_ids, kept_part, stored_bytes, stored_table
 
         events = tables["events"]
@@ -283,21 +300,21 @@ class KnowledgeBase:
         state["event_order"] = order
         state["entity_events"] = entity_events
         state["timeline"] = timeline
-        replaced_by = {}
-        for ident, entity in tables["entities"].items():
-            for old in entity.get("replaced") or []:
-                replaced_by.setdefault(old, []).append(ident)
-        state["replaced_by"] = replaced_by
-        state["entity_names"] = {ident: entity["name"] for ident, entity in tables["entities"].items()}  # for lists
-        state["index"], state["search_index"] = _indexes(tables, order, base)  # the rows stay marshalled
+        state["index"], state["replaced_by"], state["entity_names"] = entity_parts(tables, base)
         systems_tables = [name for name in tables if name not in CORE_TABLES]  # all systems.build_indexes reads
         systems_kept = base and all(fresh_ids(tables[name]) == set() for name in systems_tables)
         if systems_kept:
-            state.update({name: stored_bytes(base[0], name) or base[0][name] for name in base[0] if name not in state})
+            state.update({name: stored_bytes(base[0], name) or base[0][name] for name in base[0]
+                          if name not in state and name not in DERIVED})
         else:
+            from . import systems
+
             state.update(systems.build_indexes(tables))
-        below = KnowledgeBase(base[0]).completion if systems_kept else None  # its systems entries hold
-        state["completion"] = completion.build(KnowledgeBase(state), below)  # what TAB offers, in one small part
+        if not base:  # an overlay's are made when first read (see derived.py)
+            from . import completion
+
+            state["search_index"] = search_rows(KnowledgeBase(state))
+            state["completion"] = completion.build(KnowledgeBase(state))  # what TAB offers, in one small part
         return state
 
     def entity(self, term):
@@ -333,49 +350,6 @@ class KnowledgeBase:
                     records[source] = records.get(source, 0) + n
             self._citations = (found, records)
         return self._citations
-
-
-def _search_rows(tables, order, base):
-    """The search rows, one at a time: rows of records the overlay did not touch come from the layer below."""
-    from . import resolve
-
-    entities, events = tables["entities"], tables["events"]
-    fresh_entities = fresh_events = None  # None: every row is made afresh
-    if base:
-        from .layers import fresh_ids
-
-        fresh_entities, fresh_events = fresh_ids(entities), fresh_ids(events)
-    below = {}
-    if fresh_entities is None or fresh_events is None:
-        fresh_entities = fresh_events = None
-    else:
-        below = {(row[0], row[1]): row for row in KnowledgeBase(base[0]).search_index}
-    for ident, entity in entities.items():
-        fresh = fresh_entities is None or ident in fresh_entities
-        yield resolve.search_row("entity", ident, entity) if fresh else below[("entity", ident)]
-    for ident in order:
-        fresh = fresh_events is None or ident in fresh_events
-        yield resolve.search_row("event", ident, events[ident]) if fresh else below[("event", ident)]
-
-
-def _indexes(tables, order, base):
-    """(entity index, marshalled search rows) in one pass over the search rows: each row is marshalled
-    as it is made, so a 100,000-record overlay never holds its rows as objects all at once."""
-    import io
-    import marshal
-
-    from . import resolve
-
-    entities, index, out, count = tables["entities"], {}, io.BytesIO(), 0
-    out.write(bytes(5))  # a marshalled list: "[", its length, then its items (version 2: no back-references)
-    for row in _search_rows(tables, order, base):
-        if row[0] == "entity":
-            resolve.add_to_index(index, row[1], entities[row[1]], row[3])  # the keys, normalised once
-        out.write(marshal.dumps(row, 2))
-        count += 1
-    out.seek(0)
-    out.write(b"[" + count.to_bytes(4, "little"))
-    return index, out.getvalue()
 
 
 def iter_citations(value):

@@ -103,7 +103,13 @@ def load(overlay=None, use_cache=True):
     base, base_key = _bundled(use_cache)
     if not overlay:
         return KnowledgeBase(base)
-    return KnowledgeBase(_layer(overlay, overlay, use_cache, parent=(base, base_key))[0])
+    state, key = _layer(overlay, overlay, use_cache, parent=(base, base_key))
+    if key is None:
+        return KnowledgeBase(state)
+    from . import cache
+
+    path = cache.layer_path(cache.layer_id(overlay), key)
+    return KnowledgeBase(state, keep=lambda name, value: cache.add_part(path, key, name, value))
 
 
 def _cache_disabled():
@@ -152,14 +158,14 @@ def _layer(directory, tag, use_cache, parent=None):
 
 def _open(path, key, rebuild, key_prefix=None):
     from .cache import CacheMiss, CompiledFile
-    from .model import PART_TYPES, CompiledState
+    from .model import DERIVED, PART_TYPES, CompiledState
 
     try:
         compiled = CompiledFile(path, key=key, key_prefix=key_prefix)
     except CacheMiss:
         return None
-    if not all(name in compiled.parts for name in PART_TYPES):
-        return None  # a file of another shape
+    if not all(name in compiled.parts for name in PART_TYPES if name not in DERIVED):
+        return None  # a file of another shape (an overlay's DERIVED parts come when first read)
     state = CompiledState(compiled, rebuild)
     state.key = compiled.key
     return state

@@ -206,30 +206,114 @@ icbs:
 """
 
 
+REPLACED_ICB = """  - id: icb
+    name: Integrated care board
+    kind: statutory body
+    level: system
+    summary: Overridden summary.
+    acronyms: [ICB, BNT]
+    replaced: [ccg]
+    sources: [kf-act-diagram-2022]
+"""
+ADDED = """  - id: brand-new-successor
+    name: Integrated care board
+    kind: concept
+    level: place
+    summary: Shares a name with the ICB, and replaced the CCG too.
+    acronyms: [ICB]
+    replaced: [ccg]
+    sources: [kf-act-diagram-2022]
+"""
+
+
 @pytest.mark.parametrize("more", ["", EVENT_AND_ICB], ids=["entities", "with an event and an ICB"])
+@pytest.mark.parametrize("entities", [REPLACED_ICB, ADDED], ids=["one replaced", "only added"])
 @pytest.mark.parametrize("use_cache", [False, True], ids=["below compiled now", "below from its compiled file"])
-def test_overlay_state_equals_a_compile_of_both_layers_at_once(tmp_path, use_cache, more, warm, monkeypatch):
+def test_overlay_state_equals_a_compile_of_both_layers_at_once(tmp_path, use_cache, entities, more, warm,
+                                                               monkeypatch):
+    """Every part of an overlay's state, the parts made when first read (derived.py) and those extended
+    from the layer below's included, equals a compile of both layers at once; so does the state read
+    back from the overlay's compiled file, which the first reads completed."""
     from icscli import store
     from icscli.loader import compile_sources
     from icscli.model import KnowledgeBase, LazyTable
 
     overlay = tmp_path / "ov"
     overlay.mkdir()
-    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added.") + """  - id: icb
-    name: Integrated care board
-    kind: statutory body
-    level: system
-    summary: Overridden summary.
-    sources: [kf-act-diagram-2022]
-""" + more)
+    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added.") + entities + more)
     monkeypatch.setenv("ICS_CACHE_DIR", str(warm))  # with the cache, the bundled layer comes from its file
-    layered = KnowledgeBase(store.load(str(overlay), use_cache=use_cache).state)
+    layered = store.load(str(overlay), use_cache=use_cache)
     tables, problems = compile_sources([(store.bundled_data_dir(), ""), (str(overlay), str(overlay))])
     assert problems == []
     whole = KnowledgeBase(KnowledgeBase.build_state(tables))
-    decoded = lambda table: dict(table.items()) if isinstance(table, LazyTable) else table  # noqa: E731
-    for name in whole.state:  # (a table of the layer below may hold its records still marshalled)
+    def decoded(part):  # (a table of the layer below may hold its records still marshalled); in order
+        part = dict(part.items()) if isinstance(part, LazyTable) else part
+        return (part, list(part)) if isinstance(part, dict) else part
+
+    for name in whole.state:
         assert decoded(getattr(layered, name)) == decoded(getattr(whole, name)), name
+    if use_cache:
+        again = store.load(str(overlay))
+        assert sorted(again.state) == sorted(whole.state)  # every part, from the file
+        for name in whole.state:
+            assert decoded(getattr(again, name)) == decoded(getattr(whole, name)), name
+
+
+def test_an_overlays_search_rows_and_completion_are_made_when_first_read(tmp_path, warm):
+    """An overlay's first `explain` makes no search row and no completion part; the first search, and
+    the first TAB, add them to the layer's compiled file, which later runs read."""
+    from icscli import cache
+
+    path, good, overlay = overlay_compile(tmp_path, warm, "explain", "brand-new-term")
+    assert {"search_index", "completion"} & set(cache.CompiledFile(str(path)).names()) == set()
+    first = ics("search", "brand new", "--data", overlay, cache=warm)
+    assert first.returncode == 0 and "Brand new term (entity)" in first.stdout, first.stderr
+    assert path in compiled(warm)  # the same compile, completed
+    assert "search_index" in cache.CompiledFile(str(path)).names()
+    tab = {"_ICS_COMPLETE": "bash_complete", "COMP_WORDS": "ics explain brand-n", "COMP_CWORD": "2",
+           "ICS_DATA": str(overlay)}
+    assert "brand-new-term" in ics(cache=warm, env=tab).stdout
+    assert "completion" in cache.CompiledFile(str(path)).names()
+    probe = ("import sys, icscli, icscli.derived as d\n"
+             "d.derive = lambda *a: sys.exit('made again')\n"
+             f"kb = icscli.load({str(overlay)!r})\n"
+             "print(len(kb.search_index) > 100, sorted(kb.completion))\n")
+    read = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, ICS_CACHE_DIR=str(warm)))
+    assert read.stdout.split("\n")[0] == "True ['holders', 'regions', 'systems', 'terms']", read.stderr
+    again = ics("search", "brand new", "--data", overlay, cache=warm)
+    assert (again.returncode, again.stdout) == (0, first.stdout)
+
+
+def test_a_corrupt_search_part_of_an_overlay_is_a_miss(tmp_path, warm):
+    path, good, overlay = overlay_compile(tmp_path, warm, "search", "brand new")
+    from icscli import cache
+
+    offset, length, _digest = cache.CompiledFile(str(path)).parts["search_index"]
+    flipped = bytearray(path.read_bytes())
+    flipped[offset + length // 2] ^= 0x10
+    path.write_bytes(bytes(flipped))
+    again = ics("search", "brand new", "--data", overlay, cache=warm)
+    assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, "")
+
+
+def test_a_compile_leaves_no_cycles_that_grow_with_the_data(tmp_path, warm):
+    """The fast path answers with the cyclic garbage collector off, a compile on a cache miss included:
+    sound while what a compile leaves to the collector does not grow with the data."""
+    probe = ("import gc, sys\ngc.disable()\nimport icscli\nicscli.load()\ngc.collect()\n"
+             "icscli.load(sys.argv[1])\nprint(gc.collect())\n")
+    found = []
+    for count in (1, 2000):
+        overlay = tmp_path / f"ov{count}"
+        overlay.mkdir()
+        (overlay / "many.yaml").write_text("entities:\n" + "".join(
+            f"  - id: cyc-{i}\n    name: Body {i}\n    kind: concept\n    level: place\n    summary: S {i}.\n"
+            f"    related: [icb]\n    sources: [kf-act-diagram-2022]\n" for i in range(count)))
+        result = subprocess.run([sys.executable, "-c", probe, str(overlay)], capture_output=True, text=True,
+                                cwd=ROOT, env=dict(os.environ, ICS_CACHE_DIR=str(warm)))
+        assert result.returncode == 0, result.stderr
+        found.append(int(result.stdout))
+    assert found[1] - found[0] < 100, found
 
 
 # Overlays whose problems the whole-data checks find: a part_of cycle through a bundled entity (both

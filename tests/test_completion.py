@@ -29,7 +29,9 @@ def overlay(tmp_path_factory):
     (directory / "big.yaml").write_text("\n".join(lines) + "\n")
     import icscli
 
-    return str(directory), icscli.load(str(directory))  # compiled once, into the tests' cache
+    kb = icscli.load(str(directory))  # compiled once, into the tests' cache
+    kb.completion  # noqa: B018  (an overlay's completion part is made when first read, then kept)
+    return str(directory), kb
 
 
 def offered(args, incomplete, data):
