@@ -69,10 +69,20 @@ class IcsGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx):
+        # The cyclic garbage collector is off while a command runs, as on the fast path: the process
+        # ends with the command, and the collector's passes over the loaded data free nothing that is
+        # not still in use (an export runs about 6% faster). `ics mcp` turns it back on: it serves on.
+        import gc
+
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return super().invoke(ctx)
         except IcsError as exc:
             raise IcsUsageError(str(exc), exc.exit_code) from None
+        finally:
+            if collecting:
+                gc.enable()
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)

@@ -30,8 +30,11 @@ def register(group, knowledge):
             import mcp.server.mcpserver  # noqa: F401
         except ImportError:
             raise BadValue("ics mcp needs the MCP SDK (mcp 2 or later): pip install 'icscli[mcp]'") from None
+        import gc
+
         from . import mcp_server
 
+        gc.enable()  # a server runs for as long as its client: its cycles must be collected as it goes
         mcp_server.serve(knowledge(data_dir))
 
     return group

@@ -215,3 +215,25 @@ def test_plain_commands_import_no_optional_library():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env=dict(os.environ))
     assert proc.stderr == "[]", proc.stderr
+
+
+def test_the_server_collects_garbage_while_commands_run_without(run, sdk, monkeypatch):
+    """A command runs with the cyclic collector off (the process ends with it) and leaves it as it found
+    it; `ics mcp` serves for as long as its client, so it turns the collector back on."""
+    import gc
+
+    from icscli import answers, mcp_server
+
+    seen, explain = [], answers.explain
+    monkeypatch.setattr(answers, "explain", lambda *a, **k: seen.append(gc.isenabled()) or explain(*a, **k))
+    assert gc.isenabled()
+    assert run("explain", "icb").exit_code == 0 and seen == [False]
+    assert gc.isenabled()
+    seen.clear()
+    monkeypatch.setattr(mcp_server, "serve", lambda kb: seen.append(gc.isenabled()))
+    assert run("mcp").exit_code == 0 and seen == [True]
+    assert gc.isenabled()
+    monkeypatch.setattr(mcp_server, "serve", lambda kb: seen.append(gc.isenabled()) or 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run("mcp")
+    assert gc.isenabled(), "restored after a command that failed"
