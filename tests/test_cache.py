@@ -226,26 +226,43 @@ ADDED = """  - id: brand-new-successor
 """
 
 
+@pytest.fixture(scope="module")
+def compiled_at_once(tmp_path_factory):
+    """(overlay folder, a compile of the bundled data and that overlay at once), made once per overlay
+    text for the module: both ways of loading the layer below compare with the same compile."""
+    from icscli import store
+    from icscli.loader import compile_sources
+    from icscli.model import KnowledgeBase
+
+    made = {}
+
+    def get(text):
+        if text not in made:
+            overlay = tmp_path_factory.mktemp("ov")
+            (overlay / "new.yaml").write_text(text)
+            tables, problems = compile_sources([(store.bundled_data_dir(), ""), (str(overlay), str(overlay))])
+            assert problems == []
+            made[text] = overlay, KnowledgeBase(KnowledgeBase.build_state(tables))
+        return made[text]
+
+    return get
+
+
 @pytest.mark.parametrize("more", ["", EVENT_AND_ICB], ids=["entities", "with an event and an ICB"])
 @pytest.mark.parametrize("entities", [REPLACED_ICB, ADDED], ids=["one replaced", "only added"])
 @pytest.mark.parametrize("use_cache", [False, True], ids=["below compiled now", "below from its compiled file"])
-def test_overlay_state_equals_a_compile_of_both_layers_at_once(tmp_path, use_cache, entities, more, warm,
-                                                               monkeypatch):
+def test_overlay_state_equals_a_compile_of_both_layers_at_once(use_cache, entities, more, warm, monkeypatch,
+                                                               compiled_at_once):
     """Every part of an overlay's state, the parts made when first read (derived.py) and those extended
     from the layer below's included, equals a compile of both layers at once; so does the state read
     back from the overlay's compiled file, which the first reads completed."""
     from icscli import store
-    from icscli.loader import compile_sources
-    from icscli.model import KnowledgeBase, LazyTable
+    from icscli.model import LazyTable
 
-    overlay = tmp_path / "ov"
-    overlay.mkdir()
-    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added.") + entities + more)
+    overlay, whole = compiled_at_once(OVERLAY.format(summary="Added.") + entities + more)
     monkeypatch.setenv("ICS_CACHE_DIR", str(warm))  # with the cache, the bundled layer comes from its file
     layered = store.load(str(overlay), use_cache=use_cache)
-    tables, problems = compile_sources([(store.bundled_data_dir(), ""), (str(overlay), str(overlay))])
-    assert problems == []
-    whole = KnowledgeBase(KnowledgeBase.build_state(tables))
+
     def decoded(part):  # (a table of the layer below may hold its records still marshalled); in order
         part = dict(part.items()) if isinstance(part, LazyTable) else part
         return (part, list(part)) if isinstance(part, dict) else part
