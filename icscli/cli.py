@@ -389,53 +389,6 @@ def sources(source_id, fmt, data_dir, cite, no_pager):
     emit(answers.sources(knowledge(data_dir), source_id), fmt, cite, no_pager)
 
 
-@ics.command()
-@click.argument("directory", required=False)
-@output_options
-def validate(directory, fmt, data_dir, cite, no_pager):
-    """Check the bundled data, or an overlay DIRECTORY with it, and list every problem (exit 1 if any).
-
-    \b
-    Examples:
-      ics validate
-      ics validate ./my-overlay
-    """
-    from . import views
-    from .loader import validate as check
-
-    overlay = directory or data_dir
-    if overlay:
-        from .store import check_overlay
-
-        check_overlay(overlay)
-    problems = check(overlay)
-    # Stub cards are listed, not counted as problems: they are sourced but say little, and need content.
-    stubs = [] if problems else sorted(i for i, e in knowledge(overlay).entities.items() if e.get("stub"))
-    emit(views.problems(problems, overlay or "bundled data", stubs), fmt, cite, no_pager)
-    if problems:
-        sys.exit(1)
-
-
-@ics.command()
-@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"], case_sensitive=False))
-def completion(shell):
-    """Print the shell completion script for bash, zsh or fish.
-
-    Terms, system names, CCG codes, tags and regions complete as you type; zsh and fish show what each
-    candidate is.
-
-    \b
-    Examples:
-      eval "$(ics completion bash)"                         in ~/.bashrc
-      eval "$(ics completion zsh)"                          in ~/.zshrc
-      ics completion fish > ~/.config/fish/completions/ics.fish
-    """
-    from click.shell_completion import get_completion_class
-
-    script = get_completion_class(shell.lower())(ics, {}, "ics", "_ICS_COMPLETE").source()
-    sys.stdout.write(script if script.endswith("\n") else script + "\n")
-
-
 from . import cli_systems  # noqa: E402  (the systems commands live in their own module)
 
 cli_systems.register(ics, output_options, knowledge, emit, parse_date)
@@ -448,6 +401,9 @@ cli_export.register(ics, output_options, knowledge, emit, parse_date)
 from . import cli_mcp  # noqa: E402
 
 cli_mcp.register(ics, knowledge)
+from . import cli_tools  # noqa: E402
+
+cli_tools.register(ics, output_options, knowledge, emit)
 
 
 from .entry import main  # noqa: E402,F401  (the console entry point: signals, streams, exit codes)
