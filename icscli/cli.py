@@ -69,9 +69,11 @@ class IcsGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx):
-        # The cyclic garbage collector is off while a command runs, as on the fast path: the process
-        # ends with the command, and the collector's passes over the loaded data free nothing that is
-        # not still in use (an export runs about 6% faster). `ics mcp` turns it back on: it serves on.
+        # The cyclic garbage collector is off while a command runs, as on the fast path: what it could
+        # find is the loaded data and the document, in use until the command ends. In a fresh process
+        # that changes little; in one that holds much else (a program or test suite calling commands
+        # in its own process) each pass walks all of it: the test suite spent a tenth of its CPU there.
+        # It is left as it was found; `ics mcp` turns it back on, as a server runs on.
         import gc
 
         collecting = gc.isenabled()
