@@ -367,13 +367,13 @@ def validate(overlay=None, include_bundled=True):
     as that state, and an overlay on top of it. Otherwise every layer is parsed and checked.
     """
     base = _valid_bundled_tables() if include_bundled else None
-    if base is not None and not overlay:
-        tables, problems = base, []
-    elif base is not None:
-        tables, problems = compile_sources([(overlay, overlay)], base=base)
-    else:
+    if base is None:
         layers = ([(bundled_data_dir(), "")] if include_bundled else []) + ([(overlay, overlay)] if overlay else [])
         tables, problems = compile_sources(layers)
+    elif overlay:
+        tables, problems = compile_sources([(overlay, overlay)], base=base)
+    else:
+        tables, problems = base, []
     from . import freshness
 
     as_of = (tables["meta"].get("meta") or {}).get("data_as_of")
