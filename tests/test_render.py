@@ -222,3 +222,28 @@ def test_only_web_addresses_become_links():
         assert not markdown.address(bad).startswith("<"), bad
     assert html.address("https://example.org/a?b=1&c=2").startswith('<a href="https://example.org/a?b=1&amp;c=2"')
     assert markdown.address("https://example.org/a") == "<https://example.org/a>"
+
+
+def test_rich_output_piped_on_a_terminal_fits_that_terminal():
+    """`ics explain icb -f rich | head` in a terminal: standard output is a pipe, but the lines land on the
+    terminal that standard error shares, so they wrap to its width (here 60 columns), not to 100."""
+    import os
+    import subprocess
+    import sys
+
+    pty = pytest.importorskip("pty")
+    fcntl, struct, termios = (pytest.importorskip(name) for name in ("fcntl", "struct", "termios"))
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    try:
+        result = subprocess.run([sys.executable, "-m", "icscli", "explain", "icb", "-f", "rich", "--no-pager"],
+                                stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL, env=env,
+                                timeout=60)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    lines = ANSI.sub("", result.stdout.decode()).splitlines()
+    assert result.returncode == 0 and len(lines) > 10
+    assert max(len(line) for line in lines) <= 60, max(lines, key=len)
+    assert max(len(line) for line in lines) > 50, "wrapped to the terminal, not far narrower"

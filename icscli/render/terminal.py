@@ -40,6 +40,17 @@ def render(document, cite, width=None, color=True):
 
 
 def terminal_width():
+    """COLUMNS, else the width of the terminal that standard output, error or input is: piped into
+    `head` or `less -R`, the output still lands on the terminal those share. Else 100."""
+    import os
     import shutil
 
-    return max(20, shutil.get_terminal_size((100, 24)).columns)
+    columns = shutil.get_terminal_size((0, 0)).columns  # COLUMNS, or standard output's terminal
+    for fd in (2, 0):
+        if columns:
+            break
+        try:
+            columns = os.get_terminal_size(fd).columns
+        except (OSError, ValueError):
+            pass
+    return max(20, columns or 100)
