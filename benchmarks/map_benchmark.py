@@ -42,7 +42,7 @@ print(peak_kb(), file=sys.stderr)
 MAP = PEAK + """
 import sys
 import icscli
-from icscli.clock import today
+from icscli.dates import today
 from icscli.systems import mapfile
 kb = icscli.load()
 with open(sys.argv[1], "rb") as src, open(sys.argv[2], "wb") as dst:

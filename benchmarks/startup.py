@@ -168,7 +168,7 @@ def output_bound(ics, big, env, runs, label):
     against the bundled run's one screen no ratio could be fair. Its baseline prints the same lines
     from the same data compiled as one bundled layer (ICS_BUNDLED_DATA: the bundled files plus the
     synthetic file), so the row shows what being an overlay costs when the output is large."""
-    from icscli.store import bundled_data_dir
+    from icscli.store.files import bundled_data_dir
 
     merged = os.path.join(os.path.dirname(big), "bundled-plus-synthetic")
     shutil.copytree(bundled_data_dir(), merged)

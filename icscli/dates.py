@@ -2,6 +2,9 @@
 
 `parse` is the strict form data files use; `parse_user` also takes what people type on the command line
 ("today", "1 July 2022", "1/7/2022" day first, "July 2022") and returns the same canonical string.
+
+`today()` is the one "today" every command uses. `ICS_TODAY=YYYY-MM-DD` fixes it (tests and README
+examples set it so they never depend on the clock); otherwise it is the local calendar date.
 """
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 PRECISIONS = {1: "year", 2: "month", 3: "day"}
@@ -51,8 +54,6 @@ def parse_user(text):
         raise ValueError(f"expected a date, got {type(text).__name__}")
     value = " ".join(text.strip().lower().split())
     if value == "today":
-        from .clock import today
-
         return today()
     if iso_parts(value):
         return parse(value)
@@ -142,3 +143,23 @@ def in_period(day, frm, to):
     if to and day >= start(to):
         return False
     return True
+
+
+def today():
+    """The one "today": ICS_TODAY (a full YYYY-MM-DD in ASCII digits) if set, else the local date."""
+    import os
+
+    fixed = os.environ.get("ICS_TODAY", "").strip()
+    if fixed:
+        from .errors import BadValue
+
+        found = iso_parts(fixed)
+        if not found or found[2] is None:  # a full YYYY-MM-DD
+            raise BadValue(f"ICS_TODAY: '{fixed}' is not a date like 2026-12-01")
+        try:
+            return parse(fixed)
+        except ValueError as exc:
+            raise BadValue(f"ICS_TODAY: {exc}") from None
+    import time
+
+    return time.strftime("%Y-%m-%d")

@@ -28,7 +28,7 @@ class Problem:
     __slots__ = ("file", "line", "field", "message")
 
     def __init__(self, file, line, field, message):
-        from .safe import visible  # a message quotes the data: an escape sequence in it must not run
+        from .base.safe import visible  # a message quotes the data: an escape sequence in it must not run
 
         self.file, self.line, self.field, self.message = visible(str(file)), line, visible(field), visible(message)
 

@@ -11,7 +11,7 @@ import pytest
 sys.dont_write_bytecode = False
 from click.testing import CliRunner
 
-from icscli.cli import ics
+from icscli.cli.app import ics
 
 
 @pytest.fixture(scope="session", autouse=True)

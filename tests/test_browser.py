@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from icscli import cli, cli_export
+from icscli.cli import app as cli, export as cli_export
 
 if "export" not in cli.ics.commands:  # until cli.py registers the export commands itself
     cli_export.register(cli.ics, cli.output_options, cli.knowledge, cli.emit, cli.parse_date)

@@ -32,7 +32,7 @@ def compiled(cache):
 def bundled_compile():
     """The bundled layer's compiled file from the session cache (compiled once)."""
     import icscli
-    from icscli import cache
+    from icscli.store import cache
 
     icscli.load()
     return [p for p in compiled(__import__("pathlib").Path(cache.cache_dir()))
@@ -56,8 +56,8 @@ def built(built_package):
 
 
 def test_shipped_form_equals_a_fresh_compile(built, tmp_path):
-    from icscli import cache, shipped
-    from icscli.model import split_parts
+    from icscli.store import cache, shipped
+    from icscli.store.model import split_parts
 
     path = built / "icscli" / "bundled.ics"
     handle = cache.CompiledFile(str(path))
@@ -80,7 +80,7 @@ def test_installed_package_reads_the_shipped_form_and_writes_no_cache(built, tmp
 def test_overlay_compiles_without_parsing_the_bundled_data(tmp_path):
     (tmp_path / "ov").mkdir()
     (tmp_path / "ov" / "new.yaml").write_text(OVERLAY.format(summary="Added."))
-    code = ("import sys, icscli.loader as L\n"
+    code = ("import sys, icscli.store.loader as L\n"
             "seen = []\nparse = L.parse_file\n"
             "L.parse_file = lambda path, label, **kw: (seen.append(label), parse(path, label, **kw))[1]\n"
             "import icscli\nicscli.load()\nbefore = len(seen)\n"
@@ -132,7 +132,7 @@ def test_every_flipped_byte_is_a_miss_not_a_wrong_answer(tmp_path, warm):
 def test_cache_of_another_shape_with_the_right_key_is_a_miss(tmp_path, warm):
     import marshal
 
-    from icscli import cache
+    from icscli.store import cache
 
     path, good, overlay = overlay_compile(tmp_path, warm, "explain", "icb", "--format", "json")
     key = cache.CompiledFile(str(path)).key
@@ -231,8 +231,8 @@ def compiled_at_once(tmp_path_factory):
     """(overlay folder, a compile of the bundled data and that overlay at once), made once per overlay
     text for the module: both ways of loading the layer below compare with the same compile."""
     from icscli import store
-    from icscli.loader import compile_sources
-    from icscli.model import KnowledgeBase
+    from icscli.store.loader import compile_sources
+    from icscli.store.model import KnowledgeBase
 
     made = {}
 
@@ -257,7 +257,7 @@ def test_overlay_state_equals_a_compile_of_both_layers_at_once(use_cache, entiti
     from the layer below's included, equals a compile of both layers at once; so does the state read
     back from the overlay's compiled file, which the first reads completed."""
     from icscli import store
-    from icscli.model import LazyTable
+    from icscli.store.model import LazyTable
 
     overlay, whole = compiled_at_once(OVERLAY.format(summary="Added.") + entities + more)
     monkeypatch.setenv("ICS_CACHE_DIR", str(warm))  # with the cache, the bundled layer comes from its file
@@ -279,7 +279,7 @@ def test_overlay_state_equals_a_compile_of_both_layers_at_once(use_cache, entiti
 def test_an_overlays_search_rows_and_completion_are_made_when_first_read(tmp_path, warm):
     """An overlay's first `explain` makes no search row and no completion part; the first search, and
     the first TAB, add them to the layer's compiled file, which later runs read."""
-    from icscli import cache
+    from icscli.store import cache
 
     path, good, overlay = overlay_compile(tmp_path, warm, "explain", "brand-new-term")
     assert {"search_index", "completion"} & set(cache.CompiledFile(str(path)).names()) == set()
@@ -291,7 +291,7 @@ def test_an_overlays_search_rows_and_completion_are_made_when_first_read(tmp_pat
            "ICS_DATA": str(overlay)}
     assert "brand-new-term" in ics(cache=warm, env=tab).stdout
     assert "completion" in cache.CompiledFile(str(path)).names()
-    probe = ("import sys, icscli, icscli.derived as d\n"
+    probe = ("import sys, icscli, icscli.store.derived as d\n"
              "d.derive = lambda *a: sys.exit('made again')\n"
              f"kb = icscli.load({str(overlay)!r})\n"
              "print(len(kb.search_index) > 100, sorted(kb.completion))\n")
@@ -304,7 +304,7 @@ def test_an_overlays_search_rows_and_completion_are_made_when_first_read(tmp_pat
 
 def test_a_corrupt_search_part_of_an_overlay_is_a_miss(tmp_path, warm):
     path, good, overlay = overlay_compile(tmp_path, warm, "search", "brand new")
-    from icscli import cache
+    from icscli.store import cache
 
     offset, length, _digest = cache.CompiledFile(str(path)).parts["search_index"]
     flipped = bytearray(path.read_bytes())
@@ -386,7 +386,7 @@ def test_overlay_problems_equal_a_check_of_both_layers_at_once(tmp_path, name):
     overlay can have made a problem: they must find exactly what checking both layers at once finds."""
     from icscli import store
     from icscli.errors import DataError
-    from icscli.loader import compile_sources
+    from icscli.store.loader import compile_sources
 
     overlay = tmp_path / "ov"
     overlay.mkdir()
@@ -403,7 +403,7 @@ def test_overlay_problems_equal_a_check_of_both_layers_at_once(tmp_path, name):
 def test_timeline_chunks_of_another_shape_are_a_miss(tmp_path, warm):
     import marshal
 
-    from icscli import cache
+    from icscli.store import cache
 
     path, good, overlay = overlay_compile(tmp_path, warm, "timeline", "--from", "2021", "--format", "json")
     compiled_file = cache.CompiledFile(str(path))

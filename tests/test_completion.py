@@ -7,7 +7,7 @@ import sys
 import pytest
 from click.shell_completion import ShellComplete
 
-from icscli.cli import ics
+from icscli.cli.app import ics
 
 COUNT = 10_000
 
@@ -100,8 +100,8 @@ def test_completion_reads_the_completion_part_not_the_records(overlay):
     data, _ = overlay
     probe = ("import sys\n"
              "from click.shell_completion import ShellComplete\n"
-             "from icscli.cli import ics\n"
-             "import icscli.model as model\n"
+             "from icscli.cli.app import ics\n"
+             "import icscli.store.model as model\n"
              "decoded = []\n"
              "real = model.CompiledState.__getitem__\n"
              "model.CompiledState.__getitem__ = lambda self, name: decoded.append(name) or real(self, name)\n"

@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 
 from icscli import dates
-from icscli.model import iter_citations
+from icscli.store.model import iter_citations
 
 SHARED = pathlib.Path(__file__).resolve().parent.parent.parent / "shared"
 needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/ (the seed documents) is not beside the project")

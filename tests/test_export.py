@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from conftest import invoke
 
-from icscli import cli, cli_export
+from icscli.cli import app as cli, export as cli_export
 
 if "export" not in cli.ics.commands:  # until cli.py registers the export commands itself
     cli_export.register(cli.ics, cli.output_options, cli.knowledge, cli.emit, cli.parse_date)
@@ -299,7 +299,7 @@ def test_output_replaces_an_existing_file_only_on_success(run, tmp_path):
 
 
 def test_failed_rename_leaves_the_old_file_and_no_temporary(run, tmp_path, monkeypatch):
-    from icscli import atomic
+    from icscli.base import atomic
 
     target = tmp_path / "ics.html"
     target.write_text("OLD")
@@ -408,7 +408,7 @@ def test_mermaid_is_well_formed_and_follows_as_of(run, kb):
 
 
 def test_diagram_edges_cover_accountability_and_plans(kb):
-    from icscli import diagram
+    from icscli.export import diagram
 
     data = diagram.structure(kb)
     present = {n["id"] for tier in data["levels"] for n in tier["nodes"]}

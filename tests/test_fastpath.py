@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icscli import cli_spec, fastpath
-from icscli.cli import ics
+from icscli.cli import spec as cli_spec, fast as fastpath
+from icscli.cli.app import ics
 from icscli.render import FORMATS
 
 SPEC = cli_spec.derive(ics)
@@ -106,7 +106,7 @@ def test_everything_unusual_goes_to_click(argv):
 def test_shipped_spec_is_the_click_interface(built_package):
     import marshal
 
-    shipped = marshal.loads((built_package / "icscli" / fastpath.SPEC_FILE).read_bytes())
+    shipped = marshal.loads((built_package / "icscli" / "cli" / fastpath.SPEC_FILE).read_bytes())
     assert shipped["commands"] == SPEC
 
 
@@ -121,7 +121,9 @@ TEXT = st.text(alphabet=st.sampled_from("abcizeonstrd0123 .!?()]\"'\n\t\x1b\x85\
 def test_plain_string_helpers_match_the_regular_expressions(text):
     import re
 
-    from icscli import resolve, safe, views
+    from icscli.base import words as resolve
+    from icscli.base import safe
+    from icscli.views import reference as views
 
     low = text.lower()
     assert resolve._words(low) == re.findall(r"[a-z0-9]+", low)
@@ -147,7 +149,7 @@ def test_iso_parts_matches_the_date_pattern(text):
 
 
 def test_ize_endings():
-    from icscli import resolve
+    from icscli.base import words as resolve
 
     assert [resolve._british_ize(w) for w in ("organizations", "realize", "size", "prizes", "itemizing")] == \
         ["organisations", "realise", "size", "prizes", "itemising"]
@@ -166,7 +168,7 @@ def test_fast_answers_import_no_regular_expressions_or_signal_module(tmp_path, k
     (tmp_path / "spec").write_bytes(marshal.dumps(SPEC))
     code = ("import marshal, os, sys\n"
             "import icscli.entry\n"
-            "from icscli import fastpath\n"
+            "from icscli.cli import fast as fastpath\n"
             "spec = marshal.loads(open(sys.argv[1], 'rb').read())\n"
             "for argv in (['explain', 'icb'], ['timeline'], ['compare', 'ccg', 'icb'], ['search', 'commissioning'],\n"
             "             ['systems'], ['ccg', '02Q'], ['ccg', '02Q', '00C']):\n"

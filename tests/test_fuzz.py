@@ -4,7 +4,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icscli.cli import ics
+from icscli.cli.app import ics
 from icscli.render import FORMATS
 
 COMMANDS = ["explain", "timeline", "compare", "tree", "glossary", "search", "sources", "validate",

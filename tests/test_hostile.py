@@ -70,7 +70,7 @@ def test_completion_with_fifo_overlay_does_not_hang(tmp_path):
 
 
 def test_read_regular_never_reads_past_the_limit(tmp_path):
-    from icscli.fsread import NotRegularFile, TooLarge, read_regular
+    from icscli.base.fsread import NotRegularFile, TooLarge, read_regular
 
     small = tmp_path / "small.yaml"
     small.write_bytes(b"x" * 10)
@@ -385,7 +385,7 @@ def _can_run_as_nobody():
 
 def test_directory_that_fails_to_list_is_a_problem(run, tmp_path, monkeypatch):
     """The same rule where the machine cannot make a directory unreadable (root): the listing fails."""
-    from icscli import store
+    from icscli.store import files as store
 
     (tmp_path / "ok.yaml").write_text("entities:\n" + entity("zz-open"))
     (tmp_path / "secret").mkdir()

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from icscli.safe import is_safe_url
+from icscli.base.safe import is_safe_url
 
 SOURCE = "kf-act-diagram-2022"
 MARK = "HOSTILEMARK"

@@ -5,7 +5,7 @@ import shlex
 import pytest
 from click.shell_completion import ShellComplete, ZshComplete
 
-from icscli.cli import ics
+from icscli.cli.app import ics
 
 
 def card_id(run, *args):

@@ -14,7 +14,7 @@ def _python(code, env=None, **kwargs):
 def test_core_imports_without_click_or_rich():
     code = (
         "import sys, icscli\n"
-        "from icscli import query, resolve\n"
+        "from icscli.queries import reference as query, resolve\n"
         "kb = icscli.load()\n"
         "assert kb.entity('ICB')['id'] == 'icb'\n"
         "card = query.card(kb, 'icb')\n"
@@ -30,7 +30,7 @@ def test_core_imports_without_click_or_rich():
 def test_cached_run_does_not_import_yaml_rich_or_tabulate():
     env = {}  # the session's private cache (conftest)
     code = ("import sys; sys.argv = ['ics', 'explain', 'icb', '--format', 'plain']\n"
-            "from icscli.cli import ics\n"
+            "from icscli.cli.app import ics\n"
             "try:\n    ics()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('yaml', 'rich', 'tabulate') if m in sys.modules), file=sys.stderr)")
     _python(code, env)  # builds the cache, unless an earlier test on this worker has
@@ -97,7 +97,7 @@ def test_completion_is_dynamic_and_light():
     assert "frimley" in systems.stdout.lower()
     probe = ("import sys, os\n"
              "from click.shell_completion import ShellComplete\n"
-             "from icscli.cli import ics\n"
+             "from icscli.cli.app import ics\n"
              "comp = ShellComplete(ics, {}, 'ics', '_ICS_COMPLETE')\n"
              "words = [c.value for c in comp.get_completions(['ccg'], '02')]\n"
              "print('02Q' in words, sorted(m for m in ('rich', 'tabulate', 'yaml') if m in sys.modules))\n")

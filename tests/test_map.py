@@ -6,7 +6,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from icscli.cli import ics
+from icscli.cli.app import ics
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HIST = os.path.join(ROOT, "..", "shared", "reference", "history")

@@ -207,7 +207,7 @@ def test_without_the_sdk_the_command_says_so_in_one_line(tmp_path):
 
 def test_plain_commands_import_no_optional_library():
     code = ("import sys, runpy; sys.argv = ['ics', 'explain', 'icb', '-f', 'plain']\n"
-            "from icscli import cli\n"
+            "from icscli.cli import app as cli\n"
             "try:\n    cli.ics(prog_name='ics')\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('mcp', 'openpyxl', 'datasette', 'anyio', 'pydantic', 'rich', 'yaml', 'tabulate')"
             " if m in sys.modules]\n"
@@ -222,7 +222,8 @@ def test_the_server_collects_garbage_while_commands_run_without(run, sdk, monkey
     it; `ics mcp` serves for as long as its client, so it turns the collector back on."""
     import gc
 
-    from icscli import answers, mcp_server
+    from icscli.answers import questions as answers
+    from icscli.server import mcp as mcp_server
 
     seen, explain = [], answers.explain
     monkeypatch.setattr(answers, "explain", lambda *a, **k: seen.append(gc.isenabled()) or explain(*a, **k))

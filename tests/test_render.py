@@ -143,7 +143,7 @@ def test_overlay_text_is_inert_in_the_exports(run, hostile):
 
 def test_terminal_output_strips_control_characters():
     """The loader refuses control characters; the renderers drop them anyway (a second line)."""
-    from icscli import doc
+    from icscli.views import doc
     from icscli.render import render
 
     bad = "Evil \x1b]52;c;ZXZpbA==\x07 text \x9b31m"
@@ -199,7 +199,7 @@ def test_escaped_text_renders_as_itself(text):
 
 
 def test_pager_counts_wrapped_rows_not_newlines(monkeypatch):
-    from icscli import cli
+    from icscli.cli import app as cli
 
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("LINES", "40")
@@ -209,7 +209,8 @@ def test_pager_counts_wrapped_rows_not_newlines(monkeypatch):
 
 
 def test_explain_help_names_every_section():
-    from icscli import cli, views
+    from icscli.cli import app as cli
+    from icscli.views import reference as views
 
     assert list(cli.EXPLAIN_SECTIONS) == list(views.EXPLAIN_SECTIONS)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from icscli.cli import ics
+from icscli.cli.app import ics
 from icscli.systems import index
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -8,7 +8,11 @@ file. `write(kb, fmt, path)` writes through the one atomic writer, `icscli/atomi
 
 Nothing here imports click or rich.
 """
-from .. import __version__, dates, freshness, model, query, resolve, views
+from .. import __version__, dates
+from ..base import freshness
+from ..store import model
+from ..queries import reference as query, resolve
+from ..views import reference as views
 
 FORMATS = ("markdown", "html", "json", "sqlite", "datasette-metadata")
 TITLE = "England's integrated care systems: the ics reference"
@@ -41,7 +45,7 @@ class Reference:
                 self.comparisons.append((data, views.compare(kb, data)))
         self.tree = query.tree(kb, self.generated)
         self.tree_doc = views.tree(kb, self.tree)
-        from .. import diagram
+        from . import diagram
 
         self.structure = diagram.structure(kb, self.generated)
         self.systems, self.systems_doc, self.ccgs, self.ccgs_doc = None, None, None, None
@@ -56,7 +60,8 @@ class Reference:
     def _collect_systems(self):
         kb = self.kb
         try:
-            from .. import systems, views_systems
+            from .. import systems
+            from ..views import systems as views_systems
         except ImportError:  # pragma: no cover - the systems modules are part of the package
             self.systems_missing = "The systems tables are not available in this build."
             return
@@ -181,7 +186,7 @@ def write(kb, fmt, path, today=None, database="ics"):
     """Write the export to a path through the one atomic writer (`atomic.py`): the old file is replaced
     only when the new one is complete. Raises OSError (atomic.OutputError says why in one line) or
     ExportError for what the SQLite engine refuses."""
-    from ..atomic import atomic_write, resolve_target, write_text
+    from ..base.atomic import atomic_write, resolve_target, write_text
 
     resolve_target(path)  # a bad target fails before the work of collecting the export
     if fmt == "sqlite":
@@ -209,7 +214,7 @@ SECTIONS = (("glossary", "Glossary"), ("structure", "Structure"), ("timeline", "
 
 def document(ref):
     """The export as one list of sections of typed blocks: the one section list every format walks."""
-    from ..doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table, source_where
+    from ..views.doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table, source_where
 
     kb = ref.kb
     contents = Items("", [Line(title, link=ident) for ident, title in SECTIONS])
@@ -270,7 +275,7 @@ def _row(row, ident):
 
 
 def _systems(ref):
-    from ..doc import Line, Prose, Row, Section, Table
+    from ..views.doc import Line, Prose, Row, Section, Table
 
     if ref.systems_doc is None:
         return [Prose("", [Line(ref.systems_missing)])]

@@ -197,7 +197,7 @@ def structure_diagram(ref):
 
     def box(ident):
         n = nodes[ident]
-        from ..diagram import label
+        from .diagram import label
 
         lines = []
         for e in relations.get(ident, []):

@@ -7,7 +7,7 @@ gives it), `structure` (`tree` plus the diagram's `edges`), `timeline`, `compari
 """
 import json
 
-from .. import query
+from ..queries import reference as query
 
 
 def render(ref):

@@ -4,8 +4,9 @@ It walks the export's sections (export.document) with the markdown renderer; onl
 links to the bibliography), entities (links to their cards), the glossary index and the structure
 diagram (Mermaid) differ from `-f markdown`. Every heading that is linked to carries an `<a id>`.
 """
-from .. import dates, diagram
-from ..safe import strip_controls
+from .. import dates
+from . import diagram
+from ..base.safe import strip_controls
 from ..render.markdown import MarkdownLayout, address, escape, inline
 from . import TITLE, anchor, document
 

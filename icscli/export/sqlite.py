@@ -9,7 +9,9 @@ they can mean (`date_start`, YYYY-MM-DD) for sorting and comparing.
 import errno
 import sqlite3
 
-from .. import dates, lifecycle, query
+from .. import dates
+from ..base import lifecycle
+from ..queries import reference as query
 from ..errors import DataError, Problem
 
 SCHEMA = """

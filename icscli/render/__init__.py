@@ -35,6 +35,6 @@ def render(document, fmt, cite=False, width=None):
 
 def reference_lines(document):
     """'[n] description' for each numbered reference, shared by the text formats."""
-    from ..doc import describe_source
+    from ..views.doc import describe_source
 
     return [(n, describe_source(document.kb, source, at)) for n, source, at in document.references]

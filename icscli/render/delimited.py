@@ -9,7 +9,7 @@ field becomes a space, so each record stays on one line.
 import csv
 import io
 
-from ..safe import neutralise_cell
+from ..base.safe import neutralise_cell
 
 
 def _cell(value):

@@ -1,7 +1,7 @@
 """JSON: one stable document per command (see README, "JSON output")."""
 import json
 
-from ..model import iter_citations
+from ..store.model import iter_citations
 
 
 def render(document, cite):

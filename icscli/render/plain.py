@@ -1,6 +1,6 @@
 """Plain text: no colour, no box drawing. Into a pipe or file each record stays on one line; on a
 terminal (a width is given) lines wrap at word boundaries with hanging indents."""
-from ..doc import walk
+from ..views.doc import walk
 from .text import TextLayout
 
 

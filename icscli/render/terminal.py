@@ -5,7 +5,7 @@ It writes ANSI colour codes itself on top of the shared text layout: laying out 
 cost more start-up time than the whole rest of a command (its table cell wrapping above all), and the
 layout is the same one the plain format uses, so both read alike.
 """
-from ..doc import walk
+from ..views.doc import walk
 from .text import TextLayout
 
 RESET = "\x1b[0m"

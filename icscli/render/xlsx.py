@@ -7,7 +7,7 @@ rows of the command's CSV.
 """
 import re
 
-from ..safe import strip_controls
+from ..base.safe import strip_controls
 
 MAX_WIDTH = 60
 _WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")

@@ -8,7 +8,7 @@ Nothing here imports click or rich.
 Most names below are imported from their modules on first use, so `ics systems` loads only what the
 table needs, not the resolving, card and mapping code.
 """
-from .index import build_indexes, index, key  # noqa: F401  (here: the module is also named index)
+from ..store.systems_index import build_indexes, index, key  # noqa: F401  (here: the module is also named index)
 
 _WHERE = {
     "base": ("version_on", "version_record", "places"),

@@ -1,7 +1,7 @@
 """Versions and small helpers shared by the systems queries."""
 from .. import dates
 from ..errors import BadValue
-from .index import index
+from ..store.systems_index import index
 
 
 def _first_version(kb):
@@ -24,7 +24,7 @@ def version_on(kb, day):
 
 def _day(as_of):
     if not as_of:
-        from ..clock import today
+        from ..dates import today
 
         return today()
     return dates.start(as_of)

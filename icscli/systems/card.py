@@ -1,6 +1,6 @@
 """`ics system`: the card for one ICB record."""
 from .base import _brief, _day, _former_ccg, _position, _provenance, _strip, places, version_on, version_record
-from .index import index
+from ..store.systems_index import index
 
 
 def system_card(kb, ident, as_of=None, how=None, status=None):

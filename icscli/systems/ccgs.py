@@ -2,7 +2,7 @@
 from ..errors import AmbiguousTerm, BadValue, UnknownTerm
 from .base import _brief, _day, _first_version, _need_version, _position, _provenance, version_on
 from .card import _parts
-from .index import index, key
+from ..store.systems_index import index, key
 
 
 def _ccg_matches(kb, text):

@@ -5,7 +5,7 @@ codes, ICB ODS (Q..) and ONS (E54) codes of every version, April 2021 STP/ICS co
 and exact names of all of these: matched after trimming spaces and ignoring case (names also ignore
 'NHS', 'CCG', 'ICB' and punctuation, as `key()` does). `map`, `ccg`, `system` and `explain` all use it.
 """
-from .index import index, key
+from ..store.systems_index import index, key
 
 KINDS = ("ccg", "loc", "icb", "stp", "la")
 

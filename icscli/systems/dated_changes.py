@@ -8,8 +8,8 @@ Plain JSON-able data (library and MCP callers use `changes(kb, from, to)` direct
 """
 from .. import dates
 from ..errors import BadValue
-from ..schema import NOT_EXISTING
-from .index import index
+from ..base.schema import NOT_EXISTING
+from ..store.systems_index import index
 
 KIND_ORDER = ("body", "responsibility", "ccg merger", "ccg boundary", "icb", "sub-icb location")
 

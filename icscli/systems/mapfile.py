@@ -207,7 +207,7 @@ def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader):
 
 def data_as_of(kb):
     """The dates the data covers, for the summary."""
-    from .index import index
+    from ..store.systems_index import index
 
     versions = index(kb).versions
     if not versions:

@@ -9,7 +9,7 @@ plain JSON-able dicts.
 from .. import dates
 from ..errors import BadValue
 from .codes import lookup
-from .index import ICBS_START, index
+from ..store.systems_index import ICBS_START, index
 
 CHANGES = ("unchanged", "renamed", "merged", "split", "ended", "unknown")
 FIRST_DAY = "2013-04-01"
@@ -184,7 +184,7 @@ class Mapper:
             return "split"
         fields = [f.lower() for f in rows[0]["fields"] if f]
         raw = str(text).strip().lower()
-        from .index import key as name_key
+        from ..store.systems_index import key as name_key
 
         if raw in fields or name_key(text) in {name_key(f) for f in fields}:
             return "unchanged"
@@ -246,7 +246,7 @@ class Mapper:
 
 def map_code(kb, text, day=None):
     """One code or name mapped to a date (default today), as JSON-able data (for library and MCP callers)."""
-    from ..clock import today
+    from ..dates import today
 
     mapper = Mapper(kb, dates.parse(day) if day else today())
     found = mapper.map(text)

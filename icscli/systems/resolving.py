@@ -2,7 +2,7 @@
 from ..errors import AmbiguousTerm, UnknownTerm
 from .base import _day, _need_version, _position
 from .codes import lookup
-from .index import index, key
+from ..store.systems_index import index, key
 
 
 _CODES = ("ods code", "ons code", "2021 code")

@@ -1,35 +1,12 @@
 """Search hits and shell completion for systems and former CCGs."""
-from .. import dates, resolve
-from .base import _first_version
-from .index import index
+from .. import dates
+from ..queries import resolve
+from ..store.systems_index import completion_items, index  # noqa: F401  (systems.completion_items)
 
 
 def completion_words(kb, prefix):
     """Codes and names of systems and CCGs that start with a prefix, for shell completion."""
     return [word for word, _what in completion_items(kb, prefix)]
-
-
-def completion_items(kb, prefix):
-    """(word, what it is) for codes and names of systems and CCGs that start with a prefix."""
-    if not index(kb).loaded:
-        return []
-    prefix = prefix.lower()
-    out = {}
-    for icb in kb.icbs.values():
-        for text in (icb.get("ods_code"), icb["ons_code"]):
-            if text and text.lower().startswith(prefix):
-                out.setdefault(text, icb["name"])
-        if icb["short_name"].lower().startswith(prefix) and " " not in icb["short_name"]:
-            out.setdefault(icb["short_name"].lower(), icb["name"])
-    for ident in index(kb).locs_by_version.get(_first_version(kb), []):
-        loc = kb.sub_icb_locations[ident]
-        if loc["ods_code"].lower().startswith(prefix):
-            out.setdefault(loc["ods_code"], loc.get("former_ccg_name") or "former CCG")
-    for ident in index(kb).ccg_order:  # the CCG codes of 2013-2021
-        code = kb.ccgs[ident]["ods_code"]
-        if code.lower().startswith(prefix):
-            out.setdefault(code, kb.ccgs[ident]["name"])
-    return sorted(out.items())
 
 
 def search_systems(kb, text):
@@ -38,7 +15,7 @@ def search_systems(kb, text):
     words = query.split()
     if not words or not index(kb).search:
         return []
-    from ..query import _has_word, key_match
+    from ..queries.reference import _has_word, key_match
 
     hits = []
     for kind, ident, name, keys, body in index(kb).search:

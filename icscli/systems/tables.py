@@ -1,7 +1,7 @@
 """`ics systems`: one row per ICB on a date, and the regions."""
 from ..errors import BadValue
 from .base import _day, _need_version, _la_count, _formed_from, _provenance, version_record
-from .index import index, key
+from ..store.systems_index import all_regions, index, key  # noqa: F401  (systems.all_regions)
 
 
 def systems(kb, as_of=None, region=None):
@@ -43,10 +43,3 @@ def regions(kb, as_of=None):
     return index(kb).regions.get(_need_version(kb, day)) or []
 
 
-def all_regions(kb):
-    out = []
-    for version, _ in index(kb).versions:
-        for r in index(kb).regions.get(version) or []:
-            if r not in out:
-                out.append(r)
-    return sorted(out)

@@ -1,0 +1,217 @@
+"""Each question `ics` answers, as a `Doc`: one code path for the click commands in cli.py, the
+click-free fast path (fastpath.py) and the MCP server (mcp_server.py), so all give the same answer.
+
+A function here takes the loaded data and the command's arguments and returns the view's document.
+What a user should read on stderr (a typo read as a name) is appended to `notes`; errors are the core's
+`IcsError`s. No click, no rich.
+"""
+from ..errors import AmbiguousTerm, BadValue, IcsError, UnknownTerm
+
+# Each function imports the modules it needs: `ics systems` and `ics ccg` load neither the entity
+# queries nor their views (every module costs a plain run start-up time).
+
+
+def _day(value, option="--as-of"):
+    if not value:
+        return None
+    from ..queries import reference as query
+
+    return query.parse_user_date(value, option)
+
+
+def explain(kb, text, as_of=None, wanted=(), notes=None):
+    """A body's card (only the `wanted` sections if given); an acronym's senses; or, for a term that
+    names an ICB, a place or a former CCG, that system's card; else a one-typo name (noted)."""
+    from ..queries import reference as query, resolve
+    from ..views import reference as views
+
+    day = _day(as_of)
+    try:
+        match = resolve.resolve_term(kb, text, typos=False)
+    except AmbiguousTerm as exc:
+        return views.senses(kb, text, exc.candidates)
+    except UnknownTerm:
+        found = _system_for_term(kb, text, day)
+        if found is not None:
+            return found
+        match = resolve.resolve_term(kb, text)  # a one-typo name, or the error with suggestions
+    _note(notes, match)
+    card = views.explain(kb, query.card(kb, match["id"], day, match))
+    return card.only(list(wanted)) if wanted else card
+
+
+def _system_for_term(kb, text, day):
+    """`ics explain frimley`: the system's card when a term names no body but an ICB (or a place or
+    former CCG in one), as `ics system` shows it; None when it names none."""
+    try:
+        return system(kb, text, day)
+    except IcsError:
+        return None
+
+
+def _note(notes, data):
+    if data.get("assumed") and notes is not None:
+        notes.append(data["assumed"])
+
+
+def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None):
+    from ..queries import reference as query
+    from ..views import reference as views
+    from ..base.schema import TAGS
+
+    for tag in tags or ():  # click checks these for the CLI; the MCP server's callers are checked here
+        if tag not in TAGS:
+            raise BadValue(f"--tag: '{tag}' is not one of: {', '.join(TAGS)}")
+    data = query.timeline(kb, date_from, date_to, tuple(tags or ()), entity)
+    _note(notes, data)
+    return views.timeline(kb, data)
+
+
+def compare(kb, a, b, notes=None):
+    from ..queries import reference as query
+    from ..views import reference as views
+
+    data = query.compare(kb, a, b)
+    for assumed in data["assumed"]:
+        _note(notes, {"assumed": assumed})
+    return views.compare(kb, data)
+
+
+def tree(kb, as_of=None):
+    from ..queries import reference as query
+    from ..views import reference as views
+
+    return views.tree(kb, query.tree(kb, _day(as_of)))
+
+
+def glossary(kb):
+    from ..queries import reference as query
+    from ..views import reference as views
+
+    return views.glossary(kb, query.glossary(kb))
+
+
+def search(kb, text, limit=25):
+    from ..queries import reference as query
+    from ..views import reference as views
+
+    if not 1 <= int(limit) <= 10_000:  # as click's IntRange says it for the CLI
+        raise BadValue("--limit: give a number from 1 to 10000")
+    return views.search(kb, query.search(kb, text, int(limit)))
+
+
+def systems_list(kb, as_of=None, region=None, sort=None):
+    from .. import systems as core
+    from ..views import systems as views_systems
+
+    return views_systems.systems(kb, core.systems(kb, _day(as_of), region), sort.lower() if sort else None)
+
+
+def date_the_data(document, fmt, kb=None):
+    """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
+    from ..views import doc
+    from ..base import freshness
+    from ..dates import today
+
+    kb = document.kb or kb
+    if kb is None:
+        from ..store import load
+
+        try:
+            kb = load()
+        except IcsError:
+            return
+    document.data_as_of = freshness.data_as_of(kb)
+    line = freshness.stale_line(kb, today()) if fmt in ("rich", "plain") else None
+    if line:
+        document.blocks.append(doc.Note(line, key="data"))
+
+
+def sources(kb, source_id=None):
+    """The bibliography with what cites each source; with an id, that one source."""
+    from ..queries import reference as query
+    from ..views import reference as views
+
+    if source_id is not None and source_id not in kb.sources:
+        from difflib import get_close_matches
+
+        raise UnknownTerm(source_id, get_close_matches(source_id, list(kb.sources), n=3), what="source")
+    cited_by, counts = kb.cited_by(), kb.citing_record_counts()
+    rows = [dict(query.strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
+            for i, s in sorted(kb.sources.items()) if source_id in (None, i)]
+    if source_id is not None:
+        return views.source(kb, rows[0])
+    return views.sources(kb, {"sources": rows})
+
+
+def system(kb, text, as_of=None):
+    """One ICB's card, or the candidates when the text names several."""
+    from .. import systems as core
+    from ..views import systems as views_systems
+
+    day = _day(as_of)
+    try:
+        found = core.resolve_system(kb, text, day)
+    except AmbiguousTerm as exc:
+        return views_systems.candidates(kb, text, exc.candidates)
+    card = core.system_card(kb, found["id"], day, how=found["how"], status=found["status"])
+    return views_systems.system_card(kb, card, text)
+
+
+def ccg(kb, text=None, as_of=None):
+    """What became of a former CCG (one of April 2021, or an older one of 2013-2021), the candidates
+    when the text names several; with no text, every former CCG of 1 July 2022."""
+    from .. import systems as core
+    from ..views import systems as views_systems
+
+    day = _day(as_of)
+    if not text:
+        return views_systems.all_ccgs(kb, core.all_ccgs(kb, day))
+    try:
+        return views_systems.ccg(kb, core.ccg_lookup(kb, text, day))
+    except AmbiguousTerm as exc:
+        return views_systems.candidates(kb, text, exc.candidates, what="CCG")
+    except UnknownTerm:
+        old = core.historic_ccg(kb, text)
+        if old is None:
+            raise
+        from ..views import ccg_history as views_ccg_history
+
+        return views_ccg_history.historic(kb, core.historic_card(kb, old, day))
+
+
+def ccg_names(kb, names, show_all=False, as_of=None):
+    """`ics ccg NAME...` as given (standard input and usage errors are the CLI's): several codes give the
+    table `map_codes` gives, any other text one CCG (`ccg`), --all every former CCG."""
+    from ..systems.codes import is_code_like
+
+    names = list(names)
+    if len(names) > 1 and all(is_code_like(c) for c in names):
+        return map_codes(kb, names, as_of)
+    return ccg(kb, None if show_all else " ".join(names), as_of)
+
+
+def map_codes(kb, codes, as_of=None):
+    """Codes of any vintage (CCG, sub-ICB location, ICB, STP; 2013-2026) mapped to a date: the table
+    `ics ccg CODE CODE ...` gives (one row per code, per part when split)."""
+    from .. import systems as core
+    from ..views import ccg_history as views_ccg_history
+
+    codes = [str(c).strip() for c in codes or [] if str(c).strip()]
+    if not codes:
+        raise BadValue("give one or more codes")
+    return views_ccg_history.table(kb, core.ccg_table(kb, codes, _day(as_of)))
+
+
+def changes(kb, date_from=None, date_to=None):
+    """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
+    from .. import dates
+    from ..views import changes as views_changes
+    from ..dates import today
+    from ..systems.dated_changes import changes as find_changes
+
+    first = dates.start(_day(date_from, "--from")) if date_from else "2022-07-01"
+    last = dates.end(_day(date_to, "--to")) if date_to else today()
+    if first > last:
+        raise BadValue(f"--from {dates.human(first)} is after --to {dates.human(last)}; swap them")
+    return views_changes.changes(kb, find_changes(kb, first, last))

@@ -1,0 +1,69 @@
+"""Shell completion for the `ics` commands: each argument offers only what its command accepts, with a
+description that zsh and fish show. Reads one precomputed part of the compiled data (completion.py,
+imported by each function: only a TAB needs it); never imports rich, tabulate or yaml."""
+import os
+
+
+def offer(ctx, pairs_of):
+    """CompletionItems from `pairs_of(kb)`, [(value, description)], for the data the command line names.
+    Nothing on any problem: completion must never print a traceback into the user's shell."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        from ..store import load
+
+        kb = load(overlay=ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
+        return [CompletionItem(value, help=what) for value, what in pairs_of(kb)]
+    except Exception:
+        return []
+
+
+def complete_terms(ctx, param, incomplete):
+    """`ics explain`: terms, and the systems and former CCGs it also answers for."""
+    from ..store.completion import system_items, term_items
+
+    def pairs(kb):
+        found = dict(term_items(kb, incomplete))
+        for word, what in system_items(kb, incomplete):
+            found.setdefault(word, what)
+        return sorted(found.items(), key=lambda pair: pair[0].lower())
+
+    return offer(ctx, pairs)
+
+
+def complete_entities(ctx, param, incomplete):
+    """`ics timeline --entity`: terms only (codes are not entities)."""
+    from ..store.completion import term_items
+
+    return offer(ctx, lambda kb: term_items(kb, incomplete))
+
+
+def complete_compare(ctx, param, incomplete):
+    """`ics compare A B`: the bodies that hold or held a responsibility, the only ones compare can set
+    side by side; B leaves out A."""
+    from ..store.completion import holder_items
+
+    leave_out = str(ctx.params["a"]).lower() if param.name == "b" and ctx.params.get("a") else None
+    return offer(ctx, lambda kb: holder_items(kb, incomplete, leave_out))
+
+
+def complete_systems(ctx, param, incomplete):
+    """`ics system`, `ics ccg`: codes and names of ICBs and former CCGs, each with its full name."""
+    from ..store.completion import system_items
+
+    return offer(ctx, lambda kb: system_items(kb, incomplete))
+
+
+def complete_regions(ctx, param, incomplete):
+    """`ics systems --region`: NHS England regions named in any version of the ICB data."""
+    from ..store.completion import region_items
+
+    return offer(ctx, lambda kb: [(region, None) for region in region_items(kb, incomplete)])
+
+
+def complete_tags(ctx, param, incomplete):
+    from click.shell_completion import CompletionItem
+
+    from ..base.schema import TAGS
+
+    return [CompletionItem(t) for t in TAGS if t.startswith(incomplete.lower())]

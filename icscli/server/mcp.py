@@ -1,0 +1,130 @@
+"""`ics mcp`: a Model Context Protocol server over stdio, so an AI assistant can ask `ics` and cite it.
+
+Built on the official MCP SDK (`mcp`, the optional `mcp` extra), imported only here. Each tool answers
+through `answers.py`, the code path the CLI uses, and returns the CLI's JSON document for the same
+question (`answer`), with the date it describes, the data's as-of date and every source it cites with
+its address. A question the CLI would refuse (an unknown term, a bad date) is an MCP tool error with
+the CLI's words; nothing a client sends stops the server.
+"""
+import json
+
+from .. import __version__
+from ..answers import questions as answers
+from ..views.about import data_as_of, date_described
+from ..errors import IcsError
+
+INSTRUCTIONS = (
+    "ics is a cited reference for England's NHS integrated care systems (ICSs): what each body is, the "
+    "timeline 2012-2026, who took over which duties from CCGs on 1 July 2022, and which integrated care "
+    "board (ICB) covers an area or a former CCG code on any date (42 ICBs from July 2022, 36 after the "
+    "April 2026 mergers). Every answer carries its sources with addresses, the date it describes and the "
+    "data's as-of date: cite them, and say how current the answer is."
+)
+
+
+def result(document):
+    """The structured result of a tool: the CLI's JSON document plus how to cite it and how current it is."""
+    from ..views.doc import describe_source
+    from ..render import jsonout
+
+    document.data_as_of = data_as_of(document) or None  # as the CLI sets it, so the JSON is the CLI's
+    payload = json.loads(jsonout.render(document, cite=False))
+    kb = document.kb
+    sources = [{"id": ident, "citation": describe_source(kb, ident), "title": record.get("title"),
+                "publisher": record.get("publisher"), "date": record.get("date"),
+                "address": record.get("url") or None}
+               for ident, record in (payload.get("bibliography") or {}).items()]
+    return {"answer": payload, "date_described": date_described(document.payload),
+            "data_as_of": document.data_as_of, "sources": sources}
+
+
+def build(kb):
+    """The MCP server with its tools and resources, answering from the loaded data `kb`."""
+    from typing import Any, Optional
+
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    server = MCPServer(name="ics", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+
+    def answer(make, *args):
+        try:
+            return result(make(kb, *args))
+        except IcsError as exc:
+            raise ToolError(str(exc)) from None
+
+    @server.tool()
+    def explain(term: str, as_of: Optional[str] = None) -> dict[str, Any]:
+        """A body or term explained (ICB, ICP, CCG, ICS, STP, place...): kind, legal status over time,
+        duties, board, accountability, what it replaced, where sources disagree, with sources. `term`
+        may be an acronym, a name, a former name, an ICB or a former CCG code (02Q). `as_of`
+        (YYYY, YYYY-MM or YYYY-MM-DD) shows it as it stood on that date."""
+        return answer(answers.explain, term, as_of)
+
+    @server.tool()
+    def search(text: str, limit: int = 25) -> dict[str, Any]:
+        """Ranked matches for words across names, aliases, summaries, the timeline, ICBs and former CCGs."""
+        return answer(answers.search, text, limit)
+
+    @server.tool()
+    def timeline(from_date: Optional[str] = None, to_date: Optional[str] = None,
+                 tags: Optional[list[str]] = None, entity: Optional[str] = None) -> dict[str, Any]:
+        """Dated events 2012-2026 (announced, planned and done kept apart), optionally between two dates
+        (YYYY, YYYY-MM or YYYY-MM-DD; to_date includes the whole period), with tags (legislation,
+        policy, structure, guidance, ...) or about one body (entity, e.g. ccg)."""
+        return answer(answers.timeline, from_date, to_date, tags or (), entity)
+
+    @server.tool()
+    def compare(a: str, b: str) -> dict[str, Any]:
+        """Responsibilities of body A and body B as a diff: for a successor (ccg -> icb, stp -> ics) what
+        was carried over, changed, new and dropped; for bodies side by side (icb, icp) what each holds."""
+        return answer(answers.compare, a, b)
+
+    @server.tool()
+    def systems(as_of: Optional[str] = None, region: Optional[str] = None) -> dict[str, Any]:
+        """The integrated care boards on a date (default today), with ODS and ONS codes and region."""
+        return answer(answers.systems_list, as_of, region)
+
+    @server.tool()
+    def system(name: str, as_of: Optional[str] = None) -> dict[str, Any]:
+        """One ICB on a date (default today): names and codes over time, region, places, sub-ICB
+        locations and former CCGs, mergers. `name` may be an ODS code (QNQ), an ONS code (E54000034), a
+        name or a unique part of one, a former CCG or a local authority."""
+        return answer(answers.system, name, as_of)
+
+    @server.tool()
+    def ccg(name: Optional[str] = None, as_of: Optional[str] = None) -> dict[str, Any]:
+        """What became of a former CCG: its sub-ICB location and ICB on 1 July 2022 and the ICB that
+        covers it on `as_of` (default today), and since when. `name` may be its ODS code (02Q), ONS
+        code (E38000008) or name; without it, every former CCG."""
+        return answer(answers.ccg, name, as_of)
+
+    @server.tool(name="map")
+    def map_codes(codes: list[str], as_of: Optional[str] = None) -> dict[str, Any]:
+        """Codes of any vintage mapped to a date (default today): CCG codes of 2013-2022, sub-ICB location,
+        ICB or STP codes, ODS (02Q, QT1) or ONS (E38000008), one row per code (per part when an area
+        was split, with its share), saying whether each is unchanged, renamed, merged, split or ended."""
+        return answer(answers.map_codes, codes, as_of)
+
+    @server.tool()
+    def changes(from_date: Optional[str] = None, to_date: Optional[str] = None) -> dict[str, Any]:
+        """What changed between two dates (default 1 July 2022 to today): CCG mergers, bodies created,
+        renamed and abolished, responsibilities moved, ICBs merged, split or re-coded, with counts."""
+        return answer(answers.changes, from_date, to_date)
+
+    @server.resource("ics://glossary", name="glossary", mime_type="application/json",
+                     description="Every term A to Z with its summary and sources (ics glossary -f json).")
+    def glossary() -> str:
+        return json.dumps(result(answers.glossary(kb)), ensure_ascii=False)
+
+    @server.resource("ics://sources", name="bibliography", mime_type="application/json",
+                     description="Every source with its address and what cites it (ics sources -f json).")
+    def bibliography() -> str:
+        return json.dumps(result(answers.sources(kb)), ensure_ascii=False)
+
+    return server
+
+
+def serve(kb):
+    """Run the server on standard input and output until the client closes it."""
+    build(kb).run("stdio")

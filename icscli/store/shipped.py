@@ -1,0 +1,34 @@
+"""The compiled bundled data that ships inside the wheel (built by setup.py's build hook).
+
+Its key is `shipped|FORMAT|VERSION|CONTENT-HASH`: the package version and a hash of every bundled
+data file's name and bytes. A test compiles the data afresh and checks the shipped form against it.
+"""
+import os
+
+from .. import __version__
+from . import cache
+from .files import SHIPPED_KEY, data_files
+
+
+def shipped_key(directory):
+    files = data_files(directory)
+    return SHIPPED_KEY.format(format=cache.FORMAT, version=__version__) + cache.content_hash(directory, files)
+
+
+def compile_state(directory):
+    from ..errors import DataError
+    from .loader import compile_sources
+    from .model import KnowledgeBase
+
+    tables, problems = compile_sources([(directory, "")])
+    if problems:
+        raise DataError(problems)
+    return KnowledgeBase.build_state(tables)
+
+
+def compile_shipped(directory, target):
+    """Compile the data directory into `target` (raises DataError on broken data: no broken wheel)."""
+    data = cache.encode(compile_state(directory), shipped_key(directory))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(data)

@@ -1,0 +1,69 @@
+"""What an answer is about: the date it describes, how current the data is, and its sources.
+
+Shared by the Excel "About" sheet and the MCP server, so both say the same thing as the JSON document.
+Nothing here imports click or rich.
+"""
+from ..dates import today
+from ..store.model import iter_citations
+
+
+def date_described(payload):
+    """The date (or period) an answer describes: its as-of date, a range of dates, otherwise today."""
+    payload = payload if isinstance(payload, dict) else {}
+    if payload.get("as_of"):
+        return payload["as_of"]
+    if "from" in payload and "to" in payload:  # a timeline or the changes between two dates
+        return f"{payload['from'] or 'the start'} to {payload['to'] or today()}"
+    return today()
+
+
+def data_as_of(document):
+    """When the data's sources were last checked (YYYY-MM-DD), or "" when the data does not say: the
+    value the CLI puts in every JSON document (data/meta.yaml, through freshness.py)."""
+    from ..base import freshness
+
+    value = getattr(document, "data_as_of", None)
+    if not value and document.kb is not None:
+        value = freshness.data_as_of(document.kb)
+    return value or ""
+
+
+def cited_sources(document):
+    """Every source id the document cites, in order of first citation."""
+    return list(dict.fromkeys(iter_citations(document.payload)))
+
+
+def about_rows(document, command):
+    """[(label, value)] for an "About" sheet: command, title, dates, version and each source."""
+    from .. import __version__
+    from .doc import describe_source
+
+    rows = [("Command", command), ("Title", document.title), ("Date described", date_described(document.payload))]
+    if data_as_of(document):
+        rows.append(("Data as of", data_as_of(document)))
+    rows += [("ics version", __version__), ("Written on", today())]
+    kb = document.kb
+    for source in cited_sources(document):
+        rows.append(("Source", describe_source(kb, source) if kb else source))
+    return rows
+
+
+def map_about_rows(kb, command, summary, day):
+    """About rows for `ics map`: the command, the date mapped to, the result, and the sources of the
+    structure on that date (the ICB data version in force, or the CCG records before July 2022)."""
+    from .doc import describe_source
+    from ..base.freshness import data_as_of as checked_on
+    from ..systems import version_on, version_record
+
+    rows = [("Command", command), ("Date described", summary["to"])]
+    checked = checked_on(kb)
+    if checked:
+        rows.append(("Data as of", checked))
+    counts = ", ".join(f"{n} {change}" for change, n in summary["changes"].items() if n)
+    rows += [("Rows", f"{summary['rows']} read, {summary['rows_written']} written ({counts or 'no rows'})"),
+             ("Written on", today())]
+    version = version_on(kb, day)
+    records = [version_record(kb, version)] if version else list(kb.ccgs.values())
+    for source in dict.fromkeys(iter_citations(records)):
+        rows.append(("Source", describe_source(kb, source)))
+    return rows

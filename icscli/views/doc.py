@@ -1,0 +1,331 @@
+"""The typed document model between the views and the renderers.
+
+A view turns a query result into a `Doc`: a title, a list of small typed blocks and one `table` for the
+tabular formats (csv, tsv, tabulate). Each block names its own `kind`; `walk` hands every block to the
+renderer's `visit_<kind>` method, so every renderer (terminal, plain, markdown, html and the exports)
+walks a document the same way and a new block kind is one method per renderer.
+
+Structure is kept in fields, never in wording: a field's label and value are apart, a relation carries
+entity ids, a status is a field, a block's `key` names its section (`--section board`). Citations are
+numbered here, once, in reading order, so `--cite` means the same in every format.
+"""
+
+
+class Line:
+    """A line of text with the sources that back it.
+
+    detail: a second, quieter paragraph (a note); status: planned, proposed... (shown as a tag when not
+    done); ids: the entities the text names, in order (its text is their names, so exports link them),
+    or, for an anchored entry (a timeline event in the export), the entities it involves; anchor: an id a
+    document can link to;
+    link: the in-document anchor the line points to (a contents entry).
+    """
+
+    __slots__ = ("text", "sources", "refs", "detail", "status", "ids", "anchor", "link")
+
+    def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link=""):
+        self.text, self.detail, self.anchor, self.link = text, detail or "", anchor, link
+        self.status = "" if status in (None, "done") else status
+        self.sources = sources or []
+        self.ids = list(ids or [])
+        self.refs = []
+
+
+class Field(Line):
+    """One label and its value: never joined into 'label: value' text."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label, value, sources=None, **more):
+        super().__init__(value, sources, **more)
+        self.label = label
+
+
+class Row(Line):
+    """A table row: its cells and the sources behind the whole row."""
+
+    __slots__ = ("cells",)
+
+    def __init__(self, cells, sources=None):
+        super().__init__("", sources)
+        self.cells = [str(c) for c in cells]
+
+
+class Change(Line):
+    """One row of a diff: the text is the function; sign and kind say what happened to it."""
+
+    __slots__ = ("kind", "sign", "before", "after", "when")
+
+    def __init__(self, kind, sign, function, before, after, when, sources=None, **more):
+        super().__init__(function, sources, **more)
+        self.kind, self.sign, self.before, self.after, self.when = kind, sign, before, after, when
+
+
+class Block:
+    kind = ""
+
+    def __init__(self, title="", key=""):
+        self.title, self.key = title, key
+
+    def cited(self):
+        """The lines of this block that can carry citations, in reading order."""
+        return []
+
+    def accept(self, visitor):
+        return getattr(visitor, "visit_" + self.kind)(self)
+
+
+class Heading(Block):
+    """A heading inside a document (the document's own title is `Doc.title`)."""
+
+    kind = "heading"
+
+    def __init__(self, text, level=2, anchor="", key=""):
+        super().__init__(text, key)
+        self.level, self.anchor = level, anchor
+
+
+class Note(Block):
+    """A remark about the answer (the date it is for, a caveat, provenance), set apart from it."""
+
+    kind = "note"
+
+    def __init__(self, text, key=""):
+        super().__init__("", key)
+        self.text = text
+
+
+class Prose(Block):
+    """Paragraphs of running text."""
+
+    kind = "prose"
+
+    def __init__(self, title, lines, key=""):
+        super().__init__(title, key)
+        self.lines = lines
+
+    def cited(self):
+        return self.lines
+
+
+class Fields(Block):
+    """Label and value pairs (a card's particulars)."""
+
+    kind = "fields"
+
+    def __init__(self, title, fields, key=""):
+        super().__init__(title, key)
+        self.fields = fields
+
+    def cited(self):
+        return self.fields
+
+
+class Items(Block):
+    """A list of separate statements; numbered when the order is a count (a bibliography)."""
+
+    kind = "items"
+
+    def __init__(self, title, lines, key="", numbered=False):
+        super().__init__(title, key)
+        self.lines, self.numbered = lines, numbered
+
+    def cited(self):
+        return self.lines
+
+
+class Table(Block):
+    """Columns and rows; `codes` names the columns that must never be cut or wrapped."""
+
+    kind = "table"
+
+    def __init__(self, title, columns, rows, key="", codes=()):
+        super().__init__(title, key)
+        self.columns, self.rows, self.codes = list(columns), rows, set(codes)
+
+    def cited(self):
+        return self.rows
+
+
+class Tree(Block):
+    """Levels, each with its nodes: {'label', 'tag', 'ids', 'children'}; levels are shown as headings."""
+
+    kind = "tree"
+
+    def __init__(self, title, levels, key=""):
+        super().__init__(title, key)
+        self.levels = levels  # [(level name, [node, ...])]
+
+
+class Diff(Block):
+    """What happened to each function between two bodies, with a legend of the signs used."""
+
+    kind = "diff"
+
+    def __init__(self, title, changes, legend, before="", after="", key=""):
+        super().__init__(title, key)
+        self.changes, self.legend = changes, legend  # legend: [(sign, kind, title, count)]
+        self.before, self.after = before, after
+
+    def cited(self):
+        return self.changes
+
+
+class Figure(Block):
+    """A drawing only some formats can make (a diagram); `name` says which, `data` is what to draw, and
+    `fallback` the block a format that cannot draw it shows instead."""
+
+    kind = "figure"
+
+    def __init__(self, name, data, fallback=None, key=""):
+        super().__init__("", key)
+        self.name, self.data, self.fallback = name, data, fallback
+
+    def cited(self):
+        return self.fallback.cited() if self.fallback else []
+
+
+class Section(Block):
+    """A titled part of a long document (an export): its own blocks, an anchor, and a role
+    ('card' for a glossary card) that lets a format frame it; `terms` are words a filter can match."""
+
+    kind = "section"
+
+    def __init__(self, title, blocks, anchor="", level=2, role="", terms=""):
+        super().__init__(title, "")
+        self.blocks, self.anchor, self.level, self.role, self.terms = blocks, anchor, level, role, terms
+
+    def cited(self):
+        return [line for block in self.blocks for line in block.cited()]
+
+
+class References(Block):
+    """Numbered sources: [(number, text, address, anchor)]; the address is a web address or a file."""
+
+    kind = "references"
+
+    def __init__(self, entries, title="References"):
+        super().__init__(title, "references")
+        self.entries = entries
+
+
+class Visitor:
+    """The one walk every renderer shares: begin, a visit per block, then the references."""
+
+    def begin(self, document):
+        pass
+
+    def end(self, document):
+        pass
+
+    def visit_figure(self, block):  # most formats cannot draw: they show the fallback
+        if block.fallback is not None:
+            block.fallback.accept(self)
+
+    def visit_section(self, block):
+        for child in block.blocks:
+            child.accept(self)
+
+
+def walk(document, visitor, cite=False):
+    visitor.begin(document)
+    for block in document.blocks:
+        block.accept(visitor)
+    if cite and document.references:
+        References([(n, *source_entry(document.kb, s, at), "") for n, s, at in document.references]).accept(visitor)
+    return visitor.end(document)
+
+
+class Doc:
+    """table: (columns, rows) for csv/tsv/tabulate; None for a card, whose table is one row per line:
+    its section, its text and its sources (so `--section` narrows the table too)."""
+
+    def __init__(self, title, blocks, table, payload, kb=None):
+        self.title = title
+        self.blocks = blocks
+        self.by_section = table is None
+        self.table = section_table(blocks) if table is None else table
+        self.payload = payload  # the JSON document
+        self.kb = kb
+        self.references = []  # [(number, source id, locator)] when citing
+        self.data_as_of = None  # when the data's sources were last checked; set by the CLI for every command
+
+    def number_citations(self):
+        """Give every cited (source, locator) a number, in reading order."""
+        numbers = {}
+        self.references = []
+        for block in self.blocks:
+            for line in block.cited():
+                line.refs = []
+                for cite in line.sources:
+                    key = (cite.get("source"), cite.get("at") or "")
+                    if key not in numbers:
+                        numbers[key] = len(numbers) + 1
+                        self.references.append((numbers[key], key[0], key[1]))
+                    if numbers[key] not in line.refs:
+                        line.refs.append(numbers[key])
+        return self.references
+
+    def keys(self):
+        """The section names of this document, in order, without repeats."""
+        return list(dict.fromkeys(b.key for b in self.blocks if b.key))
+
+    def only(self, keys):
+        """The same document with only the blocks of the given sections (`--short`, `--section`)."""
+        blocks = [b for b in self.blocks if b.key in keys]
+        return Doc(self.title, blocks, None if self.by_section else self.table, self.payload, self.kb)
+
+
+def source_where(source):
+    """Where a reader finds a source: its public address, or the reference that stands in for one."""
+    return source.get("url") or source.get("reference") or ""
+
+
+def section_table(blocks):
+    """(['section', 'text', 'sources'], rows): one row per line of the blocks, for the tabular formats."""
+    rows = []
+    for block in blocks:
+        section = block.title or block.key or "About"
+        if block.kind == "note":
+            rows.append([section if block.title else "Note", block.text, ""])
+        for line in block.cited():
+            if isinstance(line, Field):
+                text = f"{line.label}: {line.text}"
+            elif isinstance(line, Row):
+                text = "; ".join(c for c in line.cells if c)
+            else:
+                text = line.text + (f" [{line.status}]" if line.status else "")
+            if line.detail:
+                text += f"\n{line.detail}"
+            rows.append([section, text, cite_text(line.sources)])
+    return ["section", "text", "sources"], rows
+
+
+def cite_text(sources):
+    """Compact inline citation for tables: 'kf-ics-explained-2021 (What are ICSs?); ...'."""
+    parts = []
+    for cite in sources or []:
+        part = cite["source"]
+        if cite.get("at"):
+            part += f" ({cite['at']})"
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def describe_source(kb, source_id, locator=""):
+    """'The King's Fund, "Title" (July 2021), at "Section". [id] address' for reference lists."""
+    text, where = source_entry(kb, source_id, locator)
+    return text + (f" {where}" if where else "")
+
+
+def source_entry(kb, source_id, locator=""):
+    """(description, where): `where` is the public address, or the reference that stands in for one."""
+    from ..dates import human
+
+    source = kb.sources.get(source_id) if kb else None
+    if not source:
+        return source_id, ""
+    text = f"{source['publisher']}, \u201c{source['title']}\u201d ({human(source['date'])})"
+    if locator:
+        text += f", at \u201c{locator}\u201d"
+    return text + f". [{source_id}]", source_where(source)
