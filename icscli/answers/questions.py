@@ -133,9 +133,9 @@ def sources(kb, source_id=None):
     from ..views import reference as views
 
     if source_id is not None and source_id not in kb.sources:
-        from difflib import get_close_matches
+        from ..base.suggest import suggest
 
-        raise UnknownTerm(source_id, get_close_matches(source_id, list(kb.sources), n=3), what="source")
+        raise UnknownTerm(source_id, suggest(source_id, kb.sources, limit=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
     rows = [dict(query.strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
             for i, s in sorted(kb.sources.items()) if source_id in (None, i)]

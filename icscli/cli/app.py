@@ -89,9 +89,9 @@ class IcsGroup(click.Group):
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
         if command is None and name:
-            from difflib import get_close_matches
+            from ..base.suggest import suggest
 
-            near = get_close_matches(name, self.list_commands(ctx), n=1)
+            near = suggest(name, self.list_commands(ctx))
             if near:
                 ctx.fail(f"no command '{name}'; did you mean '{near[0]}'?")
         return command

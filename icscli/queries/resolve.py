@@ -175,13 +175,13 @@ def exact_term(kb, ident):
 
 def suggest(kb, term, limit=5):
     """Close matches for a mistyped term: [{"type": what to type, "name": the entity's name}]."""
-    from difflib import get_close_matches
+    from ..base.suggest import suggest as close
 
     key = normalize(term)
     if not key:
         return []
     keys = list(kb.index)
-    found = get_close_matches(key, keys, n=limit, cutoff=0.72)
+    found = close(key, keys, limit, cutoff=0.72)
     if len(found) < limit:
         found += [k for k in keys if key in k.split() and k not in found][: limit - len(found)]
     if len(found) < limit and len(key) >= 3:

@@ -46,15 +46,16 @@ def _trigram_index(ids):
 
 
 def _suggest(ident, index, pool=40):
-    """The closest known id by difflib, looking only at the `pool` ids sharing most trigrams with it:
-    difflib over every id costs seconds per reference once there are thousands of ids."""
+    """The closest known id (`suggest`), looking only at the `pool` ids sharing most trigrams with it:
+    comparing with every id costs seconds per reference once there are thousands of ids."""
     from collections import Counter
-    from difflib import get_close_matches
+
+    from ..base.suggest import suggest
 
     shared = Counter()
     for gram in _trigrams(ident):
         shared.update(index.get(gram, ()))
-    near = get_close_matches(ident, [i for i, _n in shared.most_common(pool)], n=1)
+    near = suggest(ident, [i for i, _n in shared.most_common(pool)])
     return near[0] if near else None
 
 

@@ -47,13 +47,13 @@ def resolve_ccg(kb, text):
 
 
 def _suggest_ccg(kb, text, limit=5):
-    from difflib import get_close_matches
+    from ..base.suggest import suggest as close
 
     k = key(text)
     if not k:
         return []
     names = [n for n in index(kb).ccg_keys if not n[:1].isdigit() and " " in n or n.isalpha()]
-    found = get_close_matches(k, names, n=limit, cutoff=0.6)
+    found = close(k, names, limit)
     out = []
     for n in found:
         for h in index(kb).ccg_keys[n]:

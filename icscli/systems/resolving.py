@@ -159,13 +159,13 @@ def _candidate(kb, ident):
 
 
 def suggest(kb, text, limit=5):
-    from difflib import get_close_matches
+    from ..base.suggest import suggest as close
 
     k = key(text)
     if not k or not index(kb).keys:
         return []
     names = [n for n, hits in index(kb).keys.items() if any(h[1] in ("name", "2021 name") for h in hits)]
-    found = get_close_matches(k, names, n=limit, cutoff=0.6)
+    found = close(k, names, limit)
     words = k.split()
     if len(found) < limit:
         found += [n for n in names if any(w[:4] in n for w in words if len(w) >= 4) and n not in found][: limit - len(found)]
