@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Whole-process timings of `ics`, one row per target of the speed table (see README, "Speed").
+"""Whole-process timings of `ics`, one row per target of the speed table (see benchmarks/README.md).
 
 Each row times two commands alternately (paired runs, so machine noise hits both) and prints their
 medians and the ratio, next to the target. Run it from a non-editable install (`pip install .` in a
