@@ -19,11 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from icscli.cli import app as cli, export as cli_export
-
-if "export" not in cli.ics.commands:  # until cli.py registers the export commands itself
-    cli_export.register(cli.ics, cli.output_options, cli.knowledge, cli.emit, cli.parse_date)
-
 ARTIFACTS = Path(os.environ.get("ICS_ARTIFACTS") or Path(__file__).resolve().parents[1] / "artifacts")
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 DRIVERS = ("chromedriver",)

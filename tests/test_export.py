@@ -12,11 +12,6 @@ from html.parser import HTMLParser
 import pytest
 from conftest import invoke
 
-from icscli.cli import app as cli, export as cli_export
-
-if "export" not in cli.ics.commands:  # until cli.py registers the export commands itself
-    cli_export.register(cli.ics, cli.output_options, cli.knowledge, cli.emit, cli.parse_date)
-
 SECTIONS = ("Contents", "Glossary", "Structure", "Timeline", "Before and after", "Systems", "Bibliography")
 
 

@@ -103,6 +103,17 @@ def test_everything_unusual_goes_to_click(argv):
         fastpath.answer(argv, dict(os.environ), spec=SPEC)
 
 
+def test_an_empty_ccg_name_is_left_to_click(run):
+    """`ics ccg ""` names no CCG: click's usage error. The fast path took the empty name for a name and
+    listed every former CCG with exit 0."""
+    result = run("ccg", "")
+    assert result.exit_code == 2 and "give a CCG's name or code" in result.stderr
+    for argv in (["ccg", ""], ["ccg", "", "--as-of", "2023"]):
+        with pytest.raises(fastpath.NotFast):
+            fastpath.answer(argv, dict(os.environ), spec=SPEC)
+    assert fastpath.answer(["ccg", "", "--all"], dict(os.environ), spec=SPEC) == run("ccg", "", "--all").output
+
+
 def test_shipped_spec_is_the_click_interface(built_package):
     import marshal
 

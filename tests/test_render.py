@@ -199,17 +199,18 @@ def test_escaped_text_renders_as_itself(text):
 
 
 def test_pager_counts_wrapped_rows_not_newlines(monkeypatch):
-    from icscli.cli import app as cli
+    from icscli.cli.terminal import Terminal
 
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("LINES", "40")
-    assert not cli._too_long("short line\n" * 30)
-    assert cli._too_long(("word " * 40 + "\n") * 30), "30 lines of 200 characters fill 90 rows"
-    assert not cli._too_long(("\x1b[1mword\x1b[0m " * 10 + "\n") * 30), "escape codes take no room"
+    too_long = Terminal().too_long
+    assert not too_long("short line\n" * 30)
+    assert too_long(("word " * 40 + "\n") * 30), "30 lines of 200 characters fill 90 rows"
+    assert not too_long(("\x1b[1mword\x1b[0m " * 10 + "\n") * 30), "escape codes take no room"
 
 
 def test_explain_help_names_every_section():
-    from icscli.cli import app as cli
+    from icscli.cli import reference as cli
     from icscli.views import reference as views
 
     assert list(cli.EXPLAIN_SECTIONS) == list(views.EXPLAIN_SECTIONS)

@@ -1,15 +1,25 @@
 """The common answers without importing click; everything else to click (`entry.main` tries this first).
 
-Importing click is most of a plain run's cost. For the commands in ANSWERS, when output goes to a pipe
-or file, this module reads the arguments with the click interface's own declarations (`cli_spec`,
-derived from the click commands when the package is built) and, if everything about them is ordinary,
+Importing click is most of a plain run's cost. For the commands in ANSWERS (the entries of the one
+table, answers/commands.py, that allow it), when output goes to a pipe or file, this module reads the
+arguments with the click interface's own declarations (`cli_spec.marshal`, derived from the click
+commands by cli/spec.py when the package is built) and, if everything about them is ordinary,
 answers directly. Anything else (help, errors, completion, an unknown or repeated option, an option
 value that looks like an option, a terminal, a missing spec) goes to click unchanged, as does any
 problem while answering: nothing has been written by then, so click starts afresh. Tests check this
 parse against click's on generated argument lists, and the output byte for byte.
 """
+import gc
+import marshal
 import os
 import sys
+
+from .. import __version__
+from ..answers.commands import COMMANDS
+from ..answers.questions import date_the_data
+from ..base.fsread import read_regular
+from ..dates import parse_user
+from ..render import TABULATE_FORMATS, TEXT_FORMATS, render
 
 SPEC_FILE = "cli_spec.marshal"
 COMMON = ("fmt", "data_dir", "cite", "no_pager")  # output options: handled here for every command
@@ -19,93 +29,16 @@ class NotFast(Exception):
     """Leave this run to click."""
 
 
-def _quiet(notes, document):
-    if notes:
-        raise NotFast  # a note for stderr (a typo read as a name): click says it
-    return document
-
-
-def _explain(kb, p):
-    from ..answers import questions as answers
-
-    notes = []
-    return _quiet(notes, answers.explain(kb, " ".join(p["term"]), p["as_of"], (), notes))
-
-
-def _timeline(kb, p):
-    from ..answers import questions as answers
-    from ..base.schema import TAGS
-
-    if any(tag not in TAGS for tag in p["tags"]):
-        raise NotFast  # click reports the bad tag
-    notes = []
-    return _quiet(notes, answers.timeline(kb, p["date_from"], p["date_to"], p["tags"], p["entity"], notes))
-
-
-def _compare(kb, p):
-    from ..answers import questions as answers
-
-    notes = []
-    return _quiet(notes, answers.compare(kb, p["a"], p["b"], notes))
-
-
-def _search(kb, p):
-    from ..answers import questions as answers
-
-    return answers.search(kb, " ".join(p["text"]), p["limit"])
-
-
-def _systems(kb, p):
-    from ..answers import questions as answers
-
-    return answers.systems_list(kb, p["as_of"], p["region"], p["sort"])
-
-
-def _ccg(kb, p):
-    from ..answers import questions as answers
-
-    if bool(p["show_all"]) == bool(p["name"]):
-        raise NotFast  # neither a CCG nor --all, or both: click's usage error
-    return answers.ccg_names(kb, p["name"], p["show_all"], p["as_of"])
-
-
-def _tree(kb, p):
-    from ..answers import questions as answers
-
-    return answers.tree(kb, p["as_of"])
-
-
-def _glossary(kb, p):
-    from ..answers import questions as answers
-
-    return answers.glossary(kb)
-
-
-# command -> (the parameters it reads besides COMMON, how to answer); cli.py's commands call the same
-# `answers` functions, and tests compare the two paths' output byte for byte
-ANSWERS = {
-    "explain": (("term", "as_of"), _explain),
-    "timeline": (("date_from", "date_to", "tags", "entity"), _timeline),
-    "compare": (("a", "b"), _compare),
-    "search": (("text", "limit"), _search),
-    "systems": (("region", "as_of", "sort"), _systems),
-    "ccg": (("name", "show_all", "as_of"), _ccg),
-    "tree": (("as_of",), _tree),
-    "glossary": ((), _glossary),
-}
-TEXT_FORMATS = ("plain", "markdown", "json", "csv", "tsv")
+# The commands this path answers: those of the one table (answers/commands.py) that allow it. The click
+# commands answer through the same entries, and tests compare the two paths' output byte for byte.
+ANSWERS = {name: command for name, command in COMMANDS.items() if command.fast}
 KNOWN_ENVIRONMENT = ("ICS_DATA", "ICS_FORMAT", "ICS_CACHE_DIR", "ICS_NO_CACHE", "ICS_TODAY", "ICS_BUNDLED_DATA", "ICS_NO_PAGER")
 
 
 def load_spec():
     """The shipped interface declarations, or None (a source checkout: click does everything)."""
-    from .. import __version__
-    from ..base.fsread import read_regular
-
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), SPEC_FILE)
     try:
-        import marshal
-
         spec = marshal.loads(read_regular(path, 1 << 20))
         return spec["commands"] if spec["version"] == __version__ else None
     except Exception:
@@ -175,6 +108,12 @@ def _convert(kind, text):
         return text
     if kind[0] == "choice" and text in kind[1]:
         return text
+    if kind[0] == "date":  # cli/types.py's PartialDate: checked, passed on as typed
+        try:
+            parse_user(text)
+        except ValueError:
+            raise NotFast from None  # click words the error
+        return text
     if kind[0] == "int" and text.isascii() and text.isdigit() and len(text) < 10:
         number, low, high, low_open, high_open = int(text), kind[1], kind[2], kind[3], kind[4]
         if (low is None or number > low or (number == low and not low_open)) and \
@@ -226,28 +165,24 @@ def answer(args, environ, spec=None):
     spec = spec or load_spec()
     if spec is None or args[0] not in spec:
         raise NotFast
-    reads, handler = ANSWERS[args[0]]
+    command = ANSWERS[args[0]]
     values = parse(spec[args[0]], args[1:], environ)
     for name, value in values.items():  # an option this path does not know about must be unset
-        if name not in reads and name not in COMMON and value not in (None, False, ()):
+        if name not in command.reads and name not in COMMON and value not in (None, False, ()):
             raise NotFast
+    if not command.fast(values):
+        raise NotFast  # a usage error: click says it
     fmt = values.get("fmt") or "plain"
-    if fmt not in TEXT_FORMATS and not _tabulate_format(fmt):
+    if fmt not in TEXT_FORMATS and fmt not in TABULATE_FORMATS:
         raise NotFast
-    from ..answers.questions import date_the_data
-    from ..render import render
-    from ..store import load
+    from ..store import load  # the store's modules load only once a run is known to be answered here
 
-    kb = load(overlay=values.get("data_dir"))
-    document = handler(kb, values)
+    notes = []
+    document = command.make(load(overlay=values.get("data_dir")), values, notes)
+    if notes:
+        raise NotFast  # a note for stderr (a typo read as a name): click says it
     date_the_data(document, fmt)
     return render(document, fmt, values.get("cite"), width=None)
-
-
-def _tabulate_format(fmt):
-    from ..render import TABULATE_FORMATS
-
-    return fmt in TABULATE_FORMATS
 
 
 def answer_or_none(args=None, environ=None):
@@ -256,8 +191,6 @@ def answer_or_none(args=None, environ=None):
     garbage collector is off meanwhile: its passes over the decoded data cost every run milliseconds and
     free nothing (decoded records hold no cycles). That holds for a compile on a cache miss too: the
     cycles it leaves are a few hundred objects whatever the data's size (tests/test_cache.py)."""
-    import gc
-
     gc.disable()
     try:
         return answer(sys.argv[1:] if args is None else args, os.environ if environ is None else environ)

@@ -1,33 +1,22 @@
 """Output to files: `-o FILE` for every command (written atomically), `--format xlsx`, and CSV for Excel.
 
-`options()` gives the click options that `output_options` in cli.py adds to every command; `take_options`
-keeps their values in the click context's `meta`, so the commands' own signatures do not change. cli.emit asks
-`settings(fmt)` what the user wants and hands anything but plain printing to `deliver`. openpyxl is
-imported only when a workbook is written.
+`take_options` keeps the values of -o/--output and --excel (declared in cli/options.py) in the click
+context's `meta`, so the commands' own signatures do not change. `run.emit` asks `settings(fmt)` what the
+user wants and hands anything but plain printing to `deliver`. openpyxl is imported only when a workbook
+is written.
 """
+import functools
 import os
 import sys
 
 import click
 
 from ..errors import BadValue
-
-EXCEL_HELP = "CSV for Excel: starts with a byte-order mark so £ and \u2013 survive (also -f csv with ICS_EXCEL=1)."
-
-
-def options():
-    """Plain options (no callbacks), so the click-free fast path sees them and leaves such runs to click."""
-    return [
-        click.option("--output", "-o", metavar="FILE",
-                     help="Write to FILE (replaced only when complete) instead of standard output; "
-                          "needed by --format xlsx."),
-        click.option("--excel", is_flag=True, help=EXCEL_HELP),
-    ]
+from ..render import render
 
 
 def take_options(func):
     """The command without the output and excel parameters: they go to the context's `meta`."""
-    import functools
 
     @functools.wraps(func)
     def command(*args, output=None, excel=False, **kwargs):
@@ -70,7 +59,7 @@ def deliver(document, fmt, cite, output, bom):
         def fill(tmp):
             with open(tmp, "wb") as handle:
                 handle.write(data)
-    from ..base.atomic import OutputError, atomic_write
+    from ..base.atomic import OutputError, atomic_write  # start-up speed: tempfile only when writing a file
 
     try:
         atomic_write(output, fill)
@@ -83,19 +72,17 @@ def deliver(document, fmt, cite, output, bom):
 
 def _text(document, fmt, cite):
     if fmt == "rich":  # to a file: rich's layout without escape codes
-        from ..render import terminal
+        from ..render import terminal  # rich: only the rich format imports it
 
         if cite:
             document.number_citations()
         return terminal.render(document, cite, color=False)
-    from ..render import render
-
     return render(document, fmt, cite)
 
 
 def _workbook_filler(document):
+    from ..render import xlsx  # start-up speed: only a workbook needs these (openpyxl is loaded below)
     from ..views.about import about_rows
-    from ..render import xlsx
 
     try:
         xlsx.load_openpyxl()
@@ -108,7 +95,7 @@ def _workbook_filler(document):
 
 def command_line(ctx):
     """The command as typed, rebuilt from its parameters (format and output options left out)."""
-    import shlex
+    import shlex  # start-up speed: only a workbook's About sheet needs the command line
 
     words = ctx.command_path.split()
     for param in ctx.command.params:

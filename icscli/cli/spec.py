@@ -1,4 +1,4 @@
-"""The click interface as plain data, for the fast path (`fastpath.py`) that answers without click.
+"""The click interface as plain data, for the fast path (`cli/fast.py`) that answers without click.
 
 `derive(group)` reads every command's parameters from the click objects themselves (names, option
 strings, nargs, types, defaults, environment variables), so the fast path never holds a second,
@@ -8,12 +8,14 @@ keyed on the package version; tests derive it afresh and compare it with click's
 import marshal
 import os
 
+import click
+
 UNSUPPORTED = "<unsupported>"  # a default or type the fast path leaves to click
 
 
 def _type(kind):
-    import click
-
+    if getattr(kind, "fast_kind", None):  # a type of cli/types.py that says how the fast path reads it
+        return tuple(kind.fast_kind)
     if isinstance(kind, click.Choice):
         return ("choice", [str(c) for c in kind.choices], bool(kind.case_sensitive))
     if isinstance(kind, click.types.IntParamType):
@@ -40,8 +42,6 @@ def _default(param, absent):
 
 
 def _param(param, absent):
-    import click
-
     option = isinstance(param, click.Option)
     plain_flag = (option and param.is_flag and not param.secondary_opts and absent.get(param.name) is False
                   and (param.flag_value is True or str(param.flag_value) == "Sentinel.UNSET"))

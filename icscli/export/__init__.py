@@ -12,9 +12,9 @@ from .. import __version__, dates
 from ..base import freshness
 from ..store import model
 from ..queries import reference as query, resolve
+from ..render import EXPORT_FORMATS as FORMATS  # noqa: F401  (declared with the other format names)
 from ..views import reference as views
 
-FORMATS = ("markdown", "html", "json", "sqlite", "datasette-metadata")
 TITLE = "England's integrated care systems: the ics reference"
 
 

@@ -2,10 +2,15 @@
 
 Heavy libraries (rich, tabulate) are imported only by the module of the format that needs them.
 """
+# The format names, in groups; every list of formats (the CLI's choices, its help, the fast path) is
+# made of these. Help and `--format` list them in this order.
+TEXT_FORMATS = ("plain", "markdown", "json", "csv", "tsv")  # text layouts without rich: the fast path's
 TABULATE_FORMATS = ("github", "grid", "simple", "rst", "pipe", "orgtbl", "mediawiki", "latex", "html",
-                    "psql", "fancy_grid", "jira", "textile", "asciidoc")
-FORMATS = ("rich", "plain", "markdown", "json", "csv", "tsv") + TABULATE_FORMATS
-FILE_FORMATS = ("xlsx",)  # binary: written to a file with -o (cli_output.py, render/xlsx.py)
+                    "psql", "fancy_grid", "jira", "textile", "asciidoc")  # tables drawn by tabulate
+FORMATS = ("rich",) + TEXT_FORMATS + TABULATE_FORMATS  # every text format of a command's document
+FILE_FORMATS = ("xlsx",)  # binary: written to a file with -o (cli/output.py, render/xlsx.py)
+EXPORT_FORMATS = ("markdown", "html", "json", "sqlite", "datasette-metadata")  # `ics export` (export/)
+DIAGRAM_FORMATS = ("mermaid", "dot")  # `ics diagram` (export/diagram.py)
 
 
 def render(document, fmt, cite=False, width=None):

@@ -1,7 +1,8 @@
 """`ics mcp`: a Model Context Protocol server over stdio, so an AI assistant can ask `ics` and cite it.
 
 Built on the official MCP SDK (`mcp`, the optional `mcp` extra), imported only here. Each tool answers
-through `answers.py`, the code path the CLI uses, and returns the CLI's JSON document for the same
+through the entry of the same command in answers/commands.py, as the CLI does (its parameters by the
+CLI's names), and returns the CLI's JSON document for the same
 question (`answer`), with the date it describes, the data's as-of date and every source it cites with
 its address. A question the CLI would refuse (an unknown term, a bad date) is an MCP tool error with
 the CLI's words; nothing a client sends stops the server.
@@ -10,6 +11,7 @@ import json
 
 from .. import __version__
 from ..answers import questions as answers
+from ..answers.commands import answer as make_document
 from ..views.about import data_as_of, date_described
 from ..errors import IcsError
 
@@ -47,11 +49,16 @@ def build(kb):
 
     server = MCPServer(name="ics", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
-    def answer(make, *args):
+    def respond(make):
+        """The result of make(), or the CLI's words for its error as a tool error."""
         try:
-            return result(make(kb, *args))
+            return result(make())
         except IcsError as exc:
             raise ToolError(str(exc)) from None
+
+    def answer(command, **params):
+        """A command's answer (its entry in answers/commands.py), with its parameters by their CLI names."""
+        return respond(lambda: make_document(command, kb, params))
 
     @server.tool()
     def explain(term: str, as_of: Optional[str] = None) -> dict[str, Any]:
@@ -59,12 +66,12 @@ def build(kb):
         duties, board, accountability, what it replaced, where sources disagree, with sources. `term`
         may be an acronym, a name, a former name, an ICB or a former CCG code (02Q). `as_of`
         (YYYY, YYYY-MM or YYYY-MM-DD) shows it as it stood on that date."""
-        return answer(answers.explain, term, as_of)
+        return answer("explain", term=(term,), as_of=as_of)
 
     @server.tool()
     def search(text: str, limit: int = 25) -> dict[str, Any]:
         """Ranked matches for words across names, aliases, summaries, the timeline, ICBs and former CCGs."""
-        return answer(answers.search, text, limit)
+        return answer("search", text=(text,), limit=limit)
 
     @server.tool()
     def timeline(from_date: Optional[str] = None, to_date: Optional[str] = None,
@@ -72,55 +79,55 @@ def build(kb):
         """Dated events 2012-2026 (announced, planned and done kept apart), optionally between two dates
         (YYYY, YYYY-MM or YYYY-MM-DD; to_date includes the whole period), with tags (legislation,
         policy, structure, guidance, ...) or about one body (entity, e.g. ccg)."""
-        return answer(answers.timeline, from_date, to_date, tags or (), entity)
+        return answer("timeline", date_from=from_date, date_to=to_date, tags=tags or (), entity=entity)
 
     @server.tool()
     def compare(a: str, b: str) -> dict[str, Any]:
         """Responsibilities of body A and body B as a diff: for a successor (ccg -> icb, stp -> ics) what
         was carried over, changed, new and dropped; for bodies side by side (icb, icp) what each holds."""
-        return answer(answers.compare, a, b)
+        return answer("compare", a=a, b=b)
 
     @server.tool()
     def systems(as_of: Optional[str] = None, region: Optional[str] = None) -> dict[str, Any]:
         """The integrated care boards on a date (default today), with ODS and ONS codes and region."""
-        return answer(answers.systems_list, as_of, region)
+        return answer("systems", as_of=as_of, region=region)
 
     @server.tool()
     def system(name: str, as_of: Optional[str] = None) -> dict[str, Any]:
         """One ICB on a date (default today): names and codes over time, region, places, sub-ICB
         locations and former CCGs, mergers. `name` may be an ODS code (QNQ), an ONS code (E54000034), a
         name or a unique part of one, a former CCG or a local authority."""
-        return answer(answers.system, name, as_of)
+        return answer("system", name=(name,), as_of=as_of)
 
     @server.tool()
     def ccg(name: Optional[str] = None, as_of: Optional[str] = None) -> dict[str, Any]:
         """What became of a former CCG: its sub-ICB location and ICB on 1 July 2022 and the ICB that
         covers it on `as_of` (default today), and since when. `name` may be its ODS code (02Q), ONS
         code (E38000008) or name; without it, every former CCG."""
-        return answer(answers.ccg, name, as_of)
+        return answer("ccg", name=(name,) if name else (), show_all=not name, as_of=as_of)
 
     @server.tool(name="map")
     def map_codes(codes: list[str], as_of: Optional[str] = None) -> dict[str, Any]:
         """Codes of any vintage mapped to a date (default today): CCG codes of 2013-2022, sub-ICB location,
         ICB or STP codes, ODS (02Q, QT1) or ONS (E38000008), one row per code (per part when an area
         was split, with its share), saying whether each is unchanged, renamed, merged, split or ended."""
-        return answer(answers.map_codes, codes, as_of)
+        return respond(lambda: answers.map_codes(kb, codes, as_of))  # `ics ccg CODE CODE ...`
 
     @server.tool()
     def changes(from_date: Optional[str] = None, to_date: Optional[str] = None) -> dict[str, Any]:
         """What changed between two dates (default 1 July 2022 to today): CCG mergers, bodies created,
         renamed and abolished, responsibilities moved, ICBs merged, split or re-coded, with counts."""
-        return answer(answers.changes, from_date, to_date)
+        return answer("changes", start=from_date, end=to_date)
 
     @server.resource("ics://glossary", name="glossary", mime_type="application/json",
                      description="Every term A to Z with its summary and sources (ics glossary -f json).")
     def glossary() -> str:
-        return json.dumps(result(answers.glossary(kb)), ensure_ascii=False)
+        return json.dumps(result(make_document("glossary", kb, {})), ensure_ascii=False)
 
     @server.resource("ics://sources", name="bibliography", mime_type="application/json",
                      description="Every source with its address and what cites it (ics sources -f json).")
     def bibliography() -> str:
-        return json.dumps(result(answers.sources(kb)), ensure_ascii=False)
+        return json.dumps(result(make_document("sources", kb, {})), ensure_ascii=False)
 
     return server
 
