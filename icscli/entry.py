@@ -128,13 +128,13 @@ def _error(message):
 def _run():
     """Run the click app; returns the exit code."""
     try:
-        from .cli.fast import answer_or_none
+        from .cli.fast import answer_or_none  # imported once the signals and streams are in hand
 
         text = answer_or_none()  # the common answers, without importing click
         if text is not None:
             sys.stdout.write(text)
             return 0
-        from .cli.app import ics
+        from .cli.app import ics  # start-up speed: click only for what the fast path leaves
 
         ics(prog_name="ics")
         return 0

@@ -302,3 +302,21 @@ def test_unknown_source_is_one_line_usage_error(run):
     result = run("sources", "kf-act-diagram-2021")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("ics: error: unknown source")
+
+
+def test_the_command_table_is_the_group_in_help_order():
+    """cli/app.py's COMMANDS adds every command, in the order `ics --help` lists them."""
+    from icscli.cli.app import COMMANDS, ics
+
+    assert [command.name for command in COMMANDS] == ics.list_commands(None) == sorted(ics.commands)
+
+
+def test_every_answer_entry_reads_parameters_of_its_command():
+    """Each entry of the one table of answers names its click command and parameters that command has:
+    the fast path reads them by these names, and the click command passes them by these names."""
+    from icscli.answers.commands import COMMANDS
+    from icscli.cli.app import ics
+
+    for name, entry in COMMANDS.items():
+        params = {param.name for param in ics.commands[name].params}
+        assert set(entry.reads) <= params, name

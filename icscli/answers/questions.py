@@ -1,10 +1,15 @@
-"""Each question `ics` answers, as a `Doc`: one code path for the click commands in cli.py, the
-click-free fast path (fastpath.py) and the MCP server (mcp_server.py), so all give the same answer.
+"""Each question `ics` answers, as a `Doc`: one code path for the click commands (cli/), the click-free
+fast path (cli/fast.py) and the MCP server (server/mcp.py), which reach it through the table of
+answers/commands.py, so all give the same answer.
 
 A function here takes the loaded data and the command's arguments and returns the view's document.
 What a user should read on stderr (a typo read as a name) is appended to `notes`; errors are the core's
 `IcsError`s. No click, no rich.
 """
+from .. import dates
+from ..base import freshness
+from ..base.schema import TAGS
+from ..dates import today
 from ..errors import AmbiguousTerm, BadValue, IcsError, UnknownTerm
 
 # Each function imports the modules it needs: `ics systems` and `ics ccg` load neither the entity
@@ -57,9 +62,8 @@ def _note(notes, data):
 def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None):
     from ..queries import reference as query
     from ..views import reference as views
-    from ..base.schema import TAGS
 
-    for tag in tags or ():  # click checks these for the CLI; the MCP server's callers are checked here
+    for tag in tags or ():  # click checks these for the CLI (cli/types.py); the MCP server's callers are checked here
         if tag not in TAGS:
             raise BadValue(f"--tag: '{tag}' is not one of: {', '.join(TAGS)}")
     data = query.timeline(kb, date_from, date_to, tuple(tags or ()), entity)
@@ -110,12 +114,10 @@ def systems_list(kb, as_of=None, region=None, sort=None):
 def date_the_data(document, fmt, kb=None):
     """Every document carries data_as_of; rich and plain output end with a line when the data is stale."""
     from ..views import doc
-    from ..base import freshness
-    from ..dates import today
 
     kb = document.kb or kb
     if kb is None:
-        from ..store import load
+        from ..store import load  # only a document made without data (none today) loads it here
 
         try:
             kb = load()
@@ -133,7 +135,7 @@ def sources(kb, source_id=None):
     from ..views import reference as views
 
     if source_id is not None and source_id not in kb.sources:
-        from ..base.suggest import suggest
+        from ..base.suggest import suggest  # start-up speed: difflib only for an unknown id
 
         raise UnknownTerm(source_id, suggest(source_id, kb.sources, limit=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
@@ -205,9 +207,7 @@ def map_codes(kb, codes, as_of=None):
 
 def changes(kb, date_from=None, date_to=None):
     """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
-    from .. import dates
     from ..views import changes as views_changes
-    from ..dates import today
     from ..systems.dated_changes import changes as find_changes
 
     first = dates.start(_day(date_from, "--from")) if date_from else "2022-07-01"

@@ -18,6 +18,7 @@ import sys
 import click
 
 from .. import __version__
+from ..dates import human
 from ..errors import IcsError
 from ..render import TABULATE_FORMATS
 from . import export, map, mcp, reference, run, systems, tools
@@ -88,7 +89,6 @@ def _show_version(ctx, _param, value):
     if not value:
         return
     from ..base import freshness  # start-up speed: only --version reads the data's date
-    from ..dates import human
 
     try:
         as_of = freshness.data_as_of(run.knowledge(os.environ.get("ICS_DATA")))

@@ -1,6 +1,7 @@
 """Shell completion for the `ics` commands: each argument offers only what its command accepts, with a
-description that zsh and fish show. Reads one precomputed part of the compiled data (completion.py,
-imported by each function: only a TAB needs it); never imports rich, tabulate or yaml."""
+description that zsh and fish show. Reads one precomputed part of the compiled data (store/completion.py,
+imported by each function, as click's CompletionItem is: only a TAB needs them); never imports rich,
+tabulate or yaml. Tags and formats complete by their types (cli/types.py)."""
 import os
 
 
@@ -60,10 +61,3 @@ def complete_regions(ctx, param, incomplete):
 
     return offer(ctx, lambda kb: [(region, None) for region in region_items(kb, incomplete)])
 
-
-def complete_tags(ctx, param, incomplete):
-    from click.shell_completion import CompletionItem
-
-    from ..base.schema import TAGS
-
-    return [CompletionItem(t) for t in TAGS if t.startswith(incomplete.lower())]

@@ -8,10 +8,13 @@ its address. A question the CLI would refuse (an unknown term, a bad date) is an
 the CLI's words; nothing a client sends stops the server.
 """
 import json
+from typing import Any, Optional
 
 from .. import __version__
 from ..answers import questions as answers
 from ..answers.commands import answer as make_document
+from ..render import jsonout
+from ..views.doc import describe_source
 from ..views.about import data_as_of, date_described
 from ..errors import IcsError
 
@@ -26,9 +29,6 @@ INSTRUCTIONS = (
 
 def result(document):
     """The structured result of a tool: the CLI's JSON document plus how to cite it and how current it is."""
-    from ..views.doc import describe_source
-    from ..render import jsonout
-
     document.data_as_of = data_as_of(document) or None  # as the CLI sets it, so the JSON is the CLI's
     payload = json.loads(jsonout.render(document, cite=False))
     kb = document.kb
@@ -42,9 +42,7 @@ def result(document):
 
 def build(kb):
     """The MCP server with its tools and resources, answering from the loaded data `kb`."""
-    from typing import Any, Optional
-
-    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver import MCPServer  # the optional SDK: loaded only when a server is built
     from mcp.server.mcpserver.exceptions import ToolError
 
     server = MCPServer(name="ics", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
