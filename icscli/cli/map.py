@@ -43,6 +43,7 @@ def register(group, output_options, knowledge, emit, parse_date):
         from ..systems import mapfile
 
         day = dates.start(parse_date(to, "--to")) if to else today()
+        mapfile.refuse_overwriting_input(file, output)
         kb = knowledge(data_dir)
         if file != "-" and file.lower().endswith(".xlsx"):
             summary = _map_workbook(kb, file, output, column, day, split, strict)
