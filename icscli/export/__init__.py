@@ -10,6 +10,7 @@ Nothing here imports click or rich.
 """
 from .. import __version__, dates
 from ..base import freshness
+from ..base.records import public
 from ..store import model
 from ..queries import reference as query, resolve
 from ..views import reference as views
@@ -54,7 +55,7 @@ class Reference:
         self._collect_systems()
         self.numbers = self._number_sources()
         counts = kb.citing_record_counts()  # the same "cited by N records" as `ics sources`
-        self.bibliography = [(n, query.strip_private(kb.sources[s]), counts.get(s, 0))
+        self.bibliography = [(n, public(kb.sources[s]), counts.get(s, 0))
                              for s, n in sorted(self.numbers.items(), key=lambda i: i[1])]
 
     def _collect_systems(self):

@@ -1,6 +1,7 @@
 """JSON: one stable document per command (see README, "JSON output")."""
 import json
 
+from ..base.records import public
 from ..store.model import iter_citations
 
 
@@ -14,14 +15,10 @@ def render(document, cite):
         for source in iter_citations(payload):
             if source not in cited:
                 cited.append(source)
-        body["bibliography"] = {s: _public(kb.sources[s]) for s in cited if s in kb.sources}
+        body["bibliography"] = {s: public(kb.sources[s]) for s in cited if s in kb.sources}
     if cite:
         body["references"] = [{"n": n, "source": s, "at": at} for n, s, at in document.references]
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-
-
-def _public(record):
-    return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
 def _version():

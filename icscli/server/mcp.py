@@ -10,7 +10,7 @@ import json
 
 from .. import __version__
 from ..answers import questions as answers
-from ..views.about import data_as_of, date_described
+from ..views.about import checked_on, date_described
 from ..errors import IcsError
 
 INSTRUCTIONS = (
@@ -27,7 +27,7 @@ def result(document):
     from ..views.doc import describe_source
     from ..render import jsonout
 
-    document.data_as_of = data_as_of(document) or None  # as the CLI sets it, so the JSON is the CLI's
+    document.data_as_of = checked_on(document) or None  # as the CLI sets it, so the JSON is the CLI's
     payload = json.loads(jsonout.render(document, cite=False))
     kb = document.kb
     sources = [{"id": ident, "citation": describe_source(kb, ident), "title": record.get("title"),
