@@ -7,7 +7,6 @@
 examples set it so they never depend on the clock); otherwise it is the local calendar date.
 """
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-PRECISIONS = {1: "year", 2: "month", 3: "day"}
 
 
 def iso_parts(text):
@@ -85,10 +84,6 @@ def _is_month(name):
     """'jul', 'july' and 'sept' are months; 'julyish' is not."""
     full = next((m for m in _MONTHS if m.lower().startswith(name[:3])), "")
     return full.lower().startswith(name) or name == "sept"
-
-
-def precision(text):
-    return PRECISIONS[text.count("-") + 1]
 
 
 def start(text):

@@ -38,7 +38,6 @@ class Reference:
             data = query.card(kb, term["id"])
             self.cards.append((term["id"], data, views.explain(kb, data)))
         self.timeline = query.timeline(kb)
-        self.timeline_doc = views.timeline(kb, self.timeline)
         self.comparisons = []
         for a, b in comparison_pairs(kb):
             data = compare_ids(kb, a, b)

@@ -11,8 +11,6 @@ from ..store import model
 from ..queries import reference as query
 from ..base.schema import LEVELS
 
-EDGE_KINDS = ("part of", "accountable to", "produces")
-_NODE_ID = re.compile(r"^n_[A-Za-z0-9_]+$")
 
 
 def structure(kb, as_of=None):

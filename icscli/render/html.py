@@ -52,10 +52,6 @@ class HtmlLayout(Visitor):
     def end(self, document):
         return "\n".join(self.out) + "\n"
 
-    def visit_heading(self, block):
-        ident = f' id="{esc(block.anchor)}"' if block.anchor else ""
-        self.out.append(f"<h{block.level}{ident}>{esc(block.title)}</h{block.level}>")
-
     def visit_note(self, block):
         self.out.append(f'<p class="note">{text_lines(block.text)}</p>')
 

@@ -71,9 +71,6 @@ class MarkdownLayout(Visitor):
             self.out.pop()
         return "\n".join(self.out) + "\n"
 
-    def visit_heading(self, block):
-        self.out += ["#" * block.level + " " + self.anchor(block.anchor) + inline(block.title), ""]
-
     def anchor(self, ident):
         return f'<a id="{ident}"></a>' if ident else ""
 

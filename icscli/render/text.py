@@ -123,10 +123,6 @@ class TextLayout(Visitor):
             self.out.pop()
         return "\n".join(self.out) + "\n"
 
-    def visit_heading(self, block):
-        self.emit([(clean(block.title), "heading")])
-        self.blank()
-
     def visit_note(self, block):
         self.emit([(clean(block.text), "note")])
         self.blank()

@@ -75,16 +75,6 @@ class Block:
         return getattr(visitor, "visit_" + self.kind)(self)
 
 
-class Heading(Block):
-    """A heading inside a document (the document's own title is `Doc.title`)."""
-
-    kind = "heading"
-
-    def __init__(self, text, level=2, anchor="", key=""):
-        super().__init__(text, key)
-        self.level, self.anchor = level, anchor
-
-
 class Note(Block):
     """A remark about the answer (the date it is for, a caveat, provenance), set apart from it."""
 
