@@ -5,8 +5,8 @@ overrides `refs` (numbered citation links) and `entity` (links to the cards).
 """
 from html import escape as _escape
 
-from ..views.doc import Visitor
 from ..base.safe import is_safe_url, strip_controls
+from ..views.doc import Visitor
 
 
 def esc(text):

@@ -1,13 +1,14 @@
 """JSON: one stable document per command (see README, "JSON output")."""
 import json
 
+from .. import __version__
 from ..base.records import public
 from ..store.model import iter_citations
 
 
 def render(document, cite):
     payload = document.payload
-    body = {"ics": _version(), "data_as_of": getattr(document, "data_as_of", None), "title": document.title}
+    body = {"ics": __version__, "data_as_of": getattr(document, "data_as_of", None), "title": document.title}
     body.update(payload if isinstance(payload, dict) else {"data": payload})
     kb = document.kb
     if kb is not None:
@@ -21,7 +22,3 @@ def render(document, cite):
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def _version():
-    from .. import __version__
-
-    return __version__

@@ -7,11 +7,11 @@ the markdown export (export/markdown.py), which only changes how citations and e
 """
 import re
 
-from ..views.doc import Visitor, walk
 from ..base.safe import is_safe_url, strip_controls
+from ..views.doc import Visitor, walk
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&!#])")
-_LINE_START = re.compile(r"^(\s*)(\d{1,9})([.)])(?=\s|$)|^(\s*)([-+=])(?=\s|$|[-=]+\s*$)", re.M)
+_LINE_START = re.compile(r"^(\s*)(\d{1,9})([.)])(?=\s|$)|^(\s*)([-+=])(?=\s|$|[-=]+\s*$)", re.MULTILINE)
 
 
 def escape(text):

@@ -25,9 +25,7 @@ def version_on(kb, day):
 
 def _day(as_of):
     if not as_of:
-        from ..dates import today
-
-        return today()
+        return dates.today()
     return dates.start(as_of)
 
 

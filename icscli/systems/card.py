@@ -1,7 +1,16 @@
 """`ics system`: the card for one ICB record."""
 from ..base.records import public
-from .base import _brief, _day, _former_ccg, _position, _provenance, places, version_on, version_record
 from ..store.systems_index import index
+from .base import (
+    _brief,
+    _day,
+    _former_ccg,
+    _position,
+    _provenance,
+    places,
+    version_on,
+    version_record,
+)
 
 
 def system_card(kb, ident, as_of=None, how=None, status=None):

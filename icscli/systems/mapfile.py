@@ -11,6 +11,7 @@ import itertools
 import os
 
 from ..errors import BadValue, IcsError
+from ..store.systems_index import index
 from .mapping import CHANGES, Mapper
 
 SPLIT_MODES = ("all", "largest", "error")
@@ -222,8 +223,6 @@ def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader):
 def coverage(kb):
     """The dates the systems data covers, for the summary (not when its sources were checked: that is
     base/freshness.py's data_as_of)."""
-    from ..store.systems_index import index
-
     versions = index(kb).versions
     if not versions:
         return ""

@@ -35,7 +35,7 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
     openpyxl = _openpyxl()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-Excel file
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a damaged or non-Excel file)
         raise MapError(f"{path}: cannot read as an Excel workbook ({type(exc).__name__})") from None
     try:
         sheet = book.worksheets[0]

@@ -3,9 +3,12 @@
 Shared by the Excel "About" sheet and the MCP server, so both say the same thing as the JSON document.
 Nothing here imports click or rich.
 """
+from .. import __version__
 from ..base import freshness
 from ..dates import today
 from ..store.model import iter_citations
+from ..systems import version_on, version_record
+from .doc import describe_source
 
 
 def date_described(payload):
@@ -35,9 +38,6 @@ def cited_sources(document):
 
 def about_rows(document, command):
     """[(label, value)] for an "About" sheet: command, title, dates, version and each source."""
-    from .. import __version__
-    from .doc import describe_source
-
     rows = [("Command", command), ("Title", document.title), ("Date described", date_described(document.payload))]
     if checked_on(document):
         rows.append(("Data as of", checked_on(document)))
@@ -51,9 +51,6 @@ def about_rows(document, command):
 def map_about_rows(kb, command, summary, day):
     """About rows for `ics map`: the command, the date mapped to, the result, and the sources of the
     structure on that date (the ICB data version in force, or the CCG records before July 2022)."""
-    from .doc import describe_source
-    from ..systems import version_on, version_record
-
     rows = [("Command", command), ("Date described", summary["to"])]
     checked = freshness.data_as_of(kb)
     if checked:
