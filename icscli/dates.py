@@ -6,8 +6,12 @@
 `today()` is the one "today" every command uses. `ICS_TODAY=YYYY-MM-DD` fixes it (tests and README
 examples set it so they never depend on the clock); otherwise it is the local calendar date.
 """
+import os
+import time
+
+from .errors import BadValue
+
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-PRECISIONS = {1: "year", 2: "month", 3: "day"}
 
 
 def iso_parts(text):
@@ -23,7 +27,8 @@ def iso_parts(text):
 def parse(text):
     """Return the canonical string for a partial date, or raise ValueError."""
     if not isinstance(text, str):
-        raise ValueError(f"expected a date string like 2022-07-01, got {type(text).__name__}")
+        # ValueError, not TypeError: every caller reports a bad date (a YAML number too) by catching ValueError
+        raise ValueError(f"expected a date string like 2022-07-01, got {type(text).__name__}")  # noqa: TRY004
     found = iso_parts(text.strip())
     if not found:
         raise ValueError(f"'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -51,7 +56,7 @@ USER_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, '1 July 2022', '1/7/2022' (day first) o
 def parse_user(text):
     """A date as a user may type it -> the canonical partial date, or ValueError naming the forms."""
     if not isinstance(text, str):
-        raise ValueError(f"expected a date, got {type(text).__name__}")
+        raise ValueError(f"expected a date, got {type(text).__name__}")  # noqa: TRY004 (as in parse)
     value = " ".join(text.strip().lower().split())
     if value == "today":
         return today()
@@ -85,10 +90,6 @@ def _is_month(name):
     """'jul', 'july' and 'sept' are months; 'julyish' is not."""
     full = next((m for m in _MONTHS if m.lower().startswith(name[:3])), "")
     return full.lower().startswith(name) or name == "sept"
-
-
-def precision(text):
-    return PRECISIONS[text.count("-") + 1]
 
 
 def start(text):
@@ -138,21 +139,13 @@ def human(text):
 
 def in_period(day, frm, to):
     """Whether a full date falls in [frm, to): frm/to are partial dates or None (open)."""
-    if frm and day < start(frm):
-        return False
-    if to and day >= start(to):
-        return False
-    return True
+    return not (frm and day < start(frm)) and not (to and day >= start(to))
 
 
 def today():
     """The one "today": ICS_TODAY (a full YYYY-MM-DD in ASCII digits) if set, else the local date."""
-    import os
-
     fixed = os.environ.get("ICS_TODAY", "").strip()
     if fixed:
-        from .errors import BadValue
-
         found = iso_parts(fixed)
         if not found or found[2] is None:  # a full YYYY-MM-DD
             raise BadValue(f"ICS_TODAY: '{fixed}' is not a date like 2026-12-01")
@@ -160,6 +153,4 @@ def today():
             return parse(fixed)
         except ValueError as exc:
             raise BadValue(f"ICS_TODAY: {exc}") from None
-    import time
-
     return time.strftime("%Y-%m-%d")

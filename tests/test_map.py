@@ -292,3 +292,28 @@ def test_system_and_explain_resolve_any_vintage_through_the_one_resolver():
     card = json.loads(cli("ccg", "09G", "-f", "json").stdout)
     assert [p["ods_code"] for p in card["split"]] == ["70F", "92A"]
     assert {r["sub_icb_location_ods_code"] for r in card["on_date"]["results"]} == {"70F", "92A"}
+
+
+def test_map_never_overwrites_its_input(tmp_path):
+    """-o naming the input file (directly, by another path, or through a link) is refused; the input
+    stays as it was. CSV and workbooks alike."""
+    src = write(tmp_path / "in.csv", b"code\n00D\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(src)
+    for out in (src, str(tmp_path / "." / "in.csv"), link):
+        result = cli("map", src, "-c", "code", "-o", out)
+        assert result.exit_code == 2, (out, result.output)
+        assert result.stderr.startswith("ics: error: ") and "input" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert (tmp_path / "in.csv").read_bytes() == b"code\n00D\n"
+    assert [p.name for p in sorted(tmp_path.iterdir())] == ["in.csv", "link.csv"], "no temporary file is left"
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["code"])
+    book.active.append(["00D"])
+    workbook = tmp_path / "in.xlsx"
+    book.save(workbook)
+    before = workbook.read_bytes()
+    result = cli("map", workbook, "-c", "code", "-o", workbook)
+    assert result.exit_code == 2 and "input" in result.stderr
+    assert workbook.read_bytes() == before

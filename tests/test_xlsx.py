@@ -139,3 +139,44 @@ def test_map_writes_a_workbook_of_the_mapped_rows(run, tmp_path):
     about = {r[0]: r[1] for r in sheet_rows(book["About"])[1:] if r[0] != "Source"}
     assert about["Date described"] == "2024-06-01"
     assert any(r[0] == "Source" and "[later-g24]" in r[1] for r in sheet_rows(book["About"]))
+
+
+def test_map_workbook_to_workbook_keeps_text_as_text_and_values_as_values(run, tmp_path):
+    """`ics map in.xlsx -o out.xlsx`: a text cell "=1+1" stays text (never a live formula), numbers stay
+    numbers, dates stay dates, blanks stay blank, and every row is written."""
+    import datetime
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "CCG code", "note", "amount", "when", "empty"])
+    rows = [[1, "00D", "=1+1", 2.5, datetime.datetime(2021, 4, 1), None],
+            [2, "02Q", "plain", 7, None, None],
+            [3, None, "=SUM(A1:A3)", None, datetime.datetime(2022, 7, 1), None],
+            [4, "nothing", "@cmd", -1, None, None]]
+    for row in rows:
+        sheet.append(row)
+    for r in range(2, 2 + len(rows)):  # the formula-like values are text cells in the input
+        cell = sheet.cell(row=r, column=3)
+        cell.data_type = "s"
+    src = tmp_path / "in.xlsx"
+    book.save(src)
+    check = openpyxl.load_workbook(src).active
+    assert check["C2"].data_type == "s" and check["C2"].value == "=1+1"  # the input is as meant
+
+    target = tmp_path / "out.xlsx"
+    result = run("map", src, "-c", "ccg code", "--to", "2024-06-01", "-o", target)
+    assert result.exit_code == 0, result
+    out = openpyxl.load_workbook(target).worksheets[0]
+    got = list(out.iter_rows(min_row=2))
+    assert len(got) == len(rows), "no row is dropped (none of these codes is split)"
+    notes = [row[2] for row in got]
+    assert [(c.value, c.data_type) for c in notes] == [("=1+1", "s"), ("plain", "s"), ("=SUM(A1:A3)", "s"),
+                                                       ("@cmd", "s")]
+    assert [row[0].value for row in got] == [1, 2, 3, 4] and got[0][0].data_type == "n"
+    assert [row[3].value for row in got] == [2.5, 7, None, -1]
+    assert got[0][4].value == datetime.datetime(2021, 4, 1) and got[0][4].is_date
+    assert [row[5].value for row in got] == [None] * 4
+    assert [row[1].value for row in got] == ["00D", "02Q", None, "nothing"]
+    header = [c.value for c in out[1]]
+    change = header.index("change")
+    assert [row[change].value for row in got] == ["merged", "unchanged", "unknown", "unknown"]

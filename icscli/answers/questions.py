@@ -131,7 +131,7 @@ def date_the_data(document, fmt, kb=None):
 
 def sources(kb, source_id=None):
     """The bibliography with what cites each source; with an id, that one source."""
-    from ..queries import reference as query
+    from ..base.records import public
     from ..views import reference as views
 
     if source_id is not None and source_id not in kb.sources:
@@ -139,7 +139,7 @@ def sources(kb, source_id=None):
 
         raise UnknownTerm(source_id, suggest(source_id, kb.sources, limit=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
-    rows = [dict(query.strip_private(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
+    rows = [dict(public(s), cited=counts.get(i, 0), cited_by=cited_by.get(i, []))
             for i, s in sorted(kb.sources.items()) if source_id in (None, i)]
     if source_id is not None:
         return views.source(kb, rows[0])

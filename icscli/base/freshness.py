@@ -58,12 +58,12 @@ def outcomes_missing(tables, as_of):
             continue
         last = dates.end(event.get("end") or event["date"])
         if status in OPEN_STATUSES and last < as_of and not event.get("outcome"):
-            found.append((event, "status", f"still '{status}' although its date ({event.get('end') or event['date']}) "
-                                            f"is before the data's date ({as_of}); record the outcome"))
+            found.append((event, "status", (f"still '{status}' although its date ({event.get('end') or event['date']}) "
+                                             f"is before the data's date ({as_of}); record the outcome")))
     for row in tables.get("responsibilities", {}).values():
         status = row.get("status") or "done"
         due = row.get("effective")
         if status in OPEN_STATUSES and due and dates.end(due) < as_of and not row.get("outcome"):
-            found.append((row, "status", f"still '{status}' although it was due on {row['effective']}, before "
-                                          f"the data's date ({as_of}); record the outcome"))
+            found.append((row, "status", (f"still '{status}' although it was due on {row['effective']}, before "
+                                           f"the data's date ({as_of}); record the outcome")))
     return found

@@ -56,7 +56,7 @@ META = {"data_as_of": "date!", "note": "text"}
 
 # Fields for maintainers that no output may show, accepted on every record and nested mapping:
 # `maintainer_note` (research notes: which copy was read, what is still missing) is checked and then
-# dropped by the loader; a `private:` rule keeps the value under `_name`, which `strip_private` removes.
+# dropped by the loader; a `private:` rule keeps the value under `_name`, which `base/records.public` removes.
 MAINTAINER_FIELDS = ("maintainer_note",)
 
 # Nested shapes.

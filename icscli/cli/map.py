@@ -45,6 +45,7 @@ def map_file(file, column, to, output, split, strict, encoding, excel, data_dir)
     from ..systems import mapfile  # start-up speed: the systems package loads only for a mapping
 
     day = dates.start(run.parse_date(to, "--to")) if to else today()
+    mapfile.refuse_overwriting_input(file, output)
     kb = run.knowledge(data_dir)
     if file != "-" and file.lower().endswith(".xlsx"):
         summary = _map_workbook(kb, file, output, column, day, split, strict)

@@ -116,11 +116,11 @@ def command_line(ctx):
 def map_workbook_filler(kb, found, produce, day):
     """fill(tmp) for `ics map -o FILE.xlsx`: map into memory (produce(binary stream) returns the summary,
     kept in found["summary"]), then write the mapped rows and an About sheet as a workbook."""
-    import csv
+    import csv  # lazy, as the rest: only `ics map -o FILE.xlsx` needs these
     import io
 
-    from ..views.about import map_about_rows
     from ..render import xlsx
+    from ..views.about import map_about_rows
 
     try:
         xlsx.load_openpyxl()

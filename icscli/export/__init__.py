@@ -10,6 +10,7 @@ Nothing here imports click or rich.
 """
 from .. import __version__, dates
 from ..base import freshness
+from ..base.records import public
 from ..store import model
 from ..queries import reference as query, resolve
 from ..render import EXPORT_FORMATS as FORMATS  # noqa: F401  (declared with the other format names)
@@ -37,7 +38,6 @@ class Reference:
             data = query.card(kb, term["id"])
             self.cards.append((term["id"], data, views.explain(kb, data)))
         self.timeline = query.timeline(kb)
-        self.timeline_doc = views.timeline(kb, self.timeline)
         self.comparisons = []
         for a, b in comparison_pairs(kb):
             data = compare_ids(kb, a, b)
@@ -54,7 +54,7 @@ class Reference:
         self._collect_systems()
         self.numbers = self._number_sources()
         counts = kb.citing_record_counts()  # the same "cited by N records" as `ics sources`
-        self.bibliography = [(n, query.strip_private(kb.sources[s]), counts.get(s, 0))
+        self.bibliography = [(n, public(kb.sources[s]), counts.get(s, 0))
                              for s, n in sorted(self.numbers.items(), key=lambda i: i[1])]
 
     def _collect_systems(self):

@@ -7,12 +7,9 @@ Built on `query.tree` (so `--as-of` means what it means for `ics tree`), plus ea
 import re
 
 from .. import dates
-from ..store import model
-from ..queries import reference as query
 from ..base.schema import LEVELS
-
-EDGE_KINDS = ("part of", "accountable to", "produces")
-_NODE_ID = re.compile(r"^n_[A-Za-z0-9_]+$")
+from ..queries import reference as query
+from ..store import model
 
 
 def structure(kb, as_of=None):
@@ -52,7 +49,7 @@ def structure(kb, as_of=None):
         return True
 
     edges = []
-    for ident in sorted(list(nodes), key=lambda i: (LEVELS.index(nodes[i]["level"]), nodes[i]["name"].lower())):
+    for ident in sorted(nodes, key=lambda i: (LEVELS.index(nodes[i]["level"]), nodes[i]["name"].lower())):
         entity = kb.entities[ident]
         for parent in entity.get("part_of") or []:
             if parent in nodes:

@@ -7,7 +7,7 @@ gives it), `structure` (`tree` plus the diagram's `edges`), `timeline`, `compari
 """
 import json
 
-from ..queries import reference as query
+from ..base.records import public
 
 
 def render(ref):
@@ -22,7 +22,7 @@ def render(ref):
         "structure": {"as_of": ref.tree["as_of"], "levels": ref.tree["levels"], "edges": ref.structure["edges"],
                       "nodes": [n for tier in ref.structure["levels"] for n in tier["nodes"]]},
         "timeline": ref.timeline["events"],
-        "responsibilities": [query.strip_private(r) for r in ref.kb.responsibilities.values()],
+        "responsibilities": [public(r) for r in ref.kb.responsibilities.values()],
         "comparisons": [data for data, _doc in ref.comparisons],
         "systems": ref.systems,
         "ccgs": ref.ccgs,

@@ -11,6 +11,7 @@ import sqlite3
 
 from .. import dates
 from ..base import lifecycle
+from ..base.records import public
 from ..queries import reference as query
 from ..errors import DataError, Problem
 
@@ -265,6 +266,6 @@ def _fill(con, ref, kb):
                           ("system_version", versions), ("icb", icbs), ("sub_icb_location", locs)):
         rows = []
         for r in records:
-            for seq, (field, cite) in enumerate(_cites(query.strip_private(r))):
+            for seq, (field, cite) in enumerate(_cites(public(r))):
                 rows.append((r["id"], seq, field, cite["source"], cite.get("at"), cite.get("quote")))
         ins(f"INSERT INTO {kind}_sources VALUES (?,?,?,?,?,?)", rows)

@@ -5,6 +5,7 @@ Each returns plain data (dicts and lists) for the views and the JSON output; not
 from ..store import chunks, model
 from .. import dates
 from ..base import lifecycle
+from ..base.records import public
 from . import resolve
 from ..dates import today  # noqa: F401  (query.today() is the one "today" every command uses)
 from ..errors import BadValue
@@ -19,11 +20,6 @@ def parse_user_date(text, option="--as-of"):
         raise BadValue(f"{option}: {exc}") from None
 
 
-def strip_private(record):
-    """A record as shown to users: a shallow copy without loader bookkeeping (`_loc` and the like)."""
-    return {k: v for k, v in record.items() if not k.startswith("_")}
-
-
 # --------------------------------------------------------------------------- explain
 
 
@@ -34,14 +30,14 @@ def card(kb, ident, as_of=None, match=None):
     the main sense of (the view then names the other senses first).
     """
     entity = kb.entities[ident]
-    data = strip_private(entity)
+    data = public(entity)
     if match and match.get("assumed"):
         data["assumed"] = match["assumed"]
     if match and match.get("main_sense_of"):
         data["main_sense_of"] = match["main_sense_of"]
-    data["events"] = [strip_private(kb.events[e]) for e in kb.entity_events.get(ident, [])]
+    data["events"] = [public(kb.events[e]) for e in kb.entity_events.get(ident, [])]
     data["responsibility_changes"] = [
-        strip_private(r) for r in kb.responsibilities.values()
+        public(r) for r in kb.responsibilities.values()
         if ident in (r.get("before") or []) or ident in (r.get("after") or [])
     ]
     data["responsibility_changes"].sort(key=lambda r: (dates.sort_key(r["effective"]), r["id"]))
@@ -163,7 +159,7 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
             continue
         if wanted and not wanted.intersection(event_tags):
             continue
-        out.append(strip_private(kb.events[event_id]))
+        out.append(public(kb.events[event_id]))
     return {"from": date_from, "to": date_to, "tags": sorted(wanted), "entity": ident, "events": out,
             "assumed": match.get("assumed")}
 
@@ -234,7 +230,7 @@ def _succeeds(rows, old, new):
 
 
 def _diff_row(kb, row, diff):
-    out = strip_private(row)
+    out = public(row)
     out["diff"] = diff
     out["before_names"] = [kb.entities[i]["name"] for i in row.get("before") or []]
     out["after_names"] = [kb.entities[i]["name"] for i in row.get("after") or []]

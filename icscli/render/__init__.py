@@ -36,10 +36,3 @@ def render(document, fmt, cite=False, width=None):
     else:
         raise ValueError(f"unknown format {fmt}")
     return module.render(document, cite)
-
-
-def reference_lines(document):
-    """'[n] description' for each numbered reference, shared by the text formats."""
-    from ..views.doc import describe_source
-
-    return [(n, describe_source(document.kb, source, at)) for n, source, at in document.references]

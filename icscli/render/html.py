@@ -5,8 +5,8 @@ overrides `refs` (numbered citation links) and `entity` (links to the cards).
 """
 from html import escape as _escape
 
-from ..views.doc import Visitor
 from ..base.safe import is_safe_url, strip_controls
+from ..views.doc import Visitor
 
 
 def esc(text):
@@ -51,10 +51,6 @@ class HtmlLayout(Visitor):
 
     def end(self, document):
         return "\n".join(self.out) + "\n"
-
-    def visit_heading(self, block):
-        ident = f' id="{esc(block.anchor)}"' if block.anchor else ""
-        self.out.append(f"<h{block.level}{ident}>{esc(block.title)}</h{block.level}>")
 
     def visit_note(self, block):
         self.out.append(f'<p class="note">{text_lines(block.text)}</p>')

@@ -1,12 +1,14 @@
 """JSON: one stable document per command (see README, "JSON output")."""
 import json
 
+from .. import __version__
+from ..base.records import public
 from ..store.model import iter_citations
 
 
 def render(document, cite):
     payload = document.payload
-    body = {"ics": _version(), "data_as_of": getattr(document, "data_as_of", None), "title": document.title}
+    body = {"ics": __version__, "data_as_of": getattr(document, "data_as_of", None), "title": document.title}
     body.update(payload if isinstance(payload, dict) else {"data": payload})
     kb = document.kb
     if kb is not None:
@@ -14,17 +16,9 @@ def render(document, cite):
         for source in iter_citations(payload):
             if source not in cited:
                 cited.append(source)
-        body["bibliography"] = {s: _public(kb.sources[s]) for s in cited if s in kb.sources}
+        body["bibliography"] = {s: public(kb.sources[s]) for s in cited if s in kb.sources}
     if cite:
         body["references"] = [{"n": n, "source": s, "at": at} for n, s, at in document.references]
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def _public(record):
-    return {k: v for k, v in record.items() if not k.startswith("_")}
-
-
-def _version():
-    from .. import __version__
-
-    return __version__

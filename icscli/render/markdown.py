@@ -7,11 +7,11 @@ the markdown export (export/markdown.py), which only changes how citations and e
 """
 import re
 
-from ..views.doc import Visitor, walk
 from ..base.safe import is_safe_url, strip_controls
+from ..views.doc import Visitor, walk
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&!#])")
-_LINE_START = re.compile(r"^(\s*)(\d{1,9})([.)])(?=\s|$)|^(\s*)([-+=])(?=\s|$|[-=]+\s*$)", re.M)
+_LINE_START = re.compile(r"^(\s*)(\d{1,9})([.)])(?=\s|$)|^(\s*)([-+=])(?=\s|$|[-=]+\s*$)", re.MULTILINE)
 
 
 def escape(text):
@@ -70,9 +70,6 @@ class MarkdownLayout(Visitor):
         while self.out and self.out[-1] == "":
             self.out.pop()
         return "\n".join(self.out) + "\n"
-
-    def visit_heading(self, block):
-        self.out += ["#" * block.level + " " + self.anchor(block.anchor) + inline(block.title), ""]
 
     def anchor(self, ident):
         return f'<a id="{ident}"></a>' if ident else ""

@@ -4,8 +4,8 @@ Lines wrap at word boundaries to the width given, with hanging indents, so a bul
 stays in its column at any width; with no width (plain output into a pipe or file) nothing wraps and
 each record stays on one line. Styles are applied after the layout, so escape codes never count as width.
 """
-from ..views.doc import Visitor
 from ..base.safe import strip_controls
+from ..views.doc import Visitor
 
 GAP = 2  # spaces between a label and its value, and between table columns
 
@@ -122,10 +122,6 @@ class TextLayout(Visitor):
         while self.out and self.out[-1] == "":
             self.out.pop()
         return "\n".join(self.out) + "\n"
-
-    def visit_heading(self, block):
-        self.emit([(clean(block.title), "heading")])
-        self.blank()
 
     def visit_note(self, block):
         self.emit([(clean(block.text), "note")])

@@ -15,7 +15,7 @@ from ..answers import questions as answers
 from ..answers.commands import answer as make_document
 from ..render import jsonout
 from ..views.doc import describe_source
-from ..views.about import data_as_of, date_described
+from ..views.about import checked_on, date_described
 from ..errors import IcsError
 
 INSTRUCTIONS = (
@@ -29,7 +29,7 @@ INSTRUCTIONS = (
 
 def result(document):
     """The structured result of a tool: the CLI's JSON document plus how to cite it and how current it is."""
-    document.data_as_of = data_as_of(document) or None  # as the CLI sets it, so the JSON is the CLI's
+    document.data_as_of = checked_on(document) or None  # as the CLI sets it, so the JSON is the CLI's
     payload = json.loads(jsonout.render(document, cite=False))
     kb = document.kb
     sources = [{"id": ident, "citation": describe_source(kb, ident), "title": record.get("title"),

@@ -20,7 +20,7 @@ _WHERE = {
     "mapping": ("map_code",),
     "mapxlsx": (),
     "resolving": ("resolve_system", "suggest"),
-    "search": ("completion_items", "completion_words", "search_systems"),
+    "search": ("completion_items", "search_systems"),
     "tables": ("all_regions", "regions", "systems"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}

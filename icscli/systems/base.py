@@ -1,5 +1,6 @@
 """Versions and small helpers shared by the systems queries."""
 from .. import dates
+from ..base.records import public
 from ..errors import BadValue
 from ..store.systems_index import index
 
@@ -9,8 +10,8 @@ def _first_version(kb):
 
 
 def version_record(kb, version):
-    record = kb.system_versions[version]
-    return {k: v for k, v in record.items() if not k.startswith("_")}
+    """A data version's record as users see it."""
+    return public(kb.system_versions[version])
 
 
 def version_on(kb, day):
@@ -24,9 +25,7 @@ def version_on(kb, day):
 
 def _day(as_of):
     if not as_of:
-        from ..dates import today
-
-        return today()
+        return dates.today()
     return dates.start(as_of)
 
 
@@ -43,10 +42,6 @@ def _need_version(kb, day):
 
 def _position(kb, version):
     return [v for v, _ in index(kb).versions].index(version)
-
-
-def _strip(record):
-    return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
 def _provenance(kb, icb):

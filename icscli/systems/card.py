@@ -1,6 +1,16 @@
 """`ics system`: the card for one ICB record."""
-from .base import _brief, _day, _former_ccg, _position, _provenance, _strip, places, version_on, version_record
+from ..base.records import public
 from ..store.systems_index import index
+from .base import (
+    _brief,
+    _day,
+    _former_ccg,
+    _position,
+    _provenance,
+    places,
+    version_on,
+    version_record,
+)
 
 
 def system_card(kb, ident, as_of=None, how=None, status=None):
@@ -49,7 +59,7 @@ def system_card(kb, ident, as_of=None, how=None, status=None):
         for c in rec["sources"]:
             if c not in sources:
                 sources.append(c)
-    data = _strip(icb)
+    data = public(icb)
     data.update({
         "as_of": day, "as_of_version": version, "match": how, "state": state, "began": begun, "ended": ended,
         "version_record": version_record(kb, icb["version"]), "history": history,

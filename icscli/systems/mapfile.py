@@ -8,8 +8,10 @@ import codecs
 import csv
 import io
 import itertools
+import os
 
 from ..errors import BadValue, IcsError
+from ..store.systems_index import index
 from .mapping import CHANGES, Mapper
 
 SPLIT_MODES = ("all", "largest", "error")
@@ -21,6 +23,19 @@ class MapError(IcsError):
     """The file cannot be mapped as asked (encoding, a split area with --split error, --strict): exit 1."""
 
     exit_code = 1
+
+
+def refuse_overwriting_input(file, output):
+    """BadValue when the output path names the input file (by any path or link): the input is never
+    replaced by its own mapping."""
+    if not output or file == "-":
+        return
+    try:
+        same = os.path.samefile(file, output)
+    except OSError:  # either is missing (or unreadable): not one existing file
+        return
+    if same:
+        raise BadValue(f"-o: '{output}' is the input file; write the mapped file to another name")
 
 
 class Reader:
@@ -160,7 +175,7 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     text.detach()
     summary = {"file": name, "column": reader.header[idx].strip(), "to": mapper.mapper.day, "rows": rows_in,
                "rows_written": rows_out, "changes": counts, "delimiter": reader.delimiter,
-               "encoding": reader.encoding, "split": split, "data_as_of": data_as_of(kb)}
+               "encoding": reader.encoding, "split": split, "data_as_of": coverage(kb)}
     if strict and counts["unknown"]:
         raise StrictFailure(summary)
     return summary
@@ -205,10 +220,9 @@ def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader):
     return rows_in, rows_out
 
 
-def data_as_of(kb):
-    """The dates the data covers, for the summary."""
-    from ..store.systems_index import index
-
+def coverage(kb):
+    """The dates the systems data covers, for the summary (not when its sources were checked: that is
+    base/freshness.py's data_as_of)."""
     versions = index(kb).versions
     if not versions:
         return ""

@@ -1,18 +1,20 @@
 """`ics map` on an Excel workbook (.xlsx): the first sheet, streamed, with the optional `excel` extra.
 
-openpyxl is imported only here, and only when an .xlsx file is given; without it the user gets one line
-saying how to install it. Output is an .xlsx workbook (when `-o` names one) or CSV text.
+openpyxl is imported here (to read) only when an .xlsx file is given; without it the user gets one line
+saying how to install it. Output is an .xlsx workbook (when `-o` names one), written by the one workbook
+writer (render/xlsx.py, which keeps text as text and numbers and dates as themselves), or CSV text.
 """
 import csv
 import io
 
 from ..errors import BadValue
-from .mapfile import FileMapper, MapError, StrictFailure
+from ..render import xlsx
+from .mapfile import FileMapper, MapError, StrictFailure, coverage
 
 
 def _openpyxl():
     try:
-        import openpyxl
+        import openpyxl  # lazy: an optional dependency, and slow to import
     except ImportError:
         raise MapError("reading .xlsx needs the optional 'excel' extra: pip install 'icscli[excel]' "
                        "(or save the sheet as CSV)") from None
@@ -33,7 +35,7 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
     openpyxl = _openpyxl()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-Excel file
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a damaged or non-Excel file)
         raise MapError(f"{path}: cannot read as an Excel workbook ({type(exc).__name__})") from None
     try:
         sheet = book.worksheets[0]
@@ -45,7 +47,7 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
                            + ", ".join(h for h in header if h))
         idx = names.index(column.strip().lower())
         mapper = FileMapper(kb, day, split)
-        sink = _Sink(out, to_xlsx, openpyxl)
+        sink = _Sink(out, to_xlsx)
         sink.add(header + mapper.columns)
         rows_in = rows_out = 0
         for values in rows:
@@ -59,30 +61,28 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
         sink.close()
     finally:
         book.close()
-    from .mapfile import data_as_of
-
     summary = {"file": path, "column": header[idx], "to": mapper.mapper.day, "rows": rows_in,
-               "rows_written": rows_out, "changes": mapper.counts, "split": split, "data_as_of": data_as_of(kb)}
+               "rows_written": rows_out, "changes": mapper.counts, "split": split, "data_as_of": coverage(kb)}
     if strict and mapper.counts["unknown"]:
         raise StrictFailure(summary)
     return summary
 
 
 class _Sink:
-    """Rows out: to a write-only workbook (saved at close) or as CSV text."""
+    """Rows out: to a workbook streamed to the path `out` (saved at close) or as CSV text."""
 
-    def __init__(self, out, to_xlsx, openpyxl):
+    def __init__(self, out, to_xlsx):
         self.out, self.to_xlsx = out, to_xlsx
         if to_xlsx:
-            self.book = openpyxl.Workbook(write_only=True)
-            self.sheet = self.book.create_sheet()
+            self.book = xlsx.Workbook()
+            self.book.sheet()
         else:
             self.text = io.TextIOWrapper(out, encoding="utf-8", newline="")
             self.writer = csv.writer(self.text)
 
     def add(self, row):
         if self.to_xlsx:
-            self.sheet.append(row)
+            self.book.add(row)
         else:
             self.writer.writerow(["" if v is None else v for v in row])
 

@@ -4,11 +4,6 @@ from ..queries import resolve
 from ..store.systems_index import completion_items, index  # noqa: F401  (systems.completion_items)
 
 
-def completion_words(kb, prefix):
-    """Codes and names of systems and CCGs that start with a prefix, for shell completion."""
-    return [word for word, _what in completion_items(kb, prefix)]
-
-
 def search_systems(kb, text):
     """Hits shaped like query.search's: {type, id, name, score, date, snippet, sources}."""
     query = resolve.normalize(text)

@@ -3,8 +3,12 @@
 Shared by the Excel "About" sheet and the MCP server, so both say the same thing as the JSON document.
 Nothing here imports click or rich.
 """
+from .. import __version__
+from ..base import freshness
 from ..dates import today
 from ..store.model import iter_citations
+from ..systems import version_on, version_record
+from .doc import describe_source
 
 
 def date_described(payload):
@@ -17,11 +21,10 @@ def date_described(payload):
     return today()
 
 
-def data_as_of(document):
-    """When the data's sources were last checked (YYYY-MM-DD), or "" when the data does not say: the
-    value the CLI puts in every JSON document (data/meta.yaml, through freshness.py)."""
-    from ..base import freshness
-
+def checked_on(document):
+    """The document's data_as_of: when its data's sources were last checked (YYYY-MM-DD), or "" when the
+    data does not say. The CLI sets it on every document; otherwise (the MCP server) it is read from the
+    document's data by freshness.data_as_of, the one reading of data/meta.yaml."""
     value = getattr(document, "data_as_of", None)
     if not value and document.kb is not None:
         value = freshness.data_as_of(document.kb)
@@ -35,12 +38,9 @@ def cited_sources(document):
 
 def about_rows(document, command):
     """[(label, value)] for an "About" sheet: command, title, dates, version and each source."""
-    from .. import __version__
-    from .doc import describe_source
-
     rows = [("Command", command), ("Title", document.title), ("Date described", date_described(document.payload))]
-    if data_as_of(document):
-        rows.append(("Data as of", data_as_of(document)))
+    if checked_on(document):
+        rows.append(("Data as of", checked_on(document)))
     rows += [("ics version", __version__), ("Written on", today())]
     kb = document.kb
     for source in cited_sources(document):
@@ -51,12 +51,8 @@ def about_rows(document, command):
 def map_about_rows(kb, command, summary, day):
     """About rows for `ics map`: the command, the date mapped to, the result, and the sources of the
     structure on that date (the ICB data version in force, or the CCG records before July 2022)."""
-    from .doc import describe_source
-    from ..base.freshness import data_as_of as checked_on
-    from ..systems import version_on, version_record
-
     rows = [("Command", command), ("Date described", summary["to"])]
-    checked = checked_on(kb)
+    checked = freshness.data_as_of(kb)
     if checked:
         rows.append(("Data as of", checked))
     counts = ", ".join(f"{n} {change}" for change, n in summary["changes"].items() if n)

@@ -9,6 +9,7 @@ Structure is kept in fields, never in wording: a field's label and value are apa
 entity ids, a status is a field, a block's `key` names its section (`--section board`). Citations are
 numbered here, once, in reading order, so `--cite` means the same in every format.
 """
+from ..dates import human
 
 
 class Line:
@@ -21,7 +22,7 @@ class Line:
     link: the in-document anchor the line points to (a contents entry).
     """
 
-    __slots__ = ("text", "sources", "refs", "detail", "status", "ids", "anchor", "link")
+    __slots__ = ("anchor", "detail", "ids", "link", "refs", "sources", "status", "text")
 
     def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link=""):
         self.text, self.detail, self.anchor, self.link = text, detail or "", anchor, link
@@ -54,7 +55,7 @@ class Row(Line):
 class Change(Line):
     """One row of a diff: the text is the function; sign and kind say what happened to it."""
 
-    __slots__ = ("kind", "sign", "before", "after", "when")
+    __slots__ = ("after", "before", "kind", "sign", "when")
 
     def __init__(self, kind, sign, function, before, after, when, sources=None, **more):
         super().__init__(function, sources, **more)
@@ -73,16 +74,6 @@ class Block:
 
     def accept(self, visitor):
         return getattr(visitor, "visit_" + self.kind)(self)
-
-
-class Heading(Block):
-    """A heading inside a document (the document's own title is `Doc.title`)."""
-
-    kind = "heading"
-
-    def __init__(self, text, level=2, anchor="", key=""):
-        super().__init__(text, key)
-        self.level, self.anchor = level, anchor
 
 
 class Note(Block):
@@ -320,8 +311,6 @@ def describe_source(kb, source_id, locator=""):
 
 def source_entry(kb, source_id, locator=""):
     """(description, where): `where` is the public address, or the reference that stands in for one."""
-    from ..dates import human
-
     source = kb.sources.get(source_id) if kb else None
     if not source:
         return source_id, ""
