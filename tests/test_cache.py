@@ -415,3 +415,48 @@ def test_timeline_chunks_of_another_shape_are_a_miss(tmp_path, warm):
                                         compiled_file.key))
         again = ics("timeline", "--from", "2021", "--format", "json", "--data", overlay, cache=warm)
         assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, ""), name
+
+
+def test_two_writers_of_one_compiled_file_do_not_collide(tmp_path, capsys):
+    """Two writers of the same layer at once each write a whole file under a temporary name of their own
+    (threads of one process share a pid, so a name made of the pid is not one of their own)."""
+    import threading
+
+    from icscli.store import cache
+
+    path = str(tmp_path / "kb-layer-key.ics")
+    inside, release = threading.Event(), threading.Event()
+
+    class Slow(dict):  # a state whose parts come slowly: the first writer is mid-file when the second writes
+        def items(self):
+            for item in dict.items(self):
+                inside.set()
+                release.wait(30)
+                yield item
+
+    done = {}
+    first = threading.Thread(target=lambda: done.setdefault("first", cache.write(path, Slow(index={"a": {}}), "k")))
+    first.start()
+    try:
+        assert inside.wait(30)
+        done["second"] = cache.write(path, {"index": {"b": {}}}, "k")
+    finally:
+        release.set()
+        first.join(30)
+    assert done == {"first": True, "second": True}
+    assert capsys.readouterr().err == ""
+    assert cache.CompiledFile(path, key="k").load("index") == {"a": {}}  # the last one renamed wins, whole
+    assert os.listdir(tmp_path) == ["kb-layer-key.ics"]  # no temporary left behind
+
+
+def test_two_processes_compiling_one_overlay_at_once(tmp_path, warm):
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added."))
+    env = dict(os.environ, ICS_CACHE_DIR=str(warm))
+    argv = [sys.executable, "-m", "icscli", "explain", "brand-new-term", "--data", str(overlay)]
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
+    assert outputs[0] == outputs[1] and outputs[0][1:] == ("", 0) and "Added." in outputs[0][0], outputs
+    assert len(compiled(warm)) == 2 and not [n for n in os.listdir(warm) if n.endswith(".tmp")]

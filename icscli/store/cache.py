@@ -163,28 +163,22 @@ def add_part(path, key, name, value):
 
 
 def _write(path, parts, key, prune):
+    from ..base.atomic import atomic_write  # here, not at the top: only a compile writes (start-up speed)
+
+    def fill(tmp):
+        with open(tmp, "wb") as handle:
+            stream(handle, parts(), key)
+
     directory = os.path.dirname(path)
-    tmp = None
     try:
         os.makedirs(directory, exist_ok=True)
-        tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            stream(handle, parts(), key)
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, fill, write_through=False)  # a temporary of this writer's own, then a rename
         if prune:
             _prune(directory, os.path.basename(path))
         return True
     except (OSError, ValueError) as exc:
         _warn_once(directory, exc)
         return False
-    finally:
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def _warn_once(directory, exc):
