@@ -11,6 +11,7 @@ import sqlite3
 
 from .. import dates
 from ..base import lifecycle
+from ..base.schema import RECORD_TABLES
 from ..queries import reference as query
 from ..errors import DataError, Problem
 
@@ -78,20 +79,20 @@ CREATE TABLE icb_local_authorities (
   coverage TEXT, lsoa_count INTEGER, PRIMARY KEY (icb_id, local_authority_code));
 """
 
-CITED = (("entity", "entities"), ("event", "events"), ("responsibility", "responsibilities"),
-         ("system_version", "system_versions"), ("icb", "icbs"), ("sub_icb_location", "sub_icb_locations"))
+# The record tables with a citation table `<kind>_sources` each: every exported one whose records cite.
+CITED = tuple(table for table in RECORD_TABLES if table.exported and "sources" in table.spec)
 
 
 def _citation_tables():
     out = []
-    for kind, table in CITED:
+    for kind, table in ((cited.kind, cited.name) for cited in CITED):
         out.append(f"""CREATE TABLE {kind}_sources (
   {kind}_id TEXT NOT NULL REFERENCES {table}(id), seq INTEGER NOT NULL, field TEXT NOT NULL,
   source_id TEXT NOT NULL REFERENCES sources(id), at TEXT, quote TEXT, PRIMARY KEY ({kind}_id, seq));
 CREATE INDEX {kind}_sources_source ON {kind}_sources(source_id);""")
     union = "\nUNION ALL ".join(
         f"SELECT '{kind}' AS record_type, {kind}_id AS record_id, seq, field, source_id, at, quote FROM {kind}_sources"
-        for kind, _table in CITED)
+        for kind in (cited.kind for cited in CITED))
     out.append(f"CREATE VIEW citations AS {union};")
     return "\n".join(out)
 
@@ -261,10 +262,11 @@ def _fill(con, ref, kb):
     ins("INSERT INTO local_authorities VALUES (?,?,?)", sorted(las.values()))
     ins("INSERT INTO icb_local_authorities VALUES (?,?,?,?)", sorted(covers.values()))
 
-    for kind, records in (("entity", entities), ("event", events), ("responsibility", resps),
-                          ("system_version", versions), ("icb", icbs), ("sub_icb_location", locs)):
-        rows = []
-        for r in records:
+    ordered = {"entities": entities, "events": events, "responsibilities": resps, "system_versions": versions,
+               "icbs": icbs, "sub_icb_locations": locs}  # each as its own table is filled
+    for table in CITED:
+        kind, rows = table.kind, []
+        for r in ordered[table.name]:
             for seq, (field, cite) in enumerate(_cites(query.strip_private(r))):
                 rows.append((r["id"], seq, field, cite["source"], cite.get("at"), cite.get("quote")))
         ins(f"INSERT INTO {kind}_sources VALUES (?,?,?,?,?,?)", rows)
