@@ -8,9 +8,9 @@ Then, for each answer, it times `ics ARGS --data OVERLAY` against `ics ARGS` as 
 alternating the two (paired runs, so machine noise hits both), and prints the medians and the ratio
 against the target (2x). Each answer is chosen to print the same lines either way, so the ratio is the
 cost of carrying the overlay, not of printing more: `explain icb`, the timeline before the overlay's
-first event, a search, and the terms `ics explain <TAB>` offers that start with "i". With `--big N` it
-also times one cold compile and one warm `explain icb` of an N-record overlay (a check that it works,
-not a target). Standard library only; run it from an install (`pip install .`):
+first event, a search for words only the bundled records hold, and the terms `ics explain <TAB>`
+offers that start with "i". With `--big N` it also times one cold compile and one warm `explain icb`
+of an N-record overlay (a check that it works, not a target). Standard library only; run it from an install (`pip install .`):
 
     python benchmarks/overlay.py                        # 10,000 records, 21 paired runs
     python benchmarks/overlay.py --records 2000 --runs 11
@@ -161,7 +161,7 @@ def output(argv, env):
 
 ANSWERS = (("explain icb", ["explain", "icb"], {}),
            ("timeline --to 2022-06", ["timeline", "--to", "2022-06"], {}),
-           ("search commissioning", ["search", "commissioning"], {}),
+           ("search royal assent", ["search", "royal assent"], {}),
            ("ics explain i<TAB>", [], {"_ICS_COMPLETE": "bash_complete", "COMP_WORDS": "ics explain i", "COMP_CWORD": "2"}))
 
 
