@@ -42,13 +42,12 @@ def base_tables(state):
 def build_state(tables):
     """Every part of a layer's state from its validated tables (whose records lose their `_loc` here: the
     locations are kept apart, read only when an overlay is compiled on this layer)."""
-    locations, memo = {}, {}
+    locations = {}
     for name, table in tables.items():
         mine = locations[name] = {}
-        for k, r in table.items():
+        for k, r in table.items():  # in place: a copy of a big table costs memory
             if "_loc" in r:
                 mine[k] = r.pop("_loc")
-            table[k] = shared(r, memo)
     state = dict(tables, record_locations=locations)
     state["event_order"], state["entity_events"], state["timeline"] = event_indexes(tables["events"])
     state["index"], state["replaced_by"], state["entity_names"] = entity_indexes(tables["entities"])
@@ -58,19 +57,6 @@ def build_state(tables):
     state["completion"] = completion.build(kb)  # what TAB offers, in one small part
     kb.__dict__.pop("_systems_index", None)  # it refers back to kb: a cycle holding the whole state
     return state
-
-
-def shared(value, memo):
-    """A record with every string equal to one seen before made that same object (publishers, dates,
-    section names, ids): marshal stores a repeated object once, so a run decodes it once."""
-    kind = type(value)
-    if kind is str:
-        return memo.setdefault(value, value)
-    if kind is dict:
-        return {memo.setdefault(k, k): shared(v, memo) for k, v in value.items()}
-    if kind is list:
-        return [shared(v, memo) for v in value]
-    return value
 
 
 def event_indexes(events):
