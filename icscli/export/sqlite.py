@@ -182,7 +182,7 @@ def _fill(con, ref, kb):
         rows.append((e["id"], e["name"], e["kind"], e["level"][0], ",".join(e["level"]), e["summary"], state,
                      "; ".join(_also_called(e)) or None))
     ins("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", rows)
-    aliases, status, items, links, cites = set(), [], [], [], []
+    aliases, status, items, links = set(), [], [], []
     for e in entities:
         ident = e["id"]
         for a in e.get("acronyms") or []:
@@ -248,11 +248,11 @@ def _fill(con, ref, kb):
          i.get("provenance")) for i in icbs])
     ins("INSERT INTO icb_formed_from VALUES (?,?)", sorted({(i["id"], f) for i in icbs
                                                            for f in i.get("formed_from") or [] if f in kb.icbs}))
-    locs = sorted(kb.sub_icb_locations.values(), key=lambda l: (l["version"], l["ods_code"]))
+    locs = sorted(kb.sub_icb_locations.values(), key=lambda loc: (loc["version"], loc["ods_code"]))
     ins("INSERT INTO sub_icb_locations VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
-        (l["id"], l["version"], l["ods_code"], l["ons_code"], l["name"], l["icb"], l.get("former_ccg_name"),
-         l.get("former_ccg_ons_code"), l.get("lsoa_count"), l.get("change_note"), l.get("provenance"))
-        for l in locs])
+        (loc["id"], loc["version"], loc["ods_code"], loc["ons_code"], loc["name"], loc["icb"],
+         loc.get("former_ccg_name"), loc.get("former_ccg_ons_code"), loc.get("lsoa_count"), loc.get("change_note"),
+         loc.get("provenance")) for loc in locs])
     las, covers = {}, {}
     for i in icbs:
         for la in i.get("local_authorities") or []:

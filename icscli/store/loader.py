@@ -47,10 +47,10 @@ def parse_file(path, label, key_lines=True, sink=None):
         return None, [Problem(label, 0, "", f"cannot read: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
-        del raw  # a big overlay file should not be held twice
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
+    del raw  # a big overlay file should not be held twice
     yaml = yamlread.parser()[0]
     try:
         document = yamlread.build(text, key_lines=key_lines, sink=sink)
