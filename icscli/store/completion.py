@@ -18,7 +18,7 @@ ROW, FIELD = "\0", "\1"
 
 def build(kb):
     """The completion part of a knowledge base (made when its layer is compiled)."""
-    from .systems_index import all_regions, completion_items
+    from .systems_index import all_regions, completion_items  # here: a TAB reads the part, only a compile builds it
 
     terms, holders = {}, []
     held = {i for r in kb.responsibilities.values() for i in (r.get("before") or []) + (r.get("after") or [])}
