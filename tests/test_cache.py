@@ -57,12 +57,11 @@ def built(built_package):
 
 def test_shipped_form_equals_a_fresh_compile(built, tmp_path):
     from icscli.store import cache, shipped
-    from icscli.store.model import split_parts
 
     path = built / "icscli" / "bundled.ics"
     handle = cache.CompiledFile(str(path))
     assert handle.key == shipped.shipped_key(os.path.join(ROOT, "data"))
-    fresh = dict(split_parts(shipped.compile_state(os.path.join(ROOT, "data"))))
+    fresh = dict(cache.parts(shipped.compile_state(os.path.join(ROOT, "data"))))
     assert sorted(handle.names()) == sorted(fresh)
     for name, blob in fresh.items():
         assert handle.load(name) == __import__("marshal").loads(blob), name
@@ -231,6 +230,7 @@ def compiled_at_once(tmp_path_factory):
     """(overlay folder, a compile of the bundled data and that overlay at once), made once per overlay
     text for the module: both ways of loading the layer below compare with the same compile."""
     from icscli import store
+    from icscli.store.build import build_state
     from icscli.store.loader import compile_sources
     from icscli.store.model import KnowledgeBase
 
@@ -242,7 +242,7 @@ def compiled_at_once(tmp_path_factory):
             (overlay / "new.yaml").write_text(text)
             tables, problems = compile_sources([(store.bundled_data_dir(), ""), (str(overlay), str(overlay))])
             assert problems == []
-            made[text] = overlay, KnowledgeBase(KnowledgeBase.build_state(tables))
+            made[text] = overlay, KnowledgeBase(build_state(tables))
         return made[text]
 
     return get
@@ -253,18 +253,15 @@ def compiled_at_once(tmp_path_factory):
 @pytest.mark.parametrize("use_cache", [False, True], ids=["below compiled now", "below from its compiled file"])
 def test_overlay_state_equals_a_compile_of_both_layers_at_once(use_cache, entities, more, warm, monkeypatch,
                                                                compiled_at_once):
-    """Every part of an overlay's state, the parts made when first read (derived.py) and those extended
-    from the layer below's included, equals a compile of both layers at once; so does the state read
-    back from the overlay's compiled file, which the first reads completed."""
+    """Every part of an overlay's state, compiled on the layer below's, equals a compile of both layers
+    at once; so does the state read back from the overlay's compiled file."""
     from icscli import store
-    from icscli.store.model import LazyTable
 
     overlay, whole = compiled_at_once(OVERLAY.format(summary="Added.") + entities + more)
     monkeypatch.setenv("ICS_CACHE_DIR", str(warm))  # with the cache, the bundled layer comes from its file
     layered = store.load(str(overlay), use_cache=use_cache)
 
-    def decoded(part):  # (a table of the layer below may hold its records still marshalled); in order
-        part = dict(part.items()) if isinstance(part, LazyTable) else part
+    def decoded(part):  # in order
         return (part, list(part)) if isinstance(part, dict) else part
 
     for name in whole.state:
@@ -276,30 +273,26 @@ def test_overlay_state_equals_a_compile_of_both_layers_at_once(use_cache, entiti
             assert decoded(getattr(again, name)) == decoded(getattr(whole, name)), name
 
 
-def test_an_overlays_search_rows_and_completion_are_made_when_first_read(tmp_path, warm):
-    """An overlay's first `explain` makes no search row and no completion part; the first search, and
-    the first TAB, add them to the layer's compiled file, which later runs read."""
+def test_an_overlays_compiled_file_answers_search_and_tab_without_compiling_again(tmp_path, warm):
+    """An overlay's first run compiles every part (search rows and what TAB offers included): later
+    searches and TABs read them from its compiled file and compile nothing."""
     from icscli.store import cache
 
     path, good, overlay = overlay_compile(tmp_path, warm, "explain", "brand-new-term")
-    assert {"search_index", "completion"} & set(cache.CompiledFile(str(path)).names()) == set()
-    first = ics("search", "brand new", "--data", overlay, cache=warm)
-    assert first.returncode == 0 and "Brand new term (entity)" in first.stdout, first.stderr
-    assert path in compiled(warm)  # the same compile, completed
-    assert "search_index" in cache.CompiledFile(str(path)).names()
-    tab = {"_ICS_COMPLETE": "bash_complete", "COMP_WORDS": "ics explain brand-n", "COMP_CWORD": "2",
-           "ICS_DATA": str(overlay)}
-    assert "brand-new-term" in ics(cache=warm, env=tab).stdout
-    assert "completion" in cache.CompiledFile(str(path)).names()
-    probe = ("import sys, icscli, icscli.store.derived as d\n"
-             "d.derive = lambda *a: sys.exit('made again')\n"
+    assert {"search_index", "completion"} <= set(cache.CompiledFile(str(path)).names())
+    probe = ("import sys, icscli, icscli.store.build as b\n"
+             "b.compile_layer = lambda *a: sys.exit('compiled again')\n"
              f"kb = icscli.load({str(overlay)!r})\n"
              "print(len(kb.search_index) > 100, sorted(kb.completion))\n")
     read = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
                           env=dict(os.environ, ICS_CACHE_DIR=str(warm)))
     assert read.stdout.split("\n")[0] == "True ['holders', 'regions', 'systems', 'terms']", read.stderr
-    again = ics("search", "brand new", "--data", overlay, cache=warm)
-    assert (again.returncode, again.stdout) == (0, first.stdout)
+    first = ics("search", "brand new", "--data", overlay, cache=warm)
+    assert first.returncode == 0 and "Brand new term (entity)" in first.stdout, first.stderr
+    tab = {"_ICS_COMPLETE": "bash_complete", "COMP_WORDS": "ics explain brand-n", "COMP_CWORD": "2",
+           "ICS_DATA": str(overlay)}
+    assert "brand-new-term" in ics(cache=warm, env=tab).stdout
+    assert compiled(warm) == sorted([path] + [p for p in compiled(warm) if p != path])  # the same compile
 
 
 def test_a_corrupt_search_part_of_an_overlay_is_a_miss(tmp_path, warm):
@@ -400,18 +393,61 @@ def test_overlay_problems_equal_a_check_of_both_layers_at_once(tmp_path, name):
         assert [p.file for p in whole] == [os.path.join("entities", "after-2022.yaml"), str(overlay / "new.yaml")]
 
 
-def test_timeline_chunks_of_another_shape_are_a_miss(tmp_path, warm):
+def test_a_timeline_part_of_another_shape_is_a_miss(tmp_path, warm):
     import marshal
 
     from icscli.store import cache
 
     path, good, overlay = overlay_compile(tmp_path, warm, "timeline", "--from", "2021", "--format", "json")
     compiled_file = cache.CompiledFile(str(path))
-    parts = {name: marshal.loads(os.pread(compiled_file.fd, compiled_file.parts[name][1], compiled_file.parts[name][0]))
-             for name in compiled_file.names()}
-    for name, odd in (("timeline", ("chunked", 1, [[1, 2]])), ("timeline", ("chunked", 5, [])),
-                      ("timeline", ("chunked", 1, [["2021-01-01"]])), ("timeline#0", {"not": "a list"})):
-        path.write_bytes(cache.assemble([(k, marshal.dumps(odd if k == name else v)) for k, v in parts.items()],
+    parts = {name: compiled_file.load(name) for name in compiled_file.names()}
+    for odd in ({"not": "a list"}, ("a", "tuple"), "text"):
+        path.write_bytes(cache.assemble([(k, marshal.dumps(odd if k == "timeline" else v)) for k, v in parts.items()],
                                         compiled_file.key))
         again = ics("timeline", "--from", "2021", "--format", "json", "--data", overlay, cache=warm)
-        assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, ""), name
+        assert (again.returncode, again.stdout, again.stderr) == (0, good.stdout, ""), odd
+
+
+def test_two_writers_of_one_compiled_file_do_not_collide(tmp_path, capsys):
+    """Two writers of the same layer at once each write a whole file under a temporary name of their own
+    (threads of one process share a pid, so a name made of the pid is not one of their own)."""
+    import threading
+
+    from icscli.store import cache
+
+    path = str(tmp_path / "kb-layer-key.ics")
+    inside, release = threading.Event(), threading.Event()
+
+    class Slow(dict):  # a state whose parts come slowly: the first writer is mid-file when the second writes
+        def items(self):
+            for item in dict.items(self):
+                inside.set()
+                release.wait(30)
+                yield item
+
+    done = {}
+    first = threading.Thread(target=lambda: done.setdefault("first", cache.write(path, Slow(index={"a": {}}), "k")))
+    first.start()
+    try:
+        assert inside.wait(30)
+        done["second"] = cache.write(path, {"index": {"b": {}}}, "k")
+    finally:
+        release.set()
+        first.join(30)
+    assert done == {"first": True, "second": True}
+    assert capsys.readouterr().err == ""
+    assert cache.CompiledFile(path, key="k").load("index") == {"a": {}}  # the last one renamed wins, whole
+    assert os.listdir(tmp_path) == ["kb-layer-key.ics"]  # no temporary left behind
+
+
+def test_two_processes_compiling_one_overlay_at_once(tmp_path, warm):
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "new.yaml").write_text(OVERLAY.format(summary="Added."))
+    env = dict(os.environ, ICS_CACHE_DIR=str(warm))
+    argv = [sys.executable, "-m", "icscli", "explain", "brand-new-term", "--data", str(overlay)]
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
+    assert outputs[0] == outputs[1] and outputs[0][1:] == ("", 0) and "Added." in outputs[0][0], outputs
+    assert len(compiled(warm)) == 2 and not [n for n in os.listdir(warm) if n.endswith(".tmp")]

@@ -10,7 +10,8 @@ treated as a shell's `>` would treat them:
 - a name ending in "/" or naming a missing directory is an error, not a file called `newdir`.
 
 The temporary name is short (`.ics-XXXXXXXX.tmp`) so that a target name near the 255-byte limit still
-works. The temporary is removed on any failure, including the signals that `entry.py` turns into
+works, and made by `tempfile.mkstemp`, so it is each writer's own: two processes, or two threads of one,
+writing the same target at once never share one. The temporary is removed on any failure, including the signals that `entry.py` turns into
 exceptions (SIGTERM, SIGHUP, SIGINT).
 
 Nothing here imports click or rich.
@@ -46,9 +47,14 @@ def resolve_target(path):
     return real, info is not None and not stat.S_ISREG(info.st_mode)
 
 
-def atomic_write(path, fill):
-    """Call fill(temporary path), then put the result at `path` (see the module docstring)."""
-    real, write_through = resolve_target(path)
+def atomic_write(path, fill, write_through=True):
+    """Call fill(temporary path), then put the result at `path` (see the module docstring).
+
+    With `write_through=False` (the compiled cache, a file of the program's own) a target that is not a
+    regular file is replaced like any other, never written through: a FIFO there would block the write.
+    """
+    real, special = resolve_target(path)
+    write_through = special and write_through
     directory = tempfile.gettempdir() if write_through else os.path.dirname(real)
     tmp = None
     try:

@@ -109,16 +109,48 @@ LOCAL_AUTHORITY = {"ons_code": "text!", "name": "text!", "type": "text", "covera
                    "lsoa_count": "int"}
 PROVENANCE = ("official", "derived")
 
-RECORD_TYPES = {
-    "sources": SOURCE,
-    "entities": ENTITY,
-    "events": EVENT,
-    "responsibilities": RESPONSIBILITY,
-    "system_versions": SYSTEM_VERSION,
-    "icbs": ICB,
-    "sub_icb_locations": SUB_ICB_LOCATION,
-    "ccgs": CCG,
-}
+
+
+class RecordTable:
+    """One kind of record: what every part of the program that lists the record tables reads.
+
+    - name: its top-level key in a data file, its table in the knowledge base (`kb.entities`) and in
+      the SQLite export;
+    - kind: one record, as the loader's references (`entity_id`) and the SQLite export's citation
+      tables (`entity_sources`, `citations.record_type`) name it;
+    - noun: one record in words, for messages ("unknown ICB record 'x'");
+    - spec: what a valid record looks like (the field specs above);
+    - title: the field that names a record (the Datasette query "what cites this source" shows it);
+    - citing: how `ics sources` lists a record that cites a source: "id" (the entity's id), "kind:id"
+      (`event:ID`), "count" (`icbs: 3 records`: hundreds of rows cite one lookup file) or "" (never cites);
+    - exported: a table of its own, and its citations, in the SQLite export;
+    - licensed: Open Government Licence data from the ONS lookups (the Datasette metadata says so).
+    """
+
+    __slots__ = ("name", "kind", "noun", "spec", "title", "citing", "exported", "licensed")
+
+    def __init__(self, name, kind, noun, spec, title, citing, exported=True, licensed=False):
+        self.name, self.kind, self.noun, self.spec, self.title = name, kind, noun, spec, title
+        self.citing, self.exported, self.licensed = citing, exported, licensed
+
+    def __repr__(self):
+        return f"RecordTable({self.name!r})"
+
+
+# The record tables, in the order files, messages, indexes and exports list them. A new kind of record
+# is its spec above, a line here, its view and its command.
+RECORD_TABLES = (
+    RecordTable("sources", "source", "source", SOURCE, "title", ""),
+    RecordTable("entities", "entity", "entity", ENTITY, "name", "id"),
+    RecordTable("events", "event", "event", EVENT, "title", "kind:id"),
+    RecordTable("responsibilities", "responsibility", "responsibility", RESPONSIBILITY, "function", "kind:id"),
+    RecordTable("system_versions", "system_version", "system version", SYSTEM_VERSION, "label", "count", licensed=True),
+    RecordTable("icbs", "icb", "ICB record", ICB, "name", "count", licensed=True),
+    RecordTable("sub_icb_locations", "sub_icb_location", "sub-ICB location", SUB_ICB_LOCATION, "name", "count",
+                licensed=True),
+    RecordTable("ccgs", "ccg", "CCG", CCG, "name", "count", exported=False),
+)
+RECORD_TYPES = {table.name: table.spec for table in RECORD_TABLES}  # {top-level key: spec}, for the loader
 VOCABULARIES = {
     "KINDS": KINDS, "LEVELS": LEVELS, "STATES": STATES, "EVENT_STATUSES": EVENT_STATUSES,
     "CONFIDENCE": CONFIDENCE, "TAGS": TAGS, "CHANGES": CHANGES, "SOURCE_KINDS": SOURCE_KINDS,

@@ -4,6 +4,7 @@ and canned queries. `metadata(database)` returns the JSON-ready dict for `datase
 The descriptions follow the schema in sqlite.py; tests check that every table and column there is
 described here, so the two cannot drift apart.
 """
+from ..base.schema import RECORD_TABLES
 from .sqlite import CITED, FTS
 
 OGL = "Open Government Licence v3.0"
@@ -91,7 +92,7 @@ TABLES = {
         "icb_id": "The ICB row", "local_authority_code": "The authority's ONS code", "coverage": "whole or part",
         "lsoa_count": "LSOAs of the authority in the ICB (2011 LSOAs)"}),
     "citations": ("Every citation of every record, from the *_sources tables.", {
-        "record_type": "entity, event, responsibility, system_version, icb or sub_icb_location",
+        "record_type": ", ".join(t.kind for t in CITED[:-1]) + " or " + CITED[-1].kind,
         "record_id": "The record's id", **CITE_COLUMNS}),
 }
 
@@ -108,17 +109,15 @@ from sub_icb_locations l join icbs i on i.id = l.icb_id join version on l.versio
 where trim(:code) <> '' and upper(trim(:code)) in (l.ods_code, l.ons_code, i.ods_code, i.ons_code)
 order by l.ods_code"""
 
-CITED_BY = """select c.record_type, c.record_id, coalesce(e.name, ev.title, r.function, i.name, l.name, v.label) as record,
-  c.field, c.at, c.quote
-from citations c
-left join entities e on c.record_type = 'entity' and e.id = c.record_id
-left join events ev on c.record_type = 'event' and ev.id = c.record_id
-left join responsibilities r on c.record_type = 'responsibility' and r.id = c.record_id
-left join icbs i on c.record_type = 'icb' and i.id = c.record_id
-left join sub_icb_locations l on c.record_type = 'sub_icb_location' and l.id = c.record_id
-left join system_versions v on c.record_type = 'system_version' and v.id = c.record_id
-where c.source_id = :source
-order by c.record_type, c.record_id, c.seq"""
+CITED_BY = (  # one join per record table with citations; its title field names the record
+    "select c.record_type, c.record_id, coalesce(" + ", ".join(f"{t.kind}.{t.title}" for t in CITED) + ") as record,\n"
+    "  c.field, c.at, c.quote\nfrom citations c\n"
+    + "".join(f"left join {t.name} {t.kind} on c.record_type = '{t.kind}' and {t.kind}.id = c.record_id\n" for t in CITED)
+    + "where c.source_id = :source\norder by c.record_type, c.record_id, c.seq")
+# The tables of Open Government Licence data from the ONS lookups: the licensed record tables and the
+# export's tables made from the ICB records.
+LICENSED = tuple(t.name for t in RECORD_TABLES if t.licensed and t.exported) + (
+    "icb_formed_from", "local_authorities", "icb_local_authorities")
 
 QUERIES = {
     "icb_for_code_on_date": {
@@ -144,8 +143,8 @@ def _cite_table(kind, table):
 def tables():
     """{table: (description, {column: description})} for every table and view of the export."""
     out = dict(TABLES)
-    for kind, table in CITED:
-        out[f"{kind}_sources"] = _cite_table(kind, table)
+    for cited in CITED:
+        out[f"{cited.kind}_sources"] = _cite_table(cited.kind, cited.name)
     return out
 
 
@@ -154,8 +153,7 @@ def metadata(database="ics", title="England's integrated care systems: the ics r
     described = {}
     for table, (text, columns) in tables().items():
         described[table] = {"description": text, "columns": dict(columns)}
-        if table in ("system_versions", "icbs", "icb_formed_from", "sub_icb_locations", "local_authorities",
-                     "icb_local_authorities"):
+        if table in LICENSED:
             described[table].update(licensed)
     for table, columns in FTS.items():
         described[f"{table}_fts"] = {"hidden": True, "description": f"Full-text index of {table} ({', '.join(columns)})."}

@@ -12,6 +12,7 @@ import sqlite3
 from .. import dates
 from ..base import lifecycle
 from ..base.records import public
+from ..base.schema import RECORD_TABLES
 from ..queries import reference as query
 from ..errors import DataError, Problem
 
@@ -79,20 +80,20 @@ CREATE TABLE icb_local_authorities (
   coverage TEXT, lsoa_count INTEGER, PRIMARY KEY (icb_id, local_authority_code));
 """
 
-CITED = (("entity", "entities"), ("event", "events"), ("responsibility", "responsibilities"),
-         ("system_version", "system_versions"), ("icb", "icbs"), ("sub_icb_location", "sub_icb_locations"))
+# The record tables with a citation table `<kind>_sources` each: every exported one whose records cite.
+CITED = tuple(table for table in RECORD_TABLES if table.exported and "sources" in table.spec)
 
 
 def _citation_tables():
     out = []
-    for kind, table in CITED:
+    for kind, table in ((cited.kind, cited.name) for cited in CITED):
         out.append(f"""CREATE TABLE {kind}_sources (
   {kind}_id TEXT NOT NULL REFERENCES {table}(id), seq INTEGER NOT NULL, field TEXT NOT NULL,
   source_id TEXT NOT NULL REFERENCES sources(id), at TEXT, quote TEXT, PRIMARY KEY ({kind}_id, seq));
 CREATE INDEX {kind}_sources_source ON {kind}_sources(source_id);""")
     union = "\nUNION ALL ".join(
         f"SELECT '{kind}' AS record_type, {kind}_id AS record_id, seq, field, source_id, at, quote FROM {kind}_sources"
-        for kind, _table in CITED)
+        for kind in (cited.kind for cited in CITED))
     out.append(f"CREATE VIEW citations AS {union};")
     return "\n".join(out)
 
@@ -182,7 +183,7 @@ def _fill(con, ref, kb):
         rows.append((e["id"], e["name"], e["kind"], e["level"][0], ",".join(e["level"]), e["summary"], state,
                      "; ".join(_also_called(e)) or None))
     ins("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", rows)
-    aliases, status, items, links, cites = set(), [], [], [], []
+    aliases, status, items, links = set(), [], [], []
     for e in entities:
         ident = e["id"]
         for a in e.get("acronyms") or []:
@@ -248,11 +249,11 @@ def _fill(con, ref, kb):
          i.get("provenance")) for i in icbs])
     ins("INSERT INTO icb_formed_from VALUES (?,?)", sorted({(i["id"], f) for i in icbs
                                                            for f in i.get("formed_from") or [] if f in kb.icbs}))
-    locs = sorted(kb.sub_icb_locations.values(), key=lambda l: (l["version"], l["ods_code"]))
+    locs = sorted(kb.sub_icb_locations.values(), key=lambda loc: (loc["version"], loc["ods_code"]))
     ins("INSERT INTO sub_icb_locations VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
-        (l["id"], l["version"], l["ods_code"], l["ons_code"], l["name"], l["icb"], l.get("former_ccg_name"),
-         l.get("former_ccg_ons_code"), l.get("lsoa_count"), l.get("change_note"), l.get("provenance"))
-        for l in locs])
+        (loc["id"], loc["version"], loc["ods_code"], loc["ons_code"], loc["name"], loc["icb"],
+         loc.get("former_ccg_name"), loc.get("former_ccg_ons_code"), loc.get("lsoa_count"), loc.get("change_note"),
+         loc.get("provenance")) for loc in locs])
     las, covers = {}, {}
     for i in icbs:
         for la in i.get("local_authorities") or []:
@@ -262,10 +263,11 @@ def _fill(con, ref, kb):
     ins("INSERT INTO local_authorities VALUES (?,?,?)", sorted(las.values()))
     ins("INSERT INTO icb_local_authorities VALUES (?,?,?,?)", sorted(covers.values()))
 
-    for kind, records in (("entity", entities), ("event", events), ("responsibility", resps),
-                          ("system_version", versions), ("icb", icbs), ("sub_icb_location", locs)):
-        rows = []
-        for r in records:
+    ordered = {"entities": entities, "events": events, "responsibilities": resps, "system_versions": versions,
+               "icbs": icbs, "sub_icb_locations": locs}  # each as its own table is filled
+    for table in CITED:
+        kind, rows = table.kind, []
+        for r in ordered[table.name]:
             for seq, (field, cite) in enumerate(_cites(public(r))):
                 rows.append((r["id"], seq, field, cite["source"], cite.get("at"), cite.get("quote")))
         ins(f"INSERT INTO {kind}_sources VALUES (?,?,?,?,?,?)", rows)

@@ -2,7 +2,7 @@
 
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
-from ..store import chunks, model
+from ..store import model
 from .. import dates
 from ..base import lifecycle
 from ..base.records import public
@@ -148,9 +148,9 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
     ident = match.get("id")
     wanted = set(tags)
     if ident:  # one entity's events: their records give the dates
-        rows = (chunks.timeline_row(i, kb.events[i]) for i in kb.entity_events.get(ident, []))
-    else:  # every event, by date: only the chunks that overlap the window are read
-        rows = kb.timeline.rows(frm, to)
+        rows = (model.timeline_row(i, kb.events[i]) for i in kb.entity_events.get(ident, []))
+    else:  # every event, by date
+        rows = kb.timeline
     out = []
     for event_id, begins, ends, event_tags in rows:
         if frm and ends < frm:

@@ -1,9 +1,9 @@
 """Compiled data files: one per data layer, so a normal run never parses YAML.
 
-A compiled file holds the state of one layer (`model.KnowledgeBase.build_state`) as separately
-`marshal`led parts behind a table of contents. Each part carries a CRC-32 checksum and is read and
-decoded only when a query touches it, so a 100,000-entity overlay costs what is shown, not what is
-stored; big dictionaries are split into buckets for the same reason (`model.BucketDict`). Any problem
+A compiled file holds the state of one layer (`build.build_state`: its record tables and indexes) as
+separately `marshal`led parts behind a table of contents. Each part carries a CRC-32 checksum and is
+read and decoded only when a query touches it (`model.CompiledState`): `ics systems` decodes no entity
+and a TAB only the completion part. Any problem
 (a missing, truncated, flipped, foreign or oddly shaped file; a FIFO or device in its place) is a
 cache miss: the layer is compiled again from its YAML.
 
@@ -16,7 +16,9 @@ import marshal
 import os
 import sys
 
-FORMAT = 16  # bump when the shape of the compiled state changes (16: an overlay's derived parts come later)
+from .. import __version__
+
+FORMAT = 17  # bump when the shape of the compiled state changes (17: one plain part per table and index)
 MAGIC = b"ICSKB%03d" % FORMAT
 MAX_TOC_BYTES = 64 << 20
 MAX_CACHE_BYTES = 4 << 30
@@ -57,8 +59,6 @@ def _checksum(data):
 
 def key_for(directory, files, parent=""):
     """The key of one layer: its files' names and stat fingerprints on top of the layer below."""
-    from .. import __version__
-
     digest = _blake2b()
     digest.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{parent}".encode())
     try:
@@ -98,28 +98,32 @@ def layer_id(directory):
 HEAD = len(MAGIC) + 20  # magic, table-of-contents offset and length, its checksum
 
 
+def parts(state):
+    """The state as stored: (part name, marshalled bytes), one part at a time."""
+    for name, value in state.items():
+        yield name, marshal.dumps(value)
+
+
 def encode(state, key):
     """The bytes of a compiled file (see `stream`)."""
-    from .model import split_parts
-
-    return assemble(split_parts(state), key)
+    return assemble(parts(state), key)
 
 
-def assemble(parts, key):
+def assemble(blobs, key):
     """A compiled file's bytes from [(part name, marshalled bytes)]."""
     import io
 
     out = io.BytesIO()
-    stream(out, parts, key)
+    stream(out, blobs, key)
     return out.getvalue()
 
 
-def stream(handle, parts, key):
-    """Write a compiled file part by part (only one part is marshalled in memory at a time): a head,
-    the parts, then the table of contents, whose place and checksum the head gives."""
+def stream(handle, blobs, key):
+    """Write a compiled file part by part: a head, the parts, then the table of contents, whose place and
+    checksum the head gives."""
     handle.write(bytes(HEAD))
     toc, offset = {}, HEAD
-    for name, blob in parts:
+    for name, blob in blobs:
         toc[name] = (offset, len(blob), _checksum(blob))
         handle.write(blob)
         offset += len(blob)
@@ -130,61 +134,24 @@ def stream(handle, parts, key):
 
 
 def write(path, state, key):
-    """Write atomically; remove older compiles of the same layer. Returns False (after one warning
-    per run on stderr) when the cache directory cannot be written."""
-    from .model import split_parts
+    """Write a layer's compiled file atomically (a temporary of this writer's own, then a rename) and
+    remove older compiles of the same layer. Returns False (after one warning per run on stderr) when
+    the cache directory cannot be written."""
+    from ..base.atomic import atomic_write  # here, not at the top: only a compile writes (start-up speed)
 
-    return _write(path, lambda: split_parts(state), key, prune=True)
+    def fill(tmp):
+        with open(tmp, "wb") as handle:
+            stream(handle, parts(state), key)
 
-
-def add_part(path, key, name, value):
-    """Add a part made after the compile (an overlay's DERIVED part, see derived.py) to the compiled
-    file at `path`, written anew with its other parts as they are. Nothing when that file is gone or
-    not of this key (another run compiled the layer again meanwhile) or turns out corrupt."""
-    from .model import split_parts
-
-    try:
-        compiled = CompiledFile(path, key=key)
-    except CacheMiss:
-        return False
-
-    def parts():  # one part in memory at a time: an overlay's compiled file can be big
-        for part in list(compiled.names()):
-            if part != name and not part.startswith(name + "#"):
-                yield part, compiled.raw(part)
-        yield from split_parts({name: value})
-
-    try:
-        return _write(path, parts, key, prune=False)
-    except CacheMiss:
-        return False
-    finally:
-        os.close(compiled.fd)
-
-
-def _write(path, parts, key, prune):
     directory = os.path.dirname(path)
-    tmp = None
     try:
         os.makedirs(directory, exist_ok=True)
-        tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            stream(handle, parts(), key)
-        os.replace(tmp, path)
-        tmp = None
-        if prune:
-            _prune(directory, os.path.basename(path))
+        atomic_write(path, fill, write_through=False)
+        _prune(directory, os.path.basename(path))
         return True
     except (OSError, ValueError) as exc:
         _warn_once(directory, exc)
         return False
-    finally:
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def _warn_once(directory, exc):

@@ -4,6 +4,7 @@ forwards, and nothing that an output (the SQLite export above all) would refuse 
 Part of the loader: `loader.compile_sources` calls `references` and `records`.
 """
 from .. import dates
+from ..base.schema import RECORD_TABLES
 from ..errors import Problem
 
 HINTS = 25  # "did you mean" for the first this many unknown references; each hint scans every id
@@ -17,7 +18,8 @@ def _where(record):
 def references(tables, refs):
     """A problem for each reference to an id that is not loaded, with a suggestion for the first few."""
     problems = []
-    known = dict(tables, entity=tables["entities"], source=tables["sources"], event=tables["events"])
+    known = dict(tables, **{table.kind: tables[table.name] for table in RECORD_TABLES})  # by name or kind
+    nouns = {key: table.noun for table in RECORD_TABLES for key in (table.name, table.kind)}
     hints, indexes = {}, {}
     for kind, ident, file, line, field in refs:
         if ident in known[kind]:
@@ -27,8 +29,7 @@ def references(tables, refs):
                 indexes[kind] = _trigram_index(known[kind])
             near = _suggest(ident, indexes[kind])
             hints[(kind, ident)] = f"; did you mean '{near}'?" if near else ""
-        what = {"system_versions": "system version", "icbs": "ICB record"}.get(kind, kind)
-        problems.append(Problem(file, line, field, f"unknown {what} '{ident}'{hints.get((kind, ident), '')}"))
+        problems.append(Problem(file, line, field, f"unknown {nouns[kind]} '{ident}'{hints.get((kind, ident), '')}"))
     return problems
 
 
@@ -48,7 +49,7 @@ def _trigram_index(ids):
 def _suggest(ident, index, pool=40):
     """The closest known id (`suggest`), looking only at the `pool` ids sharing most trigrams with it:
     comparing with every id costs seconds per reference once there are thousands of ids."""
-    from collections import Counter
+    from collections import Counter  # here: only an unknown reference needs a hint (start-up speed)
 
     from ..base.suggest import suggest
 
@@ -60,48 +61,13 @@ def _suggest(ident, index, pool=40):
 
 
 def records(tables):
-    """Every whole-data rule. Over tables compiled on a validated layer (`layers.LocatedTable`) a rule
-    looks only where the overlay's records can have made a problem: every rule held below."""
+    """Every whole-data rule, over every record of every layer."""
     return _entities(tables) + _sources_and_events(tables) + _systems(tables) + _ccg_chains(tables)
-
-
-def _untouched(tables, *names):
-    """True when the overlay set no record in any of these tables of a validated layer."""
-    from .layers import fresh_ids
-
-    return all(fresh_ids(tables.get(name, {})) == set() for name in names)
-
-
-def _to_check(table):
-    """The ids of a table whose own rules must be checked: all, or only the overlay's."""
-    from .layers import fresh_ids
-
-    fresh = fresh_ids(table)
-    return list(table) if fresh is None else [ident for ident in table if ident in fresh]
-
-
-def _cycle_candidates(entities):
-    """The entities that can be on a part_of cycle. Below an overlay no cycle was, so every new one
-    runs through an overlay record: only those, and what they are part of, can be on one."""
-    from .layers import fresh_ids
-
-    fresh = fresh_ids(entities)
-    if fresh is None:
-        return None
-    found, stack = set(fresh), [p for ident in fresh for p in entities[ident].get("part_of") or []]
-    while stack:
-        parent = stack.pop()
-        if parent in entities and parent not in found:
-            found.add(parent)
-            stack.extend(entities[parent].get("part_of") or [])
-    return found
 
 
 def _ccg_chains(tables):
     """A CCG's successions never lead back to itself (the area flows would never end)."""
     problems = []
-    if _untouched(tables, "ccgs"):
-        return problems
     ccgs = tables.get("ccgs") or {}
     by_code = {str(c.get("ods_code")).upper(): ident for ident, c in ccgs.items()}
 
@@ -128,10 +94,7 @@ def _entities(tables):
     """No part_of cycles, no former name twice in one entity (status periods: `lifecycle.py`)."""
     problems = []
     entities = tables["entities"]
-    candidates = _cycle_candidates(entities)
     for ident in entities:
-        if candidates is not None and ident not in candidates:
-            continue  # neither the overlay's nor on a path from it: held below
         entity = entities[ident]
         file, line = _where(entity)
         seen, stack = set(), list(entity.get("part_of") or [])
@@ -153,11 +116,11 @@ def _entities(tables):
 
 def _sources_and_events(tables):
     problems = []
-    for source in map(tables["sources"].__getitem__, _to_check(tables["sources"])):
+    for source in tables["sources"].values():
         if not source.get("url") and not source.get("reference"):
             file, line = _where(source)
             problems.append(Problem(file, line, "url", "a source needs a public url, or a reference saying how to find it"))
-    for event in map(tables["events"].__getitem__, _to_check(tables["events"])):
+    for event in tables["events"].values():
         if event.get("end") and dates.start(event["end"]) < dates.start(event["date"]):
             file, line = _where(event)
             problems.append(Problem(file, line, "end", f"ends ({event['end']}) before it starts ({event['date']})"))
@@ -168,8 +131,6 @@ def _systems(tables):
     """ICBs are formed only from ICBs of an earlier version (so `formed_from` can never loop); codes
     are unique within a version; a sub-ICB location belongs to an ICB of its own version."""
     problems = []
-    if _untouched(tables, "system_versions", "icbs", "sub_icb_locations"):
-        return problems
     versions, icbs, locs = tables["system_versions"], tables["icbs"], tables["sub_icb_locations"]
 
     def when(record):

@@ -1,6 +1,6 @@
-"""What shell completion offers, computed once (at compile time; an overlay's by its first TAB, see
-derived.py) and stored as one small part of the compiled state (`completion`), so a TAB reads that
-part instead of decoding every record.
+"""What shell completion offers, computed once when a layer is compiled (build.py) and stored as one
+small part of the compiled state (`completion`), so a TAB reads that part instead of decoding every
+record.
 
 Each entry of the part is one string of rows: every row starts with NUL and its fields are joined
 by U+0001 (the loader refuses control characters in any text, and ids cannot hold them). One string
@@ -11,15 +11,14 @@ by searching the string for NUL + what was typed. The entries:
   side), in entity order with their ids, so `compare A B` can leave A out;
 - systems: ICB codes and one-word names, and CCG codes, each with the full name;
 - regions: the NHS England regions of every version of the ICB data.
-The CLI (cli_complete.py) turns these into click's CompletionItems.
+The CLI (cli/complete.py) turns these into click's CompletionItems.
 """
 ROW, FIELD = "\0", "\1"
 
 
 def build(kb):
-    """The completion part of a knowledge base (see derived.py: the bundled layer's is compiled with it,
-    an overlay's made by its first TAB)."""
-    from .systems_index import all_regions, completion_items
+    """The completion part of a knowledge base (made when its layer is compiled)."""
+    from .systems_index import all_regions, completion_items  # here: a TAB reads the part, only a compile builds it
 
     terms, holders = {}, []
     held = {i for r in kb.responsibilities.values() for i in (r.get("before") or []) + (r.get("after") or [])}

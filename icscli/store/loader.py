@@ -16,6 +16,8 @@ from .files import bundled_data_dir, data_files, scan  # noqa: F401  (re-exporte
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 20_000
+SHARED_TEXT = 120  # texts up to this long are interned: a publisher, a section or a date repeated over
+# thousands of records is then one object, which marshal stores, and a run decodes, once
 MAX_DEPTH = 12
 MAX_INT = 2 ** 53 - 1  # exact in JSON readers and within SQLite's 64-bit INTEGER
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -45,10 +47,10 @@ def parse_file(path, label, key_lines=True, sink=None):
         return None, [Problem(label, 0, "", f"cannot read: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
-        del raw  # a big overlay file should not be held twice
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(label, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
+    del raw  # a big overlay file should not be held twice
     yaml = yamlread.parser()[0]
     try:
         document = yamlread.build(text, key_lines=key_lines, sink=sink)
@@ -153,7 +155,8 @@ class _Checker:
             if bad:
                 return self.bad(where, f"{_describe_char(bad.group())} is not allowed in text "
                                        "(only tab and newline among control characters)")
-            return value.strip()
+            value = value.strip()
+            return sys.intern(value) if len(value) <= SHARED_TEXT else value
         if rule == "url":
             value = self.value("text", value, where, depth)
             if value is not _BAD and not safe.is_safe_url(value):
@@ -177,7 +180,7 @@ class _Checker:
             if isinstance(value, int) and not isinstance(value, bool):
                 value = str(value)
             try:
-                return dates.parse(value)
+                return sys.intern(dates.parse(value))
             except ValueError as exc:
                 return self.bad(where, str(exc))
         if rule.startswith("enum:"):

@@ -7,6 +7,7 @@ import os
 
 from .. import __version__
 from . import cache
+from .build import compile_layer
 from .files import SHIPPED_KEY, data_files
 
 
@@ -16,14 +17,8 @@ def shipped_key(directory):
 
 
 def compile_state(directory):
-    from ..errors import DataError
-    from .loader import compile_sources
-    from .model import KnowledgeBase
-
-    tables, problems = compile_sources([(directory, "")])
-    if problems:
-        raise DataError(problems)
-    return KnowledgeBase.build_state(tables)
+    """The state of the bundled layer (DataError on broken data)."""
+    return compile_layer(directory, "")
 
 
 def compile_shipped(directory, target):

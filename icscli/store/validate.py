@@ -1,5 +1,8 @@
 """`ics validate`: every problem in the bundled data and an overlay, as `Problem`s with file:line."""
-from ..errors import Problem
+from . import load
+from ..base import freshness
+from ..errors import DataError, Problem
+from .build import base_tables
 from .files import bundled_data_dir
 from .loader import compile_sources
 
@@ -19,8 +22,6 @@ def validate(overlay=None, include_bundled=True):
         tables, problems = compile_sources([(overlay, overlay)], base=base)
     else:
         tables, problems = base, []
-    from ..base import freshness
-
     as_of = (tables["meta"].get("meta") or {}).get("data_as_of")
     for record, field, message in freshness.outcomes_missing(tables, as_of):
         file, line = record["_loc"].rsplit(":", 1)
@@ -31,11 +32,7 @@ def validate(overlay=None, include_bundled=True):
 def _valid_bundled_tables():
     """The bundled layer's tables from its compiled state (with file:line locations), or None when it
     has a problem or cannot be loaded: then the caller parses it and lists what is wrong."""
-    from .. import store
-    from ..errors import DataError
-    from .layers import base_tables
-
     try:
-        return base_tables(store.load().state)
+        return base_tables(load().state)
     except (DataError, OSError):
         return None
