@@ -64,7 +64,7 @@ def _systems(kb, p):
 def _ccg(kb, p):
     from ..answers import questions as answers
 
-    if bool(p["show_all"]) == bool(p["name"]):
+    if bool(p["show_all"]) == bool(" ".join(p["name"])):  # as click reads it: `ics ccg ''` names no CCG
         raise NotFast  # neither a CCG nor --all, or both: click's usage error
     return answers.ccg_names(kb, p["name"], p["show_all"], p["as_of"])
 
