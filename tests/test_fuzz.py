@@ -22,8 +22,8 @@ from icscli.cli.app import ics
 from icscli.render import FORMATS
 
 LIMIT = 60  # seconds one run may take before it counts as a hang (a run takes well under one)
-FUZZ = dict(deadline=None, derandomize=True, database=None,
-            suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = {"deadline": None, "derandomize": True, "database": None,
+        "suppress_health_check": [HealthCheck.function_scoped_fixture]}
 
 COMMANDS = ["explain", "timeline", "compare", "tree", "glossary", "search", "sources", "validate",
             "systems", "system", "ccg", "diagram", "export", "completion", "map", "changes", "nosuchcommand", ""]
@@ -108,7 +108,7 @@ _YEARS = st.integers(2013, 2030)
 DATES = st.one_of(
     st.dates(datetime.date(2013, 4, 1), datetime.date(2030, 12, 31)).map(lambda d: (d.isoformat(), d.isoformat())),
     _YEARS.map(lambda y: (str(y), f"{y}-01-01")),
-    st.tuples(_YEARS, st.integers(1, 12)).map(lambda ym: ("%d-%02d" % ym, "%d-%02d-01" % ym)),
+    st.tuples(_YEARS, st.integers(1, 12)).map(lambda ym: (f"{ym[0]}-{ym[1]:02d}", f"{ym[0]}-{ym[1]:02d}-01")),
     st.dates(datetime.date(2013, 4, 1), datetime.date(2030, 12, 31)).map(
         lambda d: (f"{d.day} {d.strftime('%B')} {d.year}", d.isoformat())),
     st.dates(datetime.date(2013, 4, 1), datetime.date(2030, 12, 31)).map(
