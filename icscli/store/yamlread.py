@@ -72,6 +72,9 @@ def build(text, max_depth=64, key_lines=True, sink=None):
                 value = event.value
             elif tag == "tag:yaml.org,2002:merge":
                 raise error(None, None, "merge keys (<<) are not allowed in ics data", event.start_mark)
+            elif tag == "tag:yaml.org,2002:value" and stack and type(stack[-1][0]) is Located and \
+                    stack[-1][1] is _NO_KEY:  # a key `=`: text, as safe_load reads it (as a value: refused)
+                value = event.value
             elif tag in constructor.yaml_constructors and tag.startswith("tag:yaml.org,2002:") and \
                     tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap",
                                 "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"):

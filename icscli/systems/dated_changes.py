@@ -49,6 +49,8 @@ def changes(kb, start, end):
 def _day_before(day):
     import datetime
 
+    if day <= "0001-01-01":  # no day before it in datetime's calendar (year 0 is none of its years either);
+        return day  # nothing is dated that early, so the counts on the day itself are the same
     return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
 
 

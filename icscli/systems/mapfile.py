@@ -166,7 +166,7 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     suffixes = Suffixes(reader.delimiter, reader.newline)
     write = text.write
     width = len(reader.header)
-    writer.writerow(reader.header)
+    write(_spanning(reader.header, reader.delimiter))
     write(suffixes.of(mapper.columns))
     rows_in, rows_out = reader.loop(lambda rows: _copy_rows(rows, width, idx, mapper, suffixes, writer, write,
                                                             reader))
@@ -190,10 +190,12 @@ class StrictFailure(MapError):
 
 def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader):
     """The hot loop: each row once through csv.writer, then its pre-serialised added cells."""
-    cache, newline = {}, reader.newline
+    cache, newline, delimiter = {}, reader.newline, reader.delimiter
     rows_in = rows_out = 0
+    last = rows.line_num
     for row in rows:
         rows_in += 1
+        spans, last = rows.line_num - last > 1, rows.line_num  # a quoted cell holds a line break
         if len(row) != width:
             if not row:  # a blank line stays a blank line
                 write(newline)
@@ -212,12 +214,24 @@ def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader):
                 mapper.counts[change] += 1
         found[2] += 1
         for suffix in found[1]:
-            writer.writerow(row)
+            if spans:
+                write(_spanning(row, delimiter))
+            else:
+                writer.writerow(row)
             write(suffix)
         rows_out += len(found[1])
     for change, _, n in cache.values():
         mapper.counts[change] += n
     return rows_in, rows_out
+
+
+def _spanning(row, delimiter):
+    """A row's cells as CSV text without its line ending, line breaks in cells quoted. (csv.writer
+    quotes a cell for the characters of its own line ending only: the hot loop's writer, which has
+    none, would leave such a cell bare and the row would fall apart into two.)"""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(row)
+    return buffer.getvalue()[:-2]
 
 
 def coverage(kb):
