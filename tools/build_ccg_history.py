@@ -10,13 +10,13 @@ Standard library only. Every code and name is copied from those files; the struc
 script refuses to write when the tables disagree with each other or with the published counts.
 """
 import argparse
-import csv
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build_systems import Fail, HEADER, ROOT, check, emit, read  # noqa: E402
+from build_systems import HEADER, ROOT, emit  # noqa: E402
+from refdata import Fail, check, read  # noqa: E402
 
 E, SUCC, MHB = "later-ods-eccg", "ods-succ", "nhsd-mhb-ccg-mapping"
 ONS = "ons-lsoa11-ccg-2015-2020"

@@ -10,11 +10,13 @@ code and name is copied from the CSV files, and every derived value (2026 `forme
 mapped from Y-codes, change notes) is computed from them and says so. See data/systems/REFRESH.md.
 """
 import argparse
-import csv
 import json
 import os
 import re
 import sys
+
+from refdata import Fail, check, read
+from systems_links import link_2022, official_2026
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -130,11 +132,6 @@ S = "later-s-derived"
 # --------------------------------------------------------------------------- reading
 
 
-def read(path):
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def short(name):
     """'NHS Frimley Integrated Care Board' -> 'Frimley' (the rule reference/icbs.csv used for short_name)."""
     name = name.strip()
@@ -156,15 +153,6 @@ def loc_id(ods, version):
 
 def cite(source, at=None):
     return {"source": source, "at": at} if at else source
-
-
-class Fail(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Fail(message)
 
 
 # --------------------------------------------------------------------------- 2022
@@ -248,7 +236,6 @@ def build_2022(ref):
                              cite("ons-lsoa11-ccg21-stp21-lad21", "STP/ICS footprints (April 2021)"),
                              cite("ons-ltla21-utla21")] + ([cite("ons-sape23dt2-mid2020")] if pop else [])
         out_icbs.append(record)
-    from systems_links import link_2022
 
     link_2022(ref, locs, out_locs, icbs)
     region_names = {r["region_ods_code"]: r["nhs_region"] for r in icbs}
@@ -531,7 +518,6 @@ VERSIONS = [
 
 
 def main(argv=None):
-    from systems_links import official_2026
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("reference", nargs="?", default=os.path.join(ROOT, "..", "shared", "reference"),

@@ -7,7 +7,7 @@ LSOA counts before it is written, so the project never recovers structure from p
 import os
 import re
 
-from build_systems import check, read
+from refdata import check, read
 
 PM26 = "nhse-gp-reg-pat-prac-map-2026"
 GAINED = re.compile(r"gained (\d+) LSOA11 .*\((E38\d{6})\)$")
