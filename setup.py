@@ -21,7 +21,7 @@ class build_py_with_compiled_data(build_py):
             return  # an editable install reads the checkout's data and compiles it on first use
         sys.path.insert(0, HERE)
         try:
-            from icscli import __version__
+            from icscli.base.version import __version__
             from icscli.cli import app as cli, spec as cli_spec
             from icscli.store.shipped import compile_shipped
 

@@ -8,7 +8,7 @@
 The core (this package minus `cli`, `server` and `render.terminal`/`render.tabulated`) imports neither click nor
 rich, so it can be used from scripts and notebooks.
 """
-__version__ = "0.1.0"
+from .base.version import __version__
 
 
 def load(overlay=None, use_cache=True):

@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from .. import __version__
+from ..base.version import __version__
 from ..dates import human
 from ..errors import IcsError
 from ..render import TABULATE_FORMATS

@@ -14,7 +14,7 @@ import marshal
 import os
 import sys
 
-from .. import __version__
+from ..base.version import __version__
 from ..answers.commands import COMMANDS
 from ..answers.questions import date_the_data
 from ..base.fsread import read_regular

@@ -7,7 +7,7 @@ phone (one column, tables scroll sideways) and in print (no search box, cards ke
 """
 from .. import dates
 from ..render.html import HtmlLayout, esc, text_lines
-from . import TITLE, anchor, document, search_terms
+from .document import TITLE, anchor, document, search_terms
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")

@@ -8,7 +8,7 @@ from .. import dates
 from . import diagram
 from ..base.safe import strip_controls
 from ..render.markdown import MarkdownLayout, address, escape, inline
-from . import TITLE, anchor, document
+from .document import TITLE, anchor, document
 
 
 def _title_attr(text):

@@ -1,7 +1,7 @@
 """JSON: one stable document per command (see README, "JSON output")."""
 import json
 
-from .. import __version__
+from ..base.version import __version__
 from ..base.records import public
 from ..store.model import iter_citations
 

@@ -10,7 +10,7 @@ the CLI's words; nothing a client sends stops the server.
 import json
 from typing import Any, Optional
 
-from .. import __version__
+from ..base.version import __version__
 from ..answers import questions as answers
 from ..answers.commands import answer as make_document
 from ..render import jsonout

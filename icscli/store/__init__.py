@@ -4,7 +4,7 @@ A normal run stats the data files, finds each layer's compiled file (`cache.py`)
 part (`model.py`); only a missing or stale one compiles the layer (`build.py`, which imports the YAML
 loader). Keeping this module small keeps start-up fast.
 """
-from .. import __version__
+from ..base.version import __version__
 from . import cache
 from .files import SHIPPED_KEY, bundled_data_dir, check_overlay, data_files, scan, shipped_path  # noqa: F401  (the store's face)
 from .model import PART_TYPES, CompiledState, KnowledgeBase

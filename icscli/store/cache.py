@@ -16,7 +16,7 @@ import marshal
 import os
 import sys
 
-from .. import __version__
+from ..base.version import __version__
 
 FORMAT = 17  # bump when the shape of the compiled state changes (17: one plain part per table and index)
 MAGIC = b"ICSKB%03d" % FORMAT

@@ -5,7 +5,7 @@ data file's name and bytes. A test compiles the data afresh and checks the shipp
 """
 import os
 
-from .. import __version__
+from ..base.version import __version__
 from . import cache
 from .build import compile_layer
 from .files import SHIPPED_KEY, data_files

@@ -3,7 +3,7 @@
 Shared by the Excel "About" sheet and the MCP server, so both say the same thing as the JSON document.
 Nothing here imports click or rich.
 """
-from .. import __version__
+from ..base.version import __version__
 from ..base import freshness
 from ..dates import today
 from ..store.model import iter_citations
