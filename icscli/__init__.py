@@ -27,4 +27,4 @@ def validate(overlay=None):
     return _validate(overlay)
 
 
-__all__ = ["load", "validate", "__version__"]
+__all__ = ["__version__", "load", "validate"]

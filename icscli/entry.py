@@ -57,7 +57,7 @@ def _die_of(signum):
     """End the process by the signal itself, so the caller sees 'killed by SIGINT' (a shell's 130)."""
     try:
         sys.stdout.flush()
-    except Exception:
+    except Exception:  # noqa: BLE001, S110  (a stdout that cannot flush must not stop the exit by signal)
         pass
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
@@ -86,7 +86,7 @@ def _guard_streams():
     if 1 in closed or sys.stdout is None:
         sys.stdout = io.TextIOWrapper(_ClosedOutput(), encoding="utf-8")
     if 2 in closed or sys.stderr is None:
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (open for the whole run)
 
 
 def _transliterate(exc):
@@ -121,20 +121,24 @@ def _error(message):
     try:
         sys.stderr.write(f"ics: error: {message}\n")
         sys.stderr.flush()
-    except Exception:  # stderr is full or gone: the exit code still says it
+    except Exception:  # noqa: BLE001, S110  (stderr is full or gone: the exit code still says it)
         pass
 
 
 def _run():
     """Run the click app; returns the exit code."""
     try:
-        from .cli.fast import answer_or_none  # imported once the signals and streams are in hand
+        from .cli.fast import (
+            answer_or_none,  # imported once the signals and streams are in hand
+        )
 
         text = answer_or_none()  # the common answers, without importing click
         if text is not None:
             sys.stdout.write(text)
             return 0
-        from .cli.app import ics  # start-up speed: click only for what the fast path leaves
+        from .cli.app import (
+            ics,  # start-up speed: click only for what the fast path leaves
+        )
 
         ics(prog_name="ics")
         return 0

@@ -25,10 +25,12 @@ class DataError(IcsError):
 class Problem:
     """One problem found in a data file."""
 
-    __slots__ = ("file", "line", "field", "message")
+    __slots__ = ("field", "file", "line", "message")
 
     def __init__(self, file, line, field, message):
-        from .base.safe import visible  # a message quotes the data: an escape sequence in it must not run
+        from .base.safe import (
+            visible,  # a message quotes the data: an escape sequence in it must not run
+        )
 
         self.file, self.line, self.field, self.message = visible(str(file)), line, visible(field), visible(message)
 

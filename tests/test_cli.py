@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from icscli.render import FORMATS, TABULATE_FORMATS
+from icscli.render import FORMATS
 
 ESCAPE = re.compile(r"\x1b\[")
 BOX = re.compile("[\u2500-\u257f]")
@@ -56,14 +56,13 @@ def test_markdown_is_valid_commonmark(run):
     headings = [t for t in tokens if t.type == "heading_open"]
     assert headings and headings[0].tag == "h1"
     assert any(t.type == "bullet_list_open" for t in tokens)
-    assert re.search(r"^\[\^1\]: ", out, re.M), "citations become footnotes"
+    assert re.search(r"^\[\^1\]: ", out, re.MULTILINE), "citations become footnotes"
 
 
 def test_markdown_tables_have_consistent_columns(run):
     """Each parsed table row has as many cells as its header (markdown-it pads short rows, so the
     cells are counted on the pipe rows too; tests/test_render.py shows a broken table fails)."""
     from markdown_it import MarkdownIt
-
     from test_render import _table_problems
 
     out = run("compare", "ccg", "icb", "--format", "markdown").output

@@ -6,7 +6,6 @@ import unicodedata
 import pytest
 
 from icscli import dates
-from icscli.store.model import iter_citations
 
 SHARED = pathlib.Path(__file__).resolve().parent.parent.parent / "shared"
 needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/ (the seed documents) is not beside the project")
@@ -90,7 +89,7 @@ def test_seed_locators_are_real_headings(kb, seeds):
 def test_every_catalogued_entity_resolves(run):
     facts = (SHARED / "reference" / "facts.md").read_text(encoding="utf-8")
     index = facts[facts.index("**Entity index**"):facts.index("### 1.A")]
-    publishers = re.search(r"^- E79 Publishers and authors .*$", index, re.M).group(0)
+    publishers = re.search(r"^- E79 Publishers and authors .*$", index, re.MULTILINE).group(0)
     ids = [i for i in re.findall(r"`([a-z0-9-]+)`", index) if f"`{i}`" not in publishers]
     assert len(ids) >= 85
     missing = [i for i in ids if run("explain", i, "--format", "json").exit_code != 0]

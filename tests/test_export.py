@@ -1,8 +1,6 @@
 """`ics export` (markdown, html, json, sqlite) and `ics diagram` (mermaid, dot) on the real data."""
 import json
 import os
-
-from icscli.systems import index
 import re
 import shutil
 import sqlite3
@@ -11,6 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 from conftest import invoke
+
+from icscli.systems import index
 
 SECTIONS = ("Contents", "Glossary", "Structure", "Timeline", "Before and after", "Systems", "Bibliography")
 
@@ -105,7 +105,7 @@ def test_markdown_internal_links_resolve(markdown_tokens, kb):
 def test_markdown_bibliography_is_numbered_and_cards_cite_it(exported, kb):
     text = exported["markdown"]
     bibliography = text.split('## <a id="bibliography"></a>Bibliography', 1)[1]
-    numbers = [int(n) for n in re.findall(r"^(\d+)\. <a id=\"source-", bibliography, re.M)]
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. <a id=\"source-", bibliography, re.MULTILINE)]
     assert numbers == list(range(1, len(kb.sources) + 1))
     card = text.split('<a id="entity-icb"></a>', 1)[1].split("\n### ", 1)[0]
     assert re.search(r"\\\[\[\d+\]\(#source-[a-z0-9-]+", card), "the ICB card cites by number"
@@ -237,7 +237,7 @@ def test_sqlite_keys_counts_and_joins(exported, kb):
             assert table in tables
         for table in tables:
             assert any(col[5] for col in con.execute(f"PRAGMA table_info({table})")), f"{table} has no primary key"
-        count = lambda t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: E731
+        count = lambda t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
         assert count("entities") == len(kb.entities)
         assert count("events") == len(kb.events)
         assert count("responsibilities") == len(kb.responsibilities)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from icscli.cli import spec as cli_spec, fast as fastpath
+from icscli.cli import fast as fastpath
+from icscli.cli import spec as cli_spec
 from icscli.cli.app import ics
 from icscli.render import FORMATS
 
@@ -164,8 +165,8 @@ TEXT = st.text(alphabet=st.sampled_from("abcizeonstrd0123 .!?()]\"'\n\t\x1b\x85\
 def test_plain_string_helpers_match_the_regular_expressions(text):
     import re
 
-    from icscli.base import words as resolve
     from icscli.base import safe
+    from icscli.base import words as resolve
     from icscli.views import reference as views
 
     low = text.lower()
@@ -175,7 +176,7 @@ def test_plain_string_helpers_match_the_regular_expressions(text):
     flat = " ".join(text.split())
     found = re.search(r"(?<=[a-z0-9)\]])[.!?](?=\s+[A-Z(])", flat)
     assert resolve.first_sentence(text) == (flat[: found.end()] if found else flat)
-    found = re.match(r"(.{30,}?[.!?])\s+(?=[A-Z\"'(])", text, re.S)
+    found = re.match(r"(.{30,}?[.!?])\s+(?=[A-Z\"'(])", text, re.DOTALL)
     assert views.first_sentence(text) == (found.group(1) if found else text)
     assert safe.strip_controls(text) == re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "", text)
 

@@ -265,7 +265,6 @@ HOSTILE_CELLS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "
 def test_csv_and_tsv_cells_cannot_run_as_formulas(run, tmp_path, fmt):
     import csv
     import io
-
     import json
 
     records = "".join(entity(f"zz-f{i}", name=json.dumps(text), summary=json.dumps('Has a "quote", a comma\tand a tab.'))

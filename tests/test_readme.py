@@ -4,7 +4,7 @@ import re
 import shlex
 
 README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
-BLOCK = re.compile(r"```console\n\$ (ics [^\n]*)\n(.*?)```", re.S)
+BLOCK = re.compile(r"```console\n\$ (ics [^\n]*)\n(.*?)```", re.DOTALL)
 
 
 def examples():

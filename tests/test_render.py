@@ -143,8 +143,8 @@ def test_overlay_text_is_inert_in_the_exports(run, hostile):
 
 def test_terminal_output_strips_control_characters():
     """The loader refuses control characters; the renderers drop them anyway (a second line)."""
-    from icscli.views import doc
     from icscli.render import render
+    from icscli.views import doc
 
     bad = "Evil \x1b]52;c;ZXZpbA==\x07 text \x9b31m"
     document = doc.Doc(bad, [doc.Note(bad), doc.Fields("", [doc.Field("Label", bad, detail=bad)]),

@@ -15,8 +15,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build_systems import HEADER, ROOT, emit  # noqa: E402
-from refdata import Fail, check, read  # noqa: E402
+from build_systems import HEADER, ROOT, emit
+from refdata import Fail, check, read
 
 E, SUCC, MHB = "later-ods-eccg", "ods-succ", "nhsd-mhb-ccg-mapping"
 ONS = "ons-lsoa11-ccg-2015-2020"

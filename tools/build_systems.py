@@ -135,11 +135,9 @@ S = "later-s-derived"
 def short(name):
     """'NHS Frimley Integrated Care Board' -> 'Frimley' (the rule reference/icbs.csv used for short_name)."""
     name = name.strip()
-    if name.startswith("NHS "):
-        name = name[4:]
+    name = name.removeprefix("NHS ")
     for tail in (" Integrated Care Board", " ICB"):
-        if name.endswith(tail):
-            name = name[: -len(tail)]
+        name = name.removesuffix(tail)
     return name
 
 

@@ -7,8 +7,9 @@ import pathlib
 import shlex
 
 os.environ["ICS_TODAY"] = "2026-12-01"  # the day the tests pin, so the examples match them
-from click.testing import CliRunner  # noqa: E402
-from icscli.cli.app import ics  # noqa: E402
+from click.testing import CliRunner
+
+from icscli.cli.app import ics
 
 EX = [
  ("### `ics explain TERM [--as-of DATE]`", "A card for one body or term: kind, level, legal status over time, responsibilities, board, accountability, what it produces, what it replaced, every place the sources disagree, the responsibility changes and timeline that touch it, and its sources. TERM can be an id, an acronym, a name, an alias or a former name; case, punctuation, hyphens, `&`/`and`, plurals and British/American spelling do not matter. A term that names no body but names an ICB, a place in one or a former CCG (`ics explain frimley`, `ics explain 02Q`) gets that system's card, as `ics system` shows it. Names as `ics` prints them are accepted back (`ics explain \"Integrated care board (ICB)\"`); a full name with one typo is answered, with one line on standard error saying what was assumed (`ics: note: read 'intergrated care board' as Integrated care board (icb)`). A shared acronym shows its main current sense first, then the others. The card opens with the short answer (what it is, level, since when, board, who it answers to); `--short` prints only that and `--section NAME` one section (short, about, summary, status, duties, board, accountability, facts, disagreements, changes, timeline, meanings, sources).", ["ics explain icb --short", "ics explain icb --section board", "ics explain icb | head -n 24", "ics explain \"ICS NHS body\" --as-of 2019-06-01 | head -n 3", "ics explain icp | head -n 4"]),

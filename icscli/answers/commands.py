@@ -16,7 +16,7 @@ from . import questions
 class Command:
     """One command's entry. (A plain class: `typing` would import `re` and more on the fast path.)"""
 
-    __slots__ = ("reads", "make", "fast")
+    __slots__ = ("fast", "make", "reads")
 
     def __init__(self, reads, make, fast=None):
         self.reads = reads  # the click parameters the answer uses, besides fmt, data_dir, cite and no_pager

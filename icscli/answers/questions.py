@@ -27,7 +27,8 @@ def _day(value, option="--as-of"):
 def explain(kb, text, as_of=None, wanted=(), notes=None):
     """A body's card (only the `wanted` sections if given); an acronym's senses; or, for a term that
     names an ICB, a place or a former CCG, that system's card; else a one-typo name (noted)."""
-    from ..queries import reference as query, resolve
+    from ..queries import reference as query
+    from ..queries import resolve
     from ..views import reference as views
 
     day = _day(as_of)
@@ -117,7 +118,9 @@ def date_the_data(document, fmt, kb=None):
 
     kb = document.kb or kb
     if kb is None:
-        from ..store import load  # only a document made without data (none today) loads it here
+        from ..store import (
+            load,  # only a document made without data (none today) loads it here
+        )
 
         try:
             kb = load()
@@ -135,7 +138,9 @@ def sources(kb, source_id=None):
     from ..views import reference as views
 
     if source_id is not None and source_id not in kb.sources:
-        from ..base.suggest import suggest  # start-up speed: difflib only for an unknown id
+        from ..base.suggest import (
+            suggest,  # start-up speed: difflib only for an unknown id
+        )
 
         raise UnknownTerm(source_id, suggest(source_id, kb.sources, limit=3), what="source")
     cited_by, counts = kb.cited_by(), kb.citing_record_counts()
@@ -207,8 +212,8 @@ def map_codes(kb, codes, as_of=None):
 
 def changes(kb, date_from=None, date_to=None):
     """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
-    from ..views import changes as views_changes
     from ..systems.dated_changes import changes as find_changes
+    from ..views import changes as views_changes
 
     first = dates.start(_day(date_from, "--from")) if date_from else "2022-07-01"
     last = dates.end(_day(date_to, "--to")) if date_to else today()

@@ -20,20 +20,20 @@ def history_problems(periods):
         if i + 1 < len(periods):
             following = periods[i + 1].get("from")
             if to != following:
-                problems.append((i, f"status[{i}].to", f"ends {to or 'never'} but the next period starts "
-                                                        f"{following or 'at an unknown date'}; periods must follow on"))
+                problems.append((i, f"status[{i}].to", (f"ends {to or 'never'} but the next period starts "
+                                                        f"{following or 'at an unknown date'}; periods must follow on")))
             if period.get("end_event"):
                 problems.append((i, f"status[{i}].end_event", "only the last period can end with an end_event"))
             if period["state"] in ENDED and periods[i + 1]["state"] not in ENDED:
-                problems.append((i + 1, f"status[{i + 1}]", f"follows '{period['state']}'; an ended thing needs "
-                                                            "a new entry, not a new period"))
+                problems.append((i + 1, f"status[{i + 1}]", (f"follows '{period['state']}'; an ended thing needs "
+                                                            "a new entry, not a new period")))
     if periods:
         last = periods[-1]
         if last.get("to") and not last.get("end_event"):
             problems.append((len(periods) - 1, f"status[{len(periods) - 1}].to",
-                             f"the history stops on {last['to']} without saying what followed: add the next state "
+                             (f"the history stops on {last['to']} without saying what followed: add the next state "
                              f"(for example enacted, statutory, {', '.join(ENDED)}) with its sources, "
-                             "or an end_event"))
+                             "or an end_event")))
     return problems
 
 

@@ -127,7 +127,7 @@ class RecordTable:
     - licensed: Open Government Licence data from the ONS lookups (the Datasette metadata says so).
     """
 
-    __slots__ = ("name", "kind", "noun", "spec", "title", "citing", "exported", "licensed")
+    __slots__ = ("citing", "exported", "kind", "licensed", "name", "noun", "spec", "title")
 
     def __init__(self, name, kind, noun, spec, title, citing, exported=True, licensed=False):
         self.name, self.kind, self.noun, self.spec, self.title = name, kind, noun, spec, title

@@ -76,7 +76,9 @@ class IcsGroup(click.Group):
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
         if command is None and name:
-            from ..base.suggest import suggest  # start-up speed: difflib only for a mistyped command
+            from ..base.suggest import (
+                suggest,  # start-up speed: difflib only for a mistyped command
+            )
 
             near = suggest(name, self.list_commands(ctx))
             if near:

@@ -15,7 +15,7 @@ def offer(ctx, pairs_of):
 
         kb = load(overlay=ctx.params.get("data_dir") or os.environ.get("ICS_DATA"))
         return [CompletionItem(value, help=what) for value, what in pairs_of(kb)]
-    except Exception:
+    except Exception:  # noqa: BLE001  (completion offers nothing rather than a traceback mid-TAB)
         return []
 
 

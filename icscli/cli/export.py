@@ -77,7 +77,9 @@ def diagram(fmt, as_of, data_dir):
       ics diagram > structure.mmd
       ics diagram -f dot --as-of 2019-06-01 | dot -Tsvg > 2019.svg
     """
-    from ..export import diagram as draw  # start-up speed: the export modules load only for a diagram
+    from ..export import (
+        diagram as draw,  # start-up speed: the export modules load only for a diagram
+    )
 
     kb = run.knowledge(data_dir)
     data = draw.structure(kb, run.parse_date(as_of, "--as-of"))

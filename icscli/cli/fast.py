@@ -14,10 +14,10 @@ import marshal
 import os
 import sys
 
-from ..base.version import __version__
 from ..answers.commands import COMMANDS
 from ..answers.questions import date_the_data
 from ..base.fsread import read_regular
+from ..base.version import __version__
 from ..dates import parse_user
 from ..render import TABULATE_FORMATS, TEXT_FORMATS, render
 
@@ -41,7 +41,7 @@ def load_spec():
     try:
         spec = marshal.loads(read_regular(path, 1 << 20))
         return spec["commands"] if spec["version"] == __version__ else None
-    except Exception:
+    except Exception:  # noqa: BLE001  (any unreadable or odd spec: click answers)
         return None
 
 
@@ -175,7 +175,9 @@ def answer(args, environ, spec=None):
     fmt = values.get("fmt") or "plain"
     if fmt not in TEXT_FORMATS and fmt not in TABULATE_FORMATS:
         raise NotFast
-    from ..store import load  # the store's modules load only once a run is known to be answered here
+    from ..store import (
+        load,  # the store's modules load only once a run is known to be answered here
+    )
 
     notes = []
     document = command.make(load(overlay=values.get("data_dir")), values, notes)
@@ -194,6 +196,6 @@ def answer_or_none(args=None, environ=None):
     gc.disable()
     try:
         return answer(sys.argv[1:] if args is None else args, os.environ if environ is None else environ)
-    except Exception:  # NotFast, or any problem while answering
+    except Exception:  # noqa: BLE001  (NotFast, or any problem while answering)
         gc.enable()  # click answers afresh
         return None

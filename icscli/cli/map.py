@@ -42,7 +42,9 @@ def map_file(file, column, to, output, split, strict, encoding, excel, data_dir)
       ics map extract.csv --column ccg_code -o mapped.csv
       ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
     """
-    from ..systems import mapfile  # start-up speed: the systems package loads only for a mapping
+    from ..systems import (
+        mapfile,  # start-up speed: the systems package loads only for a mapping
+    )
 
     day = dates.start(run.parse_date(to, "--to")) if to else today()
     mapfile.refuse_overwriting_input(file, output)
@@ -56,7 +58,9 @@ def map_file(file, column, to, output, split, strict, encoding, excel, data_dir)
 
 def _write(output, fill):
     """Run fill(temporary path) and put the result at `output` only if it all succeeds."""
-    from ..base.atomic import atomic_write  # start-up speed: tempfile only when writing a file
+    from ..base.atomic import (
+        atomic_write,  # start-up speed: tempfile only when writing a file
+    )
     from ..systems import mapfile  # start-up speed, as in map_file
 
     try:
@@ -72,7 +76,7 @@ def _map_text(kb, file, output, column, day, split, strict, encoding, excel):
     from ..systems import mapfile  # start-up speed, as in map_file
 
     try:
-        raw = sys.stdin.buffer if file == "-" else open(file, "rb")
+        raw = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115  (closed by the caller)
     except OSError as exc:
         raise mapfile.MapError(f"{file}: cannot read: {exc.strerror or exc}") from None
     name = "standard input" if file == "-" else file

@@ -32,7 +32,9 @@ def mcp_command(data_dir):
         import mcp.server.mcpserver  # noqa: F401  (the optional SDK, loaded only here)
     except ImportError:
         raise BadValue("ics mcp needs the MCP SDK (mcp 2 or later): pip install 'icscli[mcp]'") from None
-    from ..server import mcp as mcp_server  # the server module imports the SDK: only here
+    from ..server import (
+        mcp as mcp_server,  # the server module imports the SDK: only here
+    )
 
     gc.enable()  # a server runs for as long as its client: its cycles must be collected as it goes
     mcp_server.serve(run.knowledge(data_dir))

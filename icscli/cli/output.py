@@ -59,7 +59,10 @@ def deliver(document, fmt, cite, output, bom):
         def fill(tmp):
             with open(tmp, "wb") as handle:
                 handle.write(data)
-    from ..base.atomic import OutputError, atomic_write  # start-up speed: tempfile only when writing a file
+    from ..base.atomic import (  # start-up speed: tempfile only when writing a file
+        OutputError,
+        atomic_write,
+    )
 
     try:
         atomic_write(output, fill)
@@ -81,7 +84,9 @@ def _text(document, fmt, cite):
 
 
 def _workbook_filler(document):
-    from ..render import xlsx  # start-up speed: only a workbook needs these (openpyxl is loaded below)
+    from ..render import (
+        xlsx,  # start-up speed: only a workbook needs these (openpyxl is loaded below)
+    )
     from ..views.about import about_rows
 
     try:

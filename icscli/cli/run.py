@@ -16,14 +16,18 @@ from .terminal import Terminal
 
 def knowledge(data_dir=None):
     """The loaded data: the bundled layer, plus the overlay directory if one is given."""
-    from ..store import load  # start-up speed: help, completion and usage errors never load the data
+    from ..store import (
+        load,  # start-up speed: help, completion and usage errors never load the data
+    )
 
     return load(overlay=data_dir)
 
 
 def parse_date(value, option):
     """A date option's value (already checked by its type, cli/types.py) as a canonical partial date."""
-    from ..queries.reference import parse_user_date  # start-up speed: the queries load with the data
+    from ..queries.reference import (
+        parse_user_date,  # start-up speed: the queries load with the data
+    )
 
     return parse_user_date(value, option) if value else None
 
@@ -56,7 +60,9 @@ def emit(document, output):
         file_output.deliver(document, fmt, cite, path, bom)
         return
     if fmt == "rich":
-        from ..render import terminal as rich_layout  # rich: only the rich format imports it
+        from ..render import (
+            terminal as rich_layout,  # rich: only the rich format imports it
+        )
 
         if cite:
             document.number_citations()

@@ -49,7 +49,9 @@ def completion(ctx, shell):
       eval "$(ics completion zsh)"                          in ~/.zshrc
       ics completion fish > ~/.config/fish/completions/ics.fish
     """
-    from click.shell_completion import get_completion_class  # start-up speed: only this command needs it
+    from click.shell_completion import (
+        get_completion_class,  # start-up speed: only this command needs it
+    )
 
     script = get_completion_class(shell.lower())(ctx.find_root().command, {}, "ics", "_ICS_COMPLETE").source()
     sys.stdout.write(script if script.endswith("\n") else script + "\n")

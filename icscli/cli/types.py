@@ -28,7 +28,9 @@ class FormatChoice(click.Choice):
         return super().convert(value, param, ctx)
 
     def shell_complete(self, ctx, param, incomplete):
-        from click.shell_completion import CompletionItem  # start-up speed: only a TAB needs it
+        from click.shell_completion import (
+            CompletionItem,  # start-up speed: only a TAB needs it
+        )
 
         return [CompletionItem(c) for c in self.choices if c.startswith(incomplete.lower())]
 
@@ -65,7 +67,9 @@ class TagChoice(click.Choice):
         return tag
 
     def shell_complete(self, ctx, param, incomplete):
-        from click.shell_completion import CompletionItem  # start-up speed: only a TAB needs it
+        from click.shell_completion import (
+            CompletionItem,  # start-up speed: only a TAB needs it
+        )
 
         return [CompletionItem(t) for t in self.choices if t.startswith(incomplete.lower())]
 

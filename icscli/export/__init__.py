@@ -8,8 +8,8 @@ file. `write(kb, fmt, path)` writes through the one atomic writer, `icscli/base/
 
 Nothing here imports click or rich.
 """
-from .document import TITLE, Reference, collect, comparison_pairs  # noqa: F401  (the export's face)
 from ..render import EXPORT_FORMATS as FORMATS  # noqa: F401  (declared with the other format names)
+from .document import TITLE, Reference, collect, comparison_pairs  # noqa: F401  (the export's face)
 
 
 def render(kb, fmt, today=None, database="ics"):

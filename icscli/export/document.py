@@ -2,11 +2,12 @@
 the timeline, every before/after comparison, the systems tables and a numbered bibliography, once, for
 every format module (markdown, html, jsonout, sqlite) to write out."""
 from .. import dates
-from ..base.version import __version__
 from ..base import freshness
 from ..base.records import public
+from ..base.version import __version__
+from ..queries import reference as query
+from ..queries import resolve
 from ..store import model
-from ..queries import reference as query, resolve
 from ..views import reference as views
 
 TITLE = "England's integrated care systems: the ics reference"
@@ -171,7 +172,19 @@ SECTIONS = (("glossary", "Glossary"), ("structure", "Structure"), ("timeline", "
 
 def document(ref):
     """The export as one list of sections of typed blocks: the one section list every format walks."""
-    from ..views.doc import Field, Fields, Figure, Items, Line, Prose, References, Row, Section, Table, source_where
+    from ..views.doc import (
+        Field,
+        Fields,
+        Figure,
+        Items,
+        Line,
+        Prose,
+        References,
+        Row,
+        Section,
+        Table,
+        source_where,
+    )
 
     kb = ref.kb
     contents = Items("", [Line(title, link=ident) for ident, title in SECTIONS])

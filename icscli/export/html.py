@@ -162,10 +162,10 @@ def entity_link(ref, ident):
 
 def glossary_index(ref):
     """The filter box and the A to Z list of terms (the filter script hides what does not match)."""
-    out = ['<div class="search"><label for="glossary-search" class="muted">Filter the glossary</label>'
+    out = [('<div class="search"><label for="glossary-search" class="muted">Filter the glossary</label>'
            '<input type="search" id="glossary-search" placeholder="Type a term, acronym or word, e.g. ICB" '
            'autocomplete="off" hidden><div id="glossary-count" class="muted" aria-live="polite">'
-           f"{len(ref.cards)} terms</div></div>", '<ul class="az">']
+           f"{len(ref.cards)} terms</div></div>"), '<ul class="az">']
     for ident, _data, card in ref.cards:
         out.append(f'<li data-terms="{esc(search_terms(ref.kb.entities[ident]))}">'
                    f'<a href="#{anchor("entity", ident)}">{esc(card.title)}</a></li>')
@@ -248,8 +248,8 @@ def overview_svg(ref):
         y, m, d = (int(p) for p in day.split("-"))
         return left + span * ((y - first) + (m - 1) / 12 + (d - 1) / 365) / years
 
-    parts = [f'<svg class="overview" viewBox="0 0 {width} 90" role="img" '
-             f'aria-label="Events from {first} to {last}">',
+    parts = [(f'<svg class="overview" viewBox="0 0 {width} 90" role="img" '
+             f'aria-label="Events from {first} to {last}">'),
              f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" stroke="#005eb8" stroke-width="2"/>']
     step = 1 if years <= 16 else 2
     for year in range(first, last + 2, step):
@@ -312,6 +312,6 @@ def render(ref):
             '<meta name="referrer" content="no-referrer">',
             f"<title>{esc(TITLE)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
             f'<header class="page"><h1>{esc(TITLE)}</h1><p class="muted">{esc(intro)}</p></header>', "<main>"]
-    tail = ["</main>", f'<footer class="page"><p class="muted">ics {esc(ref.version)}. '
-            f'<a href="#contents">Back to contents</a></p></footer>', f"<script>{SCRIPT}</script>", "</body>", "</html>"]
+    tail = ["</main>", (f'<footer class="page"><p class="muted">ics {esc(ref.version)}. '
+            f'<a href="#contents">Back to contents</a></p></footer>'), f"<script>{SCRIPT}</script>", "</body>", "</html>"]
     return "\n".join(head + layout.out + tail) + "\n"

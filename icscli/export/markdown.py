@@ -5,9 +5,9 @@ links to the bibliography), entities (links to their cards), the glossary index 
 diagram (Mermaid) differ from `-f markdown`. Every heading that is linked to carries an `<a id>`.
 """
 from .. import dates
-from . import diagram
 from ..base.safe import strip_controls
 from ..render.markdown import MarkdownLayout, address, escape, inline
+from . import diagram
 from .document import TITLE, anchor, document
 
 

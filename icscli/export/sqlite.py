@@ -13,8 +13,8 @@ from .. import dates
 from ..base import lifecycle
 from ..base.records import public
 from ..base.schema import RECORD_TABLES
-from ..queries import reference as query
 from ..errors import DataError, Problem
+from ..queries import reference as query
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -2,14 +2,14 @@
 
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
-from ..store import model
 from .. import dates
 from ..base import lifecycle
 from ..base.records import public
-from . import resolve
-from ..dates import today  # noqa: F401  (query.today() is the one "today" every command uses)
-from ..errors import BadValue
 from ..base.schema import ENDED, LEVELS, NOT_EXISTING
+from ..dates import today
+from ..errors import BadValue
+from ..store import model
+from . import resolve
 
 
 def parse_user_date(text, option="--as-of"):
@@ -306,9 +306,7 @@ def glossary(kb):
 
 
 STOP_WORDS = frozenset(
-    "a about an and any are as at be by can did do doe does for from had has have how i in into is it its me "
-    "my non of on or that the their them then there these they this to was what when where which who whom "
-    "whose why will with".split())
+    ["a", "about", "an", "and", "any", "are", "as", "at", "be", "by", "can", "did", "do", "doe", "does", "for", "from", "had", "has", "have", "how", "i", "in", "into", "is", "it", "its", "me", "my", "non", "of", "on", "or", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with"])
 _SUFFIXES = ("ing", "ist", "ion", "al", "ed", "er")
 
 

@@ -4,7 +4,14 @@ Matching ignores case, punctuation, hyphens, `&` vs `and`, plurals and British/A
 looks at ids, acronyms, names, aliases and former names.
 """
 from ..base.words import (  # noqa: F401  (the resolver's vocabulary, used as resolve.normalize and so on)
-    _LETTERS, _words, add_to_index, entity_keys, first_sentence, normalize, search_hit, search_row,
+    _LETTERS,
+    _words,
+    add_to_index,
+    entity_keys,
+    first_sentence,
+    normalize,
+    search_hit,
+    search_row,
 )
 from ..errors import AmbiguousTerm, UnknownTerm
 from ..store.model import KnowledgeBase
@@ -148,8 +155,8 @@ def main_current_sense(kb, ids):
     ICP: the statutory integrated care partnership (since July 2022), ahead of the place-level
     partnerships and the contract form that share the letters.
     """
-    from ..store import model
     from ..dates import today
+    from ..store import model
 
     day = today()
     statutory = [i for i in ids if (model.state_on(kb.entities[i], day) or {}).get("state") == "statutory"]

@@ -1,8 +1,8 @@
 """JSON: one stable document per command (see README, "JSON output")."""
 import json
 
-from ..base.version import __version__
 from ..base.records import public
+from ..base.version import __version__
 from ..store.model import iter_citations
 
 

@@ -8,15 +8,15 @@ its address. A question the CLI would refuse (an unknown term, a bad date) is an
 the CLI's words; nothing a client sends stops the server.
 """
 import json
-from typing import Any, Optional
+from typing import Any
 
-from ..base.version import __version__
 from ..answers import questions as answers
 from ..answers.commands import answer as make_document
-from ..render import jsonout
-from ..views.doc import describe_source
-from ..views.about import checked_on, date_described
+from ..base.version import __version__
 from ..errors import IcsError
+from ..render import jsonout
+from ..views.about import checked_on, date_described
+from ..views.doc import describe_source
 
 INSTRUCTIONS = (
     "ics is a cited reference for England's NHS integrated care systems (ICSs): what each body is, the "
@@ -42,7 +42,9 @@ def result(document):
 
 def build(kb):
     """The MCP server with its tools and resources, answering from the loaded data `kb`."""
-    from mcp.server.mcpserver import MCPServer  # the optional SDK: loaded only when a server is built
+    from mcp.server.mcpserver import (
+        MCPServer,  # the optional SDK: loaded only when a server is built
+    )
     from mcp.server.mcpserver.exceptions import ToolError
 
     server = MCPServer(name="ics", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
@@ -59,7 +61,7 @@ def build(kb):
         return respond(lambda: make_document(command, kb, params))
 
     @server.tool()
-    def explain(term: str, as_of: Optional[str] = None) -> dict[str, Any]:
+    def explain(term: str, as_of: str | None = None) -> dict[str, Any]:
         """A body or term explained (ICB, ICP, CCG, ICS, STP, place...): kind, legal status over time,
         duties, board, accountability, what it replaced, where sources disagree, with sources. `term`
         may be an acronym, a name, a former name, an ICB or a former CCG code (02Q). `as_of`
@@ -72,8 +74,8 @@ def build(kb):
         return answer("search", text=(text,), limit=limit)
 
     @server.tool()
-    def timeline(from_date: Optional[str] = None, to_date: Optional[str] = None,
-                 tags: Optional[list[str]] = None, entity: Optional[str] = None) -> dict[str, Any]:
+    def timeline(from_date: str | None = None, to_date: str | None = None,
+                 tags: list[str] | None = None, entity: str | None = None) -> dict[str, Any]:
         """Dated events 2012-2026 (announced, planned and done kept apart), optionally between two dates
         (YYYY, YYYY-MM or YYYY-MM-DD; to_date includes the whole period), with tags (legislation,
         policy, structure, guidance, ...) or about one body (entity, e.g. ccg)."""
@@ -86,33 +88,33 @@ def build(kb):
         return answer("compare", a=a, b=b)
 
     @server.tool()
-    def systems(as_of: Optional[str] = None, region: Optional[str] = None) -> dict[str, Any]:
+    def systems(as_of: str | None = None, region: str | None = None) -> dict[str, Any]:
         """The integrated care boards on a date (default today), with ODS and ONS codes and region."""
         return answer("systems", as_of=as_of, region=region)
 
     @server.tool()
-    def system(name: str, as_of: Optional[str] = None) -> dict[str, Any]:
+    def system(name: str, as_of: str | None = None) -> dict[str, Any]:
         """One ICB on a date (default today): names and codes over time, region, places, sub-ICB
         locations and former CCGs, mergers. `name` may be an ODS code (QNQ), an ONS code (E54000034), a
         name or a unique part of one, a former CCG or a local authority."""
         return answer("system", name=(name,), as_of=as_of)
 
     @server.tool()
-    def ccg(name: Optional[str] = None, as_of: Optional[str] = None) -> dict[str, Any]:
+    def ccg(name: str | None = None, as_of: str | None = None) -> dict[str, Any]:
         """What became of a former CCG: its sub-ICB location and ICB on 1 July 2022 and the ICB that
         covers it on `as_of` (default today), and since when. `name` may be its ODS code (02Q), ONS
         code (E38000008) or name; without it, every former CCG."""
         return answer("ccg", name=(name,) if name else (), show_all=not name, as_of=as_of)
 
     @server.tool(name="map")
-    def map_codes(codes: list[str], as_of: Optional[str] = None) -> dict[str, Any]:
+    def map_codes(codes: list[str], as_of: str | None = None) -> dict[str, Any]:
         """Codes of any vintage mapped to a date (default today): CCG codes of 2013-2022, sub-ICB location,
         ICB or STP codes, ODS (02Q, QT1) or ONS (E38000008), one row per code (per part when an area
         was split, with its share), saying whether each is unchanged, renamed, merged, split or ended."""
         return respond(lambda: answers.map_codes(kb, codes, as_of))  # `ics ccg CODE CODE ...`
 
     @server.tool()
-    def changes(from_date: Optional[str] = None, to_date: Optional[str] = None) -> dict[str, Any]:
+    def changes(from_date: str | None = None, to_date: str | None = None) -> dict[str, Any]:
         """What changed between two dates (default 1 July 2022 to today): CCG mergers, bodies created,
         renamed and abolished, responsibilities moved, ICBs merged, split or re-coded, with counts."""
         return answer("changes", start=from_date, end=to_date)

@@ -6,7 +6,14 @@ loader). Keeping this module small keeps start-up fast.
 """
 from ..base.version import __version__
 from . import cache
-from .files import SHIPPED_KEY, bundled_data_dir, check_overlay, data_files, scan, shipped_path  # noqa: F401  (the store's face)
+from .files import (  # noqa: F401  (the store's face)
+    SHIPPED_KEY,
+    bundled_data_dir,
+    check_overlay,
+    data_files,
+    scan,
+    shipped_path,
+)
 from .model import PART_TYPES, CompiledState, KnowledgeBase
 
 
@@ -70,6 +77,8 @@ def _open(path, key, rebuild, key_prefix=None):
 
 def _compile(directory, tag, parent_state):
     """Parse and validate one layer of YAML (on top of the layer below) into a state."""
-    from .build import compile_layer  # here, not at the top: only a cache miss compiles (start-up speed: YAML)
+    from .build import (
+        compile_layer,  # here, not at the top: only a cache miss compiles (start-up speed: YAML)
+    )
 
     return compile_layer(directory, tag, parent_state)

@@ -137,7 +137,9 @@ def write(path, state, key):
     """Write a layer's compiled file atomically (a temporary of this writer's own, then a rename) and
     remove older compiles of the same layer. Returns False (after one warning per run on stderr) when
     the cache directory cannot be written."""
-    from ..base.atomic import atomic_write  # here, not at the top: only a compile writes (start-up speed)
+    from ..base.atomic import (
+        atomic_write,  # here, not at the top: only a compile writes (start-up speed)
+    )
 
     def fill(tmp):
         with open(tmp, "wb") as handle:
@@ -170,7 +172,7 @@ def _prune(directory, keep, limit=8):
     """Drop older compiles of the same layer, and all but the newest few of other layers."""
     layer = keep.rsplit("-", 1)[0] + "-"
     names = [n for n in os.listdir(directory) if n.startswith("kb-") and n != keep
-             and (n.endswith(".ics") or n.endswith(".marshal"))]  # .marshal: the format before 8
+             and n.endswith((".ics", ".marshal"))]  # .marshal: the format before 8
     stale = [n for n in names if n.startswith(layer) or n.endswith(".marshal")]
     others = [n for n in names if n not in stale]
     if len(others) >= limit:
@@ -230,7 +232,7 @@ class CompiledFile:
         except CacheMiss:
             os.close(self.fd)
             raise
-        except Exception:  # any odd shape or read error is a miss
+        except Exception:  # noqa: BLE001  (any odd shape or read error is a miss)
             os.close(self.fd)
             raise CacheMiss(path) from None
 
@@ -242,7 +244,7 @@ class CompiledFile:
         blob = self.raw(name)
         try:
             return marshal.loads(blob)
-        except Exception:
+        except Exception:  # noqa: BLE001  (marshal raises several kinds on damaged bytes: a miss)
             raise CacheMiss(name) from None
 
     def raw(self, name):
@@ -257,5 +259,5 @@ class CompiledFile:
             return blob
         except CacheMiss:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001  (any damage is a miss)
             raise CacheMiss(name) from None

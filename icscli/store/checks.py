@@ -49,7 +49,9 @@ def _trigram_index(ids):
 def _suggest(ident, index, pool=40):
     """The closest known id (`suggest`), looking only at the `pool` ids sharing most trigrams with it:
     comparing with every id costs seconds per reference once there are thousands of ids."""
-    from collections import Counter  # here: only an unknown reference needs a hint (start-up speed)
+    from collections import (
+        Counter,  # here: only an unknown reference needs a hint (start-up speed)
+    )
 
     from ..base.suggest import suggest
 

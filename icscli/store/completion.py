@@ -18,7 +18,10 @@ ROW, FIELD = "\0", "\1"
 
 def build(kb):
     """The completion part of a knowledge base (made when its layer is compiled)."""
-    from .systems_index import all_regions, completion_items  # here: a TAB reads the part, only a compile builds it
+    from .systems_index import (  # here: a TAB reads the part, only a compile builds it
+        all_regions,
+        completion_items,
+    )
 
     terms, holders = {}, []
     held = {i for r in kb.responsibilities.values() for i in (r.get("before") or []) + (r.get("after") or [])}

@@ -7,11 +7,11 @@ import os
 import re
 import sys
 
-from . import checks, yamlread
 from .. import dates
 from ..base import lifecycle, safe, schema
-from ..errors import Problem
 from ..base.fsread import NotRegularFile, TooLarge, read_regular
+from ..errors import Problem
+from . import checks, yamlread
 from .files import bundled_data_dir, data_files, scan  # noqa: F401  (re-exported)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -235,8 +235,8 @@ class _Checker:
                 out.append(checked)
                 lines.append(item_line)
         if rule == "periods" and len(out) == len(value):
-            for at, where, message in lifecycle.history_problems(out):
-                self.problem(lines[at], where.replace("status", field, 1), message)
+            for at, field_path, message in lifecycle.history_problems(out):
+                self.problem(lines[at], field_path.replace("status", field, 1), message)
         return out
 
     def cite(self, value, where, depth):

@@ -44,7 +44,7 @@ class CompiledState:
         return self._full[name]
 
     def get(self, name, default=None):
-        return self[name] if name in self else default
+        return self[name] if name in self else default  # noqa: SIM401  (this is the get() of a Mapping)
 
 
 class KnowledgeBase:

@@ -4,6 +4,8 @@
 lists, strings and ints); `index(kb)` gives them back as a typed `Index` that decodes each part on first
 use, so `ics systems` never decodes the code table and `ics ccg` never the search rows.
 """
+import itertools
+
 from .. import dates
 
 _DROP_WORDS = {"nhs", "icb", "ccg"}
@@ -20,7 +22,9 @@ def _dropped_phrases(found=[]):  # noqa: B006 - computed once, on first use
 
 def key(text):
     """A matching key: 'NHS Frimley Integrated Care Board' -> 'frimley'; codes -> lowercase code."""
-    from ..base import words as resolve  # here, not at the top: `ics systems` needs it only for --region
+    from ..base import (
+        words as resolve,  # here, not at the top: `ics systems` needs it only for --region
+    )
 
     norm = " " + resolve.normalize(text) + " "
     for phrase in _dropped_phrases():
@@ -199,7 +203,7 @@ def _recoded(versions, icbs):
     out = []
     for ods, by_version in codes.items():
         seen = [(v, by_version[v]) for v in order if v in by_version]
-        for (_, old), (version, new) in zip(seen, seen[1:]):
+        for (_, old), (version, new) in itertools.pairwise(seen):
             if old != new:
                 out.append([ods, old, new, version])
     return out

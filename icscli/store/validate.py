@@ -1,7 +1,7 @@
 """`ics validate`: every problem in the bundled data and an overlay, as `Problem`s with file:line."""
-from . import load
 from ..base import freshness
 from ..errors import DataError, Problem
+from . import load
 from .build import base_tables
 from .files import bundled_data_dir
 from .loader import compile_sources

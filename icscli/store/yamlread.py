@@ -10,7 +10,7 @@ import sys
 class Located(dict):
     """A mapping that remembers the line of itself and of each key."""
 
-    __slots__ = ("line", "key_lines")
+    __slots__ = ("key_lines", "line")
 
 
 _PARSER = []

@@ -8,7 +8,7 @@ Nothing here imports click or rich.
 Most names below are imported from their modules on first use, so `ics systems` loads only what the
 table needs, not the resolving, card and mapping code.
 """
-from ..store.systems_index import build_indexes, index, key  # noqa: F401  (here: the module is also named index)
+from ..store.systems_index import build_indexes, index, key
 
 _WHERE = {
     "base": ("version_on", "version_record", "places"),
@@ -24,7 +24,7 @@ _WHERE = {
     "tables": ("all_regions", "regions", "systems"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
-__all__ = sorted(_MODULE_OF) + ["build_indexes", "index", "key"]
+__all__ = [*sorted(_MODULE_OF), "build_indexes", "index", "key"]  # noqa: PLE0604  (all strings: the lazy table's names)
 
 
 def __getattr__(name):

@@ -1,8 +1,16 @@
 """`ics ccg`: what became of a former CCG."""
 from ..errors import AmbiguousTerm, BadValue, UnknownTerm
-from .base import _brief, _day, _first_version, _need_version, _position, _provenance, version_on
-from .card import _parts
 from ..store.systems_index import index, key
+from .base import (
+    _brief,
+    _day,
+    _first_version,
+    _need_version,
+    _position,
+    _provenance,
+    version_on,
+)
+from .card import _parts
 
 
 def _ccg_matches(kb, text):

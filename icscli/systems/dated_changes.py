@@ -7,8 +7,8 @@ carries its sources; counts of CCGs, ICBs and sub-ICB locations are given on the
 Plain JSON-able data (library and MCP callers use `changes(kb, from, to)` directly).
 """
 from .. import dates
-from ..errors import BadValue
 from ..base.schema import NOT_EXISTING
+from ..errors import BadValue
 from ..store.systems_index import index
 
 KIND_ORDER = ("body", "responsibility", "ccg merger", "ccg boundary", "icb", "sub-icb location")

@@ -8,8 +8,8 @@ plain JSON-able dicts.
 """
 from .. import dates
 from ..errors import BadValue
-from .codes import lookup
 from ..store.systems_index import ICBS_START, index
+from .codes import lookup
 
 CHANGES = ("unchanged", "renamed", "merged", "split", "ended", "unknown")
 FIRST_DAY = "2013-04-01"
@@ -156,7 +156,7 @@ class Mapper:
         before = sorted((s[1], k, i) for s, k, i in spans if s[1] is not None and s[1] <= self.day)
         if before:
             return before[-1][1:]
-        return sorted((s[0], k, i) for s, k, i in spans)[0][1:]
+        return min((s[0], k, i) for s, k, i in spans)[1:]
 
     def _rows(self, kind, reached):
         group = kind in ("icb", "stp")

@@ -1,9 +1,8 @@
 """Which ICB record a user means by a code, a name or a place, on a date."""
 from ..errors import AmbiguousTerm, UnknownTerm
+from ..store.systems_index import index, key
 from .base import _day, _need_version, _position
 from .codes import lookup
-from ..store.systems_index import index, key
-
 
 _CODES = ("ods code", "ons code", "2021 code")
 

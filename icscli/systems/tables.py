@@ -1,7 +1,14 @@
 """`ics systems`: one row per ICB on a date, and the regions."""
 from ..errors import BadValue
-from .base import _day, _need_version, _la_count, _formed_from, _provenance, version_record
 from ..store.systems_index import all_regions, index, key  # noqa: F401  (systems.all_regions)
+from .base import (
+    _day,
+    _formed_from,
+    _la_count,
+    _need_version,
+    _provenance,
+    version_record,
+)
 
 
 def systems(kb, as_of=None, region=None):

@@ -3,8 +3,8 @@
 Shared by the Excel "About" sheet and the MCP server, so both say the same thing as the JSON document.
 Nothing here imports click or rich.
 """
-from ..base.version import __version__
 from ..base import freshness
+from ..base.version import __version__
 from ..dates import today
 from ..store.model import iter_citations
 from ..systems import version_on, version_record

@@ -3,9 +3,9 @@
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
 from .. import dates
-from . import doc
 from ..base import freshness, lifecycle
 from ..queries import reference as query
+from . import doc
 from .doc import Change, Field, Line, cite_text
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
