@@ -138,8 +138,13 @@ def tables(draw):
 
 
 def as_text(header, rows, delimiter, newline):
+    """The table as a file would hold it. csv.writer quotes a cell for the characters of its own line ending
+    only, so a bare carriage return in a cell of a \\n file would be written unquoted: a line break to any
+    reader, ics included. Such a table is written with every cell quoted, as a spreadsheet would."""
+    breaks = any("\r" in cell or "\n" in cell for row in [header] + rows for cell in row)
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows([header] + rows)
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline,
+               quoting=csv.QUOTE_ALL if breaks else csv.QUOTE_MINIMAL).writerows([header] + rows)
     return buffer.getvalue()
 
 
