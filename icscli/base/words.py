@@ -131,3 +131,25 @@ def first_sentence(text):
         if at != -1:
             ends.append(at)
     return text[: min(ends) + 1] if ends else text
+
+
+def key_match(query, words, keys):
+    """How well a query matches a record's names: 0 exactly, 1 as a prefix, 2 word by word, else None."""
+    if query in keys:
+        return 0
+    if any(k.startswith(query) for k in keys):
+        return 1
+    if any(all(has_word(k, w) for w in words) for k in keys):
+        return 2
+    return None
+
+
+def has_word(body, word):
+    """A query word matches a whole word or the start of one ('commission' finds 'commissioning');
+    a number only matches the same number ('3' does not find '30'). Bodies are normalised: one space
+    between words."""
+    if word not in body:  # the common case, answered by one substring search
+        return False
+    if word.isdigit():
+        return f" {word} " in f" {body} "
+    return body.startswith(word) or f" {word}" in body

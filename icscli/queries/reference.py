@@ -6,6 +6,7 @@ from .. import dates
 from ..base import lifecycle
 from ..base.records import public
 from ..base.schema import ENDED, LEVELS, NOT_EXISTING
+from ..base.words import has_word, key_match
 from ..dates import today
 from ..errors import BadValue
 from ..store import model
@@ -349,8 +350,8 @@ def search(kb, text, limit=25):
     found = []
     for row in kb.search_index:  # see resolve.search_row
         kind, ident, name, keys, summary, body = row[:6]
-        levels = [0 if t not in body or not _has_word(body, t)
-                  else 3 if any(_has_word(k, t) for k in keys) else 2 if _has_word(summary, t) else 1 for t in terms]
+        levels = [0 if t not in body or not has_word(body, t)
+                  else 3 if any(has_word(k, t) for k in keys) else 2 if has_word(summary, t) else 1 for t in terms]
         if any(levels):
             found.append((kind, ident, name, keys, summary, body, levels, row))
     rarity = [math.log((len(kb.search_index) + 1) / (1 + sum(1 for f in found if f[6][i]))) + 1
@@ -388,25 +389,3 @@ def _score(kind, query, terms, keys, levels, weight):
     if tier is not None:
         return (100, 80, 60)[tier]
     return 40 if all(level >= 2 for level in levels) else 20
-
-
-def key_match(query, words, keys):
-    """How well a query matches a record's names: 0 exactly, 1 as a prefix, 2 word by word, else None."""
-    if query in keys:
-        return 0
-    if any(k.startswith(query) for k in keys):
-        return 1
-    if any(all(_has_word(k, w) for w in words) for k in keys):
-        return 2
-    return None
-
-
-def _has_word(body, word):
-    """A query word matches a whole word or the start of one ('commission' finds 'commissioning');
-    a number only matches the same number ('3' does not find '30'). Bodies are normalised: one space
-    between words."""
-    if word not in body:  # the common case, answered by one substring search
-        return False
-    if word.isdigit():
-        return f" {word} " in f" {body} "
-    return body.startswith(word) or f" {word}" in body

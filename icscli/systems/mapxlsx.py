@@ -2,13 +2,13 @@
 
 openpyxl is imported here (to read) only when an .xlsx file is given; without it the user gets one line
 saying how to install it. Output is an .xlsx workbook (when `-o` names one), written by the one workbook
-writer (render/xlsx.py, which keeps text as text and numbers and dates as themselves), or CSV text.
+writer (base/workbook.py, which keeps text as text and numbers and dates as themselves), or CSV text.
 """
 import csv
 import io
 
+from ..base import workbook as xlsx
 from ..errors import BadValue
-from ..render import xlsx
 from .mapfile import FileMapper, MapError, StrictFailure, coverage
 
 

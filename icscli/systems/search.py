@@ -1,20 +1,19 @@
 """Search hits and shell completion for systems and former CCGs."""
 from .. import dates
-from ..queries import resolve
+from ..base.words import has_word, key_match, normalize
 from ..store.systems_index import completion_items, index  # noqa: F401  (systems.completion_items)
 
 
 def search_systems(kb, text):
     """Hits shaped like query.search's: {type, id, name, score, date, snippet, sources}."""
-    query = resolve.normalize(text)
+    query = normalize(text)
     words = query.split()
     if not words or not index(kb).search:
         return []
-    from ..queries.reference import _has_word, key_match
 
     hits = []
     for kind, ident, name, keys, body in index(kb).search:
-        if not all(_has_word(body, w) for w in words):
+        if not all(has_word(body, w) for w in words):
             continue
         tier = key_match(query, words, keys)
         score = 25 if tier is None else (95, 75, 55)[tier]
