@@ -138,3 +138,14 @@ entities:
     assert "A fact." in outputs[1] and "held by the tester" in outputs[2]
     for out in outputs:
         assert "PRIVATE-NOTE" not in out and "999_private" not in out
+
+
+def test_a_card_on_a_date_ends_each_sentence_once(run, kb):
+    """'As of DATE: ...' joins the state's own sentence: never a double full stop (issue 21 found one on a
+    card whose sources give no dates: "it is shown as described..")."""
+    for ident in sorted(kb.entities):
+        for day in ("2016-04-01", "2022-07-01"):
+            result = run("explain", ident, "--as-of", day, "--short", "--format", "plain")
+            assert result.exit_code == 0, (ident, result)
+            doubled = re.findall(r"[^.]\.\.(?!\.)", result.output)
+            assert not doubled, (ident, day, doubled)

@@ -94,7 +94,9 @@ def explain(kb, data):
     title = data["name"] + (f" ({', '.join(data['acronyms'])})" if data.get("acronyms") else "")
     blocks = []
     if data.get("as_of"):
-        blocks.append(doc.Note(f"As of {dates.human(data['as_of'])}: {data['as_of_state']['text']}.", key="short"))
+        state = data["as_of_state"]["text"].rstrip()
+        state += "" if state.endswith((".", "!", "?")) else "."  # the state's own sentence, ended once
+        blocks.append(doc.Note(f"As of {dates.human(data['as_of'])}: {state}", key="short"))
     if data.get("main_sense_of") and data.get("senses"):  # an ambiguous acronym: its main sense, then the others
         blocks.append(doc.Note(f"{data['main_sense_of']} also means: " + "; ".join(
             f"{s['name']} (ics explain \"{s['type']}\")" for s in data["senses"]) + ".", key="short"))
