@@ -89,13 +89,18 @@ def _workbook_filler(document):
     )
     from ..views.about import about_rows
 
+    _need_openpyxl(xlsx)
+    ctx = click.get_current_context()
+    about = about_rows(document, command_line(ctx))
+    return lambda tmp: xlsx.write(document, tmp, about, ctx.info_name or "table")
+
+
+def _need_openpyxl(xlsx):
+    """openpyxl before any work: without it, one line saying how to install it (a usage problem)."""
     try:
         xlsx.load_openpyxl()
     except ImportError as exc:
         raise BadValue(str(exc)) from None
-    ctx = click.get_current_context()
-    about = about_rows(document, command_line(ctx))
-    return lambda tmp: xlsx.write(document, tmp, about, ctx.info_name or "table")
 
 
 def command_line(ctx):
@@ -127,10 +132,7 @@ def map_workbook_filler(kb, found, produce, day):
     from ..render import xlsx
     from ..views.about import map_about_rows
 
-    try:
-        xlsx.load_openpyxl()
-    except ImportError as exc:
-        raise BadValue(str(exc)) from None
+    _need_openpyxl(xlsx)
     command = command_line(click.get_current_context())
 
     def fill(tmp):
