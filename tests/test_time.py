@@ -186,7 +186,7 @@ def test_cards_date_every_count(run):
     assert "42 ICSs from 1 April 2021 to 31 March 2026; 36 ICSs since 1 April 2026" in out
     assert "England is split into 42 of them" not in out
     mergers = run("explain", "icb-mergers-2026", "--format", "plain").output
-    assert "only planned" not in mergers and "Today: statutory since 1 April 2026" in mergers
+    assert "only planned" not in mergers and "Today: in effect since 1 April 2026" in mergers
 
 
 def test_tree_reads_the_same_model_as_the_cards(run):
