@@ -189,3 +189,18 @@ def test_validate_checks_the_outcome_of_a_period(run, tmp_path):
     ):
         result = run("validate", _overlay(tmp_path, period))
         assert result.exit_code == 1 and message in result.output, (period, result.output)
+
+
+def test_the_sqlite_export_keeps_a_periods_outcome(run, kb, tmp_path):
+    import sqlite3
+
+    path = tmp_path / "ics.sqlite"
+    assert run("export", "--format", "sqlite", "-o", str(path)).exit_code == 0
+    con = sqlite3.connect(path)
+    try:
+        found = dict(con.execute("SELECT entity_id, outcome FROM entity_status WHERE outcome IS NOT NULL"))
+    finally:
+        con.close()
+    expected = {i: p["outcome"]["text"] for i, e in kb.entities.items() for p in e.get("status") or []
+                if p.get("outcome")}
+    assert expected and found == expected
