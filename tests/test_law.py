@@ -1,8 +1,6 @@
 """The law as it stands: what the Health and Care Act 2022 did with each proposal of the 2021 White Paper
 and the Health and Care Bill, enacted (Royal Assent) kept apart from in force (commencement), and what
 became of plans whose day has passed. Every expectation that the data can give is read from the data."""
-import textwrap
-
 from icscli import dates
 
 
@@ -54,19 +52,10 @@ def test_duty_to_collaborate_says_the_acts_treatment_is_not_recorded(run, kb):
     assert "what the Act did" in row["outcome"]["text"] and row["outcome"].get("event")
 
 
-def test_a_proposal_whose_bill_is_not_law_is_still_only_proposed(run, tmp_path):
-    (tmp_path / "x.yaml").write_text(textwrap.dedent("""\
-        entities:
-          - id: test-proposal
-            name: Test proposal
-            kind: duty
-            level: national
-            summary: A test.
-            status:
-              - {from: "2026-05-14", state: proposed, bill: health-bill-2026, sources: [kf-ics-explained-2021]}
-            sources: [kf-ics-explained-2021]
-        """))
-    today = _today(run, "test-proposal", "--data", str(tmp_path))
+def test_a_proposal_whose_bill_is_not_law_is_still_only_proposed(run, status_overlay):
+    overlay = status_overlay('- {from: "2026-05-14", state: proposed, bill: health-bill-2026, '
+                             'sources: [kf-ics-explained-2021]}\n')
+    today = _today(run, "test-duty", "--data", str(overlay))
     assert today.startswith("Today: only proposed (from 14 May 2026); no later stage is recorded"), today
 
 
@@ -148,22 +137,9 @@ def test_icb_partner_members_cite_schedule_1b_paragraph_8(run):
 # --------------------------------------------------------------------------- ics validate
 
 
-def _overlay(tmp_path, period):
-    (tmp_path / "x.yaml").write_text(textwrap.dedent("""\
-        entities:
-          - id: test-duty
-            name: Test duty
-            kind: duty
-            level: national
-            summary: A test.
-            status:
-        """) + "      - " + period + "\n    sources: [kf-ics-explained-2021]\n")
-    return str(tmp_path)
-
-
-def test_validate_checks_the_bill_of_a_period(run, tmp_path):
+def test_validate_checks_the_bill_of_a_period(run, status_overlay):
     good = '{from: "2021-02-11", state: proposed, bill: health-and-care-bill, sources: [kf-ics-explained-2021]}'
-    assert run("validate", _overlay(tmp_path, good)).exit_code == 0
+    assert run("validate", str(status_overlay(f"- {good}\n"))).exit_code == 0
     for period, message in (
         ('{from: "2021-02-11", state: proposed, bill: no-such-bill, sources: [kf-ics-explained-2021]}',
          "unknown entity 'no-such-bill'"),
@@ -172,22 +148,22 @@ def test_validate_checks_the_bill_of_a_period(run, tmp_path):
         ('{from: "2022-07-01", state: statutory, bill: health-and-care-bill, sources: [kf-ics-explained-2021]}',
          "status[0].bill: only a proposed or planned period names the Bill that carried it"),
     ):
-        result = run("validate", _overlay(tmp_path, period))
+        result = run("validate", str(status_overlay(f"- {period}\n")))
         assert result.exit_code == 1 and message in result.output, (period, result.output)
 
 
-def test_validate_checks_the_outcome_of_a_period(run, tmp_path):
+def test_validate_checks_the_outcome_of_a_period(run, status_overlay):
     good = ('{from: "2025-03-13", state: planned, outcome: {text: "It stalled.", sources: [kf-ics-explained-2021]}, '
             'sources: [kf-ics-explained-2021]}')
-    assert run("validate", _overlay(tmp_path, good)).exit_code == 0
+    assert run("validate", str(status_overlay(f"- {good}\n"))).exit_code == 0
     for period, message in (
         ('{from: "2022-07-01", state: statutory, outcome: {text: "Done.", sources: [kf-ics-explained-2021]}, '
-         'sources: [kf-ics-explained-2021]}',
+         + 'sources: [kf-ics-explained-2021]}',
          "status[0].outcome: only an open proposed or planned period has an outcome"),
         ('{from: "2025-03-13", state: planned, outcome: {text: "It stalled."}, sources: [kf-ics-explained-2021]}',
          "an outcome needs the event that records it or its own sources"),
     ):
-        result = run("validate", _overlay(tmp_path, period))
+        result = run("validate", str(status_overlay(f"- {period}\n")))
         assert result.exit_code == 1 and message in result.output, (period, result.output)
 
 
