@@ -48,6 +48,10 @@ def card(kb, ident, as_of=None, match=None):
         del data["counts"]
     if data.get("counts"):
         data["counts_text"] = lifecycle.counts_text(data["counts"])
+    if entity.get("counts_from"):
+        from ..systems.dated_changes import by_date
+
+        data["data_changes"] = by_date(kb, entity["counts_from"], dates.start(as_of) if as_of else today())
     if as_of:
         day = dates.start(as_of)
         data["as_of"] = as_of

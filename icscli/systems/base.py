@@ -35,8 +35,9 @@ def _need_version(kb, day):
     version = version_on(kb, day)
     if version is None:
         first = kb.system_versions[index(kb).versions[0][0]]
-        raise BadValue(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}; the data starts then "
-                       f"(before that, each area's April 2021 ICS/STP is shown by `ics system NAME`)")
+        raise BadValue(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}, so there were none then; "
+                       "`ics system NAME` without --as-of names each ICB's April 2021 ICS/STP, and "
+                       "`ics ccg CODE --as-of DATE` or `ics map` give a CCG's area on any date from April 2013")
     return version
 
 

@@ -234,7 +234,9 @@ def ccg(kb, data):
     if data.get("boundary_change_2022"):
         fields.append(Field("Boundary change", data["boundary_change_2022"]))
     now, day = data["now"], dates.human(data["as_of"])
-    if now:
+    if data.get("before_icbs"):
+        fields.append(Field(f"On {day}", _before_icbs(data), data["sources"]))
+    elif now:
         icb = now["icb"]
         same = icb["ons_code"] == i22["ons_code"]
         text = f"sub-ICB location {now['sub_icb_ods_code']} ({now['sub_icb_ons_code']}) of {icb['name']} " \
@@ -261,6 +263,23 @@ def ccg(kb, data):
     return doc.Doc(title, blocks, (CCG_COLUMNS, rows), data, kb)
 
 
+def _before_icbs(data):
+    """Where a former CCG's area was on a date before the ICBs (1 July 2022), as `ics map` gives it."""
+    parts = data["before_icbs"]["results"]
+
+    def one(p):
+        stp = f", in STP {p['stp_name']} ({p['stp_ons_code']})" if p.get("stp_name") else ""
+        return f"CCG {p['ccg_ods_code']} {p['ccg_name']} ({p['ccg_ons_code']}){stp}"
+
+    if len(parts) == 1 and parts[0]["ccg_ods_code"] == data["ccg_ods_code"]:
+        return one(parts[0]) + "; there were no ICBs or sub-ICB locations yet"
+    if not parts:
+        return "no CCG covered this area on that date in the data"
+    return ("before ICBs existed, its area was in " + "; ".join(
+        f"{one(p)} ({round(100 * p['share'])}% of the area by LSOAs)" if p.get("share") is not None else one(p)
+        for p in parts))
+
+
 CCG_COLUMNS = ["ccg_name", "ccg_ods_code", "ccg_ons_code", "sub_icb_ons_code_2022", "icb_2022_ods_code",
                "icb_2022_ons_code", "icb_2022_name", "region_2022", "as_of", "icb_now_ods_code", "icb_now_ons_code",
                "icb_now_name", "changed_since_2022", "now_provenance", "note"]
@@ -270,7 +289,9 @@ def _ccg_csv(r):
     now = r["now"]
     icb = (now or {}).get("icb") or {}
     note = ""
-    if r["ended"]:
+    if r.get("before_icbs"):
+        note = "no ICBs yet; the area was in CCG " + "; ".join(p["ccg_ods_code"] for p in r["before_icbs"]["results"])
+    elif r["ended"]:
         note = "location ended; area went to " + "; ".join(f"{w['short_name']} ({w['ons_code']}, {w['lsoas']} LSOAs)"
                                                           for w in r["ended"]["went_to"])
     elif now and not icb.get("ods_code"):
