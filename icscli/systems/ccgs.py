@@ -133,7 +133,7 @@ def _ccg_row(kb, loc_id, as_of=None, full=False):
 
 
 def all_ccgs(kb, as_of=None):
-    """All former CCGs (the 106 sub-ICB locations of 1 July 2022) with their ICB then and on a date."""
+    """All former CCGs (the sub-ICB locations of 1 July 2022) with their ICB then and on a date."""
     if not index(kb).versions:
         raise BadValue("no ICB data is loaded (data/systems is missing)")
     day = _day(as_of)

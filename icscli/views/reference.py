@@ -119,7 +119,7 @@ def explain(kb, data):
         now = freshness.now_words(kb, query.today()) if kb else "now"  # past data_as_of, "now" is not known
         blocks.append(doc.Items("Status over time", [_period(p, now) for p in data["status"]], key="status"))
     if data.get("counts"):
-        blocks.append(doc.Items("Counts over time", [Line(lifecycle.counts_text([r]), r["sources"])
+        blocks.append(doc.Items("Counts over time", [Line(lifecycle.counts_text([r]), r["sources"], detail=r.get("note") or "")
                                                      for r in data["counts"]], key="status"))
     if data.get("data_changes"):
         blocks.append(doc.Items("Changes in the code data", [Line(f"{dates.human(c['date'])}: {c['text']}", c["sources"])
