@@ -183,3 +183,16 @@ def test_the_bundled_data_types_no_count_the_code_data_gives(kb):
     typed = [(r["id"], c["what"]) for table in (kb.entities, kb.events) for r in table.values()
              for c in r.get("counts") or [] if c["what"] in labels]
     assert typed == []
+
+
+def test_an_icb_before_the_icbs_is_answered_as_map_does(run):
+    """`ics system NAME --as-of` a date before 1 July 2022: no ICB yet, and its area as `ics map` gives it."""
+    for name, day in (("QT1", "2019-06-01"), ("frimley", "2021-06-01")):
+        card = run("system", name, "--as-of", day, "-f", "json").json()
+        assert card["state"] == "not yet"
+        mapped = run("ccg", card["ons_code"], card["ons_code"], "--as-of", day, "-f", "json").json()["rows"]
+        parts = card["before_icbs"]["results"]
+        assert [(p["ccg_ods_code"], p["stp_ons_code"]) for p in parts] == \
+            [(r["ccg_ods_code"], r["stp_ons_code"]) for r in mapped[:len(parts)]]
+        line = run("system", name, "--as-of", day, "-f", "plain").output.splitlines()[2]
+        assert "did not exist yet" in line and all((p["ccg_ods_code"] or p["stp_ons_code"]) in line for p in parts)

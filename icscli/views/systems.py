@@ -126,7 +126,10 @@ def system_card(kb, data, text=None):
         state = f"As of {day}: no longer exists. From {dates.human(data['ended'])} its area is in: {went}. " \
                 f"Shown as it stood in {version['label']}."
     else:
-        state = f"As of {day}: did not exist yet; it was formed in {dates.human(data['began'])}."
+        began = dates.human(data["began"])
+        state = f"As of {day}: did not exist yet; it was formed {'on' if data['began'][8:] else 'in'} {began}."
+        if data.get("before_icbs"):
+            state += " " + _area_before(data["before_icbs"]["results"])
     blocks.append(doc.Note(state))
     if text and data.get("match") and data["match"] not in ("name", "ods code", "ons code"):
         blocks.append(doc.Note(f"'{text}' matched by {_HOW.get(data['match'], data['match'])}."))
@@ -263,21 +266,31 @@ def ccg(kb, data):
     return doc.Doc(title, blocks, (CCG_COLUMNS, rows), data, kb)
 
 
+def _area_part(p, several):
+    """One part of an area before the ICBs, as `ics map` gives it: a CCG (and its STP), or an STP/ICS."""
+    if not p.get("ccg_ods_code"):
+        text = f"STP/ICS {p['stp_name']} ({p['stp_ons_code']})"
+    else:
+        stp = f", in STP {p['stp_name']} ({p['stp_ons_code']})" if p.get("stp_name") else ""
+        text = f"CCG {p['ccg_ods_code']} {p['ccg_name']} ({p['ccg_ons_code']}){stp}"
+    return text + (f" ({round(100 * p['share'])}% of the area by LSOAs)" if several and p.get("share") else "")
+
+
+def _area_before(parts):
+    """'Its area was then in CCG 15D ... (57% of the area by LSOAs); ...'."""
+    if not parts:
+        return "No CCG covered its area on that date in the data."
+    return "Its area was then in " + "; ".join(_area_part(p, len(parts) > 1) for p in parts) + "."
+
+
 def _before_icbs(data):
     """Where a former CCG's area was on a date before the ICBs (1 July 2022), as `ics map` gives it."""
     parts = data["before_icbs"]["results"]
-
-    def one(p):
-        stp = f", in STP {p['stp_name']} ({p['stp_ons_code']})" if p.get("stp_name") else ""
-        return f"CCG {p['ccg_ods_code']} {p['ccg_name']} ({p['ccg_ons_code']}){stp}"
-
     if len(parts) == 1 and parts[0]["ccg_ods_code"] == data["ccg_ods_code"]:
-        return one(parts[0]) + "; there were no ICBs or sub-ICB locations yet"
+        return _area_part(parts[0], False) + "; there were no ICBs or sub-ICB locations yet"
     if not parts:
         return "no CCG covered this area on that date in the data"
-    return ("before ICBs existed, its area was in " + "; ".join(
-        f"{one(p)} ({round(100 * p['share'])}% of the area by LSOAs)" if p.get("share") is not None else one(p)
-        for p in parts))
+    return "before ICBs existed, its area was in " + "; ".join(_area_part(p, len(parts) > 1) for p in parts)
 
 
 CCG_COLUMNS = ["ccg_name", "ccg_ods_code", "ccg_ons_code", "sub_icb_ons_code_2022", "icb_2022_ods_code",
