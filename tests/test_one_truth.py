@@ -196,3 +196,11 @@ def test_an_icb_before_the_icbs_is_answered_as_map_does(run):
             [(r["ccg_ods_code"], r["stp_ons_code"]) for r in mapped[:len(parts)]]
         line = run("system", name, "--as-of", day, "-f", "plain").output.splitlines()[2]
         assert "did not exist yet" in line and all((p["ccg_ods_code"] or p["stp_ons_code"]) in line for p in parts)
+
+
+def test_explain_a_ccg_code_before_the_icbs_is_the_ccg_as_map_gives_it(run, kb):
+    card = run("explain", "02Q", "--as-of", "2022-06-30", "-f", "json").json()
+    assert card["before_icbs"]["results"][0]["ccg_ods_code"] == "02Q" and card["now"] is None
+    mcp = mcp_result(make_document("explain", kb, {"term": ("02Q",), "as_of": "2022-06-30"}))["answer"]
+    assert mcp["before_icbs"] == card["before_icbs"]
+    assert run("explain", "02Q", "--as-of", "2022-07-01", "-f", "json").json()["ons_code"].startswith("E54")

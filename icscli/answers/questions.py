@@ -48,8 +48,17 @@ def explain(kb, text, as_of=None, wanted=(), notes=None):
 
 def _system_for_term(kb, text, day):
     """`ics explain frimley`: the system's card when a term names no body but an ICB (or a place or
-    former CCG in one), as `ics system` shows it; None when it names none."""
+    former CCG in one), as `ics system` shows it; None when it names none. Before the ICBs began, a
+    CCG code is answered by its own card (`ics ccg`), as `ics map` answers it."""
+    from ..systems.base import first_day
+    from ..systems.codes import is_code_like
+
     try:
+        if is_code_like(text) and first_day(kb) and day < first_day(kb):
+            try:
+                return ccg(kb, text, day)
+            except IcsError:
+                pass
         return system(kb, text, day)
     except IcsError:
         return None
