@@ -219,6 +219,14 @@ def map_codes(kb, codes, as_of=None):
     return views_ccg_history.table(kb, core.ccg_table(kb, codes, _day(as_of)))
 
 
+def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
+    """The verdict on a claim on a date (default today), as `ics check` shows it."""
+    from ..queries.check import check as find
+    from ..views import check as views_check
+
+    return views_check.check(kb, find(kb, statement, subject, prop, value, _day(on) if on else None))
+
+
 def changes(kb, date_from=None, date_to=None):
     """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
     from ..systems.dated_changes import changes as find_changes

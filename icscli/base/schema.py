@@ -26,6 +26,8 @@ SOURCE_KINDS = ("publication", "web", "legislation", "data")
 # ones it is counted by in `counts_from`): kind -> what is counted.
 DERIVED_COUNTS = {"ccgs": "CCGs", "stps": "STPs", "icbs": "ICBs", "sub-icb-locations": "sub-ICB locations",
                   "regions": "NHS regions"}
+# What `ics check` (and the MCP `check` tool) can check of a subject: queries/check.py.
+CHECK_PROPERTIES = ("count", "state", "icb")
 # States in which a thing did not (yet, or any more) exist.
 NOT_EXISTING = ("proposed", "planned", "abolished", "repealed", "dropped", "superseded")
 # States that end a thing's life: only these (or a period's `end_event`) may close a status history.
