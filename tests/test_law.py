@@ -180,3 +180,16 @@ def test_the_sqlite_export_keeps_a_periods_outcome(run, kb, tmp_path):
     expected = {i: p["outcome"]["text"] for i, e in kb.entities.items() for p in e.get("status") or []
                 if p.get("outcome")}
     assert expected and found == expected
+
+
+def test_check_keeps_enacted_apart_from_in_force(run):
+    """`ics check` on what the law did: enacted is a fact; existing or in force on a day the data does not
+    give is not recorded, never false; a body enacted before it came into force did not exist yet."""
+    def verdict(statement, *options):
+        return run("check", statement, *options, "-f", "json").json()["verdict"]
+
+    assert verdict("the triple aim is enacted") == "true"
+    assert verdict("the triple aim exists") == "not recorded"
+    assert verdict("the triple aim is in force") == "not recorded"
+    assert verdict("ICBs exist", "--as-of", "2022-05-15") == "not yet true"
+    assert verdict("ICBs are enacted", "--as-of", "2022-05-15") == "true"

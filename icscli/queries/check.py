@@ -78,6 +78,9 @@ def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
         verdict = "true"
         out["until"] = now.get("to")
         out["partly"] = now.get("parts", 1) > 1  # a split area: the claim holds for part of it
+    elif now and _same(prop, now.get("unknown") or [], wanted):  # enacted, the day in force not given
+        verdict = "not recorded"
+        out["reason"] = f"the data records {about['name']} as {now['text']}, not the day it came into force"
     elif any(dates.start(r["from"]) > day for r in matching):
         verdict = "not yet true"
     elif now is None and not matching:
@@ -142,13 +145,16 @@ def _count_rows(kb, subject, value):
 def _state_rows(kb, subject, value):
     about, entity = _entity(kb, subject)
     rows = []
-    for period in entity.get("status") or []:
+    periods = entity.get("status") or []
+    for n, period in enumerate(periods):
         exists = period["state"] not in NOT_EXISTING
         to = period.get("to")
         last = _day_before(to) if to else None  # a status period's `to` is the first day of the next
         values = [period["state"]] + (["exists"] if exists else [])
         since = f" from {dates.human(period['from'])}" if period.get("from") else ""
-        rows.append({"from": period.get("from") or "0001-01-01", "to": last, "value": values,
+        # law whose day of coming into force no later period gives: in force, or existing, is not recorded
+        unknown = ["exists", "statutory"] if period["state"] == "enacted" and n + 1 == len(periods) else []
+        rows.append({"from": period.get("from") or "0001-01-01", "to": last, "value": values, "unknown": unknown,
                      "text": f"{period['state']}{since}" + (f" to {dates.human(last)}" if last else ""),
                      "sources": period.get("sources") or []})
     if not rows:
