@@ -193,3 +193,6 @@ def test_check_keeps_enacted_apart_from_in_force(run):
     assert verdict("the triple aim is in force") == "not recorded"
     assert verdict("ICBs exist", "--as-of", "2022-05-15") == "not yet true"
     assert verdict("ICBs are enacted", "--as-of", "2022-05-15") == "true"
+    mergers = run("explain", "icb-mergers-2026", "-f", "json").json()["name"]
+    assert verdict(f"the {mergers} are in effect") == "true"
+    assert verdict(f"the {mergers} are statutory") == "not recorded"
