@@ -9,12 +9,14 @@ KINDS = (
     "policy paper", "programme", "person", "event",
 )
 LEVELS = ("national", "regional", "system", "place", "neighbourhood")
-# The lifecycle of a body, duty or law: proposed -> planned / enacted -> non-statutory / statutory
-# (in force) -> amended (still in force) -> abolished / repealed; a proposal may be dropped; a body may be
-# superseded by its successor.
-STATES = ("proposed", "planned", "enacted", "non-statutory", "statutory", "amended", "abolished", "repealed",
-          "dropped", "superseded")
-EVENT_STATUSES = ("done", "announced", "planned", "proposed", "in-progress")
+# The lifecycle of a body, duty or law: proposed -> planned / enacted (law, not yet in force) ->
+# non-statutory / statutory (in force) -> amended (still in force) -> abolished / repealed; a proposal may be
+# dropped; a body may be superseded by its successor. "in effect": done or took effect, where the sources do
+# not say under what legal form (a programme of mergers), so no claim of statute is made.
+STATES = ("proposed", "planned", "enacted", "non-statutory", "statutory", "amended", "in effect", "abolished",
+          "repealed", "dropped", "superseded")
+# "enacted": passed into law on its date (Royal Assent), the day it came into force not recorded.
+EVENT_STATUSES = ("done", "announced", "planned", "proposed", "in-progress", "enacted")
 CONFIDENCE = ("confirmed", "single-source", "disputed")
 TAGS = (
     "legislation", "policy", "structure", "guidance", "commissioning", "finance", "review",
@@ -28,8 +30,11 @@ DERIVED_COUNTS = {"ccgs": "CCGs", "stps": "STPs", "icbs": "ICBs", "sub-icb-locat
                   "regions": "NHS regions"}
 # What `ics check` (and the MCP `check` tool) can check of a subject: queries/check.py.
 CHECK_PROPERTIES = ("count", "state", "icb")
-# States in which a thing did not (yet, or any more) exist.
-NOT_EXISTING = ("proposed", "planned", "abolished", "repealed", "dropped", "superseded")
+# States in which a thing did not (yet, or any more) exist: an enacted law or body is not in force yet.
+NOT_EXISTING = ("proposed", "planned", "enacted", "abolished", "repealed", "dropped", "superseded")
+# The states of a proposal or plan: a period in one of them may name the Bill that carried it (`bill`) and,
+# when it is the last and still open, record what became of it (`outcome`).
+PROPOSAL_STATES = ("proposed", "planned")
 # States that end a thing's life: only these (or a period's `end_event`) may close a status history.
 ENDED = ("abolished", "repealed", "dropped", "superseded")
 # Statuses that promise an outcome: once their date is past `data_as_of`, `ics validate` asks for one.
@@ -68,7 +73,7 @@ MAINTAINER_FIELDS = ("maintainer_note",)
 # Nested shapes.
 ITEM = {"text": "text!", "sources": "cites!", "from": "date", "to": "date", "note": "text"}
 PERIOD = {"from": "date_or_null", "to": "date_or_null", "state": "enum:STATES!", "basis": "text",
-          "note": "text", "end_event": "event_id", "sources": "cites!"}
+          "note": "text", "end_event": "event_id", "bill": "entity_id", "outcome": "outcome", "sources": "cites!"}
 # A number that changes over time (42 ICBs from 1 July 2022 to 31 March 2026), one row per span.
 # A count the systems data gives (`DERIVED_COUNTS`), shown on the card as `what` (default: the kind's own).
 COUNTED_BY = {"count": "enum:DERIVED_COUNTS!", "what": "text"}

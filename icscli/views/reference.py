@@ -157,7 +157,8 @@ def _period(period, now="now"):
     frm = dates.human(period.get("from")) if period.get("from") else "?"
     to = dates.human(period.get("to")) if period.get("to") else now
     text = f"{frm} to {to}: {period['state']}" + (f" ({period['basis']})" if period.get("basis") else "")
-    return Line(text, period.get("sources"), detail=period.get("note") or "")
+    detail = " ".join(t for t in (period.get("note") or "", outcome(period)) if t)  # what became of a plan
+    return Line(text, _with_outcome_sources(period), detail=detail)
 
 
 def _change_line(kb, r):
