@@ -1,0 +1,111 @@
+"""The MCP server's resources, resource templates, prompts and completions.
+
+Resources hold full documents (what a tool gives with detail="full"), so an assistant can attach one
+without a tool call: the glossary and the bibliography, and by template one ICB (`ics://icb/{code}`), one
+former CCG (`ics://ccg/{code}`), one body or term (`ics://entity/{term}`) and the changes between two
+dates (`ics://changes/{from}/{to}`), each as of today. Completions offer the codes and terms that start
+with what was typed (store/completion.py, the table shell completion reads). The prompts are the
+questions assistants are asked most: brief a board member on an ICB, re-code a column of codes to a
+date, and what changed in an area since a date.
+"""
+import json
+from urllib.parse import quote
+
+from ..answers.commands import answer as make_document
+from ..errors import IcsError
+from ..store.completion import system_items, term_items
+from .answering import envelope, refusal
+
+TEMPLATES = {"icb": "ics://icb/{code}", "ccg": "ics://ccg/{code}", "entity": "ics://entity/{term}",
+             "changes": "ics://changes/{from_date}/{to_date}"}
+MAX_VALUES = 100  # the most completion values one answer may hold
+
+
+def uri(kind, *parts):
+    """The address of a full document: uri("icb", "QNQ") is ics://icb/QNQ."""
+    return f"ics://{kind}/" + "/".join(quote(str(p), safe="") for p in parts)
+
+
+def offers(kb, argument, typed):
+    """The completion values for an argument (by its name) that start with what was typed."""
+    if argument in ("code", "icb", "area", "name"):
+        return [word for word, _what in system_items(kb, typed)]
+    if argument in ("term", "a", "b", "entity"):
+        return [text for text, _name in term_items(kb, typed)]
+    return []
+
+
+def register(server, kb):
+    """Add the resources, templates, prompts and the completion handler to `server`."""
+    from mcp.types import Completion
+
+    def document(tool, command, **params):
+        """The full document as the JSON a resource holds (a refusal, as JSON, when it cannot be made)."""
+        try:
+            data = envelope(kb, tool, make_document(command, kb, params), detail="full")
+        except IcsError as exc:
+            data = refusal(exc)
+        return json.dumps(data, ensure_ascii=False)
+
+    @server.resource("ics://glossary", name="glossary", mime_type="application/json",
+                     description="Every term A to Z with its summary and sources (ics glossary -f json).")
+    def glossary() -> str:
+        return document("glossary", "glossary")
+
+    @server.resource("ics://sources", name="bibliography", mime_type="application/json",
+                     description="Every source with its address and what cites it (ics sources -f json).")
+    def bibliography() -> str:
+        return document("sources", "sources")
+
+    @server.resource(TEMPLATES["icb"], name="icb", mime_type="application/json",
+                     description="One ICB today, in full (ics system CODE -f json): an ODS or ONS code or a name.")
+    def icb(code: str) -> str:
+        return document("system", "system", name=(code,))
+
+    @server.resource(TEMPLATES["ccg"], name="ccg", mime_type="application/json",
+                     description="What became of one former CCG, in full (ics ccg CODE -f json).")
+    def ccg(code: str) -> str:
+        return document("ccg", "ccg", name=(code,), show_all=False)
+
+    @server.resource(TEMPLATES["entity"], name="entity", mime_type="application/json",
+                     description="One body or term today, in full (ics explain TERM -f json).")
+    def entity(term: str) -> str:
+        return document("explain", "explain", term=(term,))
+
+    @server.resource(TEMPLATES["changes"], name="changes", mime_type="application/json",
+                     description="What changed between two dates, in full (ics changes --from A --to B -f json).")
+    def changes(from_date: str, to_date: str) -> str:
+        return document("changes", "changes", start=from_date, end=to_date)
+
+    @server.completion()
+    async def complete(ref, argument, context):
+        values = offers(kb, argument.name, argument.value)
+        return Completion(values=values[:MAX_VALUES], total=len(values), has_more=len(values) > MAX_VALUES)
+
+    @server.prompt(name="brief_board_member", title="Brief a board member on an ICB as of a date")
+    def brief_board_member(icb: str, as_of: str = "today") -> str:
+        when = "" if as_of == "today" else f", as_of={as_of!r}"
+        return (f"Brief a board member on the integrated care board {icb!r} as of {as_of}, in plain words, in "
+                f"under 300 words. Call the `system` tool (name={icb!r}{when}) for its names, codes, region, "
+                "local authorities and what it was formed from or went to, and `explain` (term='icb'"
+                f"{when}) for what an ICB does. Check every count or status you state with the `check` tool. "
+                "Cite each fact's sources with their addresses, say the date the data was last checked "
+                "(data_as_of) and the next known change (next_change), and say nothing the answers do not hold.")
+
+    @server.prompt(name="recode_column", title="Re-code a column of codes to a date")
+    def recode_column(codes: str, to_date: str = "today") -> str:
+        when = "" if to_date == "today" else f", as_of={to_date!r}"
+        return ("Re-code these organisation codes (CCG, sub-ICB location, ICB or STP codes, ODS or ONS) to "
+                f"the ICB in force on {to_date}: {codes}. Call the `map` tool (codes=[...]{when}) and page "
+                "through next_cursor until it is null. Keep one output row per input row; where an area was "
+                "split, give every part with its share and say so; never drop a code the tool could not "
+                "place: show it with the tool's note. Cite the sources. For a whole file, the same mapping "
+                "runs offline as `ics map FILE --column COLUMN --to DATE`.")
+
+    @server.prompt(name="changes_in_area", title="What changed in my area since a date")
+    def changes_in_area(area: str, since: str) -> str:
+        return (f"Say what changed for {area!r} since {since}. Call the `system` tool (name={area!r}) for the ICB "
+                f"that covers it today and its history, the `changes` tool (from_date={since!r}) for the changes "
+                f"to ICBs and CCG codes since then, and the `timeline` tool (from_date={since!r}, entity='icb') "
+                "for the dated events, paging with next_cursor. Keep what was done apart from what is planned "
+                "or announced, give each change its date and sources, and end with the next known change.")
