@@ -103,13 +103,15 @@ def horizon(kb, tool, payload):
 
 
 def envelope(kb, tool, document, detail="brief", cursor=None, limit=PAGE, full_document=None):
-    """The structured result of a tool (shapes.Answer) for a document."""
+    """The structured result of a tool (shapes.Answer) for a document; AmbiguousTerm for a list of senses."""
     payload = document.payload
+    if isinstance(payload, dict) and payload.get("ambiguous"):  # the CLI lists the senses; a tool refuses
+        raise AmbiguousTerm(payload["term"], payload.get("senses") or payload.get("candidates") or [])
     document.data_as_of = checked_on(document) or None
     page = None
     if detail == "full":
         answer = jsonout.body(document)
-        cited = list(answer.get("bibliography") or {})
+        cited = list(dict.fromkeys([*(answer.get("bibliography") or {}), *_source_ids(payload, {})]))
     elif detail == "brief":
         answer, key = brief(tool, payload)
         if key:

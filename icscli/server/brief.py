@@ -34,8 +34,16 @@ def _icb(ref):
 
 
 def _explain(p):
-    answer = _cited(p, ("id", "name", "kind", "acronyms", "summary", "counts_text", "as_of", "as_of_text",
-                        "state_as_of", "replaced", "became", "part_of", "accountable_to"))
+    if "ccg_ods_code" in p:  # a former CCG's code: explain answers as `ccg` does
+        return _ccg(p)
+    if "ods_code" in p and "history" in p:  # an ICB's code or name: as `system` does
+        return _system(p)
+    answer = _cited(p, ("id", "name", "kind", "acronyms", "summary", "counts_text", "as_of", "counts_as_of",
+                        "replaced", "became", "part_of", "accountable_to"))
+    state = p.get("as_of_state")
+    if state:
+        answer["as_of_state"] = dict(_pick(state, ("exists", "text")), sources=ids((state.get("period") or {})
+                                                                                   .get("sources")))
     answer["status"] = [_cited(s, ("from", "to", "state")) for s in p.get("status") or ()]
     answer["counts"] = [_cited(c, ("what", "value", "from", "to")) for c in p.get("counts") or ()]
     answer["facts"] = [_cited(f, ("text", "from", "to")) for f in p.get("facts") or ()]
