@@ -42,8 +42,8 @@ def _need_version(kb, day):
     if version is None:
         first = kb.system_versions[index(kb).versions[0][0]]
         raise DateBeforeCoverage(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}, so there were none then; "
-                       "`ics system NAME --as-of DATE` gives an ICB's area on an earlier date, and "
-                       "`ics ccg CODE --as-of DATE` or `ics map` a CCG's, on any date from April 2013",
+                                 "`ics system NAME --as-of DATE` gives an ICB's area on an earlier date, and "
+                                 "`ics ccg CODE --as-of DATE` or `ics map` a CCG's, on any date from April 2013",
                                  dates.start(first["date"]))
     return version
 
