@@ -10,7 +10,7 @@ from .doc import Change, Field, Line, cite_text
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
 EXPLAIN_SECTIONS = {
-    "short": "the answer in a few lines: what it is, level, since when, board, who it answers to",
+    "short": "the answer in a few lines: what it is, level, since when, membership, who it answers to",
     "about": "other names, former names, what it is part of, produces, replaced, became, related",
     "summary": "the full description",
     "status": "legal status over time",
@@ -53,11 +53,14 @@ def short_fields(kb, data):
     if data.get("status"):
         now = query.describe_state_on(kb, kb.entities[data["id"]], query.today())
         fields.append(Field("Today", now["text"], (now.get("period") or {}).get("sources", [])))
-    if data.get("membership"):  # who sits on it, in one line: the first entry short enough, else the first
-        board = data["membership"]  # labelled as its section is: it holds members as well as boards
+    if data.get("membership"):  # who sits on it, in one line: the first entry short enough (or the only one),
+        board = data["membership"]  # else how many; labelled as its section is: members as well as boards
         more = f"(and {len(board) - 1} more: --section board)" if len(board) > 1 else ""
-        shown = next((item for item in board if len(item["text"] + more) < 70), board[0])
-        fields.append(Field("Membership", shown["text"], shown.get("sources"), hint=more))
+        shown = next((item for item in board if len(item["text"] + more) < 70), board[0] if len(board) == 1 else None)
+        if shown:
+            fields.append(Field("Membership", shown["text"], shown.get("sources"), hint=more))
+        else:
+            fields.append(Field("Membership", f"{len(board)} entries", hint=f"(ics explain {data['id']} --section board)"))
     if data.get("accountable_to"):
         ids = [a["entity"] for a in data["accountable_to"]]
         fields.append(Field("Answers to", names(kb, ids), [c for a in data["accountable_to"]
