@@ -37,7 +37,8 @@ RESEARCH_PROCESS = re.compile(
     r"|\bpages? (?:give|gives|gave|giving|agree|agrees|differ|differs|disagree|confirm|confirms|say|says|put|puts"
     r"|place|places|written)\b|\bthe page'?s\b|\b(?:in|on) a web page\b"
     r"|\bnot (?:been )?found\b|\b(?:sources?|files?|cop(?:y|ies)|pages?) (?:was |were )?found\b|\bfound no\b"
-    r"|\bnot (?:been )?re-?checked\b|\bto be checked\b|\bcheck (?:before|against)\b"
+    r"|\bnot (?:been |yet )?(?:re-?)?checked\b|\b(?:checked|confirmed|verified) here\b|\bto be checked\b"
+    r"|\bcheck (?:before|against)\b"
     r"|\b(?:the|this|that) (?:row|rows|record)\b(?! high)|\brows below\b|\bcard holds\b|\bholds only\b"
     r"|\bsee (?:the )?claims?\b",
     re.IGNORECASE,
@@ -145,6 +146,7 @@ def test_each_class_catches_its_examples_and_their_kind():
                              "No source found confirms it took effect, so the row stays planned", "(see claims)",
                              "see the claim on funding", "so this card holds only the name",
                              "the exact figure was not re-checked here", "Check before relying on it",
+                             "has not been checked against a source here", "neither is confirmed here",
                              "The dated steps follow in the rows below", "No copy of an official 2025 file was found"],
         "document number": ["Only the 2021 sources (000, 001) add", "002 also says ICBs contract"],
         "reviewer's verdict": ["Correct but less precise.", "An error in the glossary.", "Four pages against one.",
@@ -160,7 +162,8 @@ def test_each_class_catches_its_examples_and_their_kind():
         for sample in samples:
             found = maintainer_words(sample, "markdown")
             assert any(f" {name} " in f for f in found), (name, sample, found)
-    readers = ["It found the NHS in serious trouble.", "2 stub cards (not an error)", "a record high of more than 6 million",
+    readers = ["It found the NHS in serious trouble.", "2 stub cards (not an error)",
+               "the sources used here (checked to 1 December 2026) do not confirm that it took effect", "a record high of more than 6 million",
                "The King's Fund found they still focused on single organisations.", "Covid-19 pandemic",
                "Date uncertain: the sources give only the month.", "Only one source gives the day.",
                "the 2021 White Paper (CP 381)", "Code 00L and E38000008 on 1 April 2013", "£0.5bn in 2015/16",
