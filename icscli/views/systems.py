@@ -92,10 +92,11 @@ def systems(kb, data, sort=None):
                                      "Formed from / change"], text_rows, key="systems", codes=("ODS", "ONS")))
     else:
         blocks.append(doc.Note("No ICBs match."))
-    blocks.append(doc.Note("LAs: upper-tier local authorities on 1 July 2022 boundaries (the later files have no "
-                           "local-authority columns); '-' for an ICB formed by a merger since then; the authorities themselves changed in April 2023 in Cumbria and North Yorkshire. Former CCGs: the "
-                           "sub-ICB locations that continue a CCG of 1 July 2022."))
-    blocks[-1].screen = blocks[-1].text + " Details: ics system NAME-OR-CODE."
+    legend = ("LAs: upper-tier local authorities on 1 July 2022 boundaries (the later files have no local-authority "
+              "columns); '-' for an ICB formed by a merger since then; the authorities themselves changed in April "
+              "2023 in Cumbria and North Yorkshire. Former CCGs: the sub-ICB locations that continue a CCG of 1 July "
+              "2022.")
+    blocks.append(doc.Note(legend, screen=legend + " Details: ics system NAME-OR-CODE."))
     blocks += provenance_notes(version, rows_data)
     payload = dict(data, systems=rows_data, sort=sort)
     return doc.Doc(title, blocks, (columns, csv_rows), payload, kb)
