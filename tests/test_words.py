@@ -79,8 +79,6 @@ CLUES = {
 }
 
 
-
-
 def record_ids(kb):
     """Every id a reader must not meet in an answer: sources, events, responsibility rows, and the hyphenated
     entity ids (one-word ids such as `icb` are words, and an entity is always named by its name)."""
@@ -191,6 +189,15 @@ def test_each_class_catches_its_examples_and_their_kind():
         assert not maintainer_words(text, "markdown"), text
     assert maintainer_words("(and 8 more: --section board)", "markdown")
     assert not maintainer_words("(and 8 more: --section board)", "plain")  # a screen may show a hint
+
+
+def test_every_branch_of_the_working_material_check_has_a_sample():
+    for sample in ("seed", "seeds", "seed 4", "(seed", "blog 004", "page found", "pages were found", "staging",
+                   "catalogue", "facts.md", "timeline-sources", "shared/x", "reading copy", "research copies",
+                   "OUTSIDE KNOWLEDGE", "UNSOURCED", "reference compiler", "maintainer_note",
+                   "reference/later/x.csv", "not in the copy", "excerpt"):
+        assert any(" working material " in f for f in maintainer_words(f"a {sample} here")), sample
+    assert len(WORKING_WORDS.pattern.split("|")) == 23  # a new alternative needs a sample above (and a clue)
 
 
 def test_ids_are_caught_where_a_reader_reads_them(kb):
