@@ -10,7 +10,7 @@ in August 2026), and refuses to write when anything disagrees. Every code and na
 the April 2026 LSOA assignment is derived (see `derive_2026`) and marked so in the data.
 
 What it writes (read by icscli/places/store.py; the format is described in data/places/README.md):
-places.json (the vintages, one code table of areas, PCNs), lsoa11.tsv, lsoa21.tsv, practices.tsv,
+vintages.yaml, areas.json (one code table of areas), pcns.json, lsoa11.tsv, lsoa21.tsv, practices.tsv,
 trusts.tsv, successions.tsv, catchment.tsv and sources.yaml.
 """
 import argparse
@@ -406,8 +406,8 @@ def main(argv=None):
     with open(os.path.join(out, "vintages.yaml"), "w", encoding="utf-8") as handle:
         handle.write(HEADER)
         handle.write("\n".join(emit({"place_vintages": vintages})) + "\n")
-    write_json(os.path.join(out, "places.json"), { "areas": made["areas"].rows,
-                                                  "pcns": made["pcns"], "pcn_parts": made["pcn_parts"]})
+    write_json(os.path.join(out, "areas.json"), {"areas": made["areas"].rows})
+    write_json(os.path.join(out, "pcns.json"), {"pcns": made["pcns"], "pcn_parts": made["pcn_parts"]})
     order = ("id", "title", "publisher", "date", "kind", "url", "note", "sha256", "file", "maintainer_note")
     full = [dict(s, sha256=made["hashes"][s["file"]], file="reference/places/" + s["file"]) for s in SOURCES]
     records = [{k: s[k] for k in order if k in s} for s in full]

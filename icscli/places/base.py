@@ -1,0 +1,109 @@
+"""What the places queries share: the dated vintages, the code table as plain records, picking the file in
+force on a date, the ICB of a sub-ICB location on a date (from the systems data), and codes not found."""
+from .. import dates
+from ..errors import UnknownTerm
+from ..store import places as store
+
+LEVEL_NAMES = {"ccg": "CCG", "stp": "STP", "loc": "sub-ICB location", "icb": "ICB", "region": "NHS region",
+               "lad": "local authority"}
+
+
+def day_of(as_of):
+    """A full date from a --as-of value (default today)."""
+    return dates.start(as_of) if as_of else dates.today()
+
+
+def vintages(kb, geographies):
+    """The place vintages of these geographies, in date order, as plain dicts."""
+    found = [dict(v) for v in kb.place_vintages.values() if v["geography"] in geographies]
+    return sorted(found, key=lambda v: (dates.start(v["date"]), v["id"]))
+
+
+def vintage_brief(v):
+    return {"id": v["id"], "date": v["date"], "label": v["label"], "provenance": v["provenance"],
+            "sources": [s["source"] if isinstance(s, dict) else s for s in v["sources"]]}
+
+
+def in_force(ordered, day):
+    """(the vintage in force on `day`: the latest on or before it, or None; the next one after it, or None)."""
+    current, following = None, None
+    for v in ordered:
+        if dates.start(v["date"]) <= day:
+            current = v
+        elif following is None:
+            following = v
+    return current, following
+
+
+def area(index):
+    """One row of the code table as a record: its level, codes, name and (August 2026) registered patients."""
+    vintage, level, ons, ods, name, _parent, patients = store.areas()[index]
+    return {"level": level, "ods_code": ods or None, "ons_code": ons or None, "name": name,
+            "patients": patients, "vintage": vintage}
+
+
+def chain(index):
+    """An area and the areas above it (its STP or ICB, then region), keyed by level."""
+    out = {}
+    while index is not None:
+        row = store.areas()[index]
+        out[row[1]] = area(index)
+        index = row[5]
+    return out
+
+
+def by_ods(vintage, level):
+    """{ODS code: area row} of one level of one vintage."""
+    return {r[3]: i for i, r in enumerate(store.areas()) if r[0] == vintage and r[1] == level and r[3]}
+
+
+def by_ons(vintage, level):
+    return {r[2]: i for i, r in enumerate(store.areas()) if r[0] == vintage and r[1] == level and r[2]}
+
+
+def label(a):
+    """'NHS Frimley ICB - D4U1Y (D4U1Y, E38000252)'."""
+    codes = ", ".join(c for c in (a.get("ods_code"), a.get("ons_code")) if c)
+    return f"{a['name']} ({codes})" if codes else a["name"]
+
+
+def icb_on(kb, loc_ods, day):
+    """The sub-ICB location with this ODS code and its ICB in the systems data on `day`, or None (before
+    1 July 2022, or when no location had that code then)."""
+    from ..store.systems_index import index
+    from ..systems import version_on
+
+    version = version_on(kb, day)
+    ident = index(kb).loc_by_ods.get(version, {}).get(str(loc_ods).upper()) if version else None
+    if not ident:
+        return None
+    loc = kb.sub_icb_locations[ident]
+    icb = kb.icbs[loc["icb"]]
+    record = kb.system_versions[version]
+    return {"version": version, "version_label": record["label"], "provenance": record["provenance"],
+            "loc": {"level": "loc", "ods_code": loc["ods_code"], "ons_code": loc["ons_code"], "name": loc["name"]},
+            "icb": {"level": "icb", "ods_code": icb.get("ods_code"), "ons_code": icb["ons_code"], "name": icb["name"],
+                    "short_name": icb["short_name"]},
+            "region": icb.get("region"), "sources": list(loc["sources"])}
+
+
+def cite(vintage, locator):
+    """The citations of a vintage's value, each source with the locator of the row."""
+    return [{"source": s["source"] if isinstance(s, dict) else s, "at": locator} for s in vintage["sources"]]
+
+
+def unknown(text, known, what, near=None):
+    """The error for a code or name not in the data, with the nearest ones (base/suggest.py)."""
+    from ..base.suggest import suggest
+
+    pool = near if near is not None else known
+    return UnknownTerm(text, suggest(text.upper(), pool, limit=3, cutoff=0.5), what=what)
+
+
+def nearby_codes(code, codes):
+    """The codes sharing the longest start with `code` (at most a few hundred), to suggest from."""
+    for size in range(len(code), 0, -1):
+        pool = [c for c in codes if c[:size] == code[:size]]
+        if len(pool) >= 3 or size <= 3:
+            return pool[:400]
+    return []

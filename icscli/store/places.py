@@ -1,0 +1,111 @@
+"""The places tables (`data/places/`): GP practices, PCNs, LSOAs and NHS trusts, read on first use.
+
+tools/build_places.py writes them (data/places/README.md describes each column); the YAML layer holds
+only their sources and dated vintages. Nothing here runs at start-up or when the YAML layer loads: only
+the commands about practices, PCNs, LSOAs and trusts call these functions, and each file is read once
+per process. `row` finds one row of a table without parsing the rest (every table is sorted by its
+first column and a code is found by its line start), so `ics lsoa CODE` reads bytes and splits one line;
+`rows` parses a whole table, for the practice and PCN searches, the tests and the re-coding of files.
+"""
+import json
+import os
+
+from ..errors import DataError, Problem
+from .files import bundled_data_dir
+
+TABLES = ("lsoa11", "lsoa21", "practices", "trusts", "successions", "catchment")
+_CACHE = {}
+
+
+def places_dir():
+    return os.path.join(bundled_data_dir(), "places")
+
+
+def _problem(name, message):
+    return DataError([Problem(os.path.join(places_dir(), name), 0, "", message)])
+
+
+def _bytes(name):
+    """A file's bytes, once per process."""
+    key = ("bytes", name)
+    if key not in _CACHE:
+        try:
+            with open(os.path.join(places_dir(), name), "rb") as handle:
+                _CACHE[key] = handle.read()
+        except OSError as exc:
+            raise _problem(name, f"cannot read the places data ({exc.strerror or exc}); "
+                                 "run tools/build_places.py") from None
+    return _CACHE[key]
+
+
+def _json(name):
+    key = ("json", name)
+    if key not in _CACHE:
+        try:
+            _CACHE[key] = json.loads(_bytes(name))
+        except ValueError as exc:
+            raise _problem(name, f"not valid JSON: {exc}") from None
+    return _CACHE[key]
+
+
+def areas():
+    """The code table: row n is [vintage, level, ONS code, ODS code, name, parent row, registered patients]."""
+    return _json("areas.json")["areas"]
+
+
+def pcns():
+    """(PCN rows [vintage, code, name, patients], parts [PCN row, area row, patients or None])."""
+    data = _json("pcns.json")
+    return data["pcns"], data["pcn_parts"]
+
+
+def header(table):
+    """{column name: position} of a table."""
+    key = ("header", table)
+    if key not in _CACHE:
+        data = _bytes(table + ".tsv")
+        first = data[:data.find(b"\n")].decode("utf-8")
+        _CACHE[key] = {name: i for i, name in enumerate(first.split("\t"))}
+    return _CACHE[key]
+
+
+def row(table, code):
+    """The row (a list of text cells) whose first cell is `code`, or None; the rest is not parsed."""
+    data = _bytes(table + ".tsv")
+    needle = b"\n" + code.encode("utf-8", "replace") + b"\t"
+    at = data.find(needle)
+    if at < 0 or "\t" in code or "\n" in code:
+        return None
+    end = data.find(b"\n", at + 1)
+    return data[at + 1:end if end >= 0 else len(data)].decode("utf-8").split("\t")
+
+
+def rows(table):
+    """Every row of a table (lists of text cells), in code order, without the header; once per process."""
+    key = ("rows", table)
+    if key not in _CACHE:
+        lines = _bytes(table + ".tsv").decode("utf-8").split("\n")
+        _CACHE[key] = [line.split("\t") for line in lines[1:] if line]
+    return _CACHE[key]
+
+
+def rows_where(table, column, value):
+    """The rows whose `column` equals `value` (the file is scanned as text; rows are parsed only on a hit)."""
+    position = header(table)[column]
+    text = value.encode("utf-8")
+    out = []
+    for line in _bytes(table + ".tsv").split(b"\n")[1:]:
+        if text in line:
+            cells = line.decode("utf-8").split("\t")
+            if cells[position] == value:
+                out.append(cells)
+    return out
+
+
+def codes(table):
+    """The first cell of every row (for suggestions), without parsing the rows."""
+    key = ("codes", table)
+    if key not in _CACHE:
+        lines = _bytes(table + ".tsv").split(b"\n")[1:]
+        _CACHE[key] = [line[:line.find(b"\t")].decode("utf-8") for line in lines if line]
+    return _CACHE[key]
