@@ -14,9 +14,12 @@ def day_of(as_of):
 
 
 def vintages(kb, geographies):
-    """The place vintages of these geographies, in date order, as plain dicts."""
-    found = [dict(v) for v in kb.place_vintages.values() if v["geography"] in geographies]
-    return sorted(found, key=lambda v: (dates.start(v["date"]), v["id"]))
+    """The place vintages of these geographies, in date order, as plain dicts (sorted once per data)."""
+    ordered = kb.__dict__.get("_place_vintages_in_order")
+    if ordered is None:
+        ordered = kb.__dict__["_place_vintages_in_order"] = sorted(
+            kb.place_vintages.values(), key=lambda v: (dates.start(v["date"]), v["id"]))
+    return [dict(v) for v in ordered if v["geography"] in geographies]
 
 
 def vintage_brief(v):
@@ -43,22 +46,25 @@ def area(index):
 
 
 def chain(index):
-    """An area and the areas above it (its STP or ICB, then region), keyed by level."""
-    out = {}
-    while index is not None:
-        row = store.areas()[index]
-        out[row[1]] = area(index)
-        index = row[5]
-    return out
+    """An area and the areas above it (its STP or ICB, then region), keyed by level (shared: do not change)."""
+    known = store.memo("chain")
+    if index not in known:
+        out, at = {}, index
+        while at is not None:
+            row = store.areas()[at]
+            out[row[1]] = area(at)
+            at = row[5]
+        known[index] = out
+    return known[index]
 
 
 def by_ods(vintage, level):
-    """{ODS code: area row} of one level of one vintage."""
-    return {r[3]: i for i, r in enumerate(store.areas()) if r[0] == vintage and r[1] == level and r[3]}
-
-
-def by_ons(vintage, level):
-    return {r[2]: i for i, r in enumerate(store.areas()) if r[0] == vintage and r[1] == level and r[2]}
+    """{ODS code: area row} of one level of one vintage (worked out once per process)."""
+    known = store.memo("by_ods")
+    if (vintage, level) not in known:
+        known[(vintage, level)] = {r[3]: i for i, r in enumerate(store.areas())
+                                   if r[0] == vintage and r[1] == level and r[3]}
+    return known[(vintage, level)]
 
 
 def label(a):

@@ -31,6 +31,26 @@ def lookup_vintages(kb):
     return [v for v in vintages(kb, ("lsoa11", "lsoa21")) if {"ccg", "loc"} & set(v.get("levels") or ())]
 
 
+def file_on(kb, day):
+    """(the lookup file in force on `day`, or None before the first; the next one, or None)."""
+    return in_force(lookup_vintages(kb), day)
+
+
+def assignments(kb, vintage_id):
+    """{LSOA code: its areas keyed by level (ccg or loc, stp or icb, region)} for every LSOA of one lookup
+    file's geography, as that file (or the derived assignment) gives them: the bulk form of the answer."""
+    v = next(v for v in lookup_vintages(kb) if v["id"] == vintage_id)
+    position = store.header(v["geography"])[vintage_id]
+    chains = {}
+    out = {}
+    for cells in store.rows(v["geography"]):
+        at = int(cells[position])
+        if at not in chains:
+            chains[at] = chain(at)
+        out[cells[0]] = chains[at]
+    return out
+
+
 def _record(table, cells):
     col = store.header(table)
     other = "lsoa21" if table == "lsoa11" else "lsoa11"
@@ -97,7 +117,7 @@ def lsoa(kb, text, as_of=None):
         found, via = parts(v, table, rows[table], records[table][other])
         history.append({"vintage": vintage_brief(v), "via": via, "parts": found,
                         "sources": cite(v, f"LSOA {' '.join(via) if via else code}")})
-    current, following = in_force([h["vintage"] for h in history], day)
+    current, following = file_on(kb, day)
     on_date = next((h for h in history if current and h["vintage"]["id"] == current["id"]), None)
     systems = None
     if on_date and all("loc" in p["areas"] for p in on_date["parts"]):

@@ -18,7 +18,21 @@ _CACHE = {}
 
 
 def places_dir():
-    return os.path.join(bundled_data_dir(), "places")
+    """data/places of the bundled data (worked out once for each value of ICS_BUNDLED_DATA)."""
+    key = ("places_dir", os.environ.get("ICS_BUNDLED_DATA"))
+    if key not in _DIRS:
+        _DIRS[key] = os.path.join(bundled_data_dir(), "places")
+    return _DIRS[key]
+
+
+_DIRS = {}
+
+
+def memo(name):
+    """A dict kept with the tables (emptied with them when the data directory changes), for what the
+    queries work out from them once per process."""
+    _bytes("areas.json")
+    return _CACHE.setdefault(("memo", name), {})
 
 
 def _problem(name, message):
@@ -26,7 +40,11 @@ def _problem(name, message):
 
 
 def _bytes(name):
-    """A file's bytes, once per process."""
+    """A file's bytes, once per process (and again if the data directory changes)."""
+    where = places_dir()
+    if _CACHE.get("dir") != where:
+        _CACHE.clear()
+        _CACHE["dir"] = where
     key = ("bytes", name)
     if key not in _CACHE:
         try:
@@ -69,15 +87,47 @@ def header(table):
     return _CACHE[key]
 
 
+FIND_BEFORE_INDEX = 16  # single look-ups scan the bytes; a caller that asks for more gets an index
+
+
 def row(table, code):
-    """The row (a list of text cells) whose first cell is `code`, or None; the rest is not parsed."""
-    data = _bytes(table + ".tsv")
-    needle = b"\n" + code.encode("utf-8", "replace") + b"\t"
-    at = data.find(needle)
-    if at < 0 or "\t" in code or "\n" in code:
+    """The row (a list of text cells) whose first cell is `code`, or None; the rest is not parsed.
+
+    The first few look-ups of a table search its bytes (a command asks for one to a few rows); after
+    that the table's line positions are indexed once, so a caller asking for thousands stays fast."""
+    if "\t" in code or "\n" in code:
         return None
-    end = data.find(b"\n", at + 1)
-    return data[at + 1:end if end >= 0 else len(data)].decode("utf-8").split("\t")
+    data = _bytes(table + ".tsv")
+    key = ("index", table)
+    index = _CACHE.get(key)
+    if index is None:
+        asked = _CACHE[("asked", table)] = _CACHE.get(("asked", table), 0) + 1
+        if asked > FIND_BEFORE_INDEX:
+            index = _CACHE[key] = _line_index(data)
+    if index is not None:
+        at = index.get(code)
+        if at is None:
+            return None
+    else:
+        at = data.find(b"\n" + code.encode("utf-8", "replace") + b"\t")
+        if at < 0:
+            return None
+        at += 1
+    end = data.find(b"\n", at)
+    return data[at:end if end >= 0 else len(data)].decode("utf-8").split("\t")
+
+
+def _line_index(data):
+    """{first cell: offset of its line} for every row."""
+    out, at = {}, data.find(b"\n") + 1
+    while 0 < at < len(data):
+        tab = data.find(b"\t", at)
+        end = data.find(b"\n", at)
+        if tab < 0 or end < 0:
+            break
+        out[data[at:tab].decode("utf-8")] = at
+        at = end + 1
+    return out
 
 
 def rows(table):
