@@ -247,3 +247,49 @@ def test_a_name_that_names_several_lists_them(run):
                                                                          normalize(r[col["name2026"]]))}
     data = run("practice", "park surgery", "-f", "json").json()
     assert len(named) > 1 and data["ambiguous"] and {c["type"] for c in data["candidates"]} == named
+
+
+@needs_reference
+def test_an_icb_card_gives_its_practices_and_registered_patients(run):
+    """`ics system` for an ICB of April 2026: the August 2026 file's practices and patients; none for an ICB
+    that ended before that file."""
+    published = {r["icb_ods_code"]: int(r["gp_practices_aug2026"]) for r in ref("icb_ods_codes_2026.csv",
+                                                                              os.path.join(REF, "history"))}
+    patients = {r["ORG_CODE"]: int(r["NUMBER_OF_PATIENTS"]) for r in ref("registered_patients_2026-08.csv")
+                if r["ORG_TYPE"] == "ICB"}
+    card = run("system", "thames valley", "-f", "json").json()
+    assert card["registrations"]["practices"] == published[card["ods_code"]]
+    assert card["registrations"]["registered_patients"] == patients[card["ods_code"]]
+    assert run("system", "frimley", "-f", "json").json()["registrations"] is None
+
+
+@needs_reference
+@pytest.mark.parametrize("change", ["sha", "rows"])
+def test_the_builder_refuses_files_that_disagree_with_sources_md(tmp_path, change):
+    """tools/build_places.py checks each file's SHA-256 and row count against SOURCES.md; on a mismatch it
+    exits 1 and writes nothing."""
+    import re
+    import subprocess
+    import sys
+
+    copy = tmp_path / "reference"
+    (copy / "places").mkdir(parents=True)
+    for folder in ("history", "later"):
+        (copy / folder).symlink_to(os.path.abspath(os.path.join(REF, folder)))
+    for name in os.listdir(PLACES):
+        if name != "SOURCES.md":
+            (copy / "places" / name).symlink_to(os.path.abspath(os.path.join(PLACES, name)))
+    with open(os.path.join(PLACES, "SOURCES.md"), encoding="utf-8") as handle:
+        text = handle.read()
+    if change == "sha":
+        text = text.replace("78110fc243a9ee25004579e43c9f5936c3e2be9e491130b543b9fe08245b78c3", "0" * 64)
+    else:
+        text = re.sub(r"^\| `gp_practice_map_2022-01.csv` \| 6,527 \|", "| `gp_practice_map_2022-01.csv` | 6,528 |",
+                      text, flags=re.MULTILINE)
+    (copy / "places" / "SOURCES.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "build_places.py"), str(copy), "--out", str(out)],
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "gp_practice_map_2022-01.csv" in result.stderr
+    assert ("SHA-256" if change == "sha" else "6527 rows, SOURCES.md says 6528") in result.stderr
+    assert not out.exists()

@@ -50,12 +50,12 @@ VINTAGES = [
     {"id": "loc2026", "date": "2026-04", "label": "LSOA (2021) to sub-ICB location and ICB, April 2026 (derived)",
      "geography": "lsoa21", "levels": ["loc", "icb", "region"], "provenance": "derived",
      "method": "recoded-and-split-by-local-authority",
-     "note": "No official LSOA lookup for April 2026 is at hand. Each LSOA keeps its April 2024 sub-ICB location, "
-             "under the codes of NHS England's August 2026 practice mapping file; the LSOAs of the one location "
-             "that ended were given, whole local authority by whole local authority, to the locations that took "
-             "its practices: the only such division that gives each the number of LSOAs it gained in the April "
-             "2026 lookup (as a derived table reports them) and keeps together each authority it already shared "
-             "with one of them. An inference from counts, not a file.",
+     "note": "No official LSOA lookup for April 2026 was available. Each LSOA keeps its April 2024 sub-ICB "
+             "location, under the codes NHS England's August 2026 practice mapping file gives it; the LSOAs of the one "
+             "location that ended are placed whole local authority by whole local authority in the locations that "
+             "took its practices, the only such way that gives each the number of LSOAs it gained in April 2026 "
+             "and keeps together each authority it already shared with one of them. An inference, not an official "
+             "lookup.",
      "sources": ["ons-lsoa21-sicbl24-icb24", "nhse-gp-prac-map-2026-08", "ons-lsoa11-lsoa21-lad22",
                  "nhse-gp-prac-map-2022-01", "later-s-derived"]},
     {"id": "prac2022", "date": "2022-01-01", "label": "GP practice mapping file, 1 January 2022",
@@ -374,9 +374,18 @@ def build(ref):
         prac.append([code, *old, *new])
     trust_rows, successions, catchment = trusts(tables)
     parts = pcn_parts(areas, pcns, practices)
+    icb_totals = []
+    for at in areas.of("prac2026", "icb"):
+        row = areas.rows[at]
+        count = sum(1 for p in practices.values() if "2026" in p and areas.rows[p["2026"][3]][5] == at)
+        icb_totals.append({"ods_code": row[3], "ons_code": row[2], "practices": count, "registered_patients": row[6]})
+    published = {r["icb_ods_code"]: int(r["gp_practices_aug2026"])
+                 for r in read(os.path.join(ref, "history", "icb_ods_codes_2026.csv"))}
+    check({t["ods_code"]: t["practices"] for t in icb_totals} == published,
+          "practices by ICB are not those of history/icb_ods_codes_2026.csv")
     return {"areas": areas, "pcns": pcns, "pcn_parts": parts, "lsoa11": lsoa11, "lsoa21": lsoa21,
             "practices": prac, "trusts": trust_rows, "successions": successions, "catchment": catchment,
-            "hashes": hashes, "splits": splits}
+            "hashes": hashes, "splits": splits, "icb_totals": sorted(icb_totals, key=lambda t: t["ods_code"])}
 
 
 def main(argv=None):
@@ -402,7 +411,8 @@ def main(argv=None):
               made["trusts"])
     write_tsv(os.path.join(out, "successions.tsv"), ["old", "new", "date"], made["successions"])
     write_tsv(os.path.join(out, "catchment.tsv"), ["trust", "icb2022", "share"], made["catchment"])
-    vintages = [dict(v, split=made["splits"]) if v["id"] == "loc2026" else v for v in VINTAGES]
+    extra = {"loc2026": {"split": made["splits"]}, "prac2026": {"icb_totals": made["icb_totals"]}}
+    vintages = [dict(v, **extra.get(v["id"], {})) for v in VINTAGES]
     with open(os.path.join(out, "vintages.yaml"), "w", encoding="utf-8") as handle:
         handle.write(HEADER)
         handle.write("\n".join(emit({"place_vintages": vintages})) + "\n")

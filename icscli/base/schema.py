@@ -115,10 +115,12 @@ PLACE_GEOGRAPHIES = ("lsoa11", "lsoa21", "lsoa", "practice", "trust")
 PLACE_PROVENANCE = ("official", "derived", "third-party")
 PLACE_VINTAGE = {
     "id": "id!", "date": "date!", "label": "text!", "geography": "enum:PLACE_GEOGRAPHIES!", "levels": "strs",
-    "provenance": "enum:PLACE_PROVENANCE!", "method": "text", "split": "place_splits", "note": "text",
-    "sources": "cites!",
+    "provenance": "enum:PLACE_PROVENANCE!", "method": "text", "split": "place_splits", "icb_totals": "place_totals",
+    "note": "text", "sources": "cites!",
 }
 PLACE_SPLIT = {"from": "text!", "to": "text!", "local_authorities": "strs", "lsoa_count": "int"}
+# What a practice file says of each ICB: its practices and registered patients (`ics system` shows them).
+PLACE_TOTAL = {"ods_code": "text!", "ons_code": "text!", "practices": "int!", "registered_patients": "int"}
 
 
 class RecordTable:

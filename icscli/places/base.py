@@ -67,6 +67,14 @@ def by_ods(vintage, level):
     return known[(vintage, level)]
 
 
+def by_ons_lad():
+    """{ONS code: name} of the local authority districts (2022)."""
+    known = store.memo("lads")
+    if not known:
+        known.update({r[2]: r[4] for r in store.areas() if r[1] == "lad"})
+    return known
+
+
 def label(a):
     """'NHS Frimley ICB - D4U1Y (D4U1Y, E38000252)'."""
     codes = ", ".join(c for c in (a.get("ods_code"), a.get("ons_code")) if c)

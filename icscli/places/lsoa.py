@@ -124,9 +124,27 @@ def lsoa(kb, text, as_of=None):
         systems = [icb_on(kb, p["areas"]["loc"]["ods_code"], day) for p in on_date["parts"]]
         systems = systems if any(systems) else None
     name = (records.get("lsoa21") or records["lsoa11"])["name"]
+    split = _split(kb, history)
     return {"code": code, "name": name, "as_of": day, "lsoa11": records.get("lsoa11"),
             "lsoa21": records.get("lsoa21"), "on_date": on_date, "next": following,
-            "first": history[0]["vintage"] if history else None, "systems_on_date": systems, "history": history}
+            "first": history[0]["vintage"] if history else None, "systems_on_date": systems, "history": history,
+            "split": split}
+
+
+def _split(kb, history):
+    """The part of a derived split this LSOA fell in: the location that ended, the one it went to, and the
+    local authorities (with names) that went there."""
+    from .base import by_ons_lad
+
+    out = []
+    for h in history:
+        to = {p["areas"]["loc"]["ods_code"] for p in h["parts"] if p.get("basis") == "la"}
+        for s in kb.place_vintages[h["vintage"]["id"]].get("split") or ():
+            if s["to"] in to:
+                lads = by_ons_lad()
+                out.append({"from": s["from"], "to": s["to"], "lsoa_count": s["lsoa_count"], "date": h["vintage"]["date"],
+                            "local_authorities": [{"ons_code": c, "name": lads.get(c, c)} for c in s["local_authorities"]]})
+    return out
 
 
 def _counterparts(table, codes):

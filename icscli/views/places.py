@@ -42,11 +42,12 @@ def area_fields(areas, sources, patients_note=""):
 
 
 def systems_line(found, day):
-    """'On 1 June 2023 the systems data (April 2023) puts sub-ICB location 92A in NHS Surrey ... ICB'."""
+    """'On 1 June 2023, sub-ICB location 92A was in NHS Surrey Heartlands ICB (QXU, E54000063) (the ICBs of
+    April 2023)': the location's ICB on the date, from the ICB lists."""
     icb = found["icb"]
-    return (f"On {dates.human(day)} the systems data ({found['version_label']}, {found['provenance']}) puts "
-            f"sub-ICB location {found['loc']['ods_code']} in {icb['name']} "
-            f"({', '.join(c for c in (icb['ods_code'], icb['ons_code']) if c)})")
+    return (f"On {dates.human(day)}, sub-ICB location {found['loc']['ods_code']} was in {icb['name']} "
+            f"({', '.join(c for c in (icb['ods_code'], icb['ons_code']) if c)}) (the ICBs of "
+            f"{found['version_label']})")
 
 
 # --------------------------------------------------------------------------- ics lsoa
@@ -110,7 +111,7 @@ def lsoa(kb, data):
             blocks.append(doc.Items("", lines, key="on_date"))
         if data["next"]:
             blocks.append(doc.Note(f"Between files: {dates.human(day)} is after the {v['label']} and before the "
-                                   f"{data['next']['label']} ({dates.human(data['next']['date'])}); the files do not "
+                                   f"{data['next']['label']}; the files do not "
                                    "say whether this LSOA moved between them.", key="on_date"))
     history, table = [], []
     for h in data["history"]:
@@ -128,10 +129,13 @@ def lsoa(kb, data):
                           top.get("ods_code") or "", top.get("ons_code") or "", top.get("name") or "",
                           str(p["population"]), p.get("basis") or "", cite_text(h["sources"])])
     blocks.append(doc.Items("In each lookup file", history, key="history"))
-    derived = [h["vintage"] for h in data["history"] if h["vintage"]["provenance"] == "derived"]
-    for v in derived:
+    for v in (h["vintage"] for h in data["history"] if h["vintage"]["provenance"] == "derived"):
         record = kb.place_vintages.get(v["id"]) or {}
-        blocks.append(doc.Note(f"Derived: the {v['label']} row is not read from a file. {record.get('note', '')}".strip(),
+        blocks.append(doc.Note(f"{dates.human(v['date'])}: derived. {record.get('note', '')}".strip(), key="history"))
+    for split in data.get("split") or ():
+        places_ = ", ".join(la["name"] for la in split["local_authorities"])
+        blocks.append(doc.Note(f"Sub-ICB location {split['from']} ended in {dates.human(split['date'])}: "
+                               f"{split['lsoa_count']} of its LSOAs ({places_}) are placed in {split['to']}.",
                                key="history"))
     columns = ["lsoa", "vintage", "date", "file", "provenance", "through_lsoas", "lsoas", "ccg_or_sub_icb_ods",
                "ccg_or_sub_icb_ons", "ccg_or_sub_icb_name", "icb_or_stp_ods", "icb_or_stp_ons", "icb_or_stp_name",
@@ -146,8 +150,7 @@ def _geo(v):
 def _basis(h):
     basis = {p.get("basis") for p in h["parts"]} - {None, ""}
     if "la" in basis:
-        return ("Derived: this LSOA was in the sub-ICB location that ended in April 2026; it is placed by its "
-                "local authority.")
+        return "Derived: its sub-ICB location ended; it is placed by its local authority."
     return ""
 
 
