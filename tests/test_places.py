@@ -293,3 +293,23 @@ def test_the_builder_refuses_files_that_disagree_with_sources_md(tmp_path, chang
     assert result.returncode == 1 and "gp_practice_map_2022-01.csv" in result.stderr
     assert ("SHA-256" if change == "sha" else "6527 rows, SOURCES.md says 6528") in result.stderr
     assert not out.exists()
+
+
+def test_the_other_answers_never_read_the_places_tables():
+    """`ics explain`, `system`, `systems` and `ccg` answer without importing the places tables' reader;
+    `ics lsoa` imports it (checked in a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from click.testing import CliRunner\n"
+            "from icscli.cli.app import ics\n"
+            "for argv in (['explain', 'icb'], ['system', 'thames', 'valley'], ['systems'], ['ccg', '02Q']):\n"
+            "    assert CliRunner().invoke(ics, argv).exit_code == 0, argv\n"
+            "print('icscli.store.places' in sys.modules, 'icscli.places' in sys.modules)\n"
+            "CliRunner().invoke(ics, ['lsoa', 'E01016180'])\n"
+            "print('icscli.store.places' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
+                            cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True"]
