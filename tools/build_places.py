@@ -300,15 +300,18 @@ def trusts(tables):
              r["postcode"], iso(r["open_date"]), iso(r["close_date"])] for r in etr]
     known = {r[0] for r in rows}
     check(len(known) == len(rows), "etr: a trust code twice")
+    # The successions that touch a trust, and the chains through older trust codes: three characters
+    # starting with R, as every three-character code of the trusts file is (checked here).
+    check(all(c.startswith("R") for c in known if len(c) == 3), "etr: a three-character trust code not starting R")
     keep, codes, grew = set(), set(known), True
     succ = tables["trust_successions.csv"]
-    while grew:  # the successions that touch a trust, and the chains through older trust-like codes
+    while grew:
         grew = False
         for i, r in enumerate(succ):
             if i not in keep and (r["old_code"] in codes or r["new_code"] in codes):
                 keep.add(i)
                 for code in (r["old_code"], r["new_code"]):
-                    if code not in codes and len(code) == 3:
+                    if code not in codes and len(code) == 3 and code.startswith("R"):
                         codes.add(code)
                         grew = True
     successions = sorted([succ[i]["old_code"], succ[i]["new_code"], succ[i]["date"]] for i in keep)

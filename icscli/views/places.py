@@ -191,7 +191,8 @@ def trust(kb, data):
         table.append(["trust", data["opened"] or "", code, data["name"], data["icb_ods_code"] or "", "",
                       cite_text(data["sources"])])
     else:
-        blocks.append(doc.Note(f"{code} is not in the ODS trusts file; the ODS successions name it."))
+        blocks.append(doc.Note(f"{code} is not in the ODS trusts file (it may have closed before the file's records "
+                               "begin, or not be a trust); the ODS successions below name it."))
     blocks.append(doc.Fields("", fields, key="about"))
     for key, title_, steps in (("predecessors", "Took over from", data["predecessors"]),
                                ("successors", "Succeeded by", data["successors"])):
