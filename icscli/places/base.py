@@ -94,7 +94,8 @@ def icb_on(kb, loc_ods, day):
     loc = kb.sub_icb_locations[ident]
     icb = kb.icbs[loc["icb"]]
     record = kb.system_versions[version]
-    return {"version": version, "version_label": record["label"], "provenance": record["provenance"],
+    return {"version": version, "version_label": record["label"], "version_date": record["date"],
+            "provenance": record["provenance"],
             "loc": {"level": "loc", "ods_code": loc["ods_code"], "ons_code": loc["ons_code"], "name": loc["name"]},
             "icb": {"level": "icb", "ods_code": icb.get("ods_code"), "ons_code": icb["ons_code"], "name": icb["name"],
                     "short_name": icb["short_name"]},

@@ -46,8 +46,8 @@ def systems_line(found, day):
     April 2023)': the location's ICB on the date, from the ICB lists."""
     icb = found["icb"]
     return (f"On {dates.human(day)}, sub-ICB location {found['loc']['ods_code']} was in {icb['name']} "
-            f"({', '.join(c for c in (icb['ods_code'], icb['ons_code']) if c)}) (the ICBs of "
-            f"{found['version_label']})")
+            f"({', '.join(c for c in (icb['ods_code'], icb['ons_code']) if c)}) (the ICB list of "
+            f"{dates.human(found['version_date'])})")
 
 
 # --------------------------------------------------------------------------- ics lsoa
@@ -98,8 +98,8 @@ def lsoa(kb, data):
         v = on["vintage"]
         fields = [Field("File", f"{v['label']}{provenance_tag(v)}", on["sources"])]
         if on["via"]:
-            fields.append(Field("Through", f"this file is on {_geo(v)} LSOAs: "
-                                           f"{', '.join(on['via'])} stand in for {code}"))
+            fields.append(Field("Through", f"this file is on {_geo(v)} LSOAs: {', '.join(on['via'])} "
+                                           f"{'stands' if len(on['via']) == 1 else 'stand'} in for {code}"))
         for part in on["parts"]:
             share = f" ({', '.join(part['lsoas'])}; population {part['population']:,})" if len(on["parts"]) > 1 else ""
             for f in area_fields(part["areas"], on["sources"]):
@@ -111,8 +111,8 @@ def lsoa(kb, data):
             blocks.append(doc.Items("", lines, key="on_date"))
         if data["next"]:
             blocks.append(doc.Note(f"Between files: {dates.human(day)} is after the {v['label']} and before the "
-                                   f"{data['next']['label']}; the files do not "
-                                   "say whether this LSOA moved between them.", key="on_date"))
+                                   f"{data['next']['label']}; the answer is the earlier file's, and the files do not "
+                                   "say whether anything changed for this LSOA between them.", key="on_date"))
     history, table = [], []
     for h in data["history"]:
         v = h["vintage"]

@@ -150,30 +150,34 @@ def pcn(kb, data):
     for other in data["also_in"]:
         about.append(Field("Also in", f"the {other['vintage'][-4:]} file, as {other['name']}"))
     blocks = [doc.Fields("", about, key="about")]
+    counted = data["patients"] is not None
     rows, table = [], []
     for part in data["locations"]:
         a = part["areas"]
         loc, top = a.get("loc") or a["ccg"], a.get("icb") or a["stp"]
-        rows.append(Row([loc["ods_code"] or "", loc["name"], top["ods_code"] or "", str(part["practices"]),
-                         _count(part["patients"]), _share(part)], src))
+        cells = [loc["ods_code"] or "", loc["name"], top["ods_code"] or "", str(part["practices"])]
+        rows.append(Row(cells + ([_count(part["patients"]), _share(part)] if counted else []), src))
         table.append(["sub-ICB location" if "loc" in a else "CCG", loc["ods_code"] or "", loc["name"],
                       top["ods_code"] or "", str(part["practices"]), _n(part["patients"]),
                       "" if part["share"] is None else f"{part['share']:.6f}", part["patients_basis"] or "",
                       cite_text(src)])
-    what = "Sub-ICB locations" if v["id"] == "prac2026" else "CCGs"
-    blocks.append(doc.Table(what, ["ODS", "Name", "ICB", "Practices", "Patients", "Share"], rows, key="locations",
-                            codes=("ODS", "ICB")))
+    latest = v["id"] == "prac2026"
+    patient_columns = ["Patients", "Share"] if counted else []
+    blocks.append(doc.Table("Sub-ICB locations" if latest else "CCGs",
+                            ["ODS", "Name", "ICB" if latest else "STP", "Practices", *patient_columns], rows, key="locations",
+                            codes=("ODS", "ICB", "STP")))
     icb_rows = []
     for e in data["icbs"]:
-        icb_rows.append(Row([e["area"]["ods_code"] or "", e["area"]["name"], str(e["practices"]),
-                             _count(e["patients"]), _share(e)], src))
-        table.append(["ICB" if v["id"] == "prac2026" else "STP", e["area"]["ods_code"] or "", e["area"]["name"], "",
+        cells = [e["area"]["ods_code"] or "", e["area"]["name"], str(e["practices"])]
+        icb_rows.append(Row(cells + ([_count(e["patients"]), _share(e)] if counted else []), src))
+        table.append(["ICB" if latest else "STP", e["area"]["ods_code"] or "", e["area"]["name"], "",
                       str(e["practices"]), _n(e["patients"]),
                       "" if e["share"] is None else f"{e['share']:.6f}", e["patients_basis"] or "", cite_text(src)])
-    blocks.append(doc.Table("ICBs" if v["id"] == "prac2026" else "STPs", ["ODS", "Name", "Practices", "Patients",
-                                                                           "Share"], icb_rows, key="icbs",
+    blocks.append(doc.Table("ICBs" if latest else "STPs", ["ODS", "Name", "Practices", *patient_columns], icb_rows, key="icbs",
                             codes=("ODS",)))
-    if len(data["locations"]) > 1:
+    if not counted:
+        blocks.append(doc.Note("The January 2022 file gives no registered patients.", key="locations"))
+    elif len(data["locations"]) > 1:
         blocks.append(doc.Note("Shares are of the PCN's registered patients (1 August 2026). The files give no count "
                                "per practice: a part's patients are derived where the official totals determine "
                                "them (a sub-ICB location's total less its other PCNs' patients, or the PCN's total "
