@@ -2,10 +2,7 @@
 force on a date, the ICB of a sub-ICB location on a date (from the systems data), and codes not found."""
 from .. import dates
 from ..errors import UnknownTerm
-from ..store import places as store
-
-LEVEL_NAMES = {"ccg": "CCG", "stp": "STP", "loc": "sub-ICB location", "icb": "ICB", "region": "NHS region",
-               "lad": "local authority"}
+from ..store.places import area, by_ods, by_ons_lad, chain  # noqa: F401  (the code table, for the queries)
 
 
 def day_of(as_of):
@@ -36,43 +33,6 @@ def in_force(ordered, day):
         elif following is None:
             following = v
     return current, following
-
-
-def area(index):
-    """One row of the code table as a record: its level, codes, name and (August 2026) registered patients."""
-    vintage, level, ons, ods, name, _parent, patients = store.areas()[index]
-    return {"level": level, "ods_code": ods or None, "ons_code": ons or None, "name": name,
-            "patients": patients, "vintage": vintage}
-
-
-def chain(index):
-    """An area and the areas above it (its STP or ICB, then region), keyed by level (shared: do not change)."""
-    known = store.memo("chain")
-    if index not in known:
-        out, at = {}, index
-        while at is not None:
-            row = store.areas()[at]
-            out[row[1]] = area(at)
-            at = row[5]
-        known[index] = out
-    return known[index]
-
-
-def by_ods(vintage, level):
-    """{ODS code: area row} of one level of one vintage (worked out once per process)."""
-    known = store.memo("by_ods")
-    if (vintage, level) not in known:
-        known[(vintage, level)] = {r[3]: i for i, r in enumerate(store.areas())
-                                   if r[0] == vintage and r[1] == level and r[3]}
-    return known[(vintage, level)]
-
-
-def by_ons_lad():
-    """{ONS code: name} of the local authority districts (2022)."""
-    known = store.memo("lads")
-    if not known:
-        known.update({r[2]: r[4] for r in store.areas() if r[1] == "lad"})
-    return known
 
 
 def label(a):

@@ -40,15 +40,7 @@ def assignments(kb, vintage_id):
     """{LSOA code: its areas keyed by level (ccg or loc, stp or icb, region)} for every LSOA of one lookup
     file's geography, as that file (or the derived assignment) gives them: the bulk form of the answer."""
     v = next(v for v in lookup_vintages(kb) if v["id"] == vintage_id)
-    position = store.header(v["geography"])[vintage_id]
-    chains = {}
-    out = {}
-    for cells in store.rows(v["geography"]):
-        at = int(cells[position])
-        if at not in chains:
-            chains[at] = chain(at)
-        out[cells[0]] = chains[at]
-    return out
+    return store.assignments(v["id"])
 
 
 def _record(table, cells):

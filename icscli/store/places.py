@@ -6,6 +6,10 @@ the commands about practices, PCNs, LSOAs and trusts call these functions, and e
 per process. `row` finds one row of a table without parsing the rest (every table is sorted by its
 first column and a code is found by its line start), so `ics lsoa CODE` reads bytes and splits one line;
 `rows` parses a whole table, for the practice and PCN searches, the tests and the re-coding of files.
+
+The code table (`areas`, `chain`, `by_ods`) and `assignments(column)` (every LSOA of one lookup file with
+its CCG or sub-ICB location, STP or ICB and region) are here, below the systems layer, so that re-coding a
+file (systems/) can use them as the places queries (places/) do.
 """
 import json
 import os
@@ -75,6 +79,57 @@ def pcns():
     """(PCN rows [vintage, code, name, patients], parts [PCN row, area row, patients or None])."""
     data = _json("pcns.json")
     return data["pcns"], data["pcn_parts"]
+
+
+# --------------------------------------------------------------------------- the code table
+
+
+def area(index):
+    """One row of the code table as a record: its level, codes, name and (August 2026) registered patients."""
+    vintage, level, ons, ods, name, _parent, patients = areas()[index]
+    return {"level": level, "ods_code": ods or None, "ons_code": ons or None, "name": name,
+            "patients": patients, "vintage": vintage}
+
+
+def chain(index):
+    """An area and the areas above it (its STP or ICB, then region), keyed by level (shared: do not change)."""
+    known = memo("chain")
+    if index not in known:
+        out, at = {}, index
+        while at is not None:
+            row = areas()[at]
+            out[row[1]] = area(at)
+            at = row[5]
+        known[index] = out
+    return known[index]
+
+
+def by_ods(vintage, level):
+    """{ODS code: area row} of one level of one vintage (worked out once per process)."""
+    known = memo("by_ods")
+    if (vintage, level) not in known:
+        known[(vintage, level)] = {r[3]: i for i, r in enumerate(areas())
+                                   if r[0] == vintage and r[1] == level and r[3]}
+    return known[(vintage, level)]
+
+
+def by_ons_lad():
+    """{ONS code: name} of the local authority districts (2022)."""
+    known = memo("lads")
+    if not known:
+        known.update({r[2]: r[4] for r in areas() if r[1] == "lad"})
+    return known
+
+
+def assignments(column):
+    """{LSOA code: its areas keyed by level} for every row of the LSOA table that has this vintage's column
+    (`ccg2015` ... `loc2026`): a whole lookup file at once, for the tests and for re-coding a column."""
+    table = next(t for t in ("lsoa11", "lsoa21") if column in header(t))
+    position = header(table)[column]
+    return {cells[0]: chain(int(cells[position])) for cells in rows(table)}
+
+
+# --------------------------------------------------------------------------- the tables
 
 
 def header(table):
