@@ -340,6 +340,8 @@ def source(kb, row):
         fields.append(doc.Field("Reference", row["reference"]))
     if row.get("note"):
         fields.append(doc.Field("Note", row["note"]))
+    if row.get("sha256"):
+        fields.append(doc.Field("SHA-256", row["sha256"]))
     citing = [Line(_citing_label(kb, c)) for c in row["cited_by"]]
     blocks = [doc.Fields("", fields, key="source"),
               doc.Items(f"Cited by {row['cited']} record{'s' if row['cited'] != 1 else ''}", citing, key="cited_by")
@@ -358,6 +360,8 @@ def _citing_label(kb, ref):
         return f"Timeline, {dates.human(event['date'])}: {event['title']}"
     if kind == "responsibility" and ident in kb.responsibilities:
         return f"Responsibility change: {kb.responsibilities[ident]['function']}"
+    if kind == "place_vintage" and ident in kb.place_vintages:
+        return f"Places data: {kb.place_vintages[ident]['label']}"
     return ref
 
 
