@@ -102,15 +102,16 @@ def _version_items(kb):
     out = []
     for n, (version, begins) in enumerate(ix.versions):
         record = kb.system_versions[version]
+        when = record["date"]  # as the data gives it: 'April 2023' is not '1 April 2023'
         icbs = ix.by_version.get(version, [])
         if n == 0:
             ccgs = counts_on(kb, _day_before(begins))["ccgs"]
-            out.append(_item(begins, "icb", "created", f"{len(icbs)} integrated care boards established; the {ccgs} "
+            out.append(_item(when, "icb", "created", f"{len(icbs)} integrated care boards established; the {ccgs} "
                              f"CCGs were abolished and became {len(ix.locs_by_version.get(version, []))} sub-ICB locations "
                              "of the ICBs, under the same codes", [], record["sources"]))
-            out += _first_version_moves(kb, version, begins)
+            out += _first_version_moves(kb, version, when)
             continue
-        out += _icb_changes(kb, version, begins)
+        out += _icb_changes(kb, version, when)
     return out
 
 
@@ -223,3 +224,40 @@ def _responsibility_items(kb):
                          [ident], r["sources"]))
     return out
 
+
+
+# What the systems data records for each kind a card is counted by (`counts_from`): the kinds of change.
+COUNTED_KINDS = {"ccgs": ("ccg merger", "ccg boundary"), "icbs": ("icb",), "sub-icb-locations": ("sub-icb location",)}
+_WORDS = {"created": "new", "abolished": "ended", "merged": "formed by a merger", "split": "split",
+          "boundary": "took part of another's area", "re-coded": "given a new ONS code", "moved": "moved to another ICB"}
+
+
+_FIRST_CODE = ("boundary", "split", "moved")  # the change's first code names what changed; else its last
+
+
+def by_date(kb, counted, end):
+    """[{date, text, codes, sources}] per date: what the systems data records of the kinds an entity is
+    counted by, up to `end` ('1 April 2026: 1 new (U2G6B); 1 ended (D4U1Y); ...'), oldest first."""
+    kinds = {k for spec in counted for k in COUNTED_KINDS.get(spec["count"], ())}
+    if not kinds:
+        return []
+    found = {}
+    for item in changes(kb, "0001-01-01", end)["changes"]:
+        if item["kind"] in kinds:
+            found.setdefault(item["date"], []).append(item)
+    out = []
+    for day, items in found.items():
+        groups = {}
+        for item in items:
+            groups.setdefault(item["change"], []).append(item)
+        parts, sources = [], []
+        for change, group in groups.items():
+            codes = list(dict.fromkeys(c for i in group for c in i["codes"][:1] if change in _FIRST_CODE)) or \
+                list(dict.fromkeys(c for i in group for c in i["codes"][-1:]))
+            if len(group) == 1 and not codes:
+                parts.append(group[0]["text"])  # one change the data states whole (the ICBs established)
+                continue
+            parts.append(f"{len(group)} {_WORDS.get(change, change)}" + (f" ({', '.join(codes)})" if codes else ""))
+            sources += [s for i in group for s in i["sources"] if s not in sources]
+        out.append({"date": day, "text": "; ".join(parts), "sources": sources})
+    return out

@@ -120,8 +120,11 @@ def explain(kb, data):
         now = freshness.now_words(kb, query.today()) if kb else "now"  # past data_as_of, "now" is not known
         blocks.append(doc.Items("Status over time", [_period(p, now) for p in data["status"]], key="status"))
     if data.get("counts"):
-        blocks.append(doc.Items("Counts over time", [Line(data["counts_text"], [c for r in data["counts"] for c in r["sources"]])],
-                                key="status"))
+        blocks.append(doc.Items("Counts over time", [Line(lifecycle.counts_text([r]), r["sources"], detail=r.get("note") or "")
+                                                     for r in data["counts"]], key="status"))
+    if data.get("data_changes"):
+        blocks.append(doc.Items("Changes in the code data", [Line(f"{dates.human(c['date'])}: {c['text']}", c["sources"])
+                                                             for c in data["data_changes"]], key="status"))
     for heading, field, key in (("Responsibilities", "responsibilities", "duties"),
                                 ("Membership and board", "membership", "board")):
         if data.get(field):
@@ -155,7 +158,8 @@ def _period(period, now="now"):
     frm = dates.human(period.get("from")) if period.get("from") else "?"
     to = dates.human(period.get("to")) if period.get("to") else now
     text = f"{frm} to {to}: {period['state']}" + (f" ({period['basis']})" if period.get("basis") else "")
-    return Line(text, period.get("sources"), detail=period.get("note") or "")
+    detail = " ".join(t for t in (period.get("note") or "", outcome(period)) if t)  # what became of a plan
+    return Line(text, _with_outcome_sources(period), detail=detail)
 
 
 def _change_line(kb, r):
@@ -339,6 +343,8 @@ def source(kb, row):
         fields.append(doc.Field("Reference", row["reference"]))
     if row.get("note"):
         fields.append(doc.Field("Note", row["note"]))
+    if row.get("sha256"):
+        fields.append(doc.Field("SHA-256", row["sha256"]))
     citing = [Line(_citing_label(kb, c), hint=_citing_command(kb, c)) for c in row["cited_by"]]
     blocks = [doc.Fields("", fields, key="source"),
               doc.Items(f"Cited by {row['cited']} record{'s' if row['cited'] != 1 else ''}", citing, key="cited_by")
@@ -357,6 +363,8 @@ def _citing_label(kb, ref):
         return f"Timeline, {dates.human(event['date'])}: {event['title']}"
     if kind == "responsibility" and ident in kb.responsibilities:
         return f"Responsibility change: {kb.responsibilities[ident]['function']}"
+    if kind == "place_vintage" and ident in kb.place_vintages:
+        return f"Places data: {kb.place_vintages[ident]['label']}"
     return ref
 
 
