@@ -24,7 +24,10 @@ def address(where):
 
 
 class HtmlLayout(Visitor):
-    """The HTML walk (see doc.walk); `level` is the heading level of a block's title."""
+    """The HTML walk (see doc.walk); `level` is the heading level of a block's title. Only the export uses
+    it, and the export cites every line, so provenance notes are shown."""
+
+    cite = True
 
     def __init__(self, level=4):
         self.out, self.level = [], level
@@ -53,7 +56,8 @@ class HtmlLayout(Visitor):
         return "\n".join(self.out) + "\n"
 
     def visit_note(self, block):
-        self.out.append(f'<p class="note">{text_lines(block.text)}</p>')
+        if self.shows(block):
+            self.out.append(f'<p class="note">{text_lines(block.text)}</p>')
 
     def visit_prose(self, block):
         self.titled(block)

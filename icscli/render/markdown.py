@@ -75,6 +75,8 @@ class MarkdownLayout(Visitor):
         return f'<a id="{ident}"></a>' if ident else ""
 
     def visit_note(self, block):
+        if not self.shows(block):
+            return
         self.out += ["> " + line if line else ">" for line in escape(block.text).split("\n")] + [""]
 
     def visit_prose(self, block):

@@ -59,6 +59,7 @@ class TextLayout(Visitor):
 
     bullet = "- "
     rule = ""
+    screen = True  # plain and rich are what a screen shows: hints included
 
     def __init__(self, cite=False, width=None):
         self.cite, self.width, self.out = cite, width, []
@@ -105,7 +106,7 @@ class TextLayout(Visitor):
         out = [(clean(line.text), style)]
         if line.status:
             out.append((f" [{line.status}]", "status"))
-        return out + self.refs(line)
+        return out + self.refs(line) + ([(" " + clean(line.hint), "detail")] if line.hint else [])
 
     def block_title(self, block):
         if block.title:
@@ -124,8 +125,9 @@ class TextLayout(Visitor):
         return "\n".join(self.out) + "\n"
 
     def visit_note(self, block):
-        self.emit([(clean(block.text), "note")])
-        self.blank()
+        if self.shows(block):
+            self.emit([(clean(block.screen), "note")])
+            self.blank()
 
     def visit_prose(self, block):
         indent = self.block_title(block)
