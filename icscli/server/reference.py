@@ -47,35 +47,32 @@ def register(server, kb):
             data = refusal(exc)
         return json.dumps(data, ensure_ascii=False)
 
-    @server.resource("ics://glossary", name="glossary", mime_type="application/json",
-                     description="Every term A to Z with its summary and sources (ics glossary -f json).")
-    def glossary() -> str:
-        return document("glossary", "glossary")
+    def whole(command):
+        return lambda: document(command, command)
 
-    @server.resource("ics://sources", name="bibliography", mime_type="application/json",
-                     description="Every source with its address and what cites it (ics sources -f json).")
-    def bibliography() -> str:
-        return document("sources", "sources")
+    def by_code(command):
+        def read(code: str) -> str:
+            return document(command, command, name=(code,))
+        return read
 
-    @server.resource(TEMPLATES["icb"], name="icb", mime_type="application/json",
-                     description="One ICB today, in full (ics system CODE -f json): an ODS or ONS code or a name.")
-    def icb(code: str) -> str:
-        return document("system", "system", name=(code,))
-
-    @server.resource(TEMPLATES["ccg"], name="ccg", mime_type="application/json",
-                     description="What became of one former CCG, in full (ics ccg CODE -f json).")
-    def ccg(code: str) -> str:
-        return document("ccg", "ccg", name=(code,), show_all=False)
-
-    @server.resource(TEMPLATES["entity"], name="entity", mime_type="application/json",
-                     description="One body or term today, in full (ics explain TERM -f json).")
     def entity(term: str) -> str:
         return document("explain", "explain", term=(term,))
 
-    @server.resource(TEMPLATES["changes"], name="changes", mime_type="application/json",
-                     description="What changed between two dates, in full (ics changes --from A --to B -f json).")
     def changes(from_date: str, to_date: str) -> str:
         return document("changes", "changes", start=from_date, end=to_date)
+
+    for address, name, read, description in (
+            ("ics://glossary", "glossary", whole("glossary"),
+             "Every term A to Z with its summary and sources (ics glossary -f json)."),
+            ("ics://sources", "bibliography", whole("sources"),
+             "Every source with its address and what cites it (ics sources -f json)."),
+            (TEMPLATES["icb"], "icb", by_code("system"),
+             "One ICB today, in full (ics system CODE -f json): an ODS or ONS code or a name."),
+            (TEMPLATES["ccg"], "ccg", by_code("ccg"), "What became of one former CCG, in full (ics ccg CODE -f json)."),
+            (TEMPLATES["entity"], "entity", entity, "One body or term today, in full (ics explain TERM -f json)."),
+            (TEMPLATES["changes"], "changes", changes,
+             "What changed between two dates, in full (ics changes --from A --to B -f json).")):
+        server.resource(address, name=name, mime_type="application/json", description=description)(read)
 
     @server.completion()
     async def complete(ref, argument, context):
