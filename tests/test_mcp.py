@@ -275,7 +275,8 @@ async def resources(session, init):
     listed = {str(r.uri): r.name for r in (await session.list_resources()).resources}
     read = {uri: json.loads((await session.read_resource(uri)).contents[0].text) for uri in listed}
     templates = {t.name: t.uri_template for t in (await session.list_resource_templates()).resource_templates}
-    for uri in ("ics://icb/QT1", "ics://ccg/02Q", "ics://entity/icp", "ics://changes/2019-04-01/2021-04-01"):
+    for uri in ("ics://icb/QT1", "ics://ccg/02Q", "ics://entity/icp", "ics://changes/2019-04-01/2021-04-01",
+                "ics://practice/A81001", "ics://pcn/U41591", "ics://trust/RDU", "ics://lsoa/E01016180"):
         read[uri] = json.loads((await session.read_resource(uri)).contents[0].text)
     return listed, read, templates
 
@@ -284,10 +285,13 @@ def test_resources_hold_the_full_documents(run, served):
     listed, read, templates = result_of(served, resources)
     assert set(listed.values()) == {"glossary", "bibliography"}
     assert templates == {"icb": "ics://icb/{code}", "ccg": "ics://ccg/{code}", "entity": "ics://entity/{term}",
-                         "changes": "ics://changes/{from_date}/{to_date}"}
+                         "changes": "ics://changes/{from_date}/{to_date}", "practice": "ics://practice/{code}",
+                         "pcn": "ics://pcn/{code}", "trust": "ics://trust/{code}", "lsoa": "ics://lsoa/{code}"}
     for uri, cli in (("ics://glossary", ["glossary"]), ("ics://sources", ["sources"]), ("ics://icb/QT1", ["system", "QT1"]),
                      ("ics://ccg/02Q", ["ccg", "02Q"]), ("ics://entity/icp", ["explain", "icp"]),
-                     ("ics://changes/2019-04-01/2021-04-01", ["changes", "--from", "2019-04-01", "--to", "2021-04-01"])):
+                     ("ics://changes/2019-04-01/2021-04-01", ["changes", "--from", "2019-04-01", "--to", "2021-04-01"]),
+                     ("ics://practice/A81001", ["practice", "A81001"]), ("ics://pcn/U41591", ["pcn", "U41591"]),
+                     ("ics://trust/RDU", ["trust", "RDU"]), ("ics://lsoa/E01016180", ["lsoa", "E01016180"])):
         assert read[uri]["answer"] == run(*cli, "-f", "json").json(), uri
         assert read[uri]["data_as_of"] and "sources" in read[uri]
 

@@ -2,8 +2,9 @@
 
 Resources hold full documents (what a tool gives with detail="full"), so an assistant can attach one
 without a tool call: the glossary and the bibliography, and by template one ICB (`ics://icb/{code}`), one
-former CCG (`ics://ccg/{code}`), one body or term (`ics://entity/{term}`) and the changes between two
-dates (`ics://changes/{from}/{to}`), each as of today. Completions offer the codes and terms that start
+former CCG (`ics://ccg/{code}`), one body or term (`ics://entity/{term}`), the changes between two
+dates (`ics://changes/{from_date}/{to_date}`), and one GP practice, PCN, trust or LSOA
+(`ics://practice/{code}`, `ics://pcn/{code}`, `ics://trust/{code}`, `ics://lsoa/{code}`), each as of today. Completions offer the codes and terms that start
 with what was typed (store/completion.py, the table shell completion reads). The prompts are the
 questions assistants are asked most: brief a board member on an ICB, re-code a column of codes to a
 date, and what changed in an area since a date.
@@ -17,7 +18,8 @@ from ..store.completion import system_items, term_items
 from .answering import envelope, refusal
 
 TEMPLATES = {"icb": "ics://icb/{code}", "ccg": "ics://ccg/{code}", "entity": "ics://entity/{term}",
-             "changes": "ics://changes/{from_date}/{to_date}"}
+             "changes": "ics://changes/{from_date}/{to_date}", "practice": "ics://practice/{code}",
+             "pcn": "ics://pcn/{code}", "trust": "ics://trust/{code}", "lsoa": "ics://lsoa/{code}"}
 MAX_VALUES = 100  # the most completion values one answer may hold
 
 
@@ -26,11 +28,12 @@ def uri(kind, *parts):
     return f"ics://{kind}/" + "/".join(quote(str(p), safe="") for p in parts)
 
 
-def offers(kb, argument, typed):
-    """The completion values for an argument (by its name) that start with what was typed."""
-    if argument in ("code", "icb", "area", "name"):
+def offers(kb, where, argument, typed):
+    """The completion values that start with what was typed, for an argument (by its name) of a
+    template (by its address) or a prompt (by its name)."""
+    if where in (TEMPLATES["icb"], TEMPLATES["ccg"]) or argument in ("icb", "area"):
         return [word for word, _what in system_items(kb, typed)]
-    if argument in ("term", "a", "b", "entity"):
+    if where == TEMPLATES["entity"]:
         return [text for text, _name in term_items(kb, typed)]
     return []
 
@@ -50,9 +53,9 @@ def register(server, kb):
     def whole(command):
         return lambda: document(command, command)
 
-    def by_code(command):
+    def by_code(command, key="name"):
         def read(code: str) -> str:
-            return document(command, command, name=(code,))
+            return document(command, command, **{key: code if key == "code" else (code,)})
         return read
 
     def entity(term: str) -> str:
@@ -71,12 +74,18 @@ def register(server, kb):
             (TEMPLATES["ccg"], "ccg", by_code("ccg"), "What became of one former CCG, in full (ics ccg CODE -f json)."),
             (TEMPLATES["entity"], "entity", entity, "One body or term today, in full (ics explain TERM -f json)."),
             (TEMPLATES["changes"], "changes", changes,
-             "What changed between two dates, in full (ics changes --from A --to B -f json).")):
+             "What changed between two dates, in full (ics changes --from A --to B -f json)."),
+            (TEMPLATES["practice"], "practice", by_code("practice"),
+             "One GP practice today: its PCN, sub-ICB location and ICB (ics practice CODE -f json)."),
+            (TEMPLATES["pcn"], "pcn", by_code("pcn"), "One primary care network and its practices (ics pcn CODE -f json)."),
+            (TEMPLATES["trust"], "trust", by_code("trust"), "One NHS trust today (ics trust CODE -f json)."),
+            (TEMPLATES["lsoa"], "lsoa", by_code("lsoa", "code"),
+             "One LSOA (a census small area) today: its CCG, sub-ICB location and ICB (ics lsoa CODE -f json).")):
         server.resource(address, name=name, mime_type="application/json", description=description)(read)
 
     @server.completion()
     async def complete(ref, argument, context):
-        values = offers(kb, argument.name, argument.value)
+        values = offers(kb, getattr(ref, "uri", None) or getattr(ref, "name", None), argument.name, argument.value)
         return Completion(values=values[:MAX_VALUES], total=len(values), has_more=len(values) > MAX_VALUES)
 
     @server.prompt(name="brief_board_member", title="Brief a board member on an ICB as of a date")
