@@ -202,6 +202,7 @@ def test_check_says_a_stale_count_is_false_and_until_when_it_held(run, served):
     assert stale["answer"]["fact"]["value"] == new["value"]
     assert true["answer"]["verdict"] == "true"
     assert (then["answer"]["verdict"], then["answer"]["until"]) == ("true", old["to"])
+    assert then["date_described"] == old["from"] and true["date_described"] == true["answer"]["on"]
     assert then["next_change"]["date"] == new["from"]
     assert false["answer"]["verdict"] == "false"
     timeline = run("timeline", "--entity", "icb", "-f", "json").json()["events"]
