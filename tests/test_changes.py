@@ -66,7 +66,7 @@ def test_a_change_names_each_body_beside_its_code(whole, kb):
         if change["kind"] == "responsibility":
             assert kb.responsibilities[change["codes"][0]]["function"] in text, text
             continue
-        assert not re.match(r"[A-Z0-9]{3,5} ", text), f"starts with a bare code: {text}"
+        assert not any(text.startswith(code + " ") for code in change["codes"]), f"starts with a bare code: {text}"
         for code in change["codes"]:
             if change["kind"].startswith("ccg") and code in ccg_names:
                 seen += 1
@@ -83,3 +83,9 @@ def test_bassetlaw_and_the_triple_aim_read_as_sentences(whole, kb):
     assert enacted
     for name, day in enacted:
         assert any(c["date"] == day and c["text"].startswith(f"{name} was enacted") for c in whole["changes"]), name
+
+
+def test_every_kind_of_change_is_named_in_the_help(whole, run):
+    help_text = " ".join(run("changes", "--help").output.split())
+    for label in {c["label"] for c in whole["changes"]}:
+        assert f" {label}: " in help_text, label

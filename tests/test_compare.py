@@ -47,7 +47,7 @@ def test_ccg_icb_shows_the_transfer_as_the_diff_and_later_changes_apart(run, kb)
     assert doc["counts"] == _count([r for r in doc["rows"] if r["part"] == "diff"])
 
     plain = run("compare", "ccg", "icb", "-f", "plain").output
-    assert plain.splitlines()[0].endswith(f"on {dates.human(day)}")
+    assert plain.splitlines()[0].endswith(f"as of {dates.human(day)}")
     main, _, rest = plain.partition("\nLater changes")
     assert rest, "the later changes have a section of their own"
     for r in doc["rows"]:
@@ -124,8 +124,9 @@ def test_one_vocabulary_of_change_kinds_in_every_format_and_in_help(run):
         assert in_md == set(labels.values()), pair
         table = list(csv.DictReader(io.StringIO(run("compare", *pair, "-f", "csv").output)))
         assert {(r["diff"], r["label"]) for r in table} == set(labels.items()), pair
-        html = run("compare", *pair, "-f", "html").output
-        assert all(f"</code> {label} (" in html for label in labels.values()), pair
+        html = [[cell.strip() for cell in re.findall(r"<t[hd]>([^<]*)</t[hd]>", line)]
+                for line in run("compare", *pair, "-f", "html").output.splitlines() if line.startswith("<tr>")]
+        assert {(r[html[0].index("diff")], r[html[0].index("label")]) for r in html[1:]} == set(labels.items()), pair
     help_text = " ".join(run("compare", "--help").output.split())
     for label in _every_label(run):
         assert label.replace("{a}", "A").replace("{b}", "B") in help_text or label in help_text, label
