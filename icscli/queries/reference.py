@@ -182,7 +182,7 @@ def compare(kb, term_a, term_b, as_of=None):
     if a == b:
         raise BadValue(f"compare needs two different bodies; '{term_a}' and '{term_b}' are both "
                        f"{kb.entities[a]['name']}")
-    as_of = parse_user_date(as_of) if as_of else None
+    as_of = dates.start(parse_user_date(as_of)) if as_of else None  # a day: "2024" is 1 January 2024, as in cards
     rows = list(kb.responsibilities.values())
     reversed_pair = not _succeeds(rows, a, b) and _succeeds(rows, b, a)
     if reversed_pair:  # `compare icb ccg`: the succession runs the other way, so answer that one
@@ -210,8 +210,7 @@ def compare(kb, term_a, term_b, as_of=None):
                 diff.append(_diff_row(kb, r, "only in A", names))
             elif b in holders:
                 diff.append(_diff_row(kb, r, "only in B", names))
-    result["as_of"] = as_of or result["transfer"] or today()
-    day = dates.start(result["as_of"])
+    result["as_of"] = day = as_of or result["transfer"] or today()
     for d in diff:
         d["part"] = "diff" if _done(d) and dates.start(d["effective"]) <= day else "later"
     order = {k: i for i, k in enumerate(DIFF_ORDER)}

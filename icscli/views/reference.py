@@ -269,13 +269,15 @@ def _compare_scope(data, parts):
         text = f"What each held as of {day}."
     elif transfer and transfer == data["as_of"]:
         text = f"The diff is what changed when responsibilities passed from {a} to {b}, on {day}."
-    elif transfer:
+    elif transfer and parts["diff"]:
         text = (f"The diff is what had changed by {day}; responsibilities first passed from {a} to {b} on "
                 f"{dates.human(transfer)}.")
+    elif transfer:
+        text = f"No responsibility had passed from {a} to {b} by {day}; the first passed on {dates.human(transfer)}."
     else:
         text = f"No responsibility had passed from {a} to {b} by {day}."
     if parts["later"]:
-        text += " Later changes, and those only planned or proposed, are listed apart after it, each dated."
+        text += " Later changes, and those only planned or proposed, follow apart, each dated."
     return text
 
 
