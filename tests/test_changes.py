@@ -89,3 +89,17 @@ def test_every_kind_of_change_is_named_in_the_help(whole, run):
     help_text = " ".join(run("changes", "--help").output.split())
     for label in {c["label"] for c in whole["changes"]}:
         assert f" {label}: " in help_text, label
+
+
+@pytest.mark.parametrize("term, kind", [("sub-icb-location", "sub-icb location"), ("icb", "icb")])
+def test_cards_name_the_code_changes_with_the_labels_of_changes(run, term, kind):
+    """A card's 'Changes in the code data' uses the words `ics changes` labels the same changes with."""
+    card = run("explain", term, "-f", "json").json()["data_changes"]
+    every = run("changes", "--from", "2022-07-01", "-f", "json").json()["changes"]
+    checked = 0
+    for line in card:
+        labels = {c["label"] for c in every if c["kind"] == kind and c["date"] == line["date"] and c["codes"]}
+        for label in labels:
+            checked += 1
+            assert f"{label}: " in line["text"], (label, line)
+    assert checked

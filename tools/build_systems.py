@@ -505,10 +505,10 @@ VERSIONS = [
      "note": "No copy of an official 2025 file was found: rows come from a derived table (copied field for field "
              "from the ONS April 2025 lookup); ODS codes matched from the ONS ICB24 file.",
      "sources": [S, "later-j24", "later-ods-eccg"]},
-    {"id": "2026", "date": "2026-04", "label": "April 2026 (mergers: 42 to 36 ICBs)", "provenance": "official",
+    {"id": "2026", "date": "2026-04-01", "label": "1 April 2026 (ICB mergers)", "provenance": "official",
      "note": "Codes, names and NHS regions of the 36 ICBs and 106 sub-ICB locations from a copy of NHS England's GP "
              "practice mapping file (extract 1 August 2026), which gives the ODS codes of the seven ICBs created on "
-             "1 April 2026; the NHS ODS successor file confirms them. LSOA (2021) counts, and which sub-ICB locations "
+             "1 April 2026; the NHS ODS successor file confirms them and dates the successions 1 April 2026. LSOA (2021) counts, and which sub-ICB locations "
              "took the area of the Frimley location, come from the derived table (copied from the ONS April 2026 "
              "lookup).",
      "sources": ["nhse-gp-reg-pat-prac-map-2026", "ods-succ", S]},

@@ -77,6 +77,11 @@ def _changes(kb, p, notes):
     return questions.changes(kb, p.get("start"), p.get("end"))
 
 
+def _check(kb, p, notes):
+    return questions.check(kb, " ".join(p.get("statement") or ()) or None, p.get("subject"), p.get("prop"),
+                           p.get("value"), p.get("as_of"))
+
+
 COMMANDS = {
     "explain": Command(("term", "as_of"), _explain, _always),
     "timeline": Command(("date_from", "date_to", "tags", "entity"), _timeline, _always),
@@ -89,6 +94,7 @@ COMMANDS = {
     "system": Command(("name", "as_of"), _system),
     "ccg": Command(("name", "show_all", "as_of"), _ccg, _one_ccg_or_all),
     "changes": Command(("start", "end"), _changes),
+    "check": Command(("statement", "subject", "prop", "value", "as_of"), _check),
 }
 
 

@@ -48,8 +48,17 @@ def explain(kb, text, as_of=None, wanted=(), notes=None):
 
 def _system_for_term(kb, text, day):
     """`ics explain frimley`: the system's card when a term names no body but an ICB (or a place or
-    former CCG in one), as `ics system` shows it; None when it names none."""
+    former CCG in one), as `ics system` shows it; None when it names none. Before the ICBs began, a
+    CCG code is answered by its own card (`ics ccg`), as `ics map` answers it."""
+    from ..systems.base import first_day
+    from ..systems.codes import is_code_like
+
     try:
+        if day and is_code_like(text) and first_day(kb) and day < first_day(kb):
+            try:
+                return ccg(kb, text, day)
+            except IcsError:
+                pass
         return system(kb, text, day)
     except IcsError:
         return None
@@ -208,6 +217,14 @@ def map_codes(kb, codes, as_of=None):
     if not codes:
         raise BadValue("give one or more codes")
     return views_ccg_history.table(kb, core.ccg_table(kb, codes, _day(as_of)))
+
+
+def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
+    """The verdict on a claim on a date (default today), as `ics check` shows it."""
+    from ..queries.check import check as find
+    from ..views import check as views_check
+
+    return views_check.check(kb, find(kb, statement, subject, prop, value, _day(on) if on else None))
 
 
 def changes(kb, date_from=None, date_to=None):

@@ -23,6 +23,12 @@ TAGS = (
 )
 CHANGES = RESPONSIBILITY_CHANGES  # a responsibility's `change`: base/changekinds.py declares the kinds
 SOURCE_KINDS = ("publication", "web", "legislation", "data")
+# Counts the systems data gives on any date (`store/derived.py` works them out; an entity names the
+# ones it is counted by in `counts_from`): kind -> what is counted.
+DERIVED_COUNTS = {"ccgs": "CCGs", "stps": "STPs", "icbs": "ICBs", "sub-icb-locations": "sub-ICB locations",
+                  "regions": "NHS regions"}
+# What `ics check` (and the MCP `check` tool) can check of a subject: queries/check.py.
+CHECK_PROPERTIES = ("count", "state", "icb")
 # States in which a thing did not (yet, or any more) exist.
 NOT_EXISTING = ("proposed", "planned", "abolished", "repealed", "dropped", "superseded")
 # States that end a thing's life: only these (or a period's `end_event`) may close a status history.
@@ -40,7 +46,7 @@ ENTITY = {
     "status": "periods", "part_of": "entity_ids", "responsibilities": "items", "membership": "items",
     "accountable_to": "links", "produces": "entity_ids", "replaced": "entity_ids",
     "became": "entity_ids", "related": "entity_ids", "facts": "items", "claims": "claims",
-    "stub": "bool", "counts": "counts", "sources": "cites!",
+    "stub": "bool", "counts": "counts", "counts_from": "counted_by", "sources": "cites!",
 }
 EVENT = {
     "id": "id!", "date": "date!", "end": "date", "title": "text!", "description": "text!",
@@ -65,6 +71,8 @@ ITEM = {"text": "text!", "sources": "cites!", "from": "date", "to": "date", "not
 PERIOD = {"from": "date_or_null", "to": "date_or_null", "state": "enum:STATES!", "basis": "text",
           "note": "text", "end_event": "event_id", "sources": "cites!"}
 # A number that changes over time (42 ICBs from 1 July 2022 to 31 March 2026), one row per span.
+# A count the systems data gives (`DERIVED_COUNTS`), shown on the card as `what` (default: the kind's own).
+COUNTED_BY = {"count": "enum:DERIVED_COUNTS!", "what": "text"}
 COUNT = {"what": "text!", "value": "int!", "from": "date!", "to": "date", "note": "text", "sources": "cites!"}
 # What became of something planned, announced or in progress: an event that records it, or a sourced text.
 OUTCOME = {"text": "text!", "event": "event_id", "sources": "cites"}
@@ -155,5 +163,5 @@ RECORD_TYPES = {table.name: table.spec for table in RECORD_TABLES}  # {top-level
 VOCABULARIES = {
     "KINDS": KINDS, "LEVELS": LEVELS, "STATES": STATES, "EVENT_STATUSES": EVENT_STATUSES,
     "CONFIDENCE": CONFIDENCE, "TAGS": TAGS, "CHANGES": CHANGES, "SOURCE_KINDS": SOURCE_KINDS,
-    "PROVENANCE": PROVENANCE,
+    "PROVENANCE": PROVENANCE, "DERIVED_COUNTS": DERIVED_COUNTS,
 }

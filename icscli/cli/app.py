@@ -123,6 +123,7 @@ def ics():
 COMMANDS = [
     systems.ccg,
     systems.changes,
+    systems.check,
     reference.compare,
     tools.completion,
     export.diagram,

@@ -70,7 +70,7 @@ TABLES = {
         "id": "Version id", "date": "Date as given", "date_start": "First day the version is in force",
         "label": "Label", "provenance": "official (from copies of the ONS files) or derived (from a table copied "
         "from them)", "note": "What the version holds and where it comes from"}),
-    "icbs": ("Integrated care boards in each data version (42 from 1 July 2022; 36 after the April 2026 mergers).", {
+    "icbs": ("Integrated care boards in each data version (how many in each: `ics explain icb`, from this table).", {
         "id": "Row id: ONS code and version", "version_id": "Data version", "ons_code": "ONS (GSS) code, E54...",
         "ods_code": "NHS ODS code (Q..); empty where no official file gives one", "name": "Official name",
         "short_name": "Name without 'NHS' and 'Integrated Care Board'", "region": "NHS England region",

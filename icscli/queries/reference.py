@@ -43,14 +43,21 @@ def card(kb, ident, as_of=None, match=None):
     ]
     data["responsibility_changes"].sort(key=lambda r: (dates.sort_key(r["effective"]), r["id"]))
     data["senses"] = [resolve.sense(kb, other) for other in shared_acronym_senses(kb, ident)]
+    data["counts"] = model.counts_of(kb, entity)
+    if not data["counts"]:
+        del data["counts"]
     if data.get("counts"):
         data["counts_text"] = lifecycle.counts_text(data["counts"])
+    if entity.get("counts_from"):
+        from ..systems.dated_changes import by_date
+
+        data["data_changes"] = by_date(kb, entity["counts_from"], dates.start(as_of) if as_of else today())
     if as_of:
         day = dates.start(as_of)
         data["as_of"] = as_of
         data["as_of_state"] = describe_state_on(kb, entity, day)
         if data.get("counts"):
-            data["counts_as_of"] = counts_on(entity, day)
+            data["counts_as_of"] = counts_on(kb, entity, day)
         for field in ("responsibilities", "membership", "facts", "former_names"):
             if data.get(field):
                 data[field] = [i for i in data[field] if model.item_in_force(i, day)]
@@ -74,7 +81,7 @@ def describe_state_on(kb, entity, day):
     """A sentence on what this was on a date: existing, proposed, not yet, or gone (and how it ended)."""
     periods = entity.get("status") or []
     if not periods:
-        return {"exists": None, "text": "The sources give no dates for this; it is shown as described."}
+        return _described_by_data(kb, entity, day)
     period = model.state_on(entity, day)
     pointers = [kb.entities[i]["name"] for i in entity.get("replaced") or [] if i in kb.entities]
     if period is None:
@@ -112,6 +119,20 @@ def describe_state_on(kb, entity, day):
     return {"exists": True, "text": f"{state}{since}", "period": period}
 
 
+def _described_by_data(kb, entity, day):
+    """What an undated entity was on a date: the systems data's counts date some (sub-ICB locations
+    began on 1 July 2022); for the rest no dates are recorded."""
+    span = model.derived_span(kb, entity)
+    if span is None:
+        return {"exists": None, "text": "The sources give no dates for this; it is shown as described"}
+    first, last = span
+    if day < first:
+        return {"exists": False, "text": f"did not exist yet; the first date in the data is {dates.human(first)}"}
+    if last and day > last:
+        return {"exists": False, "text": f"no longer in use after {dates.human(last)}"}
+    return {"exists": True, "text": f"in use since {dates.human(first)}"}
+
+
 def _with_successors(kb, entity, text):
     successors = [kb.entities[i]["name"] for i in entity.get("became") or [] if i in kb.entities]
     successors += [kb.entities[i]["name"] for i in kb.replaced_by.get(entity["id"], [])
@@ -126,11 +147,12 @@ def _no_later_stage(kb):
     return f"; no later stage is recorded in the sources checked up to {dates.human(as_of)}" if as_of else ""
 
 
-def counts_on(entity, day):
-    """{what: the count row in force on a full date} for an entity's dated counts."""
+def counts_on(kb, entity, day):
+    """{what: the count in force on a full date, or None} for an entity's dated counts (`model.counts_of`)."""
     found = {}
-    for what in dict.fromkeys(row["what"] for row in entity.get("counts") or []):
-        row = lifecycle.count_on(entity["counts"], day, what)
+    rows = model.counts_of(kb, entity)
+    for what in dict.fromkeys(row["what"] for row in rows):
+        row = lifecycle.count_on(rows, day, what)
         found[what] = row["value"] if row else None
     return found
 
@@ -283,14 +305,14 @@ def tree(kb, as_of=None):
         if not (entity.get("part_of") or ident in linked or entity.get("status")
                 or top in ("system", "place", "neighbourhood")):
             continue
-        exists = model.existed_on(entity, day)
+        exists = model.exists_on(kb, entity, day)
         if exists is False:
             continue
         present[ident] = {"id": ident, "name": entity["name"], "acronyms": entity.get("acronyms") or [],
                           "kind": entity["kind"], "level": top,
                           "state": (model.state_on(entity, day) or {}).get("state"),
                           "dated": exists is not None, "children": []}
-        counts = {w: v for w, v in counts_on(entity, day).items() if v is not None}
+        counts = {w: v for w, v in counts_on(kb, entity, day).items() if v is not None}
         if counts:
             present[ident]["counts"] = counts
     for ident, node in present.items():

@@ -64,7 +64,35 @@ def _suggest(ident, index, pool=40):
 
 def records(tables):
     """Every whole-data rule, over every record of every layer."""
-    return _entities(tables) + _sources_and_events(tables) + _systems(tables) + _ccg_chains(tables)
+    return (_entities(tables) + _sources_and_events(tables) + _systems(tables) + _ccg_chains(tables)
+            + _typed_counts(tables))
+
+
+def _typed_counts(tables):
+    """A typed count (`counts`) of something the systems data counts (CCGs, ICBs, ...) must agree with
+    the data on every day it shares with it: the data is the one truth, and the typed row goes."""
+    from ..base.schema import DERIVED_COUNTS
+    from . import derived
+
+    given = derived.build(tables)
+    labels = {label: kind for kind, label in DERIVED_COUNTS.items()}
+    problems = []
+    for table in ("entities", "events"):
+        for record in tables[table].values():
+            mine = dict(labels, **{s["what"]: s["count"] for s in record.get("counts_from") or [] if s.get("what")})
+            for i, row in enumerate(record.get("counts") or []):
+                kind = mine.get(row.get("what"))
+                frm, to = dates.start(row["from"]), dates.end(row["to"]) if row.get("to") else "9999-12-31"
+                for other in given.get(kind) or []:
+                    o_from, o_to = dates.start(other["from"]), other.get("to") or "9999-12-31"
+                    if o_from <= to and frm <= o_to and other["value"] != row.get("value"):
+                        file, line = _where(record)
+                        span = f"from {dates.human(other['from'])}" + (f" to {dates.human(other['to'])}" if other.get("to") else "")
+                        problems.append(Problem(file, line, f"counts[{i}]", (
+                            f"{row.get('value')} {row['what']} disagrees with the systems data, which gives "
+                            f"{other['value']} {span}; remove the typed count (the data gives it)")))
+                        break
+    return problems
 
 
 def _ccg_chains(tables):

@@ -67,6 +67,10 @@ def system_card(kb, ident, as_of=None, how=None, status=None):
         "provenance": _provenance(kb, icb), "all_sources": sources,
     })
     data["formed_from_ids"] = icb.get("formed_from") or []
+    if version is None:  # before the ICBs: the area as `ics map` gives it on the day
+        from .mapping import map_code
+
+        data["before_icbs"] = map_code(kb, icb["ons_code"], day)
     return data
 
 

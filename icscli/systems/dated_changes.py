@@ -110,7 +110,9 @@ def _ccg_items(kb):
                 bits.append(f"took ONS code {b['ons_to']} (was {b['ons_from']})")
             if b.get("name_from") != b.get("name_to"):
                 bits.append(f"was renamed from \u201c{b['name_from']}\u201d")
-            out.append(_item(b["date"], "ccg boundary", "boundary", f"{b['name_to']} ({ccg['ods_code']}) {_and(bits)}.",
+            change = "boundary" if b.get("lost") or b.get("gained") else \
+                "re-coded" if b.get("ons_from") != b.get("ons_to") else "renamed"  # what it was: 04H was only renamed
+            out.append(_item(b["date"], "ccg boundary", change, f"{b['name_to']} ({ccg['ods_code']}) {_and(bits)}.",
                              [ccg["ods_code"]], b["sources"]))
     return out
 
@@ -120,15 +122,16 @@ def _version_items(kb):
     out = []
     for n, (version, begins) in enumerate(ix.versions):
         record = kb.system_versions[version]
+        when = record["date"]  # as the data gives it: 'April 2023' is not '1 April 2023'
         icbs = ix.by_version.get(version, [])
         if n == 0:
             ccgs = counts_on(kb, _day_before(begins))["ccgs"]
-            out.append(_item(begins, "icb", "created", f"{len(icbs)} integrated care boards were established; the "
+            out.append(_item(when, "icb", "created", f"{len(icbs)} integrated care boards were established; the "
                              f"{ccgs} CCGs were abolished and became {len(ix.locs_by_version.get(version, []))} sub-ICB "
                              "locations of the ICBs, under the same codes.", [], record["sources"]))
-            out += _first_version_moves(kb, version, begins)
+            out += _first_version_moves(kb, version, when)
             continue
-        out += _icb_changes(kb, version, begins)
+        out += _icb_changes(kb, version, when)
     return out
 
 
@@ -267,4 +270,40 @@ def _responsibility_items(kb):
         else:
             text = f"{function} changed: held by {_and(before)} before, by {_and(after)} after"
         out.append(_item(r["effective"], "responsibility", r["change"], text + ".", [ident], r["sources"]))
+    return out
+
+
+# What the systems data records for each kind a card is counted by (`counts_from`): the kinds of change.
+COUNTED_KINDS = {"ccgs": ("ccg merger", "ccg boundary"), "icbs": ("icb",), "sub-icb-locations": ("sub-icb location",)}
+
+
+_FIRST_CODE = ("boundary", "split", "moved")  # the change's first code names what changed; else its last
+
+
+def by_date(kb, counted, end):
+    """[{date, text, codes, sources}] per date: what the systems data records of the kinds an entity is
+    counted by, up to `end` ('1 April 2026: Ended: D4U1Y; ...; Created: U2G6B': each kind by its label, as
+    `ics changes` labels it, with the codes it changed), oldest first."""
+    kinds = {k for spec in counted for k in COUNTED_KINDS.get(spec["count"], ())}
+    if not kinds:
+        return []
+    found = {}
+    for item in changes(kb, "0001-01-01", end)["changes"]:
+        if item["kind"] in kinds:
+            found.setdefault(item["date"], []).append(item)
+    out = []
+    for day, items in found.items():
+        groups = {}
+        for item in items:
+            groups.setdefault(item["change"], []).append(item)
+        parts, sources = [], []
+        for change, group in groups.items():
+            codes = list(dict.fromkeys(c for i in group for c in i["codes"][:1] if change in _FIRST_CODE)) or \
+                list(dict.fromkeys(c for i in group for c in i["codes"][-1:]))
+            if len(group) == 1 and not codes:
+                parts.append(group[0]["text"].rstrip("."))  # one change the data states whole (the ICBs established)
+                continue
+            parts.append(f"{changekinds.label(change)}: {', '.join(codes)}")
+            sources += [s for i in group for s in i["sources"] if s not in sources]
+        out.append({"date": day, "text": "; ".join(parts), "sources": sources})
     return out

@@ -119,8 +119,11 @@ def explain(kb, data):
         now = freshness.now_words(kb, query.today()) if kb else "now"  # past data_as_of, "now" is not known
         blocks.append(doc.Items("Status over time", [_period(p, now) for p in data["status"]], key="status"))
     if data.get("counts"):
-        blocks.append(doc.Items("Counts over time", [Line(data["counts_text"], [c for r in data["counts"] for c in r["sources"]])],
-                                key="status"))
+        blocks.append(doc.Items("Counts over time", [Line(lifecycle.counts_text([r]), r["sources"], detail=r.get("note") or "")
+                                                     for r in data["counts"]], key="status"))
+    if data.get("data_changes"):
+        blocks.append(doc.Items("Changes in the code data", [Line(f"{dates.human(c['date'])}: {c['text']}", c["sources"])
+                                                             for c in data["data_changes"]], key="status"))
     for heading, field, key in (("Responsibilities", "responsibilities", "duties"),
                                 ("Membership and board", "membership", "board")):
         if data.get(field):

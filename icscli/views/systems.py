@@ -126,7 +126,10 @@ def system_card(kb, data, text=None):
         state = f"As of {day}: no longer exists. From {dates.human(data['ended'])} its area is in: {went}. " \
                 f"Shown as it stood in {version['label']}."
     else:
-        state = f"As of {day}: did not exist yet; it was formed in {dates.human(data['began'])}."
+        began = dates.human(data["began"])
+        state = f"As of {day}: did not exist yet; it was formed {'on' if data['began'][8:] else 'in'} {began}."
+        if data.get("before_icbs"):
+            state += " " + _area_before(data["before_icbs"]["results"])
     blocks.append(doc.Note(state))
     if text and data.get("match") and data["match"] not in ("name", "ods code", "ons code"):
         blocks.append(doc.Note(f"'{text}' matched by {_HOW.get(data['match'], data['match'])}."))
@@ -234,7 +237,9 @@ def ccg(kb, data):
     if data.get("boundary_change_2022"):
         fields.append(Field("Boundary change", data["boundary_change_2022"]))
     now, day = data["now"], dates.human(data["as_of"])
-    if now:
+    if data.get("before_icbs"):
+        fields.append(Field(f"On {day}", _before_icbs(data), data["sources"]))
+    elif now:
         icb = now["icb"]
         same = icb["ons_code"] == i22["ons_code"]
         text = f"sub-ICB location {now['sub_icb_ods_code']} ({now['sub_icb_ons_code']}) of {icb['name']} " \
@@ -261,6 +266,33 @@ def ccg(kb, data):
     return doc.Doc(title, blocks, (CCG_COLUMNS, rows), data, kb)
 
 
+def _area_part(p, several):
+    """One part of an area before the ICBs, as `ics map` gives it: a CCG (and its STP), or an STP/ICS."""
+    if not p.get("ccg_ods_code"):
+        text = f"STP/ICS {p['stp_name']} ({p['stp_ons_code']})"
+    else:
+        stp = f", in STP {p['stp_name']} ({p['stp_ons_code']})" if p.get("stp_name") else ""
+        text = f"CCG {p['ccg_ods_code']} {p['ccg_name']} ({p['ccg_ons_code']}){stp}"
+    return text + (f" ({round(100 * p['share'])}% of the area by LSOAs)" if several and p.get("share") else "")
+
+
+def _area_before(parts):
+    """'Its area was then in CCG 15D ... (57% of the area by LSOAs); ...'."""
+    if not parts:
+        return "No CCG covered its area on that date in the data."
+    return "Its area was then in " + "; ".join(_area_part(p, len(parts) > 1) for p in parts) + "."
+
+
+def _before_icbs(data):
+    """Where a former CCG's area was on a date before the ICBs (1 July 2022), as `ics map` gives it."""
+    parts = data["before_icbs"]["results"]
+    if len(parts) == 1 and parts[0]["ccg_ods_code"] == data["ccg_ods_code"]:
+        return _area_part(parts[0], False) + "; there were no ICBs or sub-ICB locations yet"
+    if not parts:
+        return "no CCG covered this area on that date in the data"
+    return "before ICBs existed, its area was in " + "; ".join(_area_part(p, len(parts) > 1) for p in parts)
+
+
 CCG_COLUMNS = ["ccg_name", "ccg_ods_code", "ccg_ons_code", "sub_icb_ons_code_2022", "icb_2022_ods_code",
                "icb_2022_ons_code", "icb_2022_name", "region_2022", "as_of", "icb_now_ods_code", "icb_now_ons_code",
                "icb_now_name", "changed_since_2022", "now_provenance", "note"]
@@ -270,7 +302,9 @@ def _ccg_csv(r):
     now = r["now"]
     icb = (now or {}).get("icb") or {}
     note = ""
-    if r["ended"]:
+    if r.get("before_icbs"):
+        note = "no ICBs yet; the area was in CCG " + "; ".join(p["ccg_ods_code"] for p in r["before_icbs"]["results"])
+    elif r["ended"]:
         note = "location ended; area went to " + "; ".join(f"{w['short_name']} ({w['ons_code']}, {w['lsoas']} LSOAs)"
                                                           for w in r["ended"]["went_to"])
     elif now and not icb.get("ods_code"):
