@@ -25,7 +25,7 @@ VERDICTS = ("true", "false", "not yet true", "not recorded")
 STATES = {"statutory": "statutory", "in force": "statutory", "on a statutory footing": "statutory",
           "non-statutory": "non-statutory", "abolished": "abolished", "repealed": "repealed",
           "dropped": "dropped", "superseded": "superseded", "planned": "planned", "proposed": "proposed",
-          "enacted": "enacted", "law": "enacted", "amended": "amended"}
+          "enacted": "enacted", "law": "enacted", "amended": "amended", "in effect": "in effect"}
 EXISTS = ("exists", "exist", "existed", "in existence")
 
 _COUNT = re.compile(r"^(?:there\s+(?:are|were|is|was|will\s+be)\s+|england\s+(?:has|had)\s+)?(?:now\s+)?"
@@ -78,6 +78,11 @@ def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
         verdict = "true"
         out["until"] = now.get("to")
         out["partly"] = now.get("parts", 1) > 1  # a split area: the claim holds for part of it
+    elif now and _same(prop, now.get("unknown") or [], wanted):  # enacted, the day in force not given
+        verdict = "not recorded"
+        out["reason"] = (f"the data records {about['name']} as {now['text']}, not the day it came into force"
+                         if now["value"][0] == "enacted" else
+                         f"the data records {about['name']} as {now['text']}, not under what legal form")
     elif any(dates.start(r["from"]) > day for r in matching):
         verdict = "not yet true"
     elif now is None and not matching:
@@ -142,13 +147,18 @@ def _count_rows(kb, subject, value):
 def _state_rows(kb, subject, value):
     about, entity = _entity(kb, subject)
     rows = []
-    for period in entity.get("status") or []:
+    periods = entity.get("status") or []
+    for n, period in enumerate(periods):
         exists = period["state"] not in NOT_EXISTING
         to = period.get("to")
         last = _day_before(to) if to else None  # a status period's `to` is the first day of the next
         values = [period["state"]] + (["exists"] if exists else [])
         since = f" from {dates.human(period['from'])}" if period.get("from") else ""
-        rows.append({"from": period.get("from") or "0001-01-01", "to": last, "value": values,
+        # what the data leaves open: law whose day of coming into force no later period gives (in force, or
+        # existing, is not recorded), or a change that took effect with no legal form given (statutory or not)
+        unknown = (["exists", "statutory"] if period["state"] == "enacted" and n + 1 == len(periods)
+                   else ["statutory", "non-statutory"] if period["state"] == "in effect" else [])
+        rows.append({"from": period.get("from") or "0001-01-01", "to": last, "value": values, "unknown": unknown,
                      "text": f"{period['state']}{since}" + (f" to {dates.human(last)}" if last else ""),
                      "sources": period.get("sources") or []})
     if not rows:
