@@ -29,8 +29,8 @@ KINDS = {kind.key: kind for kind in (
     Kind("only in B", "B", "Only {b}", "held by {b}, never by {a}", "b"),
     # what `ics changes` finds about bodies, laws and the systems data
     Kind("created", "+", "Created", "a body, plan or programme came into being", "added"),
-    Kind("enacted", "+", "Enacted", "passed into law (Royal Assent)", "added"),
-    Kind("in force", "~", "In force", "an enacted law or duty came into force", "changed"),
+    Kind("enacted", "+", "Enacted", "passed into law (Royal Assent), or the law providing for a body did", "added"),
+    Kind("in force", "~", "In force", "an enacted law (or the law providing for a body) came into force", "changed"),
     Kind("made statutory", "~", "Made statutory", "a body put on a statutory footing", "changed"),
     Kind("renamed", "~", "Renamed", "took a new name", "changed"),
     Kind("merged", "~", "Merged", "formed from others, or took others in", "changed"),

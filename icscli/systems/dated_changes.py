@@ -217,6 +217,7 @@ def _icb_changes(kb, version, begins):
 # What a body, law or duty did, by the kind of its change: the verb of its sentence.
 _BODY_VERBS = {"created": "came into being", "enacted": "was enacted", "in force": "came into force",
                "made statutory": "became statutory", "abolished": "was abolished"}
+_LAWS = ("legislation", "duty")  # kinds of entity (base/schema.py KINDS) that are themselves enacted
 
 
 def _body_change(was, now):
@@ -243,7 +244,10 @@ def _body_items(kb):
             if change is None:
                 continue
             basis = (period.get("basis") or "").rstrip(".")
-            text = f"{entity['name']} {_BODY_VERBS[change]}" + (f" ({basis})" if basis else "")
+            subject = entity["name"]
+            if change in ("enacted", "in force") and entity["kind"] not in _LAWS:
+                subject = f"The law providing for {subject}"  # a body is not enacted; the law that provides for it is
+            text = f"{subject} {_BODY_VERBS[change]}" + (f" ({basis})" if basis else "")
             out.append(_item(period["from"], "body", change, text + ".", [ident],
                              period.get("sources") or entity["sources"]))
         for former in entity.get("former_names") or []:
