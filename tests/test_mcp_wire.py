@@ -10,8 +10,13 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
+from hostile import one_error_line
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_fuzz import FUZZ
 
 PARSE, INVALID, NO_METHOD, PARAMS = -32700, -32600, -32601, -32602
 INIT = {"jsonrpc": "2.0", "id": "init", "method": "initialize",
@@ -143,3 +148,189 @@ def test_an_over_long_line_is_refused_and_the_server_reads_on(wire):
     over = [a for a in answers if isinstance(a, dict) and a["id"] is None][-1]
     assert "1048576" in over["error"]["message"].replace(",", "")
     assert answers[-1]["id"] == "after" or any(a.get("id") == "after" for a in answers if isinstance(a, dict))
+
+
+def mcp_process(stream, **kwargs):
+    """`ics mcp` given `stream` on standard input (a closed one when None), its output to kwargs'
+    stdout (a pipe unless given)."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    if stream is None:
+        kwargs["preexec_fn"] = lambda: os.close(0)
+    return subprocess.run([sys.executable, "-m", "icscli", "mcp"], input=stream, stderr=subprocess.PIPE,
+                          timeout=60, env=dict(os.environ), **kwargs)
+
+
+SESSION = line(INIT) + line(INITIALIZED) + b"".join(line(call(n, "explain", {"term": "icb"})) for n in range(3))
+
+
+def test_a_client_that_sends_and_closes_gets_every_answer():
+    """The client writes its requests and closes its end at once: each tool's answer still comes."""
+    proc = mcp_process(SESSION)
+    ids = [json.loads(text)["id"] for text in proc.stdout.decode().splitlines()]
+    assert sorted(ids, key=str) == [0, 1, 2, "init"] and proc.returncode == 0, (ids, proc.stderr.decode())
+
+
+def test_a_closed_standard_input_is_one_line_exit_2():
+    proc = mcp_process(None)
+    assert proc.returncode == 2
+    assert "standard input is closed" in one_error_line(proc.stderr)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full does not exist on this machine")
+def test_a_full_standard_output_is_one_line_exit_2():
+    with open("/dev/full", "wb") as full:
+        proc = mcp_process(SESSION, stdout=full)
+    assert proc.returncode == 2
+    assert one_error_line(proc.stderr) == "ics: error: cannot write the output: No space left on device"
+
+
+def test_a_closed_standard_output_is_one_line_exit_2():
+    proc = mcp_process(SESSION, stdout=None, preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    assert "standard output is closed" in one_error_line(proc.stderr)
+
+
+def test_a_client_gone_before_the_answers_is_exit_0_without_a_word():
+    """The client closes its reading end (a broken pipe): nobody is left to tell."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = mcp_process(SESSION, stdout=write)
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, b"")
+
+
+# --------------------------------------------------------------------------- generated JSON-RPC lines, in-process
+# Each example is one client session on the real server (in this process, on byte streams): lines of every
+# kind, valid and broken, each with its own id. What must hold: every request with an id gets exactly one
+# answer, nothing is answered with an id nobody sent, every line written is a JSON-RPC answer, and the
+# server is still up at the end (a last ping is answered).
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=6)
+TOOLS = ["explain", "search", "timeline", "compare", "systems", "system", "ccg", "map", "changes"]
+ARGUMENT = st.sampled_from(["term", "text", "limit", "as_of", "from_date", "to_date", "tags", "entity", "a",
+                            "b", "region", "name", "codes"])
+ARGUMENT_VALUE = st.one_of(st.sampled_from(["icb", "ccg", "02Q", "QNQ", "2022-07", "2019", "London", "zz", ""]),
+                           st.sampled_from([5, -1, 0, 10 ** 6]), st.lists(st.sampled_from(["02Q", "legislation", "x"]),
+                                                                          max_size=3), JSON_VALUES)
+METHODS = st.one_of(st.sampled_from(["ping", "tools/list", "resources/list", "resources/templates/list",
+                                     "prompts/list", "tools/call", "resources/read", "initialize",
+                                     "completion/complete", "logging/setLevel", "no/such", "notifications/cancelled",
+                                     "notifications/initialized"]), st.text(max_size=10))
+
+
+def params_for(draw, method):
+    if method == "tools/call" and draw(st.booleans()):
+        arguments = draw(st.dictionaries(ARGUMENT, ARGUMENT_VALUE, max_size=3))
+        return {"name": draw(st.one_of(st.sampled_from(TOOLS), st.text(max_size=6))), "arguments": arguments}
+    if method == "resources/read" and draw(st.booleans()):
+        return {"uri": draw(st.sampled_from(["ics://nothing", "ics:", "", "file:///etc/passwd", "::"]))}
+    return draw(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=3))
+
+
+# what Python's json reads but JSON cannot carry, as the text of one member of params
+INSIDE = {"surrogate": st.sampled_from(['"\\udc80x": 1', '"x": "a\\ud800"']), "huge integer": '"n": ' + "7" * 4400,
+          "NaN": st.sampled_from(['"n": NaN', '"n": -Infinity', '"n": 1e999']),
+          "deep": st.sampled_from([70, 400, 5000]).map(lambda depth: '"n": ' + "[" * depth + "]" * depth)}
+BREAKS = ["cut", "bytes", "batch", "scalar", "blank", "bom", *INSIDE]
+
+
+@st.composite
+def client_lines(draw, number):
+    """(the line's bytes, the id it is owed an answer for or None, the ids it carries): one generated line."""
+    ident = draw(st.sampled_from([number, f"r{number}", -number]))
+    message = {"jsonrpc": draw(st.sampled_from(["2.0", "2.0", "2.0", "1.0", None, 2])),
+               "method": draw(METHODS)}
+    message["params"] = params_for(draw, message["method"])
+    has_id = draw(st.integers(0, 9)) > 1
+    if has_id:
+        message["id"] = ident
+    for key in draw(st.lists(st.sampled_from(["jsonrpc", "method", "params"]), max_size=1)):
+        if draw(st.booleans()):
+            del message[key]
+        else:
+            message[key] = draw(JSON_VALUES)
+    if message.get("jsonrpc") is None:
+        message.pop("jsonrpc", None)
+    owed = ident if has_id and "method" in message else None
+    shape = draw(st.sampled_from(["as is"] * 6 + BREAKS))
+    inside = INSIDE.get(shape)
+    if inside is not None and isinstance(message.get("params"), dict):  # what json.dumps cannot write, put in the text
+        message["params"]["\x00here"] = 1
+    text = json.dumps(message)
+    if inside is not None and isinstance(message.get("params"), dict):
+        member = inside if isinstance(inside, str) else draw(inside)
+        text = text.replace('"\\u0000here": 1', member)
+        if "[" * 5000 in member:  # past what Python's json can read: the id cannot be read either
+            owed = None
+    if shape == "cut":
+        text, owed = text[:draw(st.integers(0, len(text) - 1))], None
+    elif shape == "bytes":
+        data = bytearray(text.encode())
+        for _ in range(draw(st.integers(1, 3))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+        return bytes(data).replace(b"\n", b" ") + b"\n", None, {ident}
+    elif shape == "batch":
+        text = f"[{text}]"  # refused, but each request in it answered (in an array)
+    elif shape == "scalar":
+        text, owed = json.dumps(draw(JSON_VALUES.filter(lambda v: not isinstance(v, (dict, list))))), None
+    elif shape == "blank":
+        text, owed = draw(st.sampled_from(["", " ", "\t", "\r"])), None
+    elif shape == "bom":
+        text, owed = "\ufeff" + text, None
+    return text.encode("utf-8", "surrogatepass") + b"\n", owed, {ident}
+
+
+@st.composite
+def sessions(draw):
+    count = draw(st.integers(1, 20))
+    lines = [draw(client_lines(number)) for number in range(1, count + 1)]
+    return draw(st.booleans()), lines
+
+
+@pytest.fixture(scope="module")
+def in_process(kb):
+    """Serve one client session on byte streams in this process: lines in, [answer, ...] out."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
+    import io
+
+    import anyio
+
+    from icscli.server import mcp as mcp_server
+    from icscli.server import stdio
+
+    server = mcp_server.build(kb)
+
+    def session(data):
+        out, log = io.BytesIO(), io.StringIO()
+        anyio.run(stdio.serve, server, io.BytesIO(data), out, log)
+        return [json.loads(text) for text in out.getvalue().decode("utf-8").splitlines()], log.getvalue()
+
+    return session
+
+
+@settings(max_examples=100, **FUZZ)
+@given(session=sessions())
+def test_every_generated_request_gets_exactly_one_answer(in_process, session):
+    initialise, lines = session
+    start = line(INIT) + line(INITIALIZED) if initialise else b""
+    answers, log = in_process(start + b"".join(sent for sent, _owed, _ids in lines)
+                              + line({"jsonrpc": "2.0", "id": "end", "method": "ping"}))
+    single = [a for a in answers if isinstance(a, dict)] + [a for batch in answers if isinstance(batch, list)
+                                                            for a in batch]
+    for answer in single:
+        assert answer["jsonrpc"] == "2.0" and ("result" in answer) != ("error" in answer), answer
+        assert "error" not in answer or isinstance(answer["error"]["code"], int), answer
+    counts = Counter(json.dumps(a["id"]) for a in single if a["id"] is not None)
+    sent = {json.dumps(i) for _sent, _owed, ids in lines for i in ids} | {'"init"', '"end"'}
+    assert set(counts) <= sent, set(counts) - sent
+    assert max(counts.values()) == 1, counts.most_common(3)
+    for _sent, owed, _ids in lines:
+        assert owed is None or counts[json.dumps(owed)] == 1, (owed, answers)
+    assert counts['"end"'] == 1  # still up
+    assert "Traceback" not in log

@@ -8,9 +8,11 @@ the output fails. Here:
 - each line is read and checked (server/jsonrpc.py) and validated with the SDK's own model, and what
   the SDK would drop is answered here, so every request gets exactly one answer;
 - when the input ends, the answers still owed are written before the server stops;
-- the first failed write of the output stops the server, and that OSError is raised (entry.py makes it
-  one line, exit 2; a reader that has gone, exit 0); a failed read of the input is an IcsError.
+- the first failed write of the output stops the server: that OSError is raised (entry.py makes it one
+  line, exit 2), except a broken pipe (the client has gone: nobody to tell, exit 0); a failed read of
+  the input is an IcsError (exit 2).
 """
+import errno
 import json
 import sys
 from collections import Counter
@@ -119,7 +121,9 @@ class Wire:
             return
         async with self.lock:
             await anyio.to_thread.run_sync(self._write, text.encode("utf-8"), abandon_on_cancel=True)
-        if not self.failed:
+        if self.failed:
+            self.scope.cancel()
+        else:
             answer = json.loads(text) if text.startswith('{"jsonrpc":"2.0","id":') else None
             if isinstance(answer, dict) and "method" not in answer:
                 self._paid(json.dumps(answer["id"]))
@@ -130,7 +134,6 @@ class Wire:
             self.sink.flush()
         except OSError as exc:
             self.failed = exc
-            self.scope.cancel()
 
     def note(self, words):
         if self.log is not None:
@@ -162,7 +165,7 @@ async def serve(server, source, sink, log=None):
     with anyio.CancelScope() as wire.scope:
         async with stdio_server(stdin=wire.messages(), stdout=wire) as (read, write):
             await lowlevel.run(read, write, lowlevel.create_initialization_options())
-    if wire.failed is not None:
+    if wire.failed is not None and wire.failed.errno != errno.EPIPE:  # EPIPE: the client has gone
         raise wire.failed
     if wire.unreadable is not None:
         raise IcsError(f"cannot read the requests: {wire.unreadable.strerror or wire.unreadable}")
