@@ -26,3 +26,50 @@ def test_an_overlay_integer_past_pythons_digit_limit_is_a_data_error_at_its_line
         assert said in result.stdout.decode(), result.stdout.decode()
     else:
         assert one_error_line(result.stderr).endswith(said), result.stderr.decode()
+
+
+# --------------------------------------------------------------------------- the pager the user names
+
+
+def on_a_terminal(*argv, env):
+    """`ics argv` with standard input and output on a pseudo-terminal of 24 x 80 (so long output is paged):
+    (exit code, what the terminal showed, standard error)."""
+    pty = pytest.importorskip("pty")
+    fcntl, select, struct, termios = (pytest.importorskip(n) for n in ("fcntl", "select", "struct", "termios"))
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "ICS_NO_PAGER")}
+    proc = subprocess.Popen([sys.executable, "-m", "icscli", *argv], stdin=terminal, stdout=terminal,
+                            stderr=subprocess.PIPE, env=dict(environ, **env))
+    os.close(terminal)
+    shown = b""
+    try:
+        while select.select([controller], [], [], 60)[0]:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the other end has closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        code = proc.wait(60)
+    finally:
+        os.close(controller)
+        proc.kill()
+    return code, shown, proc.stderr.read()
+
+
+@pytest.mark.parametrize("pager", ['less "', "less 'x", "less \\"])
+def test_a_pager_with_an_unbalanced_quote_is_one_line_exit_2(pager):
+    code, shown, stderr = on_a_terminal("glossary", "-f", "plain", env={"PAGER": pager})
+    assert code == 2, (code, stderr.decode()[-500:])
+    assert "PAGER" in one_error_line(stderr) and shown == b""
+
+
+def test_a_pager_that_is_not_there_still_shows_the_text():
+    """The behaviour kept: a PAGER naming no program shows the text unpaged (click's own fallback)."""
+    code, shown, stderr = on_a_terminal("glossary", "-f", "plain", env={"PAGER": "no-such-pager-here"})
+    assert (code, stderr) == (0, b"") and b"Integrated care board" in shown
