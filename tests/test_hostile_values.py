@@ -73,3 +73,31 @@ def test_a_pager_that_is_not_there_still_shows_the_text():
     """The behaviour kept: a PAGER naming no program shows the text unpaged (click's own fallback)."""
     code, shown, stderr = on_a_terminal("glossary", "-f", "plain", env={"PAGER": "no-such-pager-here"})
     assert (code, stderr) == (0, b"") and b"Integrated care board" in shown
+
+
+# --------------------------------------------------------------------------- Mermaid directives in labels
+
+DIRECTIVE = '%%{init: {"securityLevel": "loose", "theme": "dark"}}%%'
+
+
+def test_a_mermaid_directive_in_overlay_text_is_inert_in_every_diagram(run, tmp_path):
+    """Mermaid reads `%%{...}%%` anywhere in the text, inside a label too, as configuration (`securityLevel:
+    loose` lets labels run script): in a label it must come out as text."""
+    import json
+
+    overlay = tmp_path / "ov"
+    overlay.mkdir()
+    (overlay / "directive.yaml").write_text("entities:\n" + entity(
+        "zz-directive", name=json.dumps(f"Board {DIRECTIVE} x"), kind='"statutory body"',
+        acronyms=json.dumps(["%%{init: {}}%%", "A%%B"])))
+    for argv in (["diagram"], ["export", "-f", "markdown"]):
+        result = run(*argv, "--data", overlay)
+        assert result.exit_code == 0, result
+        diagrams = result.output.split("```mermaid\n")[1:] if argv[0] == "export" else [result.output]
+        diagram = diagrams[0].split("```")[0]
+        assert "n_zz_directive" in diagram, "the record is in the diagram"
+        assert "%%{" not in diagram and "}%%" not in diagram, [line for line in diagram.splitlines() if "%%" in line]
+        for line in diagram.splitlines():
+            assert "%%" not in line or line.lstrip().startswith("%% "), line  # only the diagram's own comment
+        node = next(line for line in diagram.splitlines() if "n_zz_directive[" in line)
+        assert "#37;#37;{init: {#quot;securityLevel#quot;: #quot;loose#quot;" in node, node
