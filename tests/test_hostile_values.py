@@ -101,3 +101,97 @@ def test_a_mermaid_directive_in_overlay_text_is_inert_in_every_diagram(run, tmp_
             assert "%%" not in line or line.lstrip().startswith("%% "), line  # only the diagram's own comment
         node = next(line for line in diagram.splitlines() if "n_zz_directive[" in line)
         assert "#37;#37;{init: {#quot;securityLevel#quot;: #quot;loose#quot;" in node, node
+
+
+# --------------------------------------------------------------------------- temporaries of the atomic writer
+
+
+@pytest.fixture
+def signals_as_ics_has_them():
+    """SIGTERM, SIGHUP and SIGINT raise `entry.Interrupted`, as in a run of `ics`; put back afterwards."""
+    import signal
+
+    from icscli import entry
+
+    saved = {signum: signal.getsignal(signum) for signum in entry._SIGNALS}
+    for signum in saved:
+        signal.signal(signum, entry._raise_interrupted)
+    yield entry.Interrupted
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def _sigterm():
+    """A SIGTERM to this thread, as to a run of `ics` (one thread: a signal it holds back waits for it; the
+    test runner's other threads must not take it)."""
+    import signal
+    import threading
+
+    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+
+def _signal_and_take_the_name(name):
+    """A SIGTERM, and another writer's temporary made under `name`, just freed."""
+    _sigterm()
+    with open(name, "wb") as other:
+        other.write(b"another writer's")
+
+
+def test_a_signal_at_the_rename_removes_no_other_writers_temporary(tmp_path, monkeypatch, signals_as_ics_has_them):
+    """The cache writer renames its temporary into place; a SIGTERM right then (entry.py makes it an
+    exception, and the writer cleans up) must not remove the name it no longer owns: another process's
+    temporary may have taken it."""
+    from icscli.base import atomic
+    from icscli.store import cache
+
+    real_replace = atomic.os.replace
+
+    def replace_then_signal(src, dst):
+        real_replace(src, dst)
+        _signal_and_take_the_name(src)
+
+    monkeypatch.setattr(atomic.os, "replace", replace_then_signal)
+    path = tmp_path / "kb-layer-key.ics"
+    with pytest.raises(signals_as_ics_has_them):
+        cache.write(str(path), {"index": {"a": {}}}, "k")
+    temporaries = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert [p.read_bytes() for p in temporaries] == [b"another writer's"]
+    assert cache.CompiledFile(str(path), key="k").load("index") == {"a": {}}  # its own file, whole
+
+
+def test_a_signal_after_writing_through_removes_no_other_writers_temporary(tmp_path, monkeypatch,
+                                                                          signals_as_ics_has_them):
+    """The same for output written through a device (`-o /dev/null`): its temporary is removed once the
+    copy is done; a signal then must not remove the name a second time under another writer's feet."""
+    from icscli.base import atomic
+
+    monkeypatch.setattr(atomic.tempfile, "tempdir", str(tmp_path))
+    real_unlink, calls = atomic.os.unlink, []
+
+    def unlink_then_signal(name):
+        real_unlink(name)
+        calls.append(name)
+        if len(calls) == 1:
+            _signal_and_take_the_name(name)
+
+    monkeypatch.setattr(atomic.os, "unlink", unlink_then_signal)
+    with pytest.raises(signals_as_ics_has_them):
+        atomic.write_text(os.devnull, "text")
+    assert [p.read_bytes() for p in tmp_path.iterdir()] == [b"another writer's"]
+
+
+def test_a_signal_while_filling_still_removes_the_writers_own_temporary(tmp_path, signals_as_ics_has_them):
+    """What stays: a signal before the rename removes the writer's own temporary, and the target is untouched."""
+    from icscli.base import atomic
+
+    target = tmp_path / "out.md"
+    target.write_text("OLD")
+
+    def fill(tmp):
+        with open(tmp, "w") as handle:
+            handle.write("half")
+        _sigterm()
+
+    with pytest.raises(signals_as_ics_has_them):
+        atomic.atomic_write(str(target), fill)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"] and target.read_text() == "OLD"
