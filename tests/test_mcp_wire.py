@@ -28,6 +28,13 @@ def line(message):
     return (message if isinstance(message, str) else json.dumps(message)).encode("utf-8") + b"\n"
 
 
+def messages(output):
+    """The messages the server wrote: one a line, split at b"\\n" only (str.splitlines would also split
+    inside a JSON string at U+2028, U+0085 and the like, which JSON leaves unescaped)."""
+    assert output.endswith(b"\n") or not output, output[-200:]
+    return [json.loads(text) for text in output.decode("utf-8").split("\n")[:-1]]
+
+
 def call(ident, tool, arguments):
     return {"jsonrpc": "2.0", "id": ident, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}
 
@@ -101,7 +108,7 @@ def wire():
               + line({"jsonrpc": "2.0", "id": "after", "method": "ping"}))
     proc = subprocess.run([sys.executable, "-m", "icscli", "mcp"], input=stream, capture_output=True, timeout=120,
                           env=dict(os.environ))
-    answers = [json.loads(text) for text in proc.stdout.decode("utf-8").splitlines()]
+    answers = messages(proc.stdout)
     return answers, proc
 
 
@@ -167,7 +174,7 @@ SESSION = line(INIT) + line(INITIALIZED) + b"".join(line(call(n, "explain", {"te
 def test_a_client_that_sends_and_closes_gets_every_answer():
     """The client writes its requests and closes its end at once: each tool's answer still comes."""
     proc = mcp_process(SESSION)
-    ids = [json.loads(text)["id"] for text in proc.stdout.decode().splitlines()]
+    ids = [answer["id"] for answer in messages(proc.stdout)]
     assert sorted(ids, key=str) == [0, 1, 2, "init"] and proc.returncode == 0, (ids, proc.stderr.decode())
 
 
@@ -309,7 +316,7 @@ def in_process(kb):
     def session(data):
         out, log = io.BytesIO(), io.StringIO()
         anyio.run(stdio.serve, server, io.BytesIO(data), out, log)
-        return [json.loads(text) for text in out.getvalue().decode("utf-8").splitlines()], log.getvalue()
+        return messages(out.getvalue()), log.getvalue()
 
     return session
 
@@ -334,3 +341,35 @@ def test_every_generated_request_gets_exactly_one_answer(in_process, session):
         assert owed is None or counts[json.dumps(owed)] == 1, (owed, answers)
     assert counts['"end"'] == 1  # still up
     assert "Traceback" not in log
+
+
+def test_a_client_that_does_not_read_its_answers_is_not_read_ahead_of():
+    """A client that sends many requests and reads no answer: once the output pipe is full the server
+    stops reading (at most stdio.MAX_IN_FLIGHT answers owed), instead of answering every request it has
+    read and holding all the answers it cannot write (300 MB in 15 s for 2,000 questions); when the client
+    reads again, every request is answered."""
+    import fcntl
+    import time
+
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
+    pad = "x" * 4000  # each request some 4 KB, so that what the server has read shows in what it took
+    requests = line(INIT) + b"".join(line({"jsonrpc": "2.0", "id": n, "method": "tools/list",
+                                           "params": {"_meta": {"pad": pad}}}) for n in range(200))
+    proc = subprocess.Popen([sys.executable, "-m", "icscli", "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=dict(os.environ))
+    try:
+        fcntl.fcntl(proc.stdin.fileno(), fcntl.F_SETFL, fcntl.fcntl(proc.stdin.fileno(), fcntl.F_GETFL) | os.O_NONBLOCK)
+        taken, last_progress = 0, time.monotonic()
+        while taken < len(requests) and time.monotonic() - last_progress < 1.5:
+            try:
+                taken += os.write(proc.stdin.fileno(), requests[taken:taken + 65536])
+                last_progress = time.monotonic()
+            except BlockingIOError:
+                time.sleep(0.02)
+        assert taken < len(requests) // 2, f"the server read {taken:,} of {len(requests):,} bytes without writing"
+        fcntl.fcntl(proc.stdin.fileno(), fcntl.F_SETFL, fcntl.fcntl(proc.stdin.fileno(), fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        out, err = proc.communicate(requests[taken:], timeout=120)
+    finally:
+        proc.kill()
+    ids = sorted(answer["id"] for answer in messages(out) if answer["id"] != "init")
+    assert ids == list(range(200)) and b"Traceback" not in err, (proc.returncode, taken, err.decode()[-1500:])

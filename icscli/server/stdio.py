@@ -21,6 +21,7 @@ from ..errors import IcsError
 from . import jsonrpc
 
 DRAIN_SECONDS = 60  # the longest wait at the end of input for answers in flight (a question takes < 1 s)
+MAX_IN_FLIGHT = 16  # requests read and not yet answered: past this, the next line waits (memory stays bounded)
 _TOO_LONG = object()
 
 
@@ -31,6 +32,7 @@ class Wire:
     def __init__(self, source, sink, log=None):
         self.source, self.sink, self.log = source, sink, log
         self.owed = Counter()  # requests handed to the SDK and not answered yet, by their id's JSON
+        self.in_flight = 0  # their number
         self.failed = None  # the OSError that stopped the output
         self.unreadable = None  # the OSError that stopped the input
         self.skipping = False  # the rest of an over-long line is being skipped
@@ -66,6 +68,8 @@ class Wire:
         from pydantic import ValidationError
 
         while True:
+            while self.in_flight >= MAX_IN_FLIGHT and not self.failed:
+                await anyio.sleep(0.002)
             data = await anyio.to_thread.run_sync(self.read, abandon_on_cancel=True)
             if data is None:
                 break
@@ -89,20 +93,24 @@ class Wire:
                 self._count(verdict.forward)
                 yield json.dumps(verdict.forward, ensure_ascii=False)
         with anyio.move_on_after(DRAIN_SECONDS):
-            while +self.owed and not self.failed:
+            while self.in_flight and not self.failed:
                 await anyio.sleep(0.005)
 
     def _count(self, message):
         """Keep count of the answers owed: a request owes one; a cancelled request no longer does."""
         if "id" in message and "method" in message:
             self.owed[json.dumps(message["id"])] += 1
+            self.in_flight += 1
         elif message.get("method") == "notifications/cancelled":
             params = message.get("params") or {}
             self._paid(json.dumps(params.get("requestId")))
 
     def _paid(self, key):
-        if self.owed[key] > 0:
+        if self.owed.get(key):
             self.owed[key] -= 1
+            self.in_flight -= 1
+            if not self.owed[key]:
+                del self.owed[key]
 
     async def write(self, text):
         """The SDK's output: one message as JSON text and a newline (the SDK's stdio contract)."""
