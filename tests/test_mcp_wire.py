@@ -77,6 +77,9 @@ CASES = [
     ("a notification with bad params", line({"jsonrpc": "2.0", "method": "notifications/x", "params": [1]}), None),
     ("a notification nobody knows", line({"jsonrpc": "2.0", "method": "notifications/nothing"}), None),
     ("blank lines", b"\n\r\n   \n\t\n", None),
+    ("a response to nothing", line({"jsonrpc": "2.0", "id": "q1", "result": {}}), None),
+    ("a malformed response", line({"jsonrpc": "2.0", "id": "q2", "error": {"code": "x"}}), None),
+    ("a response without jsonrpc", line({"id": "q3", "result": {}}), None),
     ("an unknown method", line({"jsonrpc": "2.0", "id": 30, "method": "no/such/method"}), (30, NO_METHOD)),
     ("an unknown tool", line(call(31, "no-such-tool", {})), (31, None)),
     ("tools/call without a name", line({"jsonrpc": "2.0", "id": 32, "method": "tools/call", "params": {}}),
@@ -134,6 +137,14 @@ def test_every_request_gets_exactly_one_answer_and_nothing_else_is_answered(wire
             else:
                 assert answer.get("error", {}).get("code") == owed[1], (what, answer)
                 assert answer["error"]["message"] and "\n" not in answer["error"]["message"], (what, answer)
+
+
+def test_what_is_dropped_unanswered_is_noted_on_standard_error(wire):
+    _answers, proc = wire
+    notes = proc.stderr.decode().splitlines()
+    assert notes == ["ics mcp: ignored a notification (notifications/x) with invalid params: MCP's params are "
+                     "an object, not an array", "ics mcp: ignored a message MCP cannot read",
+                     "ics mcp: ignored a malformed response"], notes
 
 
 def test_what_cannot_be_read_is_answered_with_a_null_id_in_order(wire):

@@ -174,6 +174,14 @@ def _batch(messages):
     return answers or None
 
 
+def refused(message):
+    """What to do with a message that passed `check` but not the SDK's own model: answer a request, drop
+    anything else (a response, say, with an error code that is not a number)."""
+    if "id" in message and "method" in message:
+        return Verdict(answer=_error(message["id"], INVALID_REQUEST, "invalid request: not a message MCP can read"))
+    return Verdict(ignored="a message MCP cannot read")
+
+
 def too_long():
     """The answer to a line longer than MAX_LINE (its id cannot be read without reading all of it)."""
     return _error(None, INVALID_REQUEST, f"invalid request: longer than {MAX_LINE:,} bytes")

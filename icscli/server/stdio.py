@@ -83,8 +83,8 @@ class Wire:
             if verdict.forward is not None:
                 try:
                     jsonrpc_message_adapter.validate_python(verdict.forward, by_name=False)
-                except ValidationError as exc:
-                    verdict = _refused(verdict.forward, exc)
+                except ValidationError:
+                    verdict = jsonrpc.refused(verdict.forward)
             if verdict.answer is not None:
                 await self.send(verdict.answer)
             elif verdict.ignored:
@@ -150,16 +150,6 @@ class Wire:
                 self.log.flush()
             except (OSError, ValueError):  # a closed standard error swallows notes
                 pass
-
-
-def _refused(message, exc):
-    """The answer to a message the SDK's model refuses (a request), or nothing (anything else)."""
-    if "id" not in message or "method" not in message:
-        return jsonrpc.Verdict(ignored="a message the MCP SDK cannot read")
-    first = exc.errors()[0] if exc.errors() else {}
-    where = ".".join(str(part) for part in first.get("loc", ()) if not isinstance(part, int) or part)
-    return jsonrpc.Verdict(answer={"jsonrpc": "2.0", "id": message["id"], "error": {
-        "code": jsonrpc.INVALID_REQUEST, "message": f"invalid request: {where}: {first.get('msg', 'not valid')}"}})
 
 
 async def serve(server, source, sink, log=None):
