@@ -7,6 +7,8 @@ the output fails. Here:
   the rest of it is skipped; a blank line is skipped;
 - each line is read and checked (server/jsonrpc.py) and validated with the SDK's own model, and what
   the SDK would drop is answered here, so every request gets exactly one answer;
+- no further line is read while MAX_IN_FLIGHT answers are owed, so a client that sends and does not
+  read cannot make the server hold every answer;
 - when the input ends, the answers still owed are written before the server stops;
 - the first failed write of the output stops the server: that OSError is raised (entry.py makes it one
   line, exit 2), except a broken pipe (the client has gone: nobody to tell, exit 0); a failed read of
@@ -131,10 +133,10 @@ class Wire:
             await anyio.to_thread.run_sync(self._write, text.encode("utf-8"), abandon_on_cancel=True)
         if self.failed:
             self.scope.cancel()
-        else:
-            answer = json.loads(text) if text.startswith('{"jsonrpc":"2.0","id":') else None
-            if isinstance(answer, dict) and "method" not in answer:
-                self._paid(json.dumps(answer["id"]))
+        elif isinstance(message, str):
+            ident = _answered(text)
+            if ident is not _NOT_AN_ANSWER:
+                self._paid(json.dumps(ident))
 
     def _write(self, data):
         try:
@@ -150,6 +152,23 @@ class Wire:
                 self.log.flush()
             except (OSError, ValueError):  # a closed standard error swallows notes
                 pass
+
+
+_NOT_AN_ANSWER = object()
+_ANSWER_HEAD = '{"jsonrpc":"2.0","id":'  # how the SDK writes an answer: its id read from here, not the whole
+
+
+def _answered(text):
+    """The id of the request the SDK's message answers, or _NOT_AN_ANSWER (a request or notification of
+    the server's own)."""
+    if text.startswith(_ANSWER_HEAD):
+        ident, end = json.JSONDecoder().raw_decode(text, len(_ANSWER_HEAD))
+        if text.startswith((',"result":', ',"error":'), end):
+            return ident
+    message = json.loads(text)  # written some other way: read it whole
+    if isinstance(message, dict) and "method" not in message and ("result" in message or "error" in message):
+        return message.get("id")
+    return _NOT_AN_ANSWER
 
 
 async def serve(server, source, sink, log=None):
