@@ -69,9 +69,10 @@ def _timeline(p):
 
 
 def _compare(p):
-    rows = [_cited(r, ("function", "diff", "effective", "status", "before_names", "after_names"))
+    rows = [_cited(r, ("function", "part", "diff", "label", "effective", "status", "before_names", "after_names"))
             for r in p.get("rows") or ()]
-    return dict(_pick(p, ("a", "b", "a_name", "b_name", "mode", "counts", "in_common")), rows=rows), "rows"
+    keys = ("a", "b", "a_name", "b_name", "mode", "transfer", "as_of", "counts", "later_counts", "in_common")
+    return dict(_pick(p, keys), rows=rows), "rows"
 
 
 def _systems(p):

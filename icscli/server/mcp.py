@@ -108,10 +108,13 @@ def build(kb):
                       entity=entity)
 
     @tool()
-    def compare(a: str, b: str, cursor: str | None = None, limit: int = PAGE, detail: Detail = "brief") -> Result:
-        """Responsibilities of body A and body B as a diff: for a successor (ccg -> icb, stp -> ics) what
-        was carried over, changed, new and dropped; for bodies side by side (icb, icp) what each holds."""
-        return answer("compare", detail, cursor, limit, a=a, b=b)
+    def compare(a: str, b: str, as_of: str | None = None, cursor: str | None = None, limit: int = PAGE,
+                detail: Detail = "brief") -> Result:
+        """Responsibilities of body A and body B as a diff as of a date: for a successor (ccg -> icb,
+        stp -> ics) what was carried over, changed, new, taken on or abolished when B took over (default:
+        the day of that transfer), each row's `part` "diff", and later changes apart (`part` "later"); for
+        bodies side by side (icb, icp) what each holds (default: today)."""
+        return answer("compare", detail, cursor, limit, a=a, b=b, as_of=as_of)
 
     @tool()
     def systems(as_of: str | None = None, region: str | None = None, cursor: str | None = None, limit: int = PAGE,
@@ -168,5 +171,8 @@ def build(kb):
 
 
 def serve(kb):
-    """Run the server on standard input and output until the client closes it."""
-    build(kb).run("stdio")
+    """Run the server on standard input and output until the client closes it (server/stdio.py: every
+    request answered, even one the SDK cannot read; a failed output is one OSError)."""
+    from . import stdio
+
+    stdio.serve_stdio(build(kb))

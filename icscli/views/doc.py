@@ -59,13 +59,14 @@ class Row(Line):
 
 
 class Change(Line):
-    """One row of a diff: the text is the function; sign and kind say what happened to it."""
+    """One row of a diff: the text is the function; its kind (a key of base/changekinds.py), sign and
+    label say what happened to it, `holders` who held it before and after, `when` its date."""
 
-    __slots__ = ("after", "before", "kind", "sign", "when")
+    __slots__ = ("holders", "kind", "label", "sign", "when")
 
-    def __init__(self, kind, sign, function, before, after, when, sources=None, **more):
+    def __init__(self, kind, sign, label, function, holders, when, sources=None, **more):
         super().__init__(function, sources, **more)
-        self.kind, self.sign, self.before, self.after, self.when = kind, sign, before, after, when
+        self.kind, self.sign, self.label, self.holders, self.when = kind, sign, label, holders, when
 
 
 class Block:
@@ -160,10 +161,9 @@ class Diff(Block):
 
     kind = "diff"
 
-    def __init__(self, title, changes, legend, before="", after="", key=""):
+    def __init__(self, title, changes, legend, key=""):
         super().__init__(title, key)
-        self.changes, self.legend = changes, legend  # legend: [(sign, kind, title, count)]
-        self.before, self.after = before, after
+        self.changes, self.legend = changes, legend  # legend: [(sign, kind, label, count)]
 
     def cited(self):
         return self.changes

@@ -3,7 +3,7 @@
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
 from .. import dates
-from ..base import freshness, lifecycle
+from ..base import changekinds, freshness, lifecycle
 from ..queries import reference as query
 from . import doc
 from .doc import Change, Field, Line, cite_text
@@ -163,9 +163,9 @@ def _period(period, now="now"):
 
 
 def _change_line(kb, r):
-    before = names(kb, r.get("before") or []) or "new"
-    after = names(kb, r.get("after") or []) or "none"
-    return Line(f"{dates.human(r['effective'])}: {r['change']}: {r['function']} ({before} \u2192 {after})",
+    known = kb.entity_names
+    holders = changekinds.holders(*([known[i] for i in r.get(side) or [] if i in known] for side in ("before", "after")))
+    return Line(f"{dates.human(r['effective'])}: {changekinds.label(r['change'])}: {r['function']} ({holders})",
                 _with_outcome_sources(r), detail=outcome(r), status=r.get("status"))
 
 
@@ -233,20 +233,13 @@ def timeline(kb, data):
     return doc.Doc(title, blocks, (columns, rows), data, kb)
 
 
-# What each kind of difference is called and its sign: the sign is the same in every format.
-DIFF_KINDS = {
-    "carried over": ("=", "Carried over"), "changed": ("~", "Changed"), "new": ("+", "New"),
-    "kept": ("=", "Kept by {a} (not taken over)"), "abolished": ("-", "Dropped (abolished)"),
-    "moved elsewhere": (">", "Dropped here (moved to another body)"),
-    "from elsewhere": ("<", "Taken on from another body"), "shared": ("=", "Held by both"),
-    "only in A": ("A", "Only {a}"), "only in B": ("B", "Only {b}"),
-}
-
-
 def compare(kb, data):
+    """The diff as of its date, then the later rows apart (dated after it, or not done), each dated."""
     a, b = data["a_name"], data["b_name"]
-    arrow = "\u2192" if data["mode"] == "succession" else "vs"
-    title = f"{a} {arrow} {b}: responsibilities"
+    succession = data["mode"] == "succession"
+    day = dates.human(data["as_of"])
+    arrow = "\u2192" if succession else "vs"
+    title = f"{a} {arrow} {b}: responsibilities as of {day}"
     blocks = []
     if data.get("reversed"):
         blocks.append(doc.Note(f"Read as the succession {a} \u2192 {b}: responsibilities passed that way, "
@@ -255,21 +248,51 @@ def compare(kb, data):
         blocks.append(doc.Note(f"{a} and {b} have no responsibilities in common in the data."))
     elif not data["in_common"]:
         blocks.append(doc.Note(f"{a} and {b} share no responsibilities; each one's own are listed."))
-    changes, rows = [], []
+    parts = {"diff": [], "later": []}
     for r in data["rows"]:
-        sign = DIFF_KINDS[r["diff"]][0]
-        changes.append(Change(r["diff"], sign, r["function"], ", ".join(r["before_names"]) or "nobody",
-                              ", ".join(r["after_names"]) or "nobody", dates.human(r["effective"]), r["sources"],
-                              status=r.get("status"),
-                              detail=" ".join(t for t in (r.get("note") or "", outcome(r)) if t)))
-        rows.append([r["diff"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
-                     r["effective"], r.get("status") or "done", r.get("note") or "",
-                     lifecycle.outcome_text(r) or "", cite_text(_with_outcome_sources(r))])
-    if changes:
-        legend = [(DIFF_KINDS[k][0], k, DIFF_KINDS[k][1].format(a=a, b=b), n) for k, n in data["counts"].items()]
-        blocks.append(doc.Diff("", changes, legend, before=a, after=b, key="diff"))
-    columns = ["diff", "function", "before", "after", "effective", "status", "note", "outcome", "sources"]
+        parts[r["part"]].append(r)
+    if data["rows"]:
+        blocks.append(doc.Note(_compare_scope(data, parts)))
+    for part, heading, counts in (("diff", "", data["counts"]),
+                                  ("later", f"Later changes (after {day}, or not in force on that date)",
+                                   data["later_counts"])):
+        if parts[part]:
+            legend = [(changekinds.KINDS[k].sign, k, changekinds.label(k, a, b), n) for k, n in counts.items()]
+            blocks.append(doc.Diff(heading, [_diff_change(r) for r in parts[part]], legend, key=part))
+    rows = [[r["diff"], r["label"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
+             r["effective"], r.get("status") or "done", r["part"], r.get("note") or "",
+             lifecycle.outcome_text(r) or "", cite_text(_with_outcome_sources(r))] for r in data["rows"]]
+    columns = ["diff", "label", "function", "before", "after", "effective", "status", "part", "note", "outcome",
+               "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
+
+
+def _compare_scope(data, parts):
+    """What the diff is: the transfer, or the holdings, on its date; what follows it apart."""
+    a, b, day = data["a_name"], data["b_name"], dates.human(data["as_of"])
+    transfer = data.get("transfer")
+    if data["mode"] != "succession":
+        text = f"What each held as of {day}."
+    elif transfer and transfer == data["as_of"]:
+        text = f"The diff is what changed when responsibilities passed from {a} to {b}, on {day}."
+    elif transfer and parts["diff"]:
+        text = (f"The diff is what had changed by {day}; responsibilities first passed from {a} to {b} on "
+                f"{dates.human(transfer)}.")
+    elif transfer:
+        text = f"No responsibility had passed from {a} to {b} by {day}; the first passed on {dates.human(transfer)}."
+    else:
+        text = f"No responsibility had passed from {a} to {b} by {day}."
+    if parts["later"]:
+        text += " Later changes, and those only planned or proposed, follow apart, each dated."
+    return text
+
+
+def _diff_change(r):
+    kind = changekinds.KINDS[r["diff"]]
+    return Change(r["diff"], kind.sign, r["label"], r["function"],
+                  changekinds.holders(r["before_names"], r["after_names"]), dates.human(r["effective"]),
+                  r["sources"], status=r.get("status"),
+                  detail=" ".join(t for t in (r.get("note") or "", outcome(r)) if t))
 
 
 def tree(kb, data):
