@@ -19,17 +19,23 @@ class Line:
     done); ids: the entities the text names, in order (its text is their names, so exports link them),
     or, for an anchored entry (a timeline event in the export), the entities it involves; anchor: an id a
     document can link to;
-    link: the in-document anchor the line points to (a contents entry).
+    link: the in-document anchor the line points to (a contents entry);
+    lead: what the line leads with (a timeline entry's date), kept apart from the rest (`body`) so that a
+    layout can set it in a column of its own; `text` is the two as one reads them, 'lead: body'.
     """
 
-    __slots__ = ("anchor", "detail", "ids", "link", "refs", "sources", "status", "text")
+    __slots__ = ("anchor", "body", "detail", "ids", "lead", "link", "refs", "sources", "status")
 
-    def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link=""):
-        self.text, self.detail, self.anchor, self.link = text, detail or "", anchor, link
+    def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link="", lead=""):
+        self.body, self.lead, self.detail, self.anchor, self.link = text, lead, detail or "", anchor, link
         self.status = "" if status in (None, "done") else status
         self.sources = sources or []
         self.ids = list(ids or [])
         self.refs = []
+
+    @property
+    def text(self):
+        return f"{self.lead}: {self.body}" if self.lead else self.body
 
 
 class Field(Line):
@@ -113,13 +119,14 @@ class Fields(Block):
 
 
 class Items(Block):
-    """A list of separate statements; numbered when the order is a count (a bibliography)."""
+    """A list of separate statements; numbered when the order is a count (a bibliography). `lead` names
+    what each line leads with (its `lead`, e.g. 'Date'): a layout with columns may set them as a table."""
 
     kind = "items"
 
-    def __init__(self, title, lines, key="", numbered=False):
+    def __init__(self, title, lines, key="", numbered=False, lead=""):
         super().__init__(title, key)
-        self.lines, self.numbered = lines, numbered
+        self.lines, self.numbered, self.lead = lines, numbered, lead
 
     def cited(self):
         return self.lines
