@@ -204,3 +204,7 @@ def test_explain_a_ccg_code_before_the_icbs_is_the_ccg_as_map_gives_it(run, kb):
     mcp = mcp_result(make_document("explain", kb, {"term": ("02Q",), "as_of": "2022-06-30"}))["answer"]
     assert mcp["before_icbs"] == card["before_icbs"]
     assert run("explain", "02Q", "--as-of", "2022-07-01", "-f", "json").json()["ons_code"].startswith("E54")
+
+
+def test_explain_a_ccg_code_without_a_date_is_its_icb_today(run):
+    assert run("explain", "02Q", "-f", "json").json()["ons_code"].startswith("E54")

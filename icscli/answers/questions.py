@@ -54,7 +54,7 @@ def _system_for_term(kb, text, day):
     from ..systems.codes import is_code_like
 
     try:
-        if is_code_like(text) and first_day(kb) and day < first_day(kb):
+        if day and is_code_like(text) and first_day(kb) and day < first_day(kb):
             try:
                 return ccg(kb, text, day)
             except IcsError:
