@@ -87,7 +87,7 @@ class Hang:
         alone = pad > 0 and (width - self.first < min(10, room) or len(first_word) > width - self.first)
         text = Text(" " * pad, end="") + text if pad > 0 and not alone else text.copy()
         text.overflow = "ignore" if has_link(text) else "fold"  # see the class's docstring
-        lines = text.wrap(console, room) if text.plain else [Text("")]
+        lines = _cut_long_words(text.wrap(console, room), room) if text.plain else [Text("")]
         new_line = Segment.line()
         if alone:  # the lead has the first line to itself; the text starts under the column
             yield from self._indent(console, self.indent, self.lead)
@@ -108,3 +108,17 @@ class Hang:
         if indent:
             yield Segment(" " * indent)
         yield from lead.render(console)
+
+
+def _cut_long_words(lines, room):
+    """Lines of wrapped text (addresses left whole) with any other word longer than a line cut, as rich
+    cuts it (overflow 'fold')."""
+    out = []
+    for line in lines:
+        if line.cell_len <= room or line.plain.strip().startswith(SCHEMES):
+            out.append(line)
+            continue
+        copy = line.copy()
+        copy.overflow = "fold"
+        out.extend(copy.wrap(None, room))
+    return out

@@ -24,7 +24,8 @@ from ..views.doc import Visitor, walk
 from .screen import STYLES, Hang, add, change_style, clean, styled
 
 GAP = 2  # spaces between a label and its value, and between table columns
-WIDE = 100  # columns from which the diff table names each kind of change beside its sign
+DIFF_COLUMNS = ("", "Function", "Before \u2192 after", "Note")
+WHAT = "What"  # the heading of a dated list's text, beside its `lead` (the timeline: Date, What)
 DIFF_FLOOR = 16  # the fewest columns the diff table's text columns get; below that, one change a block
 
 
@@ -115,16 +116,14 @@ class RichLayout(Visitor):
 
     def dated(self, block, indent):
         """A list whose every line leads with a date (the timeline): a two-column table."""
-        names = [block.lead, "What"]
-        rows = [[line.lead, line.body + "\n" + line.detail] for line in block.lines]
-        table = self.table(names, rows, indent, (), caps=[max(12, (self.width - indent) // 5), None])
+        rows = []
         for line in block.lines:
             text = self.line_text(_Body(line), STYLES["strong"])
             if line.detail:
                 text.append("\n")
                 add(text, line.detail, STYLES["detail"])
-            table.add_row(styled(line.lead), text)
-        self.add_table(table, indent)
+            rows.append([styled(line.lead), text])
+        self.table([block.lead, WHAT], rows, indent, (), caps=[max(12, (self.width - indent) // 5), None])
 
     def visit_section(self, block):
         self.heading(block.title)
@@ -167,21 +166,12 @@ class RichLayout(Visitor):
             legend.append("\u00a0" + f"{clean(title)} ({count})".replace(" ", "\u00a0"))  # an entry stays whole
         self.add(Hang(legend, 0, hang=2))
         self.blank()
-        named = self.width >= WIDE  # the kind beside its sign, where there is room (the legend says it)
-        columns = ["Change" if named else "", "Function", "Before \u2192 after", "Note"]
-        cells = [[f"{c.sign} {c.kind}" if named else c.sign, c.text, f"{c.before} \u2192 {c.after}\n{c.when}", c.detail]
-                 for c in block.changes]
-        if not self.fits(columns, cells, {columns[0]}, floor=DIFF_FLOOR):
+        columns = DIFF_COLUMNS  # the kind of change is its sign, in its colour: the legend names it
+        rows = [[Text(c.sign, change_style(c.kind, c.sign)),
+                 self.line_text(c, STYLES["strong"]), styled(f"{c.before} \u2192 {c.after}\n{c.when}"),
+                 styled(c.detail)] for c in block.changes]
+        if not self.table(columns, rows, 0, {""}, floor=DIFF_FLOOR):
             self._changes(block)
-            return
-        table = self.table(columns, cells, 0, {columns[0]}, floor=DIFF_FLOOR)
-        for change in block.changes:
-            style = change_style(change.kind, change.sign)
-            table.add_row(Text(f"{change.sign} {clean(change.kind)}" if named else change.sign, style),
-                          self.line_text(change, STYLES["strong"]),
-                          styled(f"{change.before} \u2192 {change.after}\n{change.when}"),
-                          styled(change.detail))
-        self.add_table(table, 0)
 
     def _changes(self, block):
         """The diff where its table does not fit: each change under its sign, before -> after beneath."""
@@ -194,25 +184,20 @@ class RichLayout(Visitor):
 
     def visit_table(self, block):
         indent = self.block_title(block)
-        names, rows = block.columns, [row.cells for row in block.rows]
-        shown = len(names)
-        if not self.fits(names, rows, block.codes, indent) and _sparse(rows) and \
-                self.fits(names[:-1], [row[:-1] for row in rows], block.codes, indent):
-            shown -= 1  # a last column empty in most rows is listed under the table
-        elif not self.fits(names, rows, block.codes, indent):
-            self._records(block, indent)
-            return
-        table = self.table(names[:shown], [row[:shown] for row in rows], indent, block.codes)
+        names, rows = block.columns, []
         for row in block.rows:
-            cells = [styled(cell) for cell in row.cells[:shown]]
+            cells = [styled(cell) for cell in row.cells]
             if self.cite and row.refs and cells:
                 cells[-1].append(" [" + ",".join(map(str, row.refs)) + "]", STYLES["refs"])
-            table.add_row(*cells)
-        self.add_table(table, indent)
-        if shown < len(names):
-            self.heading(names[-1], indent)
-            self.fields([(row[0], styled(row[-1]), "") for row in rows if row[-1]], indent + 2)
+            rows.append(cells)
+        if self.table(names, rows, indent, block.codes):
+            return
+        if _sparse(rows) and self.table(names[:-1], [row[:-1] for row in rows], indent, block.codes):
+            self.heading(names[-1], indent)  # a last column empty in most rows is listed under the table
+            self.fields([(row[0].plain, row[-1], "") for row in rows if row[-1].plain], indent + 2)
             self.blank()
+            return
+        self._records(block, indent)
 
     def _records(self, block, indent):
         """A table too wide for the terminal: one record per row, its first cell as the heading."""
@@ -225,24 +210,24 @@ class RichLayout(Visitor):
         self.blank()
 
     # -- tables
-    def fits(self, names, rows, codes, indent=0, floor=0):
-        return widths(names, rows, codes, self.width - indent, floor=floor) is not None
-
     def table(self, names, rows, indent, codes, caps=None, floor=0):
-        """A rich Table whose columns fit the width: codes whole, no word cut (`widths`); rows of several
-        lines are set apart by a blank line."""
-        sizes = widths(names, rows, codes, self.width - indent, caps, floor)
+        """A rich Table of rows of rich Texts whose columns fit the width (`widths`: codes whole, no word
+        cut); rows of several lines are set apart by a blank line. False (nothing added) if it cannot fit."""
+        plain = [[cell.plain for cell in row] for row in rows]
+        sizes = widths(names, plain, codes, self.width - indent, caps, floor)
+        if sizes is None:
+            return False
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
                       header_style=STYLES["header"], border_style=STYLES["rule"])
         for name, size in zip(names, sizes):
             table.add_column(clean(name), width=size, no_wrap=name in codes, overflow="fold")
-        natural = [max(len(line) for c in column for line in clean(c).split("\n")) for column in zip(names, *rows)]
+        natural = [max(len(line) for c in column for line in clean(c).split("\n")) for column in zip(names, *plain)]
         table.show_lines = any(n > size for n, size in zip(natural, sizes))
-        return table
-
-    def add_table(self, table, indent):
+        for row in rows:
+            table.add_row(*row)
         self.add(_Indented(table, indent))
         self.blank()
+        return True
 
     def end(self, document):
         while self.parts and self.parts[-1] is None:
@@ -274,7 +259,7 @@ def widths(names, rows, codes, room, caps=None, floor=0):
 
 def _sparse(rows):
     """Whether the last column is empty in most rows (systems' 'Formed from / change')."""
-    return len(rows) > 2 and sum(1 for row in rows if row[-1]) * 3 < len(rows)
+    return len(rows) > 2 and sum(1 for row in rows if row[-1].plain) * 3 < len(rows)
 
 
 class _Body:
