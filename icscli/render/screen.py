@@ -97,8 +97,9 @@ class Hang:
                 if pad > 0:
                     line = line[pad:]
                 yield from self._indent(console, self.indent, self.lead)
-            else:
+            elif line.cell_len <= room or not line.plain.startswith(SCHEMES):
                 yield Segment(" " * self.hang)
+            # else: a web address longer than the line starts at the edge, to wrap as little as it can
             line.rstrip()
             yield from line.render(console)
             yield new_line

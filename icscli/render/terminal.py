@@ -160,18 +160,30 @@ class RichLayout(Visitor):
 
     def visit_diff(self, block):
         self.block_title(block)
-        legend = Text("Legend: ", STYLES["label"], end="")
-        for number, (sign, kind, title, count) in enumerate(block.legend):
-            legend.append(("   " if number else "") + sign, change_style(kind, sign))
-            legend.append("\u00a0" + f"{clean(title)} ({count})".replace(" ", "\u00a0"))  # an entry stays whole
-        self.add(Hang(legend, 0, hang=2))
+        self.legend(block.legend)
         self.blank()
         columns = DIFF_COLUMNS  # the kind of change is its sign, in its colour: the legend names it
         rows = [[Text(c.sign, change_style(c.kind, c.sign)),
                  self.line_text(c, STYLES["strong"]), styled(f"{c.before} \u2192 {c.after}\n{c.when}"),
                  styled(c.detail)] for c in block.changes]
-        if not self.table(columns, rows, 0, {""}, floor=DIFF_FLOOR):
+        caps = [None, max(24, self.width // 4), max(24, self.width // 4), None]  # the note takes the rest
+        if not self.table(columns, rows, 0, {""}, caps, floor=DIFF_FLOOR):
             self._changes(block)
+
+    def legend(self, legend):
+        """'Legend:' and each kind's coloured sign, title and count; an entry is never split across lines."""
+        lines, line = [], Text("Legend:", STYLES["label"], end="")
+        for sign, kind, title, count in legend:
+            entry = Text(sign, change_style(kind, sign), end="")
+            entry.append(f" {clean(title)} ({count})")
+            if line.cell_len + 3 + entry.cell_len > self.width and line.cell_len > 2:
+                lines.append(line)
+                line = Text("  ", end="")
+            elif line.plain.strip():
+                line.append("   " if line.plain != "Legend:" else " ")
+            line.append_text(entry)
+        for text in lines + [line]:
+            self.add(Hang(text))
 
     def _changes(self, block):
         """The diff where its table does not fit: each change under its sign, before -> after beneath."""
