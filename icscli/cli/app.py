@@ -50,6 +50,10 @@ class IcsGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Click's standalone handling, except that every error is shown by error_line."""
+        if "_ICS_COMPLETE" in os.environ:  # the shell asks for completions: ics's own quoting
+            from .complete import register
+
+            register()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
