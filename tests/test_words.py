@@ -101,6 +101,8 @@ def test_every_comparison_names_no_working_material(run, kb):
     ["systems"], ["systems", "--as-of", "2022-07-01", "--format", "json"], ["system", "frimley"],
     ["ccg", "02Q"], ["ccg", "--all", "--format", "json"], ["search", "commissioning"], ["validate"],
     ["systems", "--as-of", "2026-06-01", "--format", "json"], ["system", "QYG", "--format", "json"],
+    ["practice", "J82015", "--as-of", "2024-01-01", "-f", "json"], ["pcn", "U41591"], ["lsoa", "E01016180", "-f", "json"],
+    ["trust", "RDU"], ["sources", "ons-lsoa21-sicbl24-icb24"],
 ], ids=lambda a: " ".join(a))
 def test_commands_name_no_working_material(run, args):
     result = run(*args)

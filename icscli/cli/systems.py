@@ -1,5 +1,5 @@
-"""The systems commands: `ics systems`, `system`, `ccg` and `changes`: the ICBs and former CCGs, from
-real codes, for any date, and what changed between two dates.
+"""The systems commands: `ics systems`, `system`, `ccg`, `changes` and `check`: the ICBs and former CCGs,
+from real codes, for any date, what changed between two dates, and whether a claim held on a date.
 
 Each answers through `run.answer` and the entry of the same name in answers/commands.py (shared with the
 fast path and the MCP server); `ics ccg -` reads codes from standard input.
@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..answers import questions
+from ..base.schema import CHECK_PROPERTIES as PROPERTIES
 from ..errors import BadValue
 from . import run
 from .complete import complete_systems
@@ -91,6 +92,28 @@ def ccg(name, show_all, as_of, **output):
         run.emit(questions.map_codes(run.knowledge(output["data_dir"]), codes, as_of), output)
         return
     run.answer("ccg", output, name=name, show_all=show_all, as_of=as_of)
+
+
+@click.command("check")
+@click.argument("statement", nargs=-1)
+@click.option("--subject", help="What the claim is about (ICBs, ccg, 02Q...), with --property and --value.")
+@click.option("--property", "prop", type=click.Choice(PROPERTIES), help="What is claimed of it.")
+@click.option("--value", help="The value claimed (42, abolished, QT1...).")
+@click.option("--as-of", type=DATE, metavar="DATE", help="The date the claim is about (default: today).")
+@output_options
+def check(statement, subject, prop, value, as_of, **output):
+    """Whether the data supports a claim on a date: true (and until when), false (and when it held),
+    not yet true, or not recorded; with the fact as it stands and its sources.
+
+    \b
+    Examples:
+      ics check "There are 42 ICBs"
+      ics check "02Q is in QT1" --as-of 2022-06-30
+      ics check --subject CCGs --property count --value 211 --as-of 2016-01-01
+    """
+    if bool(statement) == bool(subject or prop or value):
+        raise click.UsageError("give a statement, or --subject, --property and --value")
+    run.answer("check", output, statement=statement, subject=subject, prop=prop, value=value, as_of=as_of)
 
 
 @click.command("changes")

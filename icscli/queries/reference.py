@@ -10,7 +10,7 @@ from ..base.words import has_word, key_match
 from ..dates import today
 from ..errors import BadValue
 from ..store import model
-from . import resolve
+from . import law, resolve
 
 
 def parse_user_date(text, option="--as-of"):
@@ -106,17 +106,22 @@ def describe_state_on(kb, entity, day):
     if state in ENDED:
         return {"exists": False, "text": _with_successors(kb, entity, state + since), "period": period}
     if state in NOT_EXISTING:
-        text = {"proposed": "only proposed", "planned": "only planned"}[state] + since
-        names = [f["name"] for f in entity.get("former_names") or []]
-        if names:
-            text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
-        if period is periods[-1] and not period.get("to"):
-            text += _no_later_stage(kb)
+        open_end = period is periods[-1] and not period.get("to")
+        if state == "enacted":  # law, not yet in force: and from when it was, if the data says
+            text = law.enacted(kb, periods, period)
+        else:  # a proposal or plan: "only" while nothing is recorded after it
+            later = law.followed(kb, period) if open_end else None
+            text = ("" if later else "only ") + state + since
+            names = [f["name"] for f in entity.get("former_names") or []]
+            if names:
+                text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
+            if open_end:
+                text += later or _no_later_stage(kb)
         if pointers:
             text += "; see " + ", ".join(pointers)
         return {"exists": False, "text": text, "period": period}
     since = f" since {dates.human(period['from'])}" if period.get("from") else ""
-    return {"exists": True, "text": f"{state}{since}", "period": period}
+    return {"exists": True, "text": f"{state}{since}{law.enacted_before(periods, period)}", "period": period}
 
 
 def _described_by_data(kb, entity, day):

@@ -123,6 +123,17 @@ def build(kb):
         return respond(lambda: answers.map_codes(kb, codes, as_of))  # `ics ccg CODE CODE ...`
 
     @server.tool()
+    def check(statement: str | None = None, subject: str | None = None, property: str | None = None,
+              value: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+        """Check a claim against the data on a date (default today) before repeating it: "There are 42
+        ICBs", "CCGs are abolished", "02Q is in QT1"; or subject, property (count, state, icb) and value.
+        The verdict is true (with `until` when it stops), false (with `held`: when it was true), not yet
+        true, or not recorded; with the fact as it stands on the date, the evidence (sources, locators,
+        quoted sentences) and the next known dated change."""
+        return answer("check", statement=(statement,) if statement else (), subject=subject, prop=property,
+                      value=value, as_of=as_of)
+
+    @server.tool()
     def changes(from_date: str | None = None, to_date: str | None = None) -> dict[str, Any]:
         """What changed between two dates (default 1 July 2022 to today): CCG mergers, bodies created,
         renamed and abolished, responsibilities moved, ICBs merged, split or re-coded, with counts."""

@@ -157,7 +157,8 @@ def _period(period, now="now"):
     frm = dates.human(period.get("from")) if period.get("from") else "?"
     to = dates.human(period.get("to")) if period.get("to") else now
     text = f"{frm} to {to}: {period['state']}" + (f" ({period['basis']})" if period.get("basis") else "")
-    return Line(text, period.get("sources"), detail=period.get("note") or "")
+    detail = " ".join(t for t in (period.get("note") or "", outcome(period)) if t)  # what became of a plan
+    return Line(text, _with_outcome_sources(period), detail=detail)
 
 
 def _change_line(kb, r):
@@ -339,6 +340,8 @@ def source(kb, row):
         fields.append(doc.Field("Reference", row["reference"]))
     if row.get("note"):
         fields.append(doc.Field("Note", row["note"]))
+    if row.get("sha256"):
+        fields.append(doc.Field("SHA-256", row["sha256"]))
     citing = [Line(_citing_label(kb, c)) for c in row["cited_by"]]
     blocks = [doc.Fields("", fields, key="source"),
               doc.Items(f"Cited by {row['cited']} record{'s' if row['cited'] != 1 else ''}", citing, key="cited_by")
@@ -357,6 +360,8 @@ def _citing_label(kb, ref):
         return f"Timeline, {dates.human(event['date'])}: {event['title']}"
     if kind == "responsibility" and ident in kb.responsibilities:
         return f"Responsibility change: {kb.responsibilities[ident]['function']}"
+    if kind == "place_vintage" and ident in kb.place_vintages:
+        return f"Places data: {kb.place_vintages[ident]['label']}"
     return ref
 
 

@@ -150,6 +150,13 @@ def system_card(kb, data, text=None):
     if data.get("predecessor"):
         about.append(Field("April 2021 STP/ICS", f"{data['predecessor']} ({data['predecessor_ons_code']})",
                            [{"source": "ons-lsoa11-ccg21-stp21-lad21"}]))
+    registered = data.get("registrations")
+    if registered:
+        on = dates.human(registered["date"])
+        about.append(Field("GP practices", f"{registered['practices']:,} ({on})", registered["sources"]))
+        if registered.get("registered_patients") is not None:
+            about.append(Field("Registered patients", f"{registered['registered_patients']:,} ({on}, all ages)",
+                               registered["sources"]))
     about.append(Field("Data", f"{version['label']}: {version['provenance']}", version["sources"]))
     blocks.append(doc.Fields("", about, key="about"))
     history = []
