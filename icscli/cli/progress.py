@@ -54,8 +54,16 @@ class Progress:
         self.live.update(self.task, completed=done if done is not None else rows, rows=f"{rows:,}", rate=rate)
 
     def _begin(self):
-        from rich.console import Console  # rich: only once a run on a terminal has taken a second
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.console import (
+            Console,  # rich: only once a run on a terminal has taken a second
+        )
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         columns = [TextColumn("ics map"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
                    TextColumn("{task.fields[rate]}")]

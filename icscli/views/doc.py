@@ -37,6 +37,10 @@ class Line:
     def text(self):
         return f"{self.lead}: {self.body}" if self.lead else self.body
 
+    @text.setter
+    def text(self, value):  # the whole text, lead and all: nothing stays apart
+        self.body, self.lead = value, ""
+
 
 class Field(Line):
     """One label and its value: never joined into 'label: value' text."""

@@ -307,7 +307,8 @@ def search(kb, data):
     for h in data["results"]:
         where = {"entity": f"ics explain {h['id']}", "system": f"ics system {h['id']}",
                  "ccg": f"ics ccg {h['id']}"}.get(h["type"]) or dates.human(h["date"] or "")
-        lines.append(Line(f"{h['name']} ({h['type']}): {h['snippet']}", h["sources"], detail=where))
+        said = f"\u2026 {h['context']} \u2026\n" if h.get("context") else ""  # where the words are, if not above
+        lines.append(Line(f"{h['name']} ({h['type']}): {h['snippet']}", h["sources"], detail=said + where))
         rows.append([str(h["score"]), h["type"], h["id"], h["name"], h["date"] or "", h["snippet"]])
     blocks = [doc.Items("", lines, key="results")] if lines else [doc.Note("Nothing matches. Try fewer or shorter words.")]
     if data["total"] > len(data["results"]):
