@@ -40,6 +40,23 @@ class ScreenFormatter(click.HelpFormatter):
             width = max(min(shutil.get_terminal_size().columns, max_width or 80) - 2, 20)
         super().__init__(indent_increment, width, max_width)
 
+    def write_text(self, text):
+        """As click's, but an example line too wide for the terminal ('ics explain icb   what an ICB
+        is', kept as typed by \\b) gives its description a line of its own, under the command."""
+        import textwrap  # start-up speed: only help needs it
+
+        lines = []
+        for line in text.split("\n"):
+            command, gap, what = line.strip().partition("   ")
+            if len(line) + self.current_indent <= self.width or not gap:
+                lines.append(line)
+                continue
+            margin = line[: len(line) - len(line.lstrip())]
+            lines.append(margin + command)
+            lines += textwrap.wrap(what.strip(), max(10, self.width - self.current_indent - len(margin) - 4),
+                                   initial_indent=margin + "    ", subsequent_indent=margin + "    ")
+        super().write_text("\n".join(lines))
+
 
 class IcsContext(click.Context):
     formatter_class = ScreenFormatter

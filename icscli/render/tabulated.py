@@ -14,14 +14,21 @@ def render(document, cite, tablefmt, width=None):
     if width and widest > width and columns:
         natural = [max(len(line) for cell in column for line in (str(cell).split("\n") or [""]))
                    for column in zip(columns, *rows)]
-        limits = fitted(natural, width - (widest - sum(natural)))
-        if limits:
+        room = width - (widest - sum(natural))
+        for _ in range(3):  # tabulate's own padding can differ once cells wrap: narrow again if so
+            limits = fitted(natural, room)
+            if not limits:
+                break
             text = tabulate(rows, headers=columns, tablefmt=tablefmt, disable_numparse=True,
                             maxcolwidths=limits, maxheadercolwidths=limits)
+            over = max(len(line) for line in text.split("\n")) - width
+            if over <= 0:
+                break
+            room -= over
     return text.rstrip("\n") + "\n"
 
 
-def fitted(natural, room, least=8):
+def fitted(natural, room, least=6):
     """Widths for columns of `natural` widths that add up to at most `room`: the narrow ones whole, the
     rest sharing what is left; None if not even `least` columns each would fit."""
     if room < least * len(natural):
