@@ -154,7 +154,7 @@ def test_the_sub_icb_location_card_gives_the_april_2026_changes_from_the_data(ru
     card = run("explain", "sub-icb-location", "-f", "json").json()
     changes = run("changes", "--from", "2026-04-01", "--to", "2026-04-01", "-f", "json").json()["changes"]
     new = [c["codes"][-1] for c in changes if c["kind"] == "sub-icb location" and c["change"] == "created"]
-    ended = [c["codes"][-1] for c in changes if c["kind"] == "sub-icb location" and c["change"] == "abolished"]
+    ended = [c["codes"][-1] for c in changes if c["kind"] == "sub-icb location" and c["change"] == "ended"]
     assert new and ended
     line = next(c["text"] for c in card["data_changes"] if c["date"].startswith("2026-04"))
     assert all(code in line for code in new + ended)

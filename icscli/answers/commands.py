@@ -37,7 +37,7 @@ def _timeline(kb, p, notes):
 
 
 def _compare(kb, p, notes):
-    return questions.compare(kb, p["a"], p["b"], notes)
+    return questions.compare(kb, p["a"], p["b"], notes, p.get("as_of"))
 
 
 def _tree(kb, p, notes):
@@ -101,7 +101,7 @@ def _trust(kb, p, notes):
 COMMANDS = {
     "explain": Command(("term", "as_of"), _explain, _always),
     "timeline": Command(("date_from", "date_to", "tags", "entity"), _timeline, _always),
-    "compare": Command(("a", "b"), _compare, _always),
+    "compare": Command(("a", "b", "as_of"), _compare, _always),
     "tree": Command(("as_of",), _tree, _always),
     "glossary": Command((), _glossary, _always),
     "search": Command(("text", "limit"), _search, _always),

@@ -81,11 +81,11 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None)
     return views.timeline(kb, data)
 
 
-def compare(kb, a, b, notes=None):
+def compare(kb, a, b, notes=None, as_of=None):
     from ..queries import reference as query
     from ..views import reference as views
 
-    data = query.compare(kb, a, b)
+    data = query.compare(kb, a, b, as_of)
     for assumed in data["assumed"]:
         _note(notes, {"assumed": assumed})
     return views.compare(kb, data)

@@ -2,6 +2,7 @@
 
 A field spec is a short string naming a check in `loader.py`; a trailing `!` marks it required.
 """
+from .changekinds import RESPONSIBILITY_CHANGES
 
 KINDS = (
     "statutory body", "partnership", "committee", "network", "geography", "plan or strategy",
@@ -22,7 +23,7 @@ TAGS = (
     "legislation", "policy", "structure", "guidance", "commissioning", "finance", "review",
     "oversight", "geography", "merger", "workforce", "planning",
 )
-CHANGES = ("carried over", "changed", "new", "abolished")
+CHANGES = RESPONSIBILITY_CHANGES  # a responsibility's `change`: base/changekinds.py declares the kinds
 SOURCE_KINDS = ("publication", "web", "legislation", "data")
 # Counts the systems data gives on any date (`store/derived.py` works them out; an entity names the
 # ones it is counted by in `counts_from`): kind -> what is counted.

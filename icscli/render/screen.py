@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from ..base.changekinds import KINDS
 from ..base.safe import strip_controls
 
 STYLES = {
@@ -16,19 +17,14 @@ STYLES = {
     "note": "italic yellow", "detail": "dim", "refs": "dim", "status": "bold magenta", "strong": "bold",
     "link": "underline", "hint": "dim", "header": "bold", "guide": "cyan",
 }
-# One colour per kind of change in `compare`; a kind not named here takes its sign's colour.
-CHANGE_COLOURS = {
-    "carried over": "bold white", "kept": "bold white", "shared": "bold white", "changed": "bold yellow",
-    "new": "bold green", "abolished": "bold red", "moved elsewhere": "bold red", "from elsewhere": "bold cyan",
-    "only in A": "bold blue", "only in B": "bold magenta",
-}
-SIGN_COLOURS = {"=": "bold white", "~": "bold yellow", "+": "bold green", "-": "bold red", ">": "bold red",
-                "<": "bold cyan", "A": "bold blue", "B": "bold magenta"}
+# One colour per tone of change (each kind's tone is in base/changekinds.py).
+TONES = {"same": "bold white", "changed": "bold yellow", "added": "bold green", "removed": "bold red",
+         "in": "bold cyan", "a": "bold blue", "b": "bold magenta"}
 SCHEMES = ("https://", "http://")
 
 
-def change_style(kind, sign):
-    return CHANGE_COLOURS.get(kind) or SIGN_COLOURS.get(sign, "bold")
+def change_style(kind):
+    return TONES.get(KINDS[kind].tone, "bold") if kind in KINDS else "bold"
 
 
 def clean(text):

@@ -32,6 +32,8 @@ DIFF_FLOOR = 16  # the fewest columns the diff table's text columns get; below t
 class RichLayout(Visitor):
     """Walks a document into rich renderables (`self.parts`), printed in order by `render`."""
 
+    screen = True  # a layout for a screen: hints are shown
+
     def __init__(self, cite, width):
         self.cite, self.width, self.parts = cite, width, []
 
@@ -59,9 +61,8 @@ class RichLayout(Visitor):
             out.append(f" [{clean(line.status)}]", STYLES["status"])
         if self.cite and line.refs:
             out.append(" [" + ",".join(map(str, line.refs)) + "]", STYLES["refs"])
-        hint = getattr(line, "hint", "")
-        if hint:
-            add(out, " " + hint, STYLES["hint"])
+        if line.hint:
+            add(out, " " + line.hint, STYLES["hint"])
         return out
 
     def detail(self, text, indent):
@@ -74,8 +75,8 @@ class RichLayout(Visitor):
         self.add(Rule(style=STYLES["rule"], characters="\u2500"))
 
     def visit_note(self, block):
-        if getattr(self, "shows", lambda b: True)(block):
-            self.add(Hang(styled(getattr(block, "screen", "") or block.text, STYLES["note"])))
+        if self.shows(block):
+            self.add(Hang(styled(block.screen, STYLES["note"])))
             self.blank()
 
     def visit_prose(self, block):
@@ -163,8 +164,8 @@ class RichLayout(Visitor):
         self.legend(block.legend)
         self.blank()
         columns = DIFF_COLUMNS  # the kind of change is its sign, in its colour: the legend names it
-        rows = [[Text(c.sign, change_style(c.kind, c.sign)),
-                 self.line_text(c, STYLES["strong"]), styled(f"{c.before} \u2192 {c.after}\n{c.when}"),
+        rows = [[Text(c.sign, change_style(c.kind)),
+                 self.line_text(c, STYLES["strong"]), styled(f"{c.holders}\n{c.when}"),
                  styled(c.detail)] for c in block.changes]
         caps = [None, max(24, self.width // 4), max(24, self.width // 4), None]  # the note takes the rest
         if not self.table(columns, rows, 0, {""}, caps, floor=DIFF_FLOOR):
@@ -173,9 +174,9 @@ class RichLayout(Visitor):
     def legend(self, legend):
         """'Legend:' and each kind's coloured sign, title and count; an entry is never split across lines."""
         lines, line = [], Text("Legend:", STYLES["label"], end="")
-        for sign, kind, title, count in legend:
-            entry = Text(sign, change_style(kind, sign), end="")
-            entry.append(f" {clean(title)} ({count})")
+        for sign, kind, label, count in legend:
+            entry = Text(sign, change_style(kind), end="")
+            entry.append(f" {clean(label)} ({count})")
             if line.cell_len + 3 + entry.cell_len > self.width and line.cell_len > 2:
                 lines.append(line)
                 line = Text("  ", end="")
@@ -188,9 +189,9 @@ class RichLayout(Visitor):
     def _changes(self, block):
         """The diff where its table does not fit: each change under its sign, before -> after beneath."""
         for change in block.changes:
-            sign = Text(change.sign + " ", change_style(change.kind, change.sign))
+            sign = Text(change.sign + " ", change_style(change.kind))
             self.add(Hang(self.line_text(change, STYLES["strong"]), 0, sign))
-            self.add(Hang(styled(f"{change.before} \u2192 {change.after}, {change.when}"), 2))
+            self.add(Hang(styled(f"{change.holders}, {change.when}"), 2))
             self.detail(change.detail, 2)
         self.blank()
 
@@ -279,7 +280,7 @@ class _Body:
 
     def __init__(self, line):
         self.text = line.body
-        self.status, self.refs, self.hint = line.status, line.refs, getattr(line, "hint", "")
+        self.status, self.refs, self.hint = line.status, line.refs, line.hint
 
 
 class _Indented:

@@ -91,10 +91,12 @@ def build(kb):
         return answer("timeline", date_from=from_date, date_to=to_date, tags=tags or (), entity=entity)
 
     @server.tool()
-    def compare(a: str, b: str) -> dict[str, Any]:
-        """Responsibilities of body A and body B as a diff: for a successor (ccg -> icb, stp -> ics) what
-        was carried over, changed, new and dropped; for bodies side by side (icb, icp) what each holds."""
-        return answer("compare", a=a, b=b)
+    def compare(a: str, b: str, as_of: str | None = None) -> dict[str, Any]:
+        """Responsibilities of body A and body B as a diff as of a date: for a successor (ccg -> icb,
+        stp -> ics) what was carried over, changed, new, taken on or abolished when B took over (default:
+        the day of that transfer), each row's `part` "diff", and later changes apart (`part` "later"); for
+        bodies side by side (icb, icp) what each holds (default: today)."""
+        return answer("compare", a=a, b=b, as_of=as_of)
 
     @server.tool()
     def systems(as_of: str | None = None, region: str | None = None) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from .doc import Field, Line, Row, cite_text
 LEVELS = (("ccg", "CCG"), ("stp", "STP"), ("loc", "Sub-ICB location"), ("icb", "ICB"), ("region", "NHS region"))
 CHANGES = {"U": "unchanged", "S": "split", "M": "merged", "X": "redrawn (complex change)"}
 THIRD_PARTY = ("Catchment shares are not an official table: a third party (the geographr package) built them from "
-               "OHID's trust catchment populations; an approximate weight only (ics sources "
-               "geographr-trust-icb22-catchment).")
+               "OHID's trust catchment populations; an approximate weight only.")
+THIRD_PARTY_SOURCE = " (ics sources geographr-trust-icb22-catchment)"  # the screen's hint
 
 
 def label(a):
@@ -210,7 +210,7 @@ def trust(kb, data):
                      c["icb"]["ons_code"], f"{c['share']:.1%}"], src) for c in data["catchment"]]
         blocks.append(doc.Table("Catchment by ICB (July 2022 ICBs; third-party)", ["ICB", "ODS", "ONS", "Share"], rows,
                                 key="catchment", codes=("ODS", "ONS")))
-        blocks.append(doc.Note(THIRD_PARTY, key="catchment"))
+        blocks.append(doc.Note(THIRD_PARTY, key="catchment", screen=THIRD_PARTY[:-1] + THIRD_PARTY_SOURCE + "."))
         table += [["catchment (third-party)", "2022-07-01", c["icb"].get("ods_code") or "", c["icb"]["name"],
                    c["icb"]["ons_code"], c["share_text"], cite_text(src)] for c in data["catchment"]]
     columns = ["kind", "date", "code", "name", "other_code", "share", "sources"]
