@@ -6,7 +6,7 @@ from .. import dates
 from ..base import changekinds, lifecycle
 from ..base.records import public
 from ..base.schema import ENDED, LEVELS, NOT_EXISTING
-from ..base.words import has_word, key_match
+from ..base.words import has_word, in_context, key_match
 from ..dates import today
 from ..errors import BadValue
 from ..store import model
@@ -416,9 +416,10 @@ def search(kb, text, limit=25):
     extra = systems.search_systems(kb, text)
     results = []
     for _neg, _weight, _order, _name, kind, ident, score, row in hits[:limit]:
-        date, snippet, sources = row[6:9]  # what the hit shows, computed with the index: no record decoded
+        date, snippet, sources = row[6:9]  # what the hit shows, computed with the index
+        said = in_context(kind, (kb.entities if kind == "entity" else kb.events)[ident], phrases, terms)
         results.append({"type": kind, "id": ident, "name": row[2], "score": score, "date": date,
-                        "snippet": snippet, "sources": sources})
+                        "snippet": snippet, "context": said if said != snippet else None, "sources": sources})
     order = {(r["type"], r["id"]): n for n, r in enumerate(results)}
     ranked = sorted(results + extra, key=lambda h: (-h["score"], order.get((h["type"], h["id"]), 0),
                                                     h["type"] != "entity", h["name"].lower()))

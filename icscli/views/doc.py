@@ -25,17 +25,28 @@ class Line:
     or, for an anchored entry (a timeline event in the export), the entities it involves; anchor: an id a
     document can link to;
     link: the in-document anchor the line points to (a contents entry); hint: what to type for more, shown
-    after the text on a screen only (see the module's docstring).
+    after the text on a screen only (see the module's docstring);
+    lead: what the line leads with (a timeline entry's date), kept apart from the rest (`body`) so that a
+    layout can set it in a column of its own; `text` is the two as one reads them, 'lead: body'.
     """
 
-    __slots__ = ("anchor", "detail", "hint", "ids", "link", "refs", "sources", "status", "text")
+    __slots__ = ("anchor", "body", "detail", "hint", "ids", "lead", "link", "refs", "sources", "status")
 
-    def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link="", hint=""):
-        self.text, self.detail, self.anchor, self.link, self.hint = text, detail or "", anchor, link, hint
+    def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link="", hint="", lead=""):
+        self.body, self.lead, self.detail, self.anchor, self.link = text, lead, detail or "", anchor, link
+        self.hint = hint
         self.status = "" if status in (None, "done") else status
         self.sources = sources or []
         self.ids = list(ids or [])
         self.refs = []
+
+    @property
+    def text(self):
+        return f"{self.lead}: {self.body}" if self.lead else self.body
+
+    @text.setter
+    def text(self, value):  # the whole text, lead and all: nothing stays apart
+        self.body, self.lead = value, ""
 
 
 class Field(Line):
@@ -121,13 +132,14 @@ class Fields(Block):
 
 
 class Items(Block):
-    """A list of separate statements; numbered when the order is a count (a bibliography)."""
+    """A list of separate statements; numbered when the order is a count (a bibliography). `lead` names
+    what each line leads with (its `lead`, e.g. 'Date'): a layout with columns may set them as a table."""
 
     kind = "items"
 
-    def __init__(self, title, lines, key="", numbered=False):
+    def __init__(self, title, lines, key="", numbered=False, lead=""):
         super().__init__(title, key)
-        self.lines, self.numbered = lines, numbered
+        self.lines, self.numbered, self.lead = lines, numbered, lead
 
     def cited(self):
         return self.lines

@@ -141,9 +141,9 @@ def explain(kb, data):
                                 key="changes"))
     if data.get("events"):
         blocks.append(doc.Items("Timeline", [
-            Line(f"{dates.human(e['date'])}: {e['title']}", _with_outcome_sources(e), detail=outcome(e),
-                 status=e.get("status"))
-            for e in data["events"]], key="timeline"))
+            Line(e["title"], _with_outcome_sources(e), detail=outcome(e), status=e.get("status"),
+                 lead=dates.human(e["date"]))
+            for e in data["events"]], key="timeline", lead="Date"))
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
         blocks.append(doc.Items(f"Other meanings of {acronyms}", [
@@ -224,11 +224,11 @@ def timeline(kb, data):
     for e in data["events"]:
         when = dates.human(e["date"]) + (f" to {dates.human(e['end'])}" if e.get("end") else "")
         detail = " ".join(text for text in (e["description"], outcome(e)) if text)
-        lines.append(Line(f"{when}: {e['title']}", _with_outcome_sources(e), detail=detail, status=e.get("status")))
+        lines.append(Line(e["title"], _with_outcome_sources(e), detail=detail, status=e.get("status"), lead=when))
         rows.append([e["date"], e.get("end") or "", e.get("status") or "done", e["title"], e["description"],
                      lifecycle.outcome_text(e) or "", ", ".join(e.get("entities") or []),
                      ", ".join(e.get("tags") or []), cite_text(_with_outcome_sources(e))])
-    blocks = [doc.Items("", lines, key="events")] if lines else [doc.Note("No events match.")]
+    blocks = [doc.Items("", lines, key="events", lead="Date")] if lines else [doc.Note("No events match.")]
     columns = ["date", "end", "status", "title", "description", "outcome", "entities", "tags", "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
 
@@ -332,8 +332,10 @@ def search(kb, data):
     for h in data["results"]:
         command = {"entity": f"ics explain {h['id']}", "system": f"ics system {h['id']}",
                    "ccg": f"ics ccg {h['id']}"}.get(h["type"], "")
+        said = f"\u2026 {h['context']} \u2026" if h.get("context") else ""  # where the words are, if not above
+        when = "" if command else dates.human(h["date"] or "")
         lines.append(Line(f"{h['name']} ({h['type']}): {h['snippet']}", h["sources"],
-                          detail="" if command else dates.human(h["date"] or ""), hint=f"\u2192 {command}" if command else ""))
+                          detail="\n".join(t for t in (said, when) if t), hint=f"\u2192 {command}" if command else ""))
         rows.append([str(h["score"]), h["type"], h["id"], h["name"], h["date"] or "", h["snippet"]])
     blocks = [doc.Items("", lines, key="results")] if lines else [doc.Note("Nothing matches. Try fewer or shorter words.")]
     if data["total"] > len(data["results"]):
