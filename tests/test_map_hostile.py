@@ -112,9 +112,9 @@ def mapped(result):
 
 def test_a_stale_dimension_loses_no_row_or_column(tmp_path):
     """Several generators write <dimension ref="A1"/> whatever the sheet holds: it is never trusted."""
-    rows = [["id", "code", "note"], [1, "00D", "a"], [2, "02Q", "b"], [3, "15D", "c"]]
+    rows = [["id", "code", "note"], [1, "00D", "a"], [2, "02Q", "b"], [3, "QYG", "c"]]
     book = workbook(tmp_path / "stale.xlsx", [("Data", sheet_xml(rows, "A1"))])
-    result = cli("map", book, "-c", "code")
+    result = cli("map", book, "-c", "code", "--split", "largest")
     assert result.exit_code == 0, result.stderr
     out = mapped(result)
     assert [r[:3] for r in out] == [[str(v) for v in row] for row in rows]
@@ -333,13 +333,13 @@ def _hostile_overlay(tmp_path):
 def test_the_cells_ics_adds_cannot_run_as_formulas(tmp_path):
     overlay = _hostile_overlay(tmp_path)
     source = tmp_path / "in.csv"
-    source.write_bytes(b"code,note\n00D,=1+1\n")
+    source.write_bytes(b"code,memo\n00D,=1+1\n")
     result = cli("map", source, "-c", "code", "--data", overlay)
     assert result.exit_code == 0, result.stderr
     header, row = mapped(result)
     named = dict(zip(header, row))
     assert named["icb_name"] == "'=HYPERLINK(\"http://x\",\"y\")" and named["nhs_region"] == "'@SUM(1)"
-    assert named["note"] == "=1+1"  # the input's own cells are never changed
+    assert named["memo"] == "=1+1"  # the input's own cells are never changed
     target = tmp_path / "out.xlsx"
     assert cli("map", source, "-c", "code", "--data", overlay, "-o", target).exit_code == 0
     sheet = openpyxl.load_workbook(target).worksheets[0]
@@ -364,7 +364,7 @@ def test_a_column_named_twice_is_chosen_by_its_exact_name_or_refused(tmp_path):
     source.write_bytes(b"Code,code,n\n00D,02Q,1\n")
     header, row = mapped(cli("map", source, "-c", "code"))
     alone = mapped(cli("map", "-", "-c", "code", input="code\n02Q\n"))[1]
-    assert row[2:] == alone[1:] and alone[-3] != "unknown"  # 02Q's mapping, not 00D's
+    assert row[3:] == alone[1:] and alone[-3] != "unknown"  # 02Q's mapping, not 00D's
     assert "2 columns" in error_of(cli("map", source, "-c", "CODE"), 2)
 
 

@@ -5,12 +5,14 @@ formula. openpyxl (the optional `excel` extra) is imported only when a workbook 
 """
 import datetime
 import decimal
+import re
 
 from .safe import strip_controls
 
 MAX_WIDTH = 60
 # Values that are written as themselves (bool before int: it is one); everything else is text.
 _NATIVE = (bool, int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
+_WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")
 
 
 def load_openpyxl():
@@ -79,6 +81,25 @@ class Workbook:
 
     def _end_sheet(self):
         self._sheet, self._rows, self._extent = None, 0, None
+
+
+def document_value(value):
+    """A text cell of a table (a document's, or a CSV file's): a plain whole number ("5", not "02" or
+    "02Q") as a number, else its text (None when empty)."""
+    text = "" if value is None else str(value)
+    if _WHOLE_NUMBER.match(text):
+        return int(text)
+    return text or None
+
+
+def widths(columns, rows):
+    """Column widths in characters: as wide as the longest line of each column, up to MAX_WIDTH."""
+    found = [len(str(c)) for c in columns]
+    for row in rows:
+        for c, value in enumerate(row[:len(found)]):
+            text = "" if value is None else str(value)
+            found[c] = max(found[c], max(len(part) for part in text.split("\n")))
+    return [min(width + 2, MAX_WIDTH) for width in found]
 
 
 def _put(cell, value):

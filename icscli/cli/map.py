@@ -10,9 +10,10 @@ import click
 
 from .. import dates
 from ..dates import today
+from ..errors import BadValue
 from . import run
 from .options import data_option
-from .output import map_workbook_filler
+from .output import map_about
 from .types import DATE
 
 
@@ -42,86 +43,68 @@ def map_file(file, column, to, output, split, strict, encoding, excel, data_dir)
       ics map extract.csv --column ccg_code -o mapped.csv
       ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
     """
-    from ..systems import (
-        mapfile,  # start-up speed: the systems package loads only for a mapping
+    from ..systems import (  # start-up speed: the systems package loads only for a mapping
+        mapfile,
+        mapxlsx,
     )
 
     day = dates.start(run.parse_date(to, "--to")) if to else today()
     mapfile.refuse_overwriting_input(file, output)
+    workbook = file != "-" and mapxlsx.is_workbook(file)
     kb = run.knowledge(data_dir)
-    if file != "-" and file.lower().endswith(".xlsx"):
-        summary = _map_workbook(kb, file, output, column, day, split, strict)
+    about = map_about(kb, day) if output and output.lower().endswith(".xlsx") else None
+    if workbook:
+        summary = _emit(output, lambda out: mapxlsx.map_workbook(kb, file, out, column, day, split, strict,
+                                                                 about is not None, about, excel), about is not None)
     else:
-        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel)
+        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, about)
     click.echo(mapfile.summary_line(summary), err=True)
 
 
-def _write(output, fill):
-    """Run fill(temporary path) and put the result at `output` only if it all succeeds."""
+def _emit(output, produce, to_path):
+    """Run produce(out) into `output` (only if it all succeeds: out is a temporary path when to_path,
+    else a binary stream of it) or standard output; returns the summary. A --strict failure prints
+    the summary before the error."""
     from ..base.atomic import (
         atomic_write,  # start-up speed: tempfile only when writing a file
     )
     from ..systems import mapfile  # start-up speed, as in map_file
 
+    found = {}
+
+    def fill(tmp):
+        if to_path:
+            found["summary"] = produce(tmp)
+            return
+        with open(tmp, "wb") as out:
+            found["summary"] = produce(out)
+
     try:
+        if not output:
+            return produce(sys.stdout.buffer)
         atomic_write(output, fill)
+        return found["summary"]
     except mapfile.StrictFailure as exc:
+        sys.stdout.flush()
         click.echo(mapfile.summary_line(exc.summary), err=True)
         raise
-    except OSError as exc:
-        raise mapfile.MapError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    except OSError as exc:  # the output cannot be written (reading errors are MapErrors): exit 2
+        raise BadValue(f"{output or 'standard output'}: cannot write: {exc.strerror or exc}") from None
 
 
-def _map_text(kb, file, output, column, day, split, strict, encoding, excel):
+def _map_text(kb, file, output, column, day, split, strict, encoding, excel, about):
     from ..systems import mapfile  # start-up speed, as in map_file
 
+    if file == "-" and sys.stdin is None:
+        raise mapfile.MapError("standard input: cannot read: it is closed; give a file, or pipe the data in")
     try:
-        raw = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115  (closed by the caller)
+        raw = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115  (closed below)
     except OSError as exc:
         raise mapfile.MapError(f"{file}: cannot read: {exc.strerror or exc}") from None
     name = "standard input" if file == "-" else file
-    found = {}
     try:
-        if output:
-            def fill(tmp):
-                with open(tmp, "wb") as out:
-                    found["summary"] = mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
-                                                          encoding, excel)
-
-            if output.lower().endswith(".xlsx"):  # CSV in, a workbook out: the rows plus an About sheet
-                fill = map_workbook_filler(kb, found, lambda out: mapfile.map_stream(
-                    kb, raw, out, column, day, name, split, strict, encoding), day)
-            _write(output, fill)
-            return found["summary"]
-        try:
-            return mapfile.map_stream(kb, raw, sys.stdout.buffer, column, day, name, split, strict, encoding,
-                                      excel)
-        except mapfile.StrictFailure as exc:
-            sys.stdout.flush()
-            click.echo(mapfile.summary_line(exc.summary), err=True)
-            raise
+        return _emit(output, lambda out: mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
+                                                            encoding, excel, about), about is not None)
     finally:
         if raw is not sys.stdin.buffer:
             raw.close()
-
-
-def _map_workbook(kb, file, output, column, day, split, strict):
-    from ..systems import mapfile, mapxlsx  # start-up speed, as in map_file
-
-    if output:
-        found = {}
-
-        def fill(tmp):
-            if output.lower().endswith(".xlsx"):
-                found["summary"] = mapxlsx.map_workbook(kb, file, tmp, column, day, split, strict, True)
-            else:
-                with open(tmp, "wb") as out:
-                    found["summary"] = mapxlsx.map_workbook(kb, file, out, column, day, split, strict)
-
-        _write(output, fill)
-        return found["summary"]
-    try:
-        return mapxlsx.map_workbook(kb, file, sys.stdout.buffer, column, day, split, strict)
-    except mapfile.StrictFailure as exc:
-        click.echo(mapfile.summary_line(exc.summary), err=True)
-        raise

@@ -13,18 +13,15 @@ workbooks), and only when a workbook is read or written.
 """
 import re
 
-from ..base.workbook import MAX_WIDTH, Workbook, load_openpyxl  # noqa: F401  (the one writer; render.xlsx.Workbook)
+from ..base.workbook import (  # noqa: F401  (the one writer; render.xlsx.Workbook)
+    MAX_WIDTH,
+    Workbook,
+    document_value,
+    load_openpyxl,
+    widths,
+)
 
-_WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def _document_value(value):
-    """A document's cell: a plain whole number as a number, else its text (None when empty)."""
-    text = "" if value is None else str(value)
-    if _WHOLE_NUMBER.match(text):
-        return int(text)
-    return text or None
 
 
 def workbook_sheets(document, about, name):
@@ -56,28 +53,12 @@ def write_sheets(path, sheets):
     header, columns as wide as their longest line (up to MAX_WIDTH) and an auto-filter."""
     book = Workbook()
     for name, columns, rows in sheets:
-        book.sheet(name, [_document_value(str(c)) for c in columns], _widths(columns, rows))
+        book.sheet(name, [document_value(str(c)) for c in columns], widths(columns, rows))
         for row in rows:
-            book.add([_document_value(v) for v in row])
+            book.add([document_value(v) for v in row])
         if rows:
             book.filter()
     book.save(path)
-
-
-def _widths(columns, rows):
-    widths = [len(str(c)) for c in columns]
-    for row in rows:
-        for c, value in enumerate(row[:len(widths)]):
-            text = "" if value is None else str(value)
-            widths[c] = max(widths[c], max(len(part) for part in text.split("\n")))
-    return [min(width + 2, MAX_WIDTH) for width in widths]
-
-
-def table_sheets(name, columns, rows, about):
-    """The sheets for one plain table (`ics map`): the table and About."""
-    taken = set()
-    return [(_sheet_name(name, taken), columns, rows),
-            (_sheet_name("About", taken), ["field", "value"], [list(pair) for pair in about])]
 
 
 def _sheet_name(name, taken):
