@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import json
+import os
 import signal
 
 import pytest
@@ -22,6 +23,9 @@ from icscli.cli.app import ics
 from icscli.render import FORMATS
 
 LIMIT = 60  # seconds one run may take before it counts as a hang (a run takes well under one)
+# Where there is time for more cases (.ci/run sets ICS_FUZZ_SCALE): the properties below run this many
+# times as many examples.
+SCALE = max(1, int(os.environ.get("ICS_FUZZ_SCALE") or 1))
 FUZZ = {"deadline": None, "derandomize": True, "database": None,
         "suppress_health_check": [HealthCheck.function_scoped_fixture]}
 
@@ -148,7 +152,7 @@ def as_text(header, rows, delimiter, newline):
     return buffer.getvalue()
 
 
-@settings(max_examples=120, **FUZZ)
+@settings(max_examples=120 * SCALE, **FUZZ)
 @given(table=tables(), to=st.one_of(st.none(), DATES, EARLY, NOT_DATES),
        split=st.sampled_from(["all", "largest", "error"]), strict=st.booleans(), upper=st.booleans(),
        excel=st.booleans())
@@ -186,6 +190,70 @@ def test_map_keeps_every_row_of_a_generated_file(table, to, split, strict, upper
     assert first_line.endswith(newline) and text.endswith(newline), argv  # the input's line ending kept
     summary = result.stderr.splitlines()[0]
     assert summary.startswith(f"ics map: {len(rows)} row") and f"{len(out) - 1} row" in summary, summary
+
+
+# --------------------------------------------------------------------------- ics map: any dialect, any encoding
+
+# (how the file is encoded, the byte-order mark it starts with, --encoding given or None, the characters
+# its cells may hold): every encoding `ics map` keeps, with and without a mark, named or recognised
+UNICODE = st.characters(exclude_characters="\x00", exclude_categories=("Cs",))
+ENCODINGS = [("utf-8", b"", None, UNICODE), ("utf-8", b"\xef\xbb\xbf", None, UNICODE),
+             ("utf-16-le", b"\xff\xfe", None, UNICODE), ("utf-16-be", b"\xfe\xff", None, UNICODE),
+             ("utf-16-le", b"\xff\xfe", "utf-16", UNICODE), ("utf-16-le", b"", "utf-16-le", UNICODE),
+             ("utf-32-le", b"\xff\xfe\x00\x00", None, UNICODE), ("utf-8", b"\xef\xbb\xbf", "utf-8", UNICODE),
+             ("cp1252", b"", "cp1252", st.characters(codec="cp1252", exclude_characters="\x00")),
+             ("latin-1", b"", "latin-1", st.characters(codec="latin-1", exclude_characters="\x00"))]
+QUOTING = [csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]
+
+
+@st.composite
+def dialect_files(draw):
+    """(header, rows, column, delimiter, line ending, encoding entry, file bytes): tables of any size (up
+    to a few hundred rows) whose cells hold any text the encoding can (quotes, delimiters, line breaks,
+    spaces), written with any quoting and any of the three line endings."""
+    encoding = draw(st.sampled_from(ENCODINGS))
+    codec, bom, _, chars = encoding
+    names = draw(st.lists(NAME, min_size=1, max_size=4, unique_by=lambda n: n.strip().lower()))
+    names = [n for n in names if n.strip().lower() != "id"] or ["code"]
+    column = draw(st.sampled_from(names))
+    samples = [c for c in CODES + ['"', '""x"', "a,b", "a;b", "a\tb", "x\ny", "x\r\ny", " ", ""]
+               if c.encode(codec, "replace").decode(codec) == c]  # what the encoding can hold
+    cell = st.one_of(st.sampled_from(samples), st.text(chars, max_size=12))
+    base = draw(st.lists(st.lists(cell, min_size=len(names), max_size=len(names)), max_size=15))
+    rows = [[str(i)] + cells for i, cells in enumerate(base * draw(st.sampled_from([1, 1, 1, 40])))]
+    delimiter, newline = draw(st.sampled_from([",", "\t", ";"])), draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    header = ["id"] + names
+    breaks = any("\r" in c or "\n" in c for row in rows for c in row)
+    buffer = io.StringIO()
+    quoting = csv.QUOTE_ALL if breaks else draw(st.sampled_from(QUOTING))
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=quoting).writerows([header] + rows)
+    return header, rows, column, delimiter, newline, encoding, bom + buffer.getvalue().encode(codec)
+
+
+@settings(max_examples=150 * SCALE, **FUZZ)
+@given(table=dialect_files(), split=st.sampled_from(["all", "largest"]))
+@example(table=(["id", "code"], [["0", "00D"], ["1", "x\ny"]], "code", ",", "\r",
+                ENCODINGS[2], b"\xff\xfe" + 'id,code\r0,00D\r"1","x\ny"\r'.encode("utf-16-le")), split="all")
+def test_map_keeps_every_row_and_cell_in_any_dialect_and_encoding(table, split):
+    """Every input row comes back, in order, with its cells unchanged, in the input's own delimiter,
+    line ending, encoding and byte-order mark."""
+    header, rows, column, delimiter, newline, (codec, bom, named, _), data = table
+    argv = ["map", "-c", column, "--split", split, "--to", "2024-06-01"] + (["--encoding", named] if named else [])
+    result = run(argv, stdin=data)
+    if result.exit_code:  # only --split largest can fail: a split area without LSOA counts
+        assert split == "largest" and "largest part" in one_error_line(result, argv), (argv, result.stderr)
+        return
+    out = result.stdout_bytes
+    assert out.startswith(bom) and not out[len(bom):].startswith(bom or b"-"), (argv, out[:8])
+    text = out[len(bom):].decode(codec)
+    got = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    assert got[0][:len(header)] == header, (argv, got[0])
+    ids = [int(row[0]) for row in got[1:]]
+    assert sorted(set(ids)) == list(range(len(rows))) and ids == sorted(ids), argv
+    assert all(row[:len(header)] == rows[int(row[0])] for row in got[1:]), argv
+    first_break = min(i for i in (text.find("\r"), text.find("\n")) if i >= 0)  # ends the header line
+    assert text[first_break:].startswith(newline) and text.endswith(newline), argv
+    assert f"ics map: {len(rows):,} row" in result.stderr, result.stderr
 
 
 # --------------------------------------------------------------------------- ics changes: generated dates

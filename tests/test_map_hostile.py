@@ -161,6 +161,16 @@ def test_a_workbook_output_says_what_it_does_not_carry_over(tmp_path):
     assert [r[:2] for r in rows[1:]] == [("00D", 2), ("02Q", None)]
 
 
+def test_sheet_names_in_the_summary_cannot_act_on_the_terminal(tmp_path):
+    """The summary quotes the sheets' names, which are the file's text: a line break, a C1 control or a
+    bidirectional override in one is shown as an escape, and the summary stays one line."""
+    book = workbook(tmp_path / "in.xlsx", [("Data", sheet_xml([["code"], ["00D"]])),
+                                           ("two&#10;lines\u009b31m\u202eevil", sheet_xml([["x"]]))])
+    result = cli("map", book, "-c", "code")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("\n") == 1 and "two\\nlines\\x9b31m\\u202eevil" in result.stderr
+
+
 # --------------------------------------------------------------------------- workbooks: bombs and bounds
 
 

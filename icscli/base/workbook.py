@@ -1,5 +1,5 @@
 """The one workbook writer of `ics`, with typed cells: `Workbook` (render/xlsx.py writes the document
-workbooks through it, systems/mapxlsx.py `ics map`'s). Every cell goes through `_put`: a number, date or
+workbooks through it, systems/mapsinks.py `ics map`'s). Every cell goes through `_put`: a number, date or
 time stays one; any other value is written as text, so text that starts with "=" stays text, never a
 formula. openpyxl (the optional `excel` extra) is imported only when a workbook is written or read.
 """

@@ -2,14 +2,15 @@
 
 Every workbook `ics` writes goes through `base/workbook.Workbook`: the document workbooks (`--format xlsx`: one
 sheet per table of the document plus an "About" sheet; the first sheet holds exactly the rows of the
-command's CSV) and `ics map`'s workbooks (mapped rows from a CSV file or, streamed, from a workbook).
+command's CSV) and `ics map`'s workbooks (mapped rows, streamed, by systems/mapsinks.py).
 Every cell goes through `_put`: a number, date or time stays one; any other value is written as text,
 so text that starts with "=" stays text, never a formula. A document's cells are all text, so there a
 plain whole number ("5", not "02" or "02Q") becomes a number, and codes such as 02Q and E54000071
 survive as text.
 
-openpyxl (the optional `excel` extra) is imported only here and by systems/mapxlsx.py (which reads
-workbooks), and only when a workbook is read or written.
+openpyxl (the optional `excel` extra) is imported only by base/workbook.py (which writes workbooks) and
+base/xlsxread.py (which reads them, with openpyxl's number-format and date helpers), and only when a
+workbook is written or read.
 """
 import re
 

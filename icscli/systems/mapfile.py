@@ -15,6 +15,7 @@ import os
 import stat
 import sys
 
+from ..base.safe import visible
 from ..errors import BadValue, IcsError
 from ..store.systems_index import index
 from .mapping import CHANGES, Mapper
@@ -326,7 +327,7 @@ def coverage(kb):
 def summary_line(summary):
     """The one-paragraph summary `ics map` prints on stderr."""
     counts = ", ".join(f"{n} {c}" for c, n in summary["changes"].items() if n)
-    notes = "".join(f"; {note}" for note in summary.get("notes", ()))
+    notes = "".join(f"; {visible(note)}" for note in summary.get("notes", ()))  # sheet names: a file's text
     return (f"ics map: {_rows(summary['rows'])} mapped to {summary['to']} ({counts or 'no rows'}); "
             f"{_rows(summary['rows_written'])} written; data: {summary['data_as_of']}{notes}")
 

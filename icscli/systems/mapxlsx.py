@@ -11,6 +11,7 @@ import os
 import stat
 
 from ..base import xlsxread
+from ..base.workbook import load_openpyxl
 from .mapfile import MapError, cell_text, copy_rows, find_column, run
 from .mapsinks import TextSink, WorkbookSink
 
@@ -42,7 +43,7 @@ def is_workbook(path):
 
 def _need_openpyxl():
     try:
-        import openpyxl  # noqa: F401  (lazy: an optional dependency; its date helpers read the cells)
+        load_openpyxl()  # its number formats and dates read the cells
     except ImportError:
         raise MapError("reading .xlsx needs the optional 'excel' extra: pip install 'icscli[excel]' "
                        "(or save the sheet as CSV)") from None
