@@ -299,3 +299,43 @@ def _last_day(typed, first_day):
         following = datetime.date(year + month // 12, month % 12 + 1, 1)
         return (following - datetime.timedelta(days=1)).isoformat()
     return first_day
+
+
+# --------------------------------------------------------------------------- workbooks: what openpyxl reads
+
+XML_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n _x005F_=\u00a0"), max_size=15)
+CELLS = st.one_of(st.none(), XML_TEXT, st.integers(-10**20, 10**20), st.booleans(),
+                  st.floats(allow_nan=False, allow_infinity=False),
+                  st.datetimes(datetime.datetime(1901, 1, 1), datetime.datetime(2099, 12, 31)).map(
+                      lambda d: d.replace(microsecond=0)))
+
+
+@settings(max_examples=60 * SCALE, **FUZZ)
+@given(rows=st.lists(st.lists(CELLS, max_size=6), max_size=8), write_only=st.booleans(), gaps=st.booleans())
+def test_the_workbook_reader_reads_what_openpyxl_reads(tmp_path_factory, rows, write_only, gaps):
+    """ics's own reader (base/xlsxread.py) gives every row and value openpyxl gives for the same file,
+    written by openpyxl with shared strings or (write-only) inline strings."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from icscli.base.xlsxread import Workbook
+
+    book = openpyxl.Workbook(write_only=write_only)
+    sheet = book.create_sheet("Data") if write_only else book.active
+    for row in rows:
+        sheet.append(row + [None] * gaps + ["end"] * gaps)
+    path = tmp_path_factory.mktemp("book") / "book.xlsx"
+    book.save(path)
+    theirs = openpyxl.load_workbook(path, read_only=True)
+    expected = theirs.worksheets[0]
+    expected.reset_dimensions()
+    expected = [_trimmed(row) for row in expected.iter_rows(values_only=True)]
+    theirs.close()
+    with Workbook(path) as mine:
+        got = [_trimmed(row) for row in mine.rows()]
+    assert got == expected, (rows, got, expected)
+
+
+def _trimmed(row):
+    row = list(row)
+    while row and row[-1] is None:
+        row.pop()
+    return row

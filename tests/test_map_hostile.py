@@ -213,6 +213,10 @@ def test_too_many_shared_strings_is_an_error(tmp_path, monkeypatch):
     data = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
     line = error_of(cli("map", workbook(tmp_path / "sst.xlsx", [("Data", data)], shared), "-c", "s0"), 1)
     assert "1,000 strings" in line
+    monkeypatch.setattr(xlsxread, "MAX_STRINGS", 2000)
+    monkeypatch.setattr(xlsxread, "MAX_STRING_CHARS", 3000)  # 1,001 strings of 2 to 5 characters
+    line = error_of(cli("map", workbook(tmp_path / "sst.xlsx", [("Data", data)], shared), "-c", "s0"), 1)
+    assert "3,000 characters" in line
 
 
 @pytest.mark.parametrize("xml", [

@@ -5,8 +5,9 @@ Read straight from the zip archive by expat, a part at a time, so nothing in the
   missing from the file as an empty row, a missing cell as None;
 - every part read has a bounded uncompressed size (MAX_PART); no cell holds more than Excel's 32,767
   characters (counted as the text arrives, so a zip bomb of one cell stops at the limit); no tag is
-  longer than MAX_TOKEN bytes; no cell has more than MAX_PIECES elements; the shared-string table holds
-  at most MAX_STRINGS strings; a sheet has at most Excel's 1,048,576 rows and 16,384 columns;
+  longer than MAX_TOKEN bytes; no cell has more than MAX_PIECES elements; the shared-string table (held
+  in memory) has at most MAX_STRINGS strings of MAX_STRING_CHARS characters in all; a sheet has at most
+  Excel's 1,048,576 rows and 16,384 columns;
 - rows or cells out of order, or twice, are errors (a reader would otherwise keep one and drop the other);
 - DOCTYPEs, comments and processing instructions, which spreadsheet programs do not write and which a
   parser holds whole in memory, are refused, as is a part that is not UTF-8.
@@ -28,6 +29,7 @@ MAX_TOKEN = 1 << 20  # bytes in one tag with its attributes
 MAX_CELL = 32767  # characters in one cell: Excel's own limit
 MAX_PIECES = 10000  # XML elements in one cell or shared string (runs of rich text and their formats)
 MAX_STRINGS = 4 << 20  # strings in the shared-string table (kept in memory while the sheet is read)
+MAX_STRING_CHARS = 1 << 28  # characters in the shared-string table, all its strings together
 MAX_ROWS, MAX_COLUMNS = 1048576, 16384  # Excel's sheet size
 CHUNK = 1 << 16
 _REF = re.compile(r"([A-Z]{1,3})[0-9]+\Z")
@@ -267,7 +269,7 @@ class _Strings:
     """Handler for the shared-string table."""
 
     def __init__(self):
-        self.strings, self.ready, self.item = [], [], None
+        self.strings, self.ready, self.item, self.length = [], [], None, 0
 
     def start(self, name, attrs):
         name = _local(name)
@@ -281,6 +283,9 @@ class _Strings:
     def end(self, name):
         if self.item is not None and not self.item.end():
             self.strings.append(self.item.value().replace("x005F_", ""))  # as openpyxl reads it
+            self.length += self.item.length
+            if self.length > MAX_STRING_CHARS:
+                raise WorkbookError(f"the shared-string table holds more than {MAX_STRING_CHARS:,} characters")
             self.item = None
 
     def text(self, data):
