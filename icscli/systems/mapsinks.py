@@ -16,7 +16,7 @@ import io
 from ..base import workbook as xlsx
 from ..base.safe import neutralise_cell
 
-WIDTH_SAMPLE = 1000  # rows read before a workbook's column widths are set (write-only sheets need them first)
+WIDTH_SAMPLE = 200  # rows read before a workbook's column widths are set (write-only sheets need them first)
 
 
 class TextSink:
