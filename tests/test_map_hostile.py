@@ -273,6 +273,8 @@ def test_an_unclosed_quote_is_an_error_with_its_line(tmp_path):
     result = cli("map", source, "-c", "code", "-o", tmp_path / "out.csv")
     assert "line 3: unclosed quote" in error_of(result, 1)
     assert not (tmp_path / "out.csv").exists()
+    source.write_bytes(b'"id,code\n1,00D\n')  # in the header
+    assert "line 1: unclosed quote" in error_of(cli("map", source, "-c", "code"), 1)
 
 
 def test_a_quoted_cell_over_several_lines_is_still_one_cell(tmp_path):
@@ -312,6 +314,12 @@ def test_utf16_written_to_a_pipe_reads_back(tmp_path):
     assert again.returncode == 0, again.stderr
     header, row = list(csv.reader(io.StringIO(again.stdout.decode("utf-16"), newline="")))
     assert row[0] == "00D" and dict(zip(header, row))["change"] == "merged"
+
+
+def test_utf8_sig_named_keeps_a_file_without_a_mark_without_one(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"code\n00D\n")
+    assert cli("map", source, "-c", "code", "--encoding", "utf-8-sig").stdout_bytes.startswith(b"code,")
 
 
 @pytest.mark.parametrize("codec", ["rot13", "zlib_codec", "base64", "hex", "bz2", "uu", "undefined"])
@@ -417,6 +425,19 @@ def test_a_directory_or_fifo_named_like_a_workbook_is_one_line(tmp_path):
 
 
 # --------------------------------------------------------------------------- big files
+
+
+def test_a_workbook_output_that_fails_leaves_no_temporary_file(tmp_path):
+    """A run that fails after hundreds of rows (here --split error) leaves neither the output nor
+    openpyxl's temporary file of the rows written so far."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    source = tmp_path / "in.csv"
+    source.write_text("code\n" + "00D\n" * 500 + "D4U1Y\n", encoding="utf-8")
+    result = ics("map", source, "-c", "code", "--split", "error", "-o", tmp_path / "out.xlsx",
+                 env={"TMPDIR": str(temporary)})
+    assert result.returncode == 1 and "split" in without_paths(one_error_line(result.stderr))
+    assert list(temporary.iterdir()) == [] and not (tmp_path / "out.xlsx").exists()
 
 
 def _peak_of_mapping_to_a_workbook(tmp_path, rows):

@@ -79,6 +79,18 @@ class Workbook:
         self._end_sheet()
         self._book.save(path)
 
+    def discard(self):
+        """Drop a workbook that will not be saved: openpyxl keeps a write-only sheet's rows in a
+        temporary file that it removes on saving, or at exit (which `ics` skips: entry.py ends with
+        os._exit), so a run that fails removes them here."""
+        for sheet in self._book.worksheets:
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None and hasattr(writer, "cleanup"):
+                try:
+                    writer.cleanup()
+                except (OSError, ValueError):
+                    pass
+
     def _end_sheet(self):
         self._sheet, self._rows, self._extent = None, 0, None
 

@@ -83,6 +83,8 @@ class Reader:
         self.delimiter = max(counts, key=lambda d: (counts[d], d == ","))
         self.lines = csv.reader(itertools.chain([first], self._lines), delimiter=self.delimiter)
         self.header = self._guard(lambda: next(self.lines))
+        if self.exhausted:  # the header's line did not end it: only an open quote does that
+            raise MapError(f"{name}: line 1: unclosed quote; the quoted cell runs to the end of the file")
         if not any(cell.strip() for cell in self.header):
             raise BadValue(f"--column: line 1 of {name}, the header, is empty")
 
@@ -146,7 +148,7 @@ def _byte_order(raw, family, encoding):
             return codec, bom
     if family in ("utf-16", "utf-32"):
         return f"{family}-{'le' if sys.byteorder == 'little' else 'be'}", b""
-    return (encoding or "utf-8"), b""
+    return ("utf-8" if family in (None, "utf-8") else encoding), b""
 
 
 def find_column(header, column, name):

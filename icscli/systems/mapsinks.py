@@ -123,6 +123,7 @@ class WorkbookSink:
         """Save the workbook, with About rows [(field, value)] as a second sheet (nothing is saved
         when `about` is None: the run failed)."""
         if about is None:
+            self.book.discard()
             return
         if self.sample is not None:
             self._start()
