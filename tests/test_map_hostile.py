@@ -174,12 +174,20 @@ def test_sheet_names_in_the_summary_cannot_act_on_the_terminal(tmp_path):
 # --------------------------------------------------------------------------- workbooks: bombs and bounds
 
 
-def test_a_zip_bomb_cell_stops_at_excels_cell_limit(tmp_path):
-    """A few hundred KB of zip that opens to a 40 MB cell: an error at 32,767 characters."""
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path):
+    """A few hundred KB of zip that opens to a 40 MB cell, or to a flood of empty elements that would
+    take minutes to parse: refused from the sizes the zip states, in one line."""
     rows = [["code", "note"], ["00D", "a" * 40_000_000]]
-    book = workbook(tmp_path / "bomb.xlsx", [("Data", sheet_xml(rows))])
-    assert book.stat().st_size < 1_000_000
-    line = error_of(cli("map", book, "-c", "code"), 1)
+    flood = f'<worksheet xmlns="{MAIN}"><sheetData/><extLst>{"<x/>" * 5_000_000}</extLst></worksheet>'
+    for sheet in (sheet_xml(rows), flood):
+        book = workbook(tmp_path / "bomb.xlsx", [("Data", sheet)])
+        assert book.stat().st_size < 1_000_000
+        assert "zip bomb" in error_of(cli("map", book, "-c", "code"), 1)
+
+
+def test_a_cell_past_excels_limit_is_an_error(tmp_path):
+    rows = [["code", "note"], ["00D", "a" * 100_000]]
+    line = error_of(cli("map", workbook(tmp_path / "long.xlsx", [("Data", sheet_xml(rows))]), "-c", "code"), 1)
     assert "32,767" in line and "row 2, column 2" in line
 
 

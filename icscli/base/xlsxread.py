@@ -3,9 +3,9 @@
 Read straight from the zip archive by expat, a part at a time, so nothing in the file is trusted:
 - the sheet's stated size (`<dimension>`) is ignored: every row and cell in the file comes back, a row
   missing from the file as an empty row, a missing cell as None;
-- every part read has a bounded uncompressed size (MAX_PART); no cell holds more than Excel's 32,767
-  characters (counted as the text arrives, so a zip bomb of one cell stops at the limit); no tag is
-  longer than MAX_TOKEN bytes; no cell has more than MAX_PIECES elements; the shared-string table (held
+- every part read has a bounded uncompressed size (MAX_PART) and, past RATIO_FLOOR, a bounded expansion
+  from its compressed size (MAX_RATIO: a zip bomb is refused before it is read); no cell holds more
+  than Excel's 32,767 characters (counted as the text arrives); no tag is longer than MAX_TOKEN bytes; no cell has more than MAX_PIECES elements; the shared-string table (held
   in memory) has at most MAX_STRINGS strings of MAX_STRING_CHARS characters in all; a sheet has at most
   Excel's 1,048,576 rows and 16,384 columns;
 - rows or cells out of order, or twice, are errors (a reader would otherwise keep one and drop the other);
@@ -25,6 +25,10 @@ import zlib
 from pyexpat import ExpatError, ParserCreate
 
 MAX_PART = 1 << 30  # bytes: the uncompressed size of any part read (sheet, strings, styles, workbook)
+# A part over RATIO_FLOOR bytes that its zip entry expands more than MAX_RATIO-fold is a zip bomb: a
+# spreadsheet's XML expands some 5 to 20-fold; a flood of empty elements a thousand-fold, and costs
+# minutes to parse (every element is a call).
+RATIO_FLOOR, MAX_RATIO = 16 << 20, 200
 MAX_TOKEN = 1 << 20  # bytes in one tag with its attributes
 MAX_CELL = 32767  # characters in one cell: Excel's own limit
 MAX_PIECES = 10000  # XML elements in one cell or shared string (runs of rich text and their formats)
@@ -122,6 +126,9 @@ class Workbook:
             raise WorkbookError(f"the part {part} is missing") from None
         if info.file_size > MAX_PART:
             raise WorkbookError(f"{part} is {info.file_size:,} bytes uncompressed, over the limit of {MAX_PART:,}")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise WorkbookError(f"{part} expands {info.file_size // max(info.compress_size, 1):,}-fold (to "
+                                f"{info.file_size:,} bytes): a zip bomb, not a spreadsheet's XML")
         parser = ParserCreate()
         parser.buffer_text = True
         parser.StartElementHandler, parser.EndElementHandler = handler.start, handler.end
