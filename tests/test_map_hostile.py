@@ -199,6 +199,14 @@ def test_a_cell_of_many_rich_text_runs_is_bounded(tmp_path):
     assert "32,767" in line
 
 
+def test_a_cell_nested_deeper_than_any_workbook_is_an_error(tmp_path):
+    deep = "<r>" * 100 + "<t>x</t>" + "</r>" * 100
+    data = (f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{cell("A1", "code")}</row>'
+            f'<row r="2"><c r="A2" t="inlineStr"><is>{deep}</is></c></row></sheetData></worksheet>')
+    line = error_of(cli("map", workbook(tmp_path / "deep.xlsx", [("Data", data)]), "-c", "code"), 1)
+    assert "row 2, column 1" in line and "deep" in line
+
+
 def test_a_part_that_states_a_huge_size_is_refused_before_it_is_read(tmp_path):
     book = workbook(tmp_path / "huge.xlsx", [("Data", sheet_xml([["code"], ["00D"]]))])
     data = bytearray(book.read_bytes())
@@ -225,6 +233,9 @@ def test_too_many_shared_strings_is_an_error(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsxread, "MAX_STRING_CHARS", 3000)  # 1,001 strings of 2 to 5 characters
     line = error_of(cli("map", workbook(tmp_path / "sst.xlsx", [("Data", data)], shared), "-c", "s0"), 1)
     assert "3,000 characters" in line
+    declared = f'<sst xmlns="{MAIN}" uniqueCount="99999999">{strings}</sst>'  # refused at its start
+    line = error_of(cli("map", workbook(tmp_path / "sst.xlsx", [("Data", data)], declared), "-c", "s0"), 1)
+    assert "99,999,999" in line
 
 
 @pytest.mark.parametrize("xml", [

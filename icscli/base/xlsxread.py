@@ -5,9 +5,10 @@ Read straight from the zip archive by expat, a part at a time, so nothing in the
   missing from the file as an empty row, a missing cell as None;
 - every part read has a bounded uncompressed size (MAX_PART) and, past RATIO_FLOOR, a bounded expansion
   from its compressed size (MAX_RATIO: a zip bomb is refused before it is read); no cell holds more
-  than Excel's 32,767 characters (counted as the text arrives); no tag is longer than MAX_TOKEN bytes; no cell has more than MAX_PIECES elements; the shared-string table (held
-  in memory) has at most MAX_STRINGS strings of MAX_STRING_CHARS characters in all; a sheet has at most
-  Excel's 1,048,576 rows and 16,384 columns;
+  than Excel's 32,767 characters (counted as the text arrives); no tag is longer than MAX_TOKEN bytes;
+  no cell nests elements more than MAX_DEPTH deep; the shared-string table (held in memory) has at
+  most MAX_STRINGS strings of MAX_STRING_CHARS characters in all; a sheet has at most Excel's 1,048,576
+  rows and 16,384 columns;
 - rows or cells out of order, or twice, are errors (a reader would otherwise keep one and drop the other);
 - DOCTYPEs, comments and processing instructions, which spreadsheet programs do not write and which a
   parser holds whole in memory, are refused, as is a part that is not UTF-8.
@@ -31,8 +32,8 @@ MAX_PART = 1 << 30  # bytes: the uncompressed size of any part read (sheet, stri
 RATIO_FLOOR, MAX_RATIO = 16 << 20, 200
 MAX_TOKEN = 1 << 20  # bytes in one tag with its attributes
 MAX_CELL = 32767  # characters in one cell: Excel's own limit
-MAX_PIECES = 10000  # XML elements in one cell or shared string (runs of rich text and their formats)
-MAX_STRINGS = 4 << 20  # strings in the shared-string table (kept in memory while the sheet is read)
+MAX_DEPTH = 64  # elements nested in one cell or shared string (a rich-text run's format is 4 deep)
+MAX_STRINGS = 2 << 20  # strings in the shared-string table (kept in memory while the sheet is read)
 MAX_STRING_CHARS = 1 << 28  # characters in the shared-string table, all its strings together
 MAX_ROWS, MAX_COLUMNS = 1048576, 16384  # Excel's sheet size
 CHUNK = 1 << 16
@@ -237,67 +238,78 @@ class _Collect:
         pass
 
 
-class _Text:
-    """The text inside one string item or cell: of its <t> elements (a string, or each rich-text run;
-    never the phonetic guides, <rPh>) and of its <v> (a cell's value); bounded to MAX_CELL characters
-    and MAX_PIECES elements."""
+class _Item:
+    """The text inside one shared string or cell, as it arrives: of its <t> elements (a string, or each
+    rich-text run; never the phonetic guides, <rPh>) and of its <v> (a cell's value), bounded to MAX_CELL
+    characters, with its elements nested at most MAX_DEPTH deep. `start`, `end` and `text` take the
+    parser's calls inside the item; `end` says False when the item itself ends."""
 
-    def __init__(self, where):
-        self.where, self.open, self.parts, self.length = where, [], {"t": [], "v": []}, 0
+    def __init__(self):
+        self.open, self.t, self.v, self.length, self.where = [], [], [], 0, None
 
-    def _place(self):
+    def reset(self, where):
+        self.open.clear()
+        self.t.clear()
+        self.v.clear()
+        self.length, self.where = 0, where
+
+    def place(self):
         return self.where if isinstance(self.where, str) else "row {}, column {}".format(*self.where)
 
     def start(self, name):
         self.open.append(name)
-        if len(self.open) > MAX_PIECES:
-            raise WorkbookError(f"{self._place()} has more than {MAX_PIECES:,} parts")
+        if len(self.open) > MAX_DEPTH:
+            raise WorkbookError(f"{self.place()} nests elements more than {MAX_DEPTH} deep")
 
     def end(self):
-        """True when an element inside the item ends; False when the item itself does."""
         if not self.open:
             return False
         self.open.pop()
         return True
 
-    def add(self, data):
+    def text(self, data):
         top = self.open[-1] if self.open else None
-        if top in self.parts and "rPh" not in self.open:
-            self.parts[top].append(data)
-            self.length += len(data)
-            if self.length > MAX_CELL:
-                raise WorkbookError(f"{self._place()} has more than {MAX_CELL:,} characters, over Excel's limit")
-
-    def value(self, name="t"):
-        return "".join(self.parts[name])
+        if top == "v":
+            self.v.append(data)
+        elif top == "t" and "rPh" not in self.open:
+            self.t.append(data)
+        else:
+            return
+        self.length += len(data)
+        if self.length > MAX_CELL:
+            raise WorkbookError(f"{self.place()} has more than {MAX_CELL:,} characters, over Excel's limit")
 
 
 class _Strings:
     """Handler for the shared-string table."""
 
     def __init__(self):
-        self.strings, self.ready, self.item, self.length = [], [], None, 0
+        self.strings, self.ready, self.item, self.inside, self.length = [], [], _Item(), False, 0
 
     def start(self, name, attrs):
         name = _local(name)
-        if self.item is not None:
+        if self.inside:
             self.item.start(name)
         elif name == "si":
             if len(self.strings) >= MAX_STRINGS:
                 raise WorkbookError(f"the shared-string table holds more than {MAX_STRINGS:,} strings")
-            self.item = _Text(f"shared string {len(self.strings)}")
+            self.item.reset(f"shared string {len(self.strings)}")
+            self.inside = True
+        elif name == "sst" and (_int(attrs.get("uniqueCount")) or 0) > MAX_STRINGS:
+            raise WorkbookError(f"the shared-string table says it holds {int(attrs['uniqueCount']):,} strings, "
+                                f"more than {MAX_STRINGS:,}")
 
     def end(self, name):
-        if self.item is not None and not self.item.end():
-            self.strings.append(self.item.value().replace("x005F_", ""))  # as openpyxl reads it
+        if self.inside and not self.item.end():
+            self.strings.append("".join(self.item.t).replace("x005F_", ""))  # as openpyxl reads it
             self.length += self.item.length
             if self.length > MAX_STRING_CHARS:
                 raise WorkbookError(f"the shared-string table holds more than {MAX_STRING_CHARS:,} characters")
-            self.item = None
+            self.inside = False
 
     def text(self, data):
-        if self.item is not None:
-            self.item.add(data)
+        if self.inside:
+            self.item.text(data)
 
 
 class _Sheet:
@@ -308,12 +320,13 @@ class _Sheet:
 
         self.strings, self.dates, self.durations = strings, dates, durations
         self.epoch = MAC_EPOCH if epoch_1904 else WINDOWS_EPOCH
-        self.ready, self.row, self.number, self.column, self.cell = [], None, 0, 0, None
+        self.ready, self.row, self.number, self.column = [], None, 0, 0
+        self.cell, self.inside = _Item(), False
         self.formulas = self.formulas_without_value = 0
 
     def start(self, name, attrs):
         name = _local(name)
-        if self.cell is not None:
+        if self.inside:
             self.cell.start(name)
             self.formula = self.formula or name == "f"
         elif name == "row":
@@ -323,37 +336,37 @@ class _Sheet:
             self.row, self.number, self.column = [], at, 0
         elif name == "c" and self.row is not None:
             self.column = _column(attrs.get("r"), self.column, self.number)
-            self.cell = _Text((self.number, self.column))
-            self.kind, self.style, self.formula = attrs.get("t", "n"), attrs.get("s"), False
+            self.cell.reset((self.number, self.column))
+            self.inside, self.kind, self.style, self.formula = True, attrs.get("t", "n"), attrs.get("s"), False
 
     def end(self, name):
-        if self.cell is not None:
+        if self.inside:
             if self.cell.end():
                 return
+            self.inside = False
             self.row.extend([None] * (self.column - 1 - len(self.row)))
             self.row.append(self._value())
             self.formulas += self.formula
             self.formulas_without_value += self.formula and self.row[-1] is None
-            self.cell = None
         elif self.row is not None and _local(name) == "row":
             self.ready.append(self.row)
             self.row = None
 
     def text(self, data):
-        if self.cell is not None:
-            self.cell.add(data)
+        if self.inside:
+            self.cell.text(data)
 
     def _value(self):
         kind = self.kind
         if kind == "inlineStr":
-            return self.cell.value("t") or None
-        raw = self.cell.value("v")
+            return "".join(self.cell.t) or None
+        raw = "".join(self.cell.v)
         if raw == "":
             return None
         if kind == "s":
             index = _int(raw)
             if index is None or not 0 <= index < len(self.strings):
-                raise WorkbookError(f"{self.cell._place()}: shared string '{raw[:20]}' is not in the table of "
+                raise WorkbookError(f"{self.cell.place()}: shared string '{raw[:20]}' is not in the table of "
                                     f"{len(self.strings):,}")
             return self.strings[index]
         if kind == "b":
