@@ -283,6 +283,19 @@ def test_output_to_a_missing_directory_is_exit_2_like_every_command(tmp_path):
     assert "does not exist" in error_of(cli("map", source, "-c", "code", "-o", tmp_path / "no" / "out.csv"), 2)
 
 
+def test_a_reader_that_stops_early_is_no_error(tmp_path):
+    """`ics map big.csv | head -1`: the reader has gone; ics stops quietly. (The exit code is click's for
+    a closed pipe, 1, as for every command click runs; the commands of the fast path end 0.)"""
+    source = tmp_path / "in.csv"
+    source.write_text("code\n" + "00D\n" * 50000, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "icscli", "map", str(source), "-c", "code"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=60) in (0, 1) and err == b"", err
+
+
 # --------------------------------------------------------------------------- CSV text
 
 

@@ -88,8 +88,10 @@ def _emit(output, produce, to_path):
         sys.stdout.flush()
         click.echo(mapfile.summary_line(exc.summary), err=True)
         raise
-    except OSError as exc:  # the output cannot be written (reading errors are MapErrors): exit 2
-        raise BadValue(f"{output or 'standard output'}: cannot write: {exc.strerror or exc}") from None
+    except OSError as exc:
+        if not output:
+            raise  # standard output's own errors: entry.py's (exit 2; a reader gone, `| head`, is no error)
+        raise BadValue(f"{output}: cannot write: {exc.strerror or exc}") from None  # (reading errors are MapErrors)
 
 
 def _map_text(kb, file, output, column, day, split, strict, encoding, excel, about):
