@@ -410,6 +410,15 @@ def test_inline_string_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert [(c.value, c.data_type) for c in notes] == [("=1+1", "s"), ("@SUM(A1)", "s")]
 
 
+def test_control_characters_a_workbook_cannot_hold_are_counted_in_the_summary(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes("code,memo\n00D,a\x00b\n02Q,x\u202ey\n15D,fine\ttab\n".encode("utf-8"))
+    result = cli("map", source, "-c", "code", "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert "2 cells of the input held control characters" in result.stderr
+    assert "control" not in cli("map", source, "-c", "code").stderr  # CSV keeps them
+
+
 # --------------------------------------------------------------------------- columns and odd files
 
 

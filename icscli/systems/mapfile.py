@@ -235,11 +235,12 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
                                                                       reader.where)))
 
 
-def run(kb, header, idx, day, split, strict, sink, about, summary, loop):
+def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=list):
     """The mapping of one file: the mapper for the date (a bad date fails before any output), the sink
-    (`sink()`) and its header, the rows (`loop(mapper, sink)` returns (rows in, rows out)), the sink
-    closed (with the About rows, `about(summary)`, for a workbook) and the summary; StrictFailure after
-    everything is written when strict and a value is unknown."""
+    (`sink()`) and its header, the rows (`loop(mapper, sink)` returns (rows in, rows out)), the summary
+    (with `notes()` and the sink's notes: what the output leaves out), the sink closed (with the About
+    rows, `about(summary)`, for a workbook); StrictFailure after everything is written when strict and
+    a value is unknown."""
     mapper = FileMapper(kb, day, split)
     out = sink()
     out.header(header, mapper.columns)
@@ -249,7 +250,7 @@ def run(kb, header, idx, day, split, strict, sink, about, summary, loop):
         out.close()
         raise
     summary.update({"to": mapper.mapper.day, "rows": rows_in, "rows_written": rows_out, "changes": mapper.counts,
-                    "split": split, "data_as_of": coverage(kb)})
+                    "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes)})
     out.close(about(summary) if about else None)
     if strict and mapper.counts["unknown"]:
         raise StrictFailure(summary)

@@ -14,7 +14,7 @@ import csv
 import io
 
 from ..base import workbook as xlsx
-from ..base.safe import neutralise_cell
+from ..base.safe import neutralise_cell, strip_controls
 
 WIDTH_SAMPLE = 200  # rows read before a workbook's column widths are set (write-only sheets need them first)
 
@@ -62,6 +62,8 @@ class TextSink:
     def blank(self):
         self.write(self.newline)
 
+    notes = ()
+
     def close(self, about=None):
         """Flush what is written (also after an error: the rows before it are complete)."""
         if self.text is not None:
@@ -88,7 +90,16 @@ class WorkbookSink:
     def __init__(self, path, value=xlsx.document_value):
         self.path, self.value = path, value
         self.book = xlsx.Workbook()
-        self.columns, self.sample, self.rows = None, [], 0
+        self.columns, self.sample, self.rows, self.dropped = None, [], 0, 0
+
+    @property
+    def notes(self):
+        """What the summary must say: cells that lost control characters (a workbook's XML cannot hold
+        most of them; base/workbook.py drops them all)."""
+        if not self.dropped:
+            return []
+        cells = f"{self.dropped:,} cell{'s' if self.dropped != 1 else ''}"
+        return [f"{cells} of the input held control characters, which the workbook leaves out"]
 
     def header(self, header, columns):
         self.columns = list(header) + list(columns)
@@ -97,8 +108,12 @@ class WorkbookSink:
         return [[self.value(c) for c in cells] for cells in added]
 
     def add(self, row, prepared):
+        values = [self.value(v) for v in row]
+        for v in values:
+            if v.__class__ is str and not v.isprintable() and strip_controls(v) != v:
+                self.dropped += 1
         for cells in prepared:
-            self._put([self.value(v) for v in row] + cells)
+            self._put(values + cells)
 
     def blank(self):
         self._put([])

@@ -81,21 +81,8 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
 
             return copy_rows(counted(), len(header), idx, mapper, sink, lambda: f"row {place['row']}")
 
-        summary = {"file": path, "column": header[idx].strip(), "sheet": book.sheet, "notes": []}
-        try:
-            return run(kb, header, idx, day, split, strict, sink, about and _noted(about, book, to_xlsx), summary,
-                       loop)
-        finally:
-            summary["notes"] = _notes(book, to_xlsx)
-
-
-def _noted(about, book, to_xlsx):
-    """about(summary), with the notes on what the workbook output leaves out in the summary first."""
-    def rows(summary):
-        summary["notes"] = _notes(book, to_xlsx)
-        return about(summary)
-
-    return rows
+        summary = {"file": path, "column": header[idx].strip(), "sheet": book.sheet}
+        return run(kb, header, idx, day, split, strict, sink, about, summary, loop, lambda: _notes(book, to_xlsx))
 
 
 def _guarded(rows, path):
