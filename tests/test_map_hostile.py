@@ -440,6 +440,19 @@ def test_a_row_wider_than_the_header_is_an_error_not_a_shifted_row(tmp_path):
     assert [r[:2] for r in mapped(cli("map", source, "-c", "code"))[1:]] == [["1", "00D"], ["2", "02Q"]]
 
 
+def test_a_file_of_only_a_header_maps_to_only_a_header(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,code\r\n")
+    result = cli("map", source, "-c", "code")
+    assert result.exit_code == 0 and "0 rows mapped" in result.stderr
+    assert result.stdout_bytes.count(b"\r\n") == 1 and result.stdout_bytes.startswith(b"id,code,")
+    book = workbook(tmp_path / "in.xlsx", [("Data", sheet_xml([["id", "code"]]))])
+    result = cli("map", book, "-c", "code", "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0 and "0 rows mapped" in result.stderr
+    rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx").worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 and rows[0][:3] == ("id", "code", "sub_icb_location_ods_code")
+
+
 def test_a_blank_header_line_says_so(tmp_path):
     source = tmp_path / "in.csv"
     source.write_bytes(b"\ncode\n00D\n")

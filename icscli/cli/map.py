@@ -27,7 +27,8 @@ from .types import DATE
               show_default=True,
               help="A split area: one row per part with its share, the largest part only, or an error.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any value is not a known code or name.")
-@click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, with or without BOM).")
+@click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, or UTF-16 or UTF-32 "
+                                                 "when the file starts with their byte-order mark).")
 @click.option("--excel", is_flag=True, help="Write a UTF-8 byte-order mark so that Excel reads the CSV as UTF-8.")
 @data_option
 def map_file(file, column, to, output, split, strict, encoding, excel, data_dir):
