@@ -21,8 +21,7 @@ from ..views.doc import describe_source
 INSTRUCTIONS = (
     "ics is a cited reference for England's NHS integrated care systems (ICSs): what each body is, the "
     "timeline 2012-2026, who took over which duties from CCGs on 1 July 2022, and which integrated care "
-    "board (ICB) covers an area or a former CCG code on any date (42 ICBs from July 2022, 36 after the "
-    "April 2026 mergers). Every answer carries its sources with addresses, the date it describes and the "
+    "board (ICB) covers an area or a former CCG code on any date{counts}. Every answer carries its sources with addresses, the date it describes and the "
     "data's as-of date: cite them, and say how current the answer is."
 )
 
@@ -40,6 +39,16 @@ def result(document):
             "data_as_of": document.data_as_of, "sources": sources}
 
 
+def instructions(kb):
+    """What the server tells an assistant, with the ICB counts the data gives (never typed)."""
+    from ..base.lifecycle import counts_text
+    from ..store.model import counts_of
+
+    icb = kb.entities.get("icb")
+    counts = counts_text(counts_of(kb, icb)) if icb else ""
+    return INSTRUCTIONS.format(counts=f" ({counts})" if counts else "")
+
+
 def build(kb):
     """The MCP server with its tools and resources, answering from the loaded data `kb`."""
     from mcp.server.mcpserver import (
@@ -47,7 +56,7 @@ def build(kb):
     )
     from mcp.server.mcpserver.exceptions import ToolError
 
-    server = MCPServer(name="ics", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+    server = MCPServer(name="ics", version=__version__, instructions=instructions(kb), log_level="WARNING")
 
     def respond(make):
         """The result of make(), or the CLI's words for its error as a tool error."""
@@ -82,10 +91,12 @@ def build(kb):
         return answer("timeline", date_from=from_date, date_to=to_date, tags=tags or (), entity=entity)
 
     @server.tool()
-    def compare(a: str, b: str) -> dict[str, Any]:
-        """Responsibilities of body A and body B as a diff: for a successor (ccg -> icb, stp -> ics) what
-        was carried over, changed, new and dropped; for bodies side by side (icb, icp) what each holds."""
-        return answer("compare", a=a, b=b)
+    def compare(a: str, b: str, as_of: str | None = None) -> dict[str, Any]:
+        """Responsibilities of body A and body B as a diff as of a date: for a successor (ccg -> icb,
+        stp -> ics) what was carried over, changed, new, taken on or abolished when B took over (default:
+        the day of that transfer), each row's `part` "diff", and later changes apart (`part` "later"); for
+        bodies side by side (icb, icp) what each holds (default: today)."""
+        return answer("compare", a=a, b=b, as_of=as_of)
 
     @server.tool()
     def systems(as_of: str | None = None, region: str | None = None) -> dict[str, Any]:
@@ -114,6 +125,17 @@ def build(kb):
         return respond(lambda: answers.map_codes(kb, codes, as_of))  # `ics ccg CODE CODE ...`
 
     @server.tool()
+    def check(statement: str | None = None, subject: str | None = None, property: str | None = None,
+              value: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+        """Check a claim against the data on a date (default today) before repeating it: "There are 42
+        ICBs", "CCGs are abolished", "02Q is in QT1"; or subject, property (count, state, icb) and value.
+        The verdict is true (with `until` when it stops), false (with `held`: when it was true), not yet
+        true, or not recorded; with the fact as it stands on the date, the evidence (sources, locators,
+        quoted sentences) and the next known dated change."""
+        return answer("check", statement=(statement,) if statement else (), subject=subject, prop=property,
+                      value=value, as_of=as_of)
+
+    @server.tool()
     def changes(from_date: str | None = None, to_date: str | None = None) -> dict[str, Any]:
         """What changed between two dates (default 1 July 2022 to today): CCG mergers, bodies created,
         renamed and abolished, responsibilities moved, ICBs merged, split or re-coded, with counts."""
@@ -133,5 +155,8 @@ def build(kb):
 
 
 def serve(kb):
-    """Run the server on standard input and output until the client closes it."""
-    build(kb).run("stdio")
+    """Run the server on standard input and output until the client closes it (server/stdio.py: every
+    request answered, even one the SDK cannot read; a failed output is one OSError)."""
+    from . import stdio
+
+    stdio.serve_stdio(build(kb))
