@@ -481,13 +481,17 @@ def test_a_directory_or_fifo_named_like_a_workbook_is_one_line(tmp_path):
 # --------------------------------------------------------------------------- big files
 
 
-def test_a_workbook_output_that_fails_leaves_no_temporary_file(tmp_path):
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_workbook_output_that_fails_leaves_no_temporary_file(tmp_path, kind):
     """A run that fails after hundreds of rows (here --split error) leaves neither the output nor
     openpyxl's temporary file of the rows written so far."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    source = tmp_path / "in.csv"
-    source.write_text("code\n" + "00D\n" * 500 + "D4U1Y\n", encoding="utf-8")
+    source = tmp_path / f"in.{kind}"
+    if kind == "csv":
+        source.write_text("code\n" + "00D\n" * 500 + "D4U1Y\n", encoding="utf-8")
+    else:
+        workbook(source, [("Data", sheet_xml([["code"]] + [["00D"]] * 500 + [["D4U1Y"]]))])
     result = ics("map", source, "-c", "code", "--split", "error", "-o", tmp_path / "out.xlsx",
                  env={"TMPDIR": str(temporary)})
     assert result.returncode == 1 and "split" in without_paths(one_error_line(result.stderr))
