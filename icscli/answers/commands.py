@@ -73,6 +73,14 @@ def _one_ccg_or_all(params):
     return bool(params["show_all"]) != bool(" ".join(params["name"]))
 
 
+def _postcode(kb, p, notes):
+    return questions.postcode(kb, p["codes"], p.get("as_of"))
+
+
+def _not_stdin(params):
+    return list(params["codes"]) != ["-"]
+
+
 def _changes(kb, p, notes):
     return questions.changes(kb, p.get("start"), p.get("end"))
 
@@ -89,6 +97,7 @@ COMMANDS = {
     "system": Command(("name", "as_of"), _system),
     "ccg": Command(("name", "show_all", "as_of"), _ccg, _one_ccg_or_all),
     "changes": Command(("start", "end"), _changes),
+    "postcode": Command(("codes", "as_of"), _postcode, _not_stdin),
 }
 
 

@@ -21,6 +21,7 @@ SHARED_TEXT = 120  # texts up to this long are interned: a publisher, a section 
 MAX_DEPTH = 12
 MAX_INT = 2 ** 53 - 1  # exact in JSON readers and within SQLite's 64-bit INTEGER
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Control characters but tab and newline, bidirectional overrides ("Trojan Source") and lone surrogates:
 # safe.py holds the one list. YAML's "\e" or "\x1b" escapes make them.
 _FORBIDDEN = re.compile(safe.FORBIDDEN_IN_TEXT)
@@ -161,6 +162,10 @@ class _Checker:
             value = self.value("text", value, where, depth)
             if value is not _BAD and not safe.is_safe_url(value):
                 return self.bad(where, f"'{value}' is not an http:// or https:// address")
+            return value
+        if rule == "sha256":
+            if not isinstance(value, str) or not _SHA256.match(value):
+                return self.bad(where, f"'{value}' is not a SHA-256 (64 lowercase hexadecimal digits)")
             return value
         if rule == "int":
             if not isinstance(value, int) or isinstance(value, bool):
