@@ -213,11 +213,11 @@ def map_codes(kb, codes, as_of=None):
 def postcode(kb, codes, as_of=None):
     """Postcodes' areas from the imported directory, and their sub-ICB location and ICB (or CCG) on a
     date (default today), as `ics postcode` shows them."""
-    from ..systems import onsfiles
+    from ..systems import postcode_text
     from ..systems import postcodes as core
     from ..views import postcodes as views_postcodes
 
-    codes = onsfiles.join_parts([str(c).strip() for c in codes or [] if str(c).strip()])
+    codes = postcode_text.join_parts([str(c).strip() for c in codes or [] if str(c).strip()])
     if not codes:
         raise BadValue("give one or more postcodes")
     data = core.look_up(kb, codes, dates.start(_day(as_of)) if as_of else today())

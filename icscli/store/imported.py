@@ -5,15 +5,15 @@ Each kind of import has a database of its own in the imports directory (`imports
 Postcode Directory, the NSPL and an ONS LSOA lookup. A database is built under a temporary name beside
 its target and renamed over it only when complete (`base/atomic.py`), so an import that fails, is
 interrupted (^C, SIGTERM) or killed leaves the previous database as it was. Each database has a `meta`
-table of what was imported (kind, edition, row count, the files' SHA-256, the date); the tables of the
+table of what was imported (kind, edition, row count, the files' SHA-256, the date; each value
+`marshal`led, as the compiled data is); the tables of the
 rows themselves are the importer's (`systems/importer.py`). Nothing here reads an import's rows.
 """
-import json
+import marshal
 import os
 import sqlite3
 import time
 
-from ..base.atomic import atomic_write
 from ..base.schema import IMPORT_KINDS
 
 # The kinds of import, in the order `ics import --list` shows them: kind -> its database's file name.
@@ -47,6 +47,10 @@ def build(kind, fill):
     """Build the database of `kind`: fill(connection) writes its tables into a new database under a
     temporary name and returns its meta (a dict); only then is it renamed over the old one. Returns
     the meta as stored."""
+    from ..base.atomic import (
+        atomic_write,  # start-up speed: tempfile and shutil only when building
+    )
+
     directory = imports_dir()
     os.makedirs(directory, exist_ok=True)
     _remove_stale(directory)
@@ -59,8 +63,8 @@ def build(kind, fill):
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("BEGIN")
             meta = dict(fill(connection), format=FORMAT, imported=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            connection.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", [(k, marshal.dumps(v)) for k, v in meta.items()])
             connection.execute("COMMIT")
             stored.update(meta)
         finally:
@@ -108,13 +112,13 @@ def connect(kind):
 
 
 def _uri_path(path):
-    from urllib.parse import quote
-
-    return quote(os.path.abspath(path))
+    """A path as an SQLite URI's path: the three characters a URI gives a meaning to, escaped."""
+    return os.path.abspath(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
 
 
 def _meta(connection):
-    return {key: json.loads(value) for key, value in connection.execute("SELECT key, value FROM meta")}
+    """The meta table: each value `marshal`led (plain data, read without importing json or re)."""
+    return {key: marshal.loads(value) for key, value in connection.execute("SELECT key, value FROM meta")}
 
 
 def meta_of(connection):

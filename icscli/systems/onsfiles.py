@@ -11,7 +11,8 @@ recognised by a pattern, never a fixed list, and a name in any case. Plain data;
 """
 import re
 
-POSTCODE_SHAPE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}$")  # the shape only, spaces taken out
+from .postcode_text import normalise
+
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december")
@@ -132,7 +133,7 @@ def _needs(what, missing, directory_words=False):
 
 
 def _first(header, count=8):
-    shown = ", ".join(h for h in header[:count] if h) or "(none)"
+    shown = ", ".join(h[:30] + ("..." if len(h) > 30 else "") for h in header[:count] if h) or "(none)"
     return shown + (f" and {len(header) - count} more" if len(header) > count else "")
 
 
@@ -155,7 +156,7 @@ def _check_row(row, found, header, kind):
     if len(row) != len(header):
         raise NotRecognised(f"not a well-formed {what}: its first row has {len(row)} fields, its header {len(header)}")
     role = "postcode7" if "postcode7" in found else "postcode" if "postcode" in found else None
-    if role and not POSTCODE_SHAPE.match(row[found[role][0]].replace(" ", "").upper()):
+    if role and normalise(row[found[role][0]]) is None:
         raise NotRecognised(f"not a {what}: its first row's {found[role][1]} is {row[found[role][0]][:20]!r}, not a postcode")
     code = row[found["sub_icb" if role else "lsoa"][0]].strip()
     if code and not re.fullmatch(r"[A-Z][0-9]{8}", code):
@@ -202,35 +203,3 @@ def lookup_edition(names, found):
                 "boundaries": year}
     label = f"LSOA lookup {year}" if year else "LSOA lookup (year not named)"
     return {"label": label, "date": str(year) if year else "", "boundaries": year}
-
-
-def normalise(text):
-    """A postcode in any case and spacing as the directories' 7-character key (`SW1A1AA`, `B1  1AA`),
-    or None when it is not shaped like a postcode."""
-    compact = "".join(str(text).split()).upper()
-    if not POSTCODE_SHAPE.match(compact):
-        return None
-    return compact[:-3].ljust(4) + compact[-3:]
-
-
-_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$", re.I)
-_INWARD = re.compile(r"^[0-9][A-Z]{2}$", re.I)
-
-
-def join_parts(texts):
-    """`ics postcode SW1A 1AA` without quotes gives two words: an outward code followed by an inward
-    code is one postcode."""
-    out, i = [], 0
-    while i < len(texts):
-        if i + 1 < len(texts) and _OUTWARD.match(texts[i]) and _INWARD.match(texts[i + 1]):
-            out.append(f"{texts[i]} {texts[i + 1]}")
-            i += 2
-        else:
-            out.append(texts[i])
-            i += 1
-    return out
-
-
-def display(key):
-    """The 7-character key as people write it: outward code, one space, inward code."""
-    return f"{key[:-3].strip()} {key[-3:]}"

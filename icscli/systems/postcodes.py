@@ -8,7 +8,7 @@ another date, come from the bundled systems data, by the sub-ICB location's code
 from .. import dates
 from ..errors import IcsError
 from ..store import imported
-from . import onsfiles
+from . import postcode_text
 from .codes import lookup
 from .mapping import Mapper
 
@@ -60,7 +60,7 @@ def look_up(kb, texts, day):
     """Each postcode's areas from the directory and on `day` (the structure then), as plain data."""
     kind, connection, meta = directory()
     try:
-        records = _records(connection, [onsfiles.normalise(t) for t in texts])
+        records = _records(connection, [postcode_text.normalise(t) for t in texts])
     finally:
         connection.close()
     own_day = edition_day(meta) or day
@@ -101,14 +101,14 @@ def _names(kb):
 
 
 def _answer(kb, text, records, at_edition, on_day, names):
-    key = onsfiles.normalise(text)
+    key = postcode_text.normalise(text)
     blank = dict.fromkeys(COLUMNS, "")
     if key is None:
         return dict(blank, input=text, status="not a postcode", note="not shaped like a postcode", on_date=None,
                     sources=[])
     record = records.get(key)
     if record is None:
-        return dict(blank, input=text, postcode=onsfiles.display(key), status="not found",
+        return dict(blank, input=text, postcode=postcode_text.display(key), status="not found",
                     note="not in the imported directory", on_date=None, sources=[])
     terminated = record.get("terminated") or ""
     sub_icb = record.get("sub_icb") or ""
@@ -117,18 +117,18 @@ def _answer(kb, text, records, at_edition, on_day, names):
     names_on_day = on_day.columns[:-3]
     results = [dict(zip(names_on_day, r["fields"]), share=r["share"]) for r in found["rows"]]
     sources = _sources(kb, [r.get("node") for r in found["rows"]] + [own.get("node")])
-    return dict(
-        input=text, postcode=onsfiles.display(key), status="terminated" if terminated else "live",
-        introduced=_month(record.get("introduced")), terminated=_month(terminated),
-        lsoa=record.get("lsoa21") or record.get("lsoa11") or "", ward=record.get("ward") or "",
-        local_authority=record.get("local_authority") or "",
-        local_authority_name=names.get(record.get("local_authority") or "", ""),
-        sub_icb_location_ons_code=sub_icb, sub_icb_location_ods_code=own.get("ods", ""),
-        sub_icb_location_name=own.get("name", ""), icb_ons_code=record.get("icb") or "",
-        icb_ods_code=own.get("icb_ods", ""), icb_name=own.get("icb_name", ""),
-        nhs_region_code=record.get("region") or "", nhs_region=names.get(record.get("region") or "", ""),
-        note=_note(sub_icb, own, terminated),
-        on_date={"change": found["change"], "note": found["note"], "results": results}, sources=sources)
+    return {
+        "input": text, "postcode": postcode_text.display(key), "status": "terminated" if terminated else "live",
+        "introduced": _month(record.get("introduced")), "terminated": _month(terminated),
+        "lsoa": record.get("lsoa21") or record.get("lsoa11") or "", "ward": record.get("ward") or "",
+        "local_authority": record.get("local_authority") or "",
+        "local_authority_name": names.get(record.get("local_authority") or "", ""),
+        "sub_icb_location_ons_code": sub_icb, "sub_icb_location_ods_code": own.get("ods", ""),
+        "sub_icb_location_name": own.get("name", ""), "icb_ons_code": record.get("icb") or "",
+        "icb_ods_code": own.get("icb_ods", ""), "icb_name": own.get("icb_name", ""),
+        "nhs_region_code": record.get("region") or "", "nhs_region": names.get(record.get("region") or "", ""),
+        "note": _note(sub_icb, own, terminated),
+        "on_date": {"change": found["change"], "note": found["note"], "results": results}, "sources": sources}
 
 
 def _own(kb, sub_icb, icb, mapper):

@@ -153,8 +153,8 @@ def import_summary(meta):
     """The lines `ics import` prints when an import has succeeded."""
     kind = KIND_LABELS[meta["kind"]]
     what = "postcodes" if meta["kind"] != "lsoa-lookup" else "LSOAs"
-    lines = [f"Imported {kind}, {_edition({'label': meta['label'], 'edition': meta['edition']})}: "
-             f"{meta['rows']:,} {what}."]
+    edition = _edition({"label": meta["label"], "edition": meta["edition"]})
+    lines = [f"Imported {kind}, {edition}: {meta['rows']:,} {what}."]
     for f in meta["files"]:
         lines.append(f"SHA-256 of {f['name']}: {f['sha256']}")
     status = meta["official"]["status"]
