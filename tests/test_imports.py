@@ -5,9 +5,12 @@ is downloaded."""
 import hashlib
 import json
 import os
+import re
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from ons_files import (
     NSPL_2020,
     NSPL_2026,
@@ -72,9 +75,9 @@ def test_onspd_zip_of_2026_imports_and_answers(run, kb, home, places):
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     assert result.stderr == ""  # no progress when standard error is not a terminal
     assert result.output.splitlines() == [
-        "Imported ONS Postcode Directory (ONSPD), ONSPD August 2026: 3 postcodes.",
-        f"SHA-256 of {path}: {sha}",
-        "ics knows no published SHA-256 for this file, so it cannot say whether it is the official one."]
+        "Imported ONSPD August 2026", "", "Kind: ONS Postcode Directory (ONSPD)", "Edition: ONSPD August 2026",
+        "Rows: 3 postcodes", f"SHA-256 of {path}: {sha}",
+        "Official: ics knows no published SHA-256 for this file, so it cannot say whether it is the official one"]
     listed = _json(run, "import", "--list")["imports"]
     assert [(i["kind"], i["label"], i["rows"], i["files"][0]["sha256"]) for i in listed] == \
         [("onspd", "ONSPD August 2026", 3, sha)]
@@ -131,7 +134,7 @@ def test_february_2023_onspd_header_unzipped(run, kb, home):
     path.write_text(directory_csv(ONSPD_2023, rows, newline="\n"), encoding="utf-8")
     result = run("import", path)
     assert result.exit_code == 0, result
-    assert "ONSPD (edition not named in the file name); its newest postcode was introduced in December 2022" \
+    assert "Edition: ONSPD (edition not named in the file name); its newest postcode was introduced in December 2022" \
         in result.output
     data = _json(run, "postcode", "gu11aa")
     assert data["directory"]["columns"]["sub_icb"] == "sicbl" and data["directory"]["columns"]["ward"] == "osward"
@@ -152,7 +155,7 @@ def test_nspl_per_area_files_old_and_new_headers(run, kb, home, places):
     (area / "NSPL_AUG_2026_UK_B.csv").write_text(directory_csv(NSPL_2026, places[2:]), encoding="utf-8")
     result = run("import", area)
     assert result.exit_code == 0, result
-    assert result.output.startswith("Imported National Statistics Postcode Lookup (NSPL), NSPL August 2026: 3 postcodes.")
+    assert "Kind: National Statistics Postcode Lookup (NSPL)\nEdition: NSPL August 2026\nRows: 3 postcodes" in result.output
     assert _json(run, "postcode", "B1 1AA")["postcodes"][0]["sub_icb_location_ods_code"] == places[2]["loc"]["ods_code"]
     ccg = next(c for c in kb.ccgs.values() if c["ods_code"] == "00L")
     code = ccg["vintages"][-1]["ons_code"]
@@ -185,7 +188,7 @@ def test_lsoa_lookup_with_byte_order_mark(run, kb, home, places):
     path.write_text(lookup_csv(rows), encoding="utf-8")
     result = run("import", path)
     assert result.exit_code == 0, result
-    assert result.output.splitlines()[0] == "Imported ONS LSOA to sub-ICB location to ICB lookup, LSOA lookup 2026: 3 LSOAs."
+    assert "Kind: ONS LSOA to sub-ICB location to ICB lookup\nEdition: LSOA lookup 2026\nRows: 3 LSOAs" in result.output
     listed = _json(run, "import", "--list")["imports"][0]
     assert (listed["kind"], listed["rows"], listed["columns"]["sub_icb_ods"]) == ("lsoa-lookup", 3, "SICBL26CDH")
     assert listed["files"][0]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -275,11 +278,14 @@ def test_a_published_fingerprint_says_whether_the_file_is_official(run, home, pl
 
     record(sha)
     result = run("import", path, "--data", overlay)
-    assert "This is the official file: its SHA-256 is the published one of ONSPD August 2026 (CSV)." in result.output
+    assert "Official: this is the official file: its SHA-256 is the published one of ONSPD August 2026 (CSV)" \
+        in result.output
+    assert "[1] A publisher, \u201cPublished fingerprints\u201d (August 2026), at \u201cTable 1\u201d" in \
+        run("import", path, "--data", overlay, "--cite").output
     assert _json(run, "import", "--list")["imports"][0]["official"]["id"] == "onspd-aug-2026"
     record("0" * 64)
     result = run("import", path, "--data", overlay)
-    assert "This is not the official file as published: its SHA-256 differs" in result.output
+    assert "Official: this is not the official file as published: its SHA-256 differs" in result.output
     record("not-a-hash")
     assert "is not a SHA-256" in run("validate", overlay).output
 
@@ -335,3 +341,77 @@ def test_import_usage(run, home):
     assert result.exit_code == 1 and "missing.csv: cannot read" in result.stderr
     assert run("import", "--remove", "everything").exit_code == 2
 
+
+
+@given(st.text(alphabet="AbZ0919 \t", max_size=10))
+def test_a_postcode_is_read_in_any_case_and_spacing(text):
+    """The shape checked without regular expressions is the documented one."""
+    from icscli.systems.postcode_text import display, normalise
+
+    compact = "".join(text.split()).upper()
+    key = normalise(text)
+    assert (key is not None) == bool(re.fullmatch(r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}", compact))
+    if key is not None:
+        assert len(key) == 7 and key.replace(" ", "") == compact and display(key).replace(" ", "") == compact
+
+
+def _ics(args, env, **more):
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return subprocess.Popen([sys.executable, "-m", "icscli", *map(str, args)], env=dict(os.environ, PYTHONPATH=root, **env),
+                            **more)
+
+
+def test_progress_is_shown_on_a_terminal_only(home, places):
+    import pty
+    import subprocess
+
+    path = home / "ONSPD_AUG_2026_UK.csv"
+    path.write_text(directory_csv(ONSPD_2026, places), encoding="utf-8")
+    main, child = pty.openpty()
+    proc = _ics(["import", path], {"ICS_IMPORTS_DIR": str(home / "imports")}, stdout=subprocess.PIPE, stderr=child)
+    os.close(child)
+    out, _ = proc.communicate(timeout=60)
+    shown = b""
+    while True:
+        try:
+            shown += os.read(main, 4096)
+        except OSError:
+            break
+    os.close(main)
+    assert proc.returncode == 0 and b"Rows: 3 postcodes" in out
+    assert f"ics: importing {path.name}: 100% of 0 MB".encode() in shown
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
+def test_a_killed_import_leaves_the_old_database(run, home, places, signal_name):
+    """A real import, stopped by a signal while it waits for the rest of its file (a pipe), leaves the
+    database it was replacing; ^C removes its unfinished file, a kill cannot, the next import does once
+    that file is an hour old."""
+    import signal
+    import time
+
+    run("import", onspd_zip(home / "ONSPD_MAY_2026.zip", "ONSPD_MAY_2026", directory_csv(ONSPD_2026, places)))
+    fifo = home / "ONSPD_AUG_2026_UK.csv"
+    os.mkfifo(fifo)
+    proc = _ics(["import", fifo], {"ICS_IMPORTS_DIR": str(home / "imports")})
+    unfinished = []
+    with open(fifo, "w", encoding="utf-8") as pipe:
+        pipe.write(directory_csv(ONSPD_2026, many(places[0], 50)))
+        pipe.flush()
+        deadline = time.monotonic() + 60
+        while not unfinished and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+            unfinished = [n for n in os.listdir(home / "imports") if n.startswith(".ics-")]
+        proc.send_signal(getattr(signal, signal_name))
+        assert proc.wait(timeout=60) == -getattr(signal, signal_name)
+    assert unfinished, f"the import never started its database (exit {proc.returncode})"
+    assert _json(run, "postcode", "NE1 1AA")["directory"]["label"] == "ONSPD May 2026"
+    left = [n for n in os.listdir(home / "imports") if n.startswith(".ics-")]
+    assert left == ([] if signal_name == "SIGINT" else unfinished)
+    for name in left:
+        os.utime(home / "imports" / name, (time.time() - 7200,) * 2)
+    run("import", onspd_zip(home / "ONSPD_AUG_2026.zip", "ONSPD_AUG_2026", directory_csv(ONSPD_2026, places)))
+    assert [n for n in os.listdir(home / "imports") if n.startswith(".ics-")] == []

@@ -84,8 +84,7 @@ def import_files(files, show_list, remove, **output):
         raise importer.ImportFailed(f"{imported.imports_dir()}: cannot write the database: {exc.strerror or exc}") from None
     finally:
         clear()
-    for line in views.import_summary(meta):
-        click.echo(line)
+    run.emit(views.import_result(meta, kb), output)
 
 
 @click.command("postcode")

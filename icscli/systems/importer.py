@@ -49,8 +49,13 @@ class _Counted(io.RawIOBase):
     def readable(self):
         return True
 
+    def close(self):
+        if not self.closed:
+            self.raw.close()
+        super().close()
+
     def readinto(self, buffer):
-        count = self.raw.readinto(buffer)
+        count = self.raw.readinto1(buffer)  # what there is, up to a chunk: a pipe is read as it comes
         if count:
             chunk = bytes(buffer[:count])
             if self.digest is not None:
@@ -112,39 +117,40 @@ except ImportError:  # pragma: no cover - Python without zlib cannot read a zip 
 
 
 def sources(paths):
-    """[Source] for the paths given: CSV files, zips (their whole-UK CSV, else their per-area CSVs, else
-    their one CSV) and directories (their CSV files). ImportFailed naming what was expected otherwise."""
-    found, hashed = [], []
+    """([Source], [(zip path, its SHA-256)]) for the paths given: CSV files (a pipe too: each is read
+    once, from its start), zips (their whole-UK CSV, else their per-area CSVs, else their one CSV) and
+    directories (their CSV files). ImportFailed naming what was expected otherwise."""
+    found, zips = [], []
     for path in paths:
         if os.path.isdir(path):
             files = sorted(os.path.join(path, n) for n in os.listdir(path) if n.lower().endswith(".csv"))
             if not files:
                 raise ImportFailed(f"{path}: a directory with no CSV files: expected the ONSPD or NSPL "
                                    "per-area CSVs (Data/multi_csv)")
-            found += [_plain(f) for f in files]
-        elif _is_zip(path):
+            found += [Source(f, lambda f=f: _open(f), _size(f), [f], hashlib.sha256()) for f in files]
+            continue
+        handle = _open(path)
+        if _guard(path, lambda handle=handle: handle.peek(4)[:4]) == b"PK\x03\x04":
+            handle.close()
             members, digest = _members(path)
             found += members
-            hashed.append((path, digest))
+            zips.append((path, digest))
         else:
-            found.append(_plain(path))
-    return found, hashed
+            size = os.fstat(handle.fileno()).st_size
+            found.append(Source(path, lambda handle=handle: handle, size, [path], hashlib.sha256()))
+    return found, zips
 
 
-def _plain(path):
+def _size(path):
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb"):
-            pass
+        return os.path.getsize(path)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return Source(path, lambda: open(path, "rb"), size, [path], hashlib.sha256())
 
 
-def _is_zip(path):
+def _open(path):
     try:
-        with open(path, "rb") as handle:
-            return handle.read(4) == b"PK\x03\x04"
+        return open(path, "rb")  # closed with the stream that reads it (_Counted.close)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -196,6 +202,7 @@ def import_files(kb, paths, progress=None):
             if [h.lower().lstrip("\ufeff") for h in head] != [h.lower() for h in layout.header]:
                 raise ImportFailed(f"{source.label}: its columns differ from {first.label}'s: give files of one edition")
             rows += _load(connection, layout, source, first_row, rest, stream, create=not index)
+            stream.close()
         files = [{"name": s.label, "sha256": s.digest.hexdigest()} for s in inputs if s.digest is not None]
         files += [{"name": path, "sha256": digest.hexdigest()} for path, digest in zips]
         edition = dict(layout.edition)

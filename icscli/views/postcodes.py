@@ -149,20 +149,24 @@ def official_words(official):
     return "no published SHA-256 known"
 
 
-def import_summary(meta):
-    """The lines `ics import` prints when an import has succeeded."""
+def import_result(meta, kb=None):
+    """What `ics import` says once an import has succeeded: the kind, edition, rows, each file's SHA-256
+    and whether it is the official file."""
     kind = KIND_LABELS[meta["kind"]]
     what = "postcodes" if meta["kind"] != "lsoa-lookup" else "LSOAs"
     edition = _edition({"label": meta["label"], "edition": meta["edition"]})
-    lines = [f"Imported {kind}, {edition}: {meta['rows']:,} {what}."]
-    for f in meta["files"]:
-        lines.append(f"SHA-256 of {f['name']}: {f['sha256']}")
-    status = meta["official"]["status"]
-    if status == "official":
-        lines.append(f"This is the official file: its SHA-256 is the published one of {meta['official']['title']}.")
-    elif status == "not-official":
-        lines.append("This is not the official file as published: its SHA-256 differs from the published one of "
-                     + "; ".join(meta["official"]["titles"]) + ".")
+    fields = [Field("Kind", kind), Field("Edition", edition), Field("Rows", f"{meta['rows']:,} {what}")]
+    fields += [Field(f"SHA-256 of {f['name']}", f["sha256"]) for f in meta["files"]]
+    official = meta["official"]
+    if official["status"] == "official":
+        words = f"this is the official file: its SHA-256 is the published one of {official['title']}"
+    elif official["status"] == "not-official":
+        words = ("this is not the official file as published: its SHA-256 differs from the published one of "
+                 + "; ".join(official["titles"]))
     else:
-        lines.append("ics knows no published SHA-256 for this file, so it cannot say whether it is the official one.")
-    return lines
+        words = "ics knows no published SHA-256 for this file, so it cannot say whether it is the official one"
+    fields.append(Field("Official", words, official.get("sources")))
+    columns = ["kind", "edition", "rows", "file", "sha256", "official", "imported"]
+    rows = [[meta["kind"], meta["label"], str(meta["rows"]), f["name"], f["sha256"], official["status"], meta["imported"]]
+            for f in meta["files"]]
+    return doc.Doc(f"Imported {meta['label']}", [doc.Fields("", fields, key="import")], (columns, rows), meta, kb)
