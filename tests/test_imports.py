@@ -125,7 +125,9 @@ def test_february_2023_onspd_header_unzipped(run, kb, home):
     newest postcode dates it; a sub-ICB location that ended is mapped to today as the data splits it."""
     ended = next(r for r in kb.sub_icb_locations.values() if r["version"] == "2022" and r["ods_code"] == "D4U1Y")
     icb = kb.icbs[ended["icb"]]
-    rows = [{"pcds": "GU1 1AA", "introduced": "199001", "terminated": "", "sub_icb": ended["ons_code"],
+    rows = [{"pcds": "AB1 0AA", "introduced": "198001", "terminated": "199606", "sub_icb": "S99999999",
+             "icb": "S99999999", "lad": "S12000033", "ward": "S13002843"},
+            {"pcds": "GU1 1AA", "introduced": "199001", "terminated": "", "sub_icb": ended["ons_code"],
              "icb": icb["ons_code"], "region": icb["region_ons_code"], "lad": "E07000209", "ward": "E05007777",
              "lsoa21": "E01030000", "lsoa11": "E01030000"},
             {"pcds": "GU1 1AB", "introduced": "202212", "terminated": "", "sub_icb": ended["ons_code"],
@@ -145,6 +147,11 @@ def test_february_2023_onspd_header_unzipped(run, kb, home):
     mapped = systems.map_code(kb, ended["ons_code"], "2026-12-01")
     assert answer["on_date"]["change"] == "split" == mapped["change"]
     assert len(answer["on_date"]["results"]) == len(mapped["results"]) > 1
+    outside = _json(run, "postcode", "AB1 0AA")["postcodes"][0]
+    assert (outside["status"], outside["sub_icb_location_ons_code"], outside["sub_icb_location_name"]) == \
+        ("terminated", "S99999999", "")
+    assert "the directory gives it no sub-ICB location (its code is S99999999)" in outside["note"]
+    assert outside["on_date"] == {"change": "unknown", "note": "", "results": []}
 
 
 def test_nspl_per_area_files_old_and_new_headers(run, kb, home, places):

@@ -111,7 +111,8 @@ def _answer(kb, text, records, at_edition, on_day, names):
         return dict(blank, input=text, postcode=postcode_text.display(key), status="not found",
                     note="not in the imported directory", on_date=None, sources=[])
     terminated = record.get("terminated") or ""
-    sub_icb = record.get("sub_icb") or ""
+    given = record.get("sub_icb") or ""
+    sub_icb = "" if given.endswith("99999999") else given  # a pseudo code (S99999999): none given
     own = _own(kb, sub_icb, record.get("icb") or "", at_edition)
     found = on_day.map(sub_icb) if sub_icb else {"change": "unknown", "note": "", "rows": []}
     names_on_day = on_day.columns[:-3]
@@ -123,11 +124,11 @@ def _answer(kb, text, records, at_edition, on_day, names):
         "lsoa": record.get("lsoa21") or record.get("lsoa11") or "", "ward": record.get("ward") or "",
         "local_authority": record.get("local_authority") or "",
         "local_authority_name": names.get(record.get("local_authority") or "", ""),
-        "sub_icb_location_ons_code": sub_icb, "sub_icb_location_ods_code": own.get("ods", ""),
+        "sub_icb_location_ons_code": given, "sub_icb_location_ods_code": own.get("ods", ""),
         "sub_icb_location_name": own.get("name", ""), "icb_ons_code": record.get("icb") or "",
         "icb_ods_code": own.get("icb_ods", ""), "icb_name": own.get("icb_name", ""),
         "nhs_region_code": record.get("region") or "", "nhs_region": names.get(record.get("region") or "", ""),
-        "note": _note(sub_icb, own, terminated),
+        "note": _note(given, sub_icb, own, terminated),
         "on_date": {"change": found["change"], "note": found["note"], "results": results}, "sources": sources}
 
 
@@ -162,12 +163,12 @@ def _icb_named(kb, code, day):
     return before[-1].get("ods_code") or "", before[-1]["name"]
 
 
-def _note(sub_icb, own, terminated):
+def _note(given, sub_icb, own, terminated):
     bits = []
     if terminated:
         bits.append(f"terminated in {dates.human(_month(terminated))}; the areas shown are those the directory gives it")
     if not sub_icb:
-        bits.append("the directory gives it no sub-ICB location (outside England, or not assigned)")
+        bits.append("the directory gives it no sub-ICB location" + (f" (its code is {given})" if given else ""))
     elif own.get("missing"):
         bits.append(f"the systems data has no sub-ICB location or CCG {sub_icb} on the directory's date")
     if own.get("icb_differs"):
