@@ -242,7 +242,7 @@ def test_broken_and_foreign_files_are_refused_and_change_nothing(run, home, plac
     twice = home / "ONSPD_AUG_2026_UK_NE.csv"
     twice.write_text(directory_csv(ONSPD_2026, places[:1]), encoding="utf-8")
     result = run("import", good, twice)
-    assert result.exit_code == 1 and "repeats a postcode already read" in result.stderr
+    assert result.exit_code == 1 and "postcode NE1 1AA is listed more than once" in result.stderr
     assert _json(run, "import", "--list") == before
     assert [n for n in os.listdir(home / "imports") if n.startswith(".")] == []
 

@@ -15,7 +15,9 @@ import io
 import itertools
 import operator
 import os
+import queue
 import sqlite3
+import threading
 import zipfile
 
 from ..errors import IcsError
@@ -25,8 +27,8 @@ from . import onsfiles, postcode_text
 MAX_LINE = 1 << 20  # bytes in one line: a longer one is not a CSV (a binary file, /dev/zero)
 CHUNK = 1 << 20
 
-DIRECTORY_TABLE = ("postcodes", ("introduced", "terminated", "lsoa21", "lsoa11", "ward", "local_authority",
-                                 "sub_icb", "icb", "region", "country"))
+DIRECTORY_TABLE = ("postcodes", ("introduced", "terminated", "lsoa", "ward", "local_authority", "sub_icb", "icb",
+                                 "region"))
 LOOKUP_TABLE = ("lsoas", ("lsoa_name", "sub_icb", "sub_icb_ods", "sub_icb_name", "icb", "icb_ods", "icb_name",
                           "region", "region_ods", "region_name", "local_authority", "local_authority_name"))
 
@@ -37,13 +39,37 @@ class ImportFailed(IcsError):
     exit_code = 1
 
 
+class _Hasher:
+    """SHA-256 in a thread of its own: hashlib lets go of the interpreter while it hashes, so a file is
+    hashed on another core while this one parses it. At most four chunks wait (memory stays bounded)."""
+
+    def __init__(self):
+        self.digest, self.waiting = hashlib.sha256(), queue.Queue(4)
+        self.thread = threading.Thread(target=self._run, name="ics-sha256", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        for chunk in iter(self.waiting.get, None):
+            self.digest.update(chunk)
+
+    def update(self, chunk):
+        self.waiting.put(chunk)
+
+    def hexdigest(self):
+        """The SHA-256 of everything given; the thread ends."""
+        if self.thread.is_alive():
+            self.waiting.put(None)
+            self.thread.join()
+        return self.digest.hexdigest()
+
+
 class _Counted(io.RawIOBase):
     """A binary stream that counts and hashes what passes through it, remembers its last byte, refuses a
     line longer than MAX_LINE, and reports progress now and then: all per chunk, never per row."""
 
-    def __init__(self, raw, name, total, progress, digest):
+    def __init__(self, raw, name, total, progress, hasher):
         super().__init__()
-        self.raw, self.name, self.total, self.progress, self.digest = raw, name, total, progress, digest
+        self.raw, self.name, self.total, self.progress, self.hasher = raw, name, total, progress, hasher
         self.done, self.last, self.since_newline = 0, b"", 0
 
     def readable(self):
@@ -52,14 +78,16 @@ class _Counted(io.RawIOBase):
     def close(self):
         if not self.closed:
             self.raw.close()
+            if self.hasher is not None:
+                self.hasher.hexdigest()  # ends its thread
         super().close()
 
     def readinto(self, buffer):
         count = self.raw.readinto1(buffer)  # what there is, up to a chunk: a pipe is read as it comes
         if count:
-            chunk = bytes(buffer[:count])
-            if self.digest is not None:
-                self.digest.update(chunk)
+            chunk = bytes(buffer[:count])  # the buffer is used again: the hashing thread gets a copy
+            if self.hasher is not None:
+                self.hasher.update(chunk)
             self.done += count
             self.last = chunk[-1:]
             at = chunk.rfind(b"\n")
@@ -72,14 +100,25 @@ class _Counted(io.RawIOBase):
 
 
 class Source:
-    """One CSV to read: a plain file, or a member of a zip. `names`: the names that may carry the edition."""
+    """One CSV to read: a plain file, or a member of a zip (`hashed` False: the zip is hashed whole).
+    `names`: the names that may carry the edition."""
 
-    def __init__(self, label, opener, size, names, digest=None):
-        self.label, self.opener, self.size, self.names, self.digest = label, opener, size, names, digest
+    def __init__(self, label, opener, size, names, hashed=True):
+        self.label, self.opener, self.size, self.names, self.hashed = label, opener, size, names, hashed
+        self.hasher = None
 
     def rows(self, progress):
         """(header, first row or None, csv reader positioned after it, the counting stream)."""
-        counted = _Counted(self.opener(), self.label, self.size, progress, self.digest)
+        raw = self.opener()
+        self.hasher = _Hasher() if self.hashed else None
+        counted = _Counted(raw, self.label, self.size, progress, self.hasher)
+        try:
+            return self._start(counted)
+        except BaseException:
+            counted.close()
+            raise
+
+    def _start(self, counted):
         buffered = io.BufferedReader(counted, CHUNK)
         if _guard(self.label, lambda: buffered.peek(3)[:3]) == codecs.BOM_UTF8:
             buffered.read(3)
@@ -127,7 +166,7 @@ def sources(paths):
             if not files:
                 raise ImportFailed(f"{path}: a directory with no CSV files: expected the ONSPD or NSPL "
                                    "per-area CSVs (Data/multi_csv)")
-            found += [Source(f, lambda f=f: _open(f), _size(f), [f], hashlib.sha256()) for f in files]
+            found += [Source(f, lambda f=f: _open(f), _size(f), [f]) for f in files]
             continue
         handle = _open(path)
         if _guard(path, lambda handle=handle: handle.peek(4)[:4]) == b"PK\x03\x04":
@@ -137,7 +176,7 @@ def sources(paths):
             zips.append((path, digest))
         else:
             size = os.fstat(handle.fileno()).st_size
-            found.append(Source(path, lambda handle=handle: handle, size, [path], hashlib.sha256()))
+            found.append(Source(path, lambda handle=handle: handle, size, [path]))
     return found, zips
 
 
@@ -178,7 +217,7 @@ def _members(path):
                            "Data/<name>_UK.csv) or a zip holding one CSV file")
     label = os.path.basename(path)
     return [Source(f"{label}:{info.filename}", lambda info=info: archive.open(info), info.file_size,
-                   [info.filename, path]) for info in sorted(chosen, key=lambda i: i.filename)], digest
+                   [info.filename, path], hashed=False) for info in sorted(chosen, key=lambda i: i.filename)], digest
 
 
 def import_files(kb, paths, progress=None):
@@ -186,15 +225,23 @@ def import_files(kb, paths, progress=None):
     reports: {'kind', 'label', 'edition', 'rows', 'files': [{'name', 'sha256'}], 'official', 'columns'}."""
     inputs, zips = sources(paths)
     first = inputs[0]
-    header, row, reader, counted = first.rows(progress)
+    opened = [(first, *first.rows(progress))]
+    try:
+        return _import(kb, inputs, zips, opened, progress)
+    finally:
+        for _, _, _, _, stream in opened:
+            stream.close()  # a failed or interrupted import too: its files closed, its hashing threads ended
+
+
+def _import(kb, inputs, zips, opened, progress):
+    first, header, row = opened[0][:3]
     try:
         layout = onsfiles.recognise(header, row, first.names + [n for s in inputs[1:] for n in s.names])
     except onsfiles.NotRecognised as exc:
         raise ImportFailed(f"{first.label}: {exc}") from None
-    opened = [(first, header, row, reader, counted)]
 
     def fill(connection):
-        rows = 0
+        rows, files = 0, []
         for index, source in enumerate(inputs):
             if index:
                 opened.append((source, *source.rows(progress)))
@@ -203,7 +250,10 @@ def import_files(kb, paths, progress=None):
                 raise ImportFailed(f"{source.label}: its columns differ from {first.label}'s: give files of one edition")
             rows += _load(connection, layout, source, first_row, rest, stream, create=not index)
             stream.close()
-        files = [{"name": s.label, "sha256": s.digest.hexdigest()} for s in inputs if s.digest is not None]
+            if source.hasher is not None:
+                files.append({"name": source.label, "sha256": source.hasher.hexdigest()})
+        if layout.kind != "lsoa-lookup":
+            _index_postcodes(connection)
         files += [{"name": path, "sha256": digest.hexdigest()} for path, digest in zips]
         edition = dict(layout.edition)
         if layout.kind != "lsoa-lookup" and not edition["date"]:
@@ -215,13 +265,25 @@ def import_files(kb, paths, progress=None):
     return imported.build(layout.kind, fill)
 
 
+def _index_postcodes(connection):
+    """The postcodes' index, made once every row is in (a sort, cheaper than keeping an index as rows
+    come): a postcode listed twice stops the import, naming it."""
+    try:
+        connection.execute("CREATE UNIQUE INDEX postcodes_pcd ON postcodes (pcd)")
+    except sqlite3.IntegrityError:
+        twice = connection.execute("SELECT pcd FROM postcodes GROUP BY pcd HAVING count(*) > 1 LIMIT 1").fetchone()[0]
+        raise ImportFailed(f"postcode {postcode_text.display(twice)} is listed more than once: the files list each "
+                           "postcode once (were the whole file and its per-area files both given?)") from None
+
+
 def _load(connection, layout, source, first_row, rest, stream, create):
     """Insert one source's rows; returns how many. The first row was read to recognise the file."""
     table, fields = DIRECTORY_TABLE if layout.kind != "lsoa-lookup" else LOOKUP_TABLE
     key = "pcd" if table == "postcodes" else "lsoa"
     present = [f for f in fields if f in layout.columns]
-    if create:
-        connection.execute(f"CREATE TABLE {table} ({key} TEXT PRIMARY KEY, {', '.join(f + ' TEXT' for f in fields)})")
+    if create:  # a lookup's key is its primary key; the postcodes' index is made after (_index_postcodes)
+        unique = " PRIMARY KEY" if table == "lsoas" else " NOT NULL"
+        connection.execute(f"CREATE TABLE {table} ({key} TEXT{unique}, {', '.join(f + ' TEXT' for f in fields)})")
     sql = f"INSERT INTO {table} ({key}, {', '.join(present)}) VALUES ({', '.join('?' * (len(present) + 1))})"
     rows = _rows(layout, present, first_row, rest, source.label)
     cursor = connection.cursor()
@@ -231,9 +293,8 @@ def _load(connection, layout, source, first_row, rest, stream, create):
         raise ImportFailed(f"{source.label}: line {rest.line_num} has fewer fields than the header: the file "
                            "is truncated or damaged") from None
     except sqlite3.IntegrityError:
-        word = "postcode" if table == "postcodes" else "LSOA"
-        raise ImportFailed(f"{source.label}: line {rest.line_num} repeats a {word} already read; the files list "
-                           f"each {word} once (were the whole file and its per-area files both given?)") from None
+        raise ImportFailed(f"{source.label}: line {rest.line_num} repeats an LSOA already read: a lookup "
+                           "lists each LSOA once") from None
     if stream.done and stream.last != b"\n" and table == "postcodes":
         raise ImportFailed(f"{source.label}: ends in the middle of a line: the file is truncated; download it again")
     return max(cursor.rowcount, 0)

@@ -26,14 +26,12 @@ DIRECTORY_ROLES = {
     "postcode": (r"pcds",),
     "introduced": (r"dointr",),
     "terminated": (r"doterm",),
-    "lsoa21": (r"lsoa21(?:cd)?",),
-    "lsoa11": (r"lsoa11(?:cd)?",),
+    "lsoa": (r"lsoa21(?:cd)?", r"lsoa11(?:cd)?"),  # the 2021 LSOA where a directory gives both
     "ward": (r"osward", r"ward", r"wd\d\dcd"),
     "local_authority": (r"oslaua", r"laua", r"lad\d\dcd"),
     "sub_icb": (r"sicbl", r"sicbl\d\dcd", r"ccg", r"ccg\d\dcd"),
     "icb": (r"icb", r"icb\d\dcd", r"stp", r"stp\d\dcd"),
     "region": (r"nhser", r"nhser\d\dcd"),
-    "country": (r"ctry", r"ctry\d\dcd"),
 }
 DIRECTORY_NEEDS = ("postcode7|postcode", "terminated", "sub_icb")
 # Columns only the ONSPD has (the NSPL has none): its 2001 census areas and its Ordnance Survey names.

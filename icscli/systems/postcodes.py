@@ -121,7 +121,7 @@ def _answer(kb, text, records, at_edition, on_day, names):
     return {
         "input": text, "postcode": postcode_text.display(key), "status": "terminated" if terminated else "live",
         "introduced": _month(record.get("introduced")), "terminated": _month(terminated),
-        "lsoa": record.get("lsoa21") or record.get("lsoa11") or "", "ward": record.get("ward") or "",
+        "lsoa": record.get("lsoa") or "", "ward": record.get("ward") or "",
         "local_authority": record.get("local_authority") or "",
         "local_authority_name": names.get(record.get("local_authority") or "", ""),
         "sub_icb_location_ons_code": given, "sub_icb_location_ods_code": own.get("ods", ""),
