@@ -60,13 +60,13 @@ def look_up(kb, texts, day):
     """Each postcode's areas from the directory and on `day` (the structure then), as plain data."""
     kind, connection, meta = directory()
     try:
-        records = _records(connection, [postcode_text.normalise(t) for t in texts])
+        found = records(connection, [postcode_text.normalise(t) for t in texts])
     finally:
         connection.close()
     own_day = edition_day(meta) or day
     at_edition, on_day = _mapper(kb, own_day), _mapper(kb, day)
     names = _names(kb)
-    rows = [_answer(kb, text, records, at_edition, on_day, names) for text in texts]
+    rows = [_answer(kb, text, found, at_edition, on_day, names) for text in texts]
     return {"directory": {"kind": kind, "label": meta["label"], "edition": meta["edition"], "rows": meta["rows"],
                           "imported": meta["imported"], "files": meta["files"], "columns": meta["columns"]},
             "as_of": day, "edition_day": own_day, "columns": list(COLUMNS), "postcodes": rows}
@@ -78,7 +78,9 @@ def _mapper(kb, day):
     return Mapper(kb, max(day, FIRST_DAY))
 
 
-def _records(connection, keys):
+def records(connection, keys):
+    """{7-character key: the row} of the keys the directory holds, in batches (for `ics postcode`, and for
+    any caller with many postcodes: ask for a few thousand at a time)."""
     wanted = sorted({k for k in keys if k})
     found = {}
     for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is 999 in older builds
@@ -100,13 +102,13 @@ def _names(kb):
     return names
 
 
-def _answer(kb, text, records, at_edition, on_day, names):
+def _answer(kb, text, found_rows, at_edition, on_day, names):
     key = postcode_text.normalise(text)
     blank = dict.fromkeys(COLUMNS, "")
     if key is None:
         return dict(blank, input=text, status="not a postcode", note="not shaped like a postcode", on_date=None,
                     sources=[])
-    record = records.get(key)
+    record = found_rows.get(key)
     if record is None:
         return dict(blank, input=text, postcode=postcode_text.display(key), status="not found",
                     note="not in the imported directory", on_date=None, sources=[])
