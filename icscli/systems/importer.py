@@ -258,7 +258,7 @@ def _import(kb, inputs, zips, opened, progress):
         edition = dict(layout.edition)
         if layout.kind != "lsoa-lookup" and not edition["date"]:
             newest = connection.execute("SELECT max(introduced) FROM postcodes").fetchone()[0] or ""
-            edition["newest_postcode"] = newest
+            edition["newest_postcode"] = f"{newest[:4]}-{newest[4:6]}" if len(newest) == 6 and newest.isdigit() else ""
         return {"kind": layout.kind, "label": edition["label"], "edition": edition, "rows": rows, "files": files,
                 "columns": layout.names(), "official": official(kb, layout.kind, edition, files)}
 

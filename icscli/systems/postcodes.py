@@ -53,7 +53,7 @@ def edition_day(meta):
     if edition.get("date"):
         return edition["date"] + "-01"
     newest = edition.get("newest_postcode") or ""
-    return f"{newest[:4]}-{newest[4:6]}-01" if len(newest) == 6 and newest.isdigit() else ""
+    return f"{newest}-01" if newest else ""
 
 
 def look_up(kb, texts, day):

@@ -17,12 +17,8 @@ def _edition(directory):
     edition = directory["edition"]
     text = directory["label"]
     if not edition.get("date") and edition.get("newest_postcode"):
-        text += f"; its newest postcode was introduced in {dates.human(_month(edition['newest_postcode']))}"
+        text += f"; its newest postcode was introduced in {dates.human(edition['newest_postcode'])}"
     return text
-
-
-def _month(value):
-    return f"{value[:4]}-{value[4:6]}" if len(value) == 6 and value.isdigit() else value
 
 
 def _area(code, name):
@@ -38,7 +34,7 @@ def _on_date(result):
             result.get("stp_name", ""))
 
 
-def _on_date_line(result, change):
+def _on_date_line(result):
     ods, name, icb_code, icb_name = _on_date(result)
     era = "sub-ICB location" if "icb_name" in result else "CCG"
     text = f"{era} {name} ({ods})" if name else f"{era} {ods}" if ods else ""
@@ -75,7 +71,7 @@ def postcodes(kb, data):
         rows = [Row([p["postcode"] or p["input"], p["status"], p["lsoa"], _area(p["local_authority"], p["local_authority_name"]),
                      _area(p["sub_icb_location_ods_code"] or p["sub_icb_location_ons_code"], p["sub_icb_location_name"]),
                      _area(p["icb_ods_code"] or p["icb_ons_code"], p["icb_name"]),
-                     "; ".join(_on_date_line(r, "") for r in (p["on_date"] or {}).get("results") or [])],
+                     "; ".join(_on_date_line(r) for r in (p["on_date"] or {}).get("results") or [])],
                     p["sources"]) for p in data["postcodes"]]
         blocks = [doc.Table("", ["postcode", "status", "lsoa", "local authority", "sub-ICB location", "ICB",
                                  f"on {on}"], rows, key="postcodes", codes=["postcode", "lsoa"]), source_note]
@@ -106,7 +102,7 @@ def _card_on_date(p, on):
     found = p["on_date"]
     if not found:
         return []
-    lines = [Line(_on_date_line(r, found["change"]), p["sources"]) for r in found["results"]]
+    lines = [Line(_on_date_line(r), p["sources"]) for r in found["results"]]
     if not lines:
         lines = [Line(found["note"] or "no area in the data on that date")]
     elif found["note"]:
