@@ -1,7 +1,8 @@
 """Small files shaped like the ONS's: the ONSPD and the NSPL in both header styles, their zips, and an
-LSOA to sub-ICB location to ICB lookup. The headers are the published ones (see benchmarks/README.md);
-the rows carry real sub-ICB location, ICB and region codes from the bundled data, so every answer can
-be checked against the data."""
+LSOA to sub-ICB location to ICB lookup. The headers are those of the published editions named, as
+public copies of their first lines show them (the lookup's as issue 24 lists its columns); the rows
+carry real sub-ICB location, ICB and region codes from the bundled data, so every answer can be
+checked against the data."""
 import csv
 import io
 import zipfile
