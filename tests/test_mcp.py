@@ -18,6 +18,7 @@ QUESTIONS = [
      ["timeline", "--from", "2021-02", "--to", "2022-07", "--tag", "legislation"]),
     ("timeline", {"entity": "ccg"}, ["timeline", "--entity", "ccg"]),
     ("compare", {"a": "ccg", "b": "icb"}, ["compare", "ccg", "icb"]),
+    ("compare", {"a": "ccg", "b": "icb", "as_of": "2024-04-01"}, ["compare", "ccg", "icb", "--as-of", "2024-04-01"]),
     ("systems", {"as_of": "2022-07-01", "region": "London"}, ["systems", "--as-of", "2022-07-01", "--region", "London"]),
     ("system", {"name": "QNQ", "as_of": "2026-06-01"}, ["system", "QNQ", "--as-of", "2026-06-01"]),
     ("ccg", {"name": "02Q"}, ["ccg", "02Q"]),
@@ -27,6 +28,9 @@ QUESTIONS = [
      ["ccg", "02Q", "00C", "E54000034", "5N9", "--as-of", "2026-06-01"]),
     ("changes", {}, ["changes"]),
     ("changes", {"from_date": "2019-04-01", "to_date": "2021-04-01"}, ["changes", "--from", "2019-04-01", "--to", "2021-04-01"]),
+    ("check", {"statement": "There are 42 ICBs"}, ["check", "There are 42 ICBs"]),
+    ("check", {"subject": "02Q", "property": "icb", "value": "QT1", "as_of": "2022-06-30"},
+     ["check", "--subject", "02Q", "--property", "icb", "--value", "QT1", "--as-of", "2022-06-30"]),
 ]
 # (tool, bad arguments, the same mistake on the command line, or None where the CLI cannot make it)
 BAD = [
@@ -34,8 +38,10 @@ BAD = [
     ("explain", {"term": "icb", "as_of": "2022-13"}, ["explain", "icb", "--as-of", "2022-13"]),
     ("timeline", {"from_date": "last year"}, ["timeline", "--from", "last year"]),
     ("compare", {"a": "ccg", "b": "nothing-like-it"}, ["compare", "ccg", "nothing-like-it"]),
+    ("compare", {"a": "ccg", "b": "icb", "as_of": "2024-13"}, ["compare", "ccg", "icb", "--as-of", "2024-13"]),
     ("ccg", {"name": "ZZZ"}, ["ccg", "ZZZ"]),
     ("changes", {"from_date": "2022", "to_date": "2020"}, ["changes", "--from", "2022", "--to", "2020"]),
+    ("check", {"statement": "the moon is made of cheese"}, ["check", "the moon is made of cheese"]),
     ("map", {"codes": ["02Q", "00C"], "as_of": "2010-01-01"}, ["ccg", "02Q", "00C", "--as-of", "2010-01-01"]),
     ("map", {"codes": []}, None),
     ("explain", {"term": 5}, None),
@@ -106,7 +112,7 @@ def result_of(served, function):
 async def tools_and_answers(session, init):
     assert init.server_info.name == "ics"
     names = {t.name for t in (await session.list_tools()).tools}
-    assert names == {"explain", "search", "timeline", "compare", "system", "ccg", "systems", "map", "changes"}
+    assert names == {"explain", "search", "timeline", "compare", "system", "ccg", "systems", "map", "changes", "check"}
     answers = []
     for tool, arguments, _cli in QUESTIONS:
         result = await session.call_tool(tool, arguments)

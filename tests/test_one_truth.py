@@ -154,7 +154,7 @@ def test_the_sub_icb_location_card_gives_the_april_2026_changes_from_the_data(ru
     card = run("explain", "sub-icb-location", "-f", "json").json()
     changes = run("changes", "--from", "2026-04-01", "--to", "2026-04-01", "-f", "json").json()["changes"]
     new = [c["codes"][-1] for c in changes if c["kind"] == "sub-icb location" and c["change"] == "created"]
-    ended = [c["codes"][-1] for c in changes if c["kind"] == "sub-icb location" and c["change"] == "abolished"]
+    ended = [c["codes"][-1] for c in changes if c["kind"] == "sub-icb location" and c["change"] == "ended"]
     assert new and ended
     line = next(c["text"] for c in card["data_changes"] if c["date"].startswith("2026-04"))
     assert all(code in line for code in new + ended)
@@ -183,3 +183,28 @@ def test_the_bundled_data_types_no_count_the_code_data_gives(kb):
     typed = [(r["id"], c["what"]) for table in (kb.entities, kb.events) for r in table.values()
              for c in r.get("counts") or [] if c["what"] in labels]
     assert typed == []
+
+
+def test_an_icb_before_the_icbs_is_answered_as_map_does(run):
+    """`ics system NAME --as-of` a date before 1 July 2022: no ICB yet, and its area as `ics map` gives it."""
+    for name, day in (("QT1", "2019-06-01"), ("frimley", "2021-06-01")):
+        card = run("system", name, "--as-of", day, "-f", "json").json()
+        assert card["state"] == "not yet"
+        mapped = run("ccg", card["ons_code"], card["ons_code"], "--as-of", day, "-f", "json").json()["rows"]
+        parts = card["before_icbs"]["results"]
+        assert [(p["ccg_ods_code"], p["stp_ons_code"]) for p in parts] == \
+            [(r["ccg_ods_code"], r["stp_ons_code"]) for r in mapped[:len(parts)]]
+        line = run("system", name, "--as-of", day, "-f", "plain").output.splitlines()[2]
+        assert "did not exist yet" in line and all((p["ccg_ods_code"] or p["stp_ons_code"]) in line for p in parts)
+
+
+def test_explain_a_ccg_code_before_the_icbs_is_the_ccg_as_map_gives_it(run, kb):
+    card = run("explain", "02Q", "--as-of", "2022-06-30", "-f", "json").json()
+    assert card["before_icbs"]["results"][0]["ccg_ods_code"] == "02Q" and card["now"] is None
+    mcp = mcp_result(make_document("explain", kb, {"term": ("02Q",), "as_of": "2022-06-30"}))["answer"]
+    assert mcp["before_icbs"] == card["before_icbs"]
+    assert run("explain", "02Q", "--as-of", "2022-07-01", "-f", "json").json()["ons_code"].startswith("E54")
+
+
+def test_explain_a_ccg_code_without_a_date_is_its_icb_today(run):
+    assert run("explain", "02Q", "-f", "json").json()["ons_code"].startswith("E54")

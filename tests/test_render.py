@@ -55,14 +55,18 @@ def test_markdown_compare_parses_into_a_diff_table(run):
         elif token.type == "tr_close":
             rows.append(row)
             row = None
-    header, body = rows[0], rows[1:]
-    assert [c.content for c in header] == ["Change", "Function", "Before \u2192 after", "From", "Note"]
+    headers = [n for n, cells in enumerate(rows) if cells[0].content == "Change"]
+    assert headers == [0, 1 + sum(1 for r in data["rows"] if r["part"] == "diff")]  # the diff, then later changes
+    for n in headers:
+        assert [c.content for c in rows[n]] == ["Change", "Function", "Before \u2192 after", "From", "Note"]
+    body = [cells for n, cells in enumerate(rows) if n not in headers]
     assert len(body) == len(data["rows"])
     signs = {"changed": "~", "new": "+", "abolished": "-", "from elsewhere": "<"}
     for cells, record in zip(body, data["rows"]):
         assert len(cells) == 5
         code = [t.content for t in cells[0].children if t.type == "code_inline"]
         assert code == [signs[record["diff"]]], cells[0].content  # the sign survives as text
+        assert cells[0].content.endswith(record["label"])  # and the kind's label, as in every format
         assert record["function"] in cells[1].content
     kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
     assert not kinds & {"bullet_list_open", "html_inline", "html_block"}

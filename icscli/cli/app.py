@@ -1,6 +1,6 @@
 """The `ics` command line: the group, and the one table of its commands. Kept thin on purpose.
 
-Each command is a module-level click command in its own module of cli/ (reference.py, systems.py,
+Each command is a module-level click command in its own module of cli/ (reference.py, systems.py, places.py,
 map.py, export.py, mcp.py, tools.py); COMMANDS below adds them to the group, in the order of `ics
 --help`. The options they share are in options.py, the parameter types in types.py, loading the data
 and printing in run.py, the terminal's facts in terminal.py and the error line in errors.py. A command
@@ -21,7 +21,7 @@ from ..base.version import __version__
 from ..dates import human
 from ..errors import IcsError
 from ..render import TABULATE_FORMATS
-from . import export, imports, map, mcp, reference, run, systems, tools
+from . import export, imports, map, mcp, places, reference, run, systems, tools
 from .errors import IcsUsageError, error_line
 
 EXIT_CODES_HELP = ("Exit codes: 0 success, 1 data problem (broken YAML, a file that cannot be imported), 2 usage "
@@ -124,6 +124,7 @@ def ics():
 COMMANDS = [
     systems.ccg,
     systems.changes,
+    systems.check,
     reference.compare,
     tools.completion,
     export.diagram,
@@ -131,15 +132,19 @@ COMMANDS = [
     export.export_all,
     reference.glossary,
     imports.import_files,
+    places.lsoa,
     map.map_file,
     mcp.mcp_command,
+    places.pcn,
     imports.postcode,
+    places.practice,
     reference.search,
     reference.sources,
     systems.system,
     systems.systems,
     reference.timeline,
     reference.tree,
+    places.trust,
     tools.validate,
 ]
 for _command in COMMANDS:

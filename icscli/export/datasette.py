@@ -40,7 +40,8 @@ TABLES = {
         "note": "When and where the name was used"}),
     "entity_status": ("Each entity's legal status over time: proposed, planned, non-statutory, statutory, abolished.", {
         "entity_id": "The entity", "seq": "Order", "from_date": "From (as given)", "to_date": "Until (as given; empty: still)",
-        "state": "The status", "basis": "What gave it that status (an Act, an order, a plan)", "note": "Note"}),
+        "state": "The status", "basis": "What gave it that status (an Act, an order, a plan)", "note": "Note",
+        "outcome": _OUTCOME}),
     "entity_items": ("Responsibilities, membership and facts of each entity, with the dates they apply.", {
         "entity_id": "The entity", "field": "responsibility, membership or fact", "seq": "Order", "text": "The item",
         "from_date": "From (as given)", "to_date": "Until (as given)", "note": "Note"}),

@@ -12,10 +12,9 @@ RESET = "\x1b[0m"
 STYLES = {
     "title": "1;36", "rule": "36", "heading": "1", "label": "1;32", "bullet": "36", "note": "3;33",
     "detail": "2", "refs": "2", "status": "1;35", "strong": "1",
-    # diff signs: one colour per kind of change
-    "diff:carried over": "1;37", "diff:kept": "1;37", "diff:shared": "1;37", "diff:changed": "1;33",
-    "diff:new": "1;32", "diff:abolished": "1;31", "diff:moved elsewhere": "1;31", "diff:from elsewhere": "1;36",
-    "diff:only in A": "1;34", "diff:only in B": "1;35",
+    # diff signs: one colour per tone of change (each kind's tone is in base/changekinds.py)
+    "diff:same": "1;37", "diff:changed": "1;33", "diff:added": "1;32", "diff:removed": "1;31", "diff:in": "1;36",
+    "diff:a": "1;34", "diff:b": "1;35",
 }
 
 

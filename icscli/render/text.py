@@ -4,6 +4,7 @@ Lines wrap at word boundaries to the width given, with hanging indents, so a bul
 stays in its column at any width; with no width (plain output into a pipe or file) nothing wraps and
 each record stays on one line. Styles are applied after the layout, so escape codes never count as width.
 """
+from ..base.changekinds import KINDS
 from ..base.safe import strip_controls
 from ..views.doc import Visitor
 
@@ -54,11 +55,17 @@ def _breaks(text, width, limit):
     return ranges
 
 
+def tone(kind):
+    """The style of a kind of change: 'diff:' and its tone (base/changekinds.py), which the terminal colours."""
+    return "diff:" + KINDS[kind].tone
+
+
 class TextLayout(Visitor):
     """Walks a document into lines of text. Subclasses set the marks and `paint` (styling)."""
 
     bullet = "- "
     rule = ""
+    screen = True  # plain and rich are what a screen shows: hints included
 
     def __init__(self, cite=False, width=None):
         self.cite, self.width, self.out = cite, width, []
@@ -105,7 +112,7 @@ class TextLayout(Visitor):
         out = [(clean(line.text), style)]
         if line.status:
             out.append((f" [{line.status}]", "status"))
-        return out + self.refs(line)
+        return out + self.refs(line) + ([(" " + clean(line.hint), "detail")] if line.hint else [])
 
     def block_title(self, block):
         if block.title:
@@ -124,8 +131,9 @@ class TextLayout(Visitor):
         return "\n".join(self.out) + "\n"
 
     def visit_note(self, block):
-        self.emit([(clean(block.text), "note")])
-        self.blank()
+        if self.shows(block):
+            self.emit([(clean(block.screen), "note")])
+            self.blank()
 
     def visit_prose(self, block):
         indent = self.block_title(block)
@@ -194,19 +202,18 @@ class TextLayout(Visitor):
     def visit_diff(self, block):
         self.block_title(block)
         self.emit([("Legend:", "label")])
-        for sign, kind, title, count in block.legend:
-            self.emit([(f"{title} ({count})", "")], 2, lead=[(sign, "diff:" + kind), (" ", "")])
+        for sign, kind, label, count in block.legend:
+            self.emit([(f"{label} ({count})", "")], 2, lead=[(sign, tone(kind)), (" ", "")])
         self.blank()
-        titles = {kind: title for _sign, kind, title, _count in block.legend}
         current = None
         for change in block.changes:
             if change.kind != current:
                 self.blank()
                 current = change.kind
-                self.emit([(titles[change.kind], "diff:" + change.kind)])
-            lead = [(change.sign, "diff:" + change.kind), (" ", "")]
+                self.emit([(clean(change.label), tone(change.kind))])
+            lead = [(change.sign, tone(change.kind)), (" ", "")]
             self.emit(self.tagged(change, "strong"), 0, lead=lead)
-            self.emit([(clean(f"{change.before} \u2192 {change.after}, {change.when}"), "detail")], 2)
+            self.emit([(clean(f"{change.holders}, {change.when}"), "detail")], 2)
             if change.detail:
                 self.emit([(clean(change.detail), "detail")], 2)
         self.blank()

@@ -91,10 +91,12 @@ def build(kb):
         return answer("timeline", date_from=from_date, date_to=to_date, tags=tags or (), entity=entity)
 
     @server.tool()
-    def compare(a: str, b: str) -> dict[str, Any]:
-        """Responsibilities of body A and body B as a diff: for a successor (ccg -> icb, stp -> ics) what
-        was carried over, changed, new and dropped; for bodies side by side (icb, icp) what each holds."""
-        return answer("compare", a=a, b=b)
+    def compare(a: str, b: str, as_of: str | None = None) -> dict[str, Any]:
+        """Responsibilities of body A and body B as a diff as of a date: for a successor (ccg -> icb,
+        stp -> ics) what was carried over, changed, new, taken on or abolished when B took over (default:
+        the day of that transfer), each row's `part` "diff", and later changes apart (`part` "later"); for
+        bodies side by side (icb, icp) what each holds (default: today)."""
+        return answer("compare", a=a, b=b, as_of=as_of)
 
     @server.tool()
     def systems(as_of: str | None = None, region: str | None = None) -> dict[str, Any]:
@@ -121,6 +123,17 @@ def build(kb):
         ICB or STP codes, ODS (02Q, QT1) or ONS (E38000008), one row per code (per part when an area
         was split, with its share), saying whether each is unchanged, renamed, merged, split or ended."""
         return respond(lambda: answers.map_codes(kb, codes, as_of))  # `ics ccg CODE CODE ...`
+
+    @server.tool()
+    def check(statement: str | None = None, subject: str | None = None, property: str | None = None,
+              value: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+        """Check a claim against the data on a date (default today) before repeating it: "There are 42
+        ICBs", "CCGs are abolished", "02Q is in QT1"; or subject, property (count, state, icb) and value.
+        The verdict is true (with `until` when it stops), false (with `held`: when it was true), not yet
+        true, or not recorded; with the fact as it stands on the date, the evidence (sources, locators,
+        quoted sentences) and the next known dated change."""
+        return answer("check", statement=(statement,) if statement else (), subject=subject, prop=property,
+                      value=value, as_of=as_of)
 
     @server.tool()
     def changes(from_date: str | None = None, to_date: str | None = None) -> dict[str, Any]:

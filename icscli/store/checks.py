@@ -121,7 +121,8 @@ def _ccg_chains(tables):
 
 
 def _entities(tables):
-    """No part_of cycles, no former name twice in one entity (status periods: `lifecycle.py`)."""
+    """No part_of cycles, a period's `bill` is legislation, no former name twice in one entity (the rest of
+    the status periods: `lifecycle.py`)."""
     problems = []
     entities = tables["entities"]
     for ident in entities:
@@ -137,6 +138,12 @@ def _entities(tables):
                 continue
             seen.add(parent)
             stack.extend(entities[parent].get("part_of") or [])
+        for i, period in enumerate(entity.get("status") or []):
+            bill = entities.get(period.get("bill"))
+            if bill and bill.get("kind") != "legislation":
+                problems.append(Problem(file, line, f"status[{i}].bill",
+                                        f"'{bill['id']}' is a {bill.get('kind')}, not legislation (the Bill that "
+                                        "carried the proposal)"))
         names = [f.get("name") for f in entity.get("former_names") or []]
         for i, name in enumerate(names):
             if name in names[:i]:

@@ -267,8 +267,9 @@ class _Checker:
 _BAD = object()
 _NESTED = {  # list rules of nested records -> their schema spec
     "items": "ITEM", "periods": "PERIOD", "former_names": "FORMER_NAME", "links": "LINK", "claims": "CLAIM",
-    "claim_values": "CLAIM_VALUE", "local_authorities": "LOCAL_AUTHORITY", "counts": "COUNT", "counted_by": "COUNTED_BY", "parts": "PART",
-    "steps": "STEP", "vintages": "VINTAGE", "boundary_changes": "BOUNDARY_CHANGE",
+    "claim_values": "CLAIM_VALUE", "local_authorities": "LOCAL_AUTHORITY", "counts": "COUNT", "counted_by": "COUNTED_BY",
+    "parts": "PART", "steps": "STEP", "vintages": "VINTAGE", "boundary_changes": "BOUNDARY_CHANGE",
+    "place_splits": "PLACE_SPLIT", "place_totals": "PLACE_TOTAL",
 }
 _LIST_RULES = frozenset(("strs", "tags", "entity_ids", "cites", *_NESTED))
 

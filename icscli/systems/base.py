@@ -29,6 +29,12 @@ def _day(as_of):
     return dates.start(as_of)
 
 
+def first_day(kb):
+    """The first day of the systems data (1 July 2022: the ICBs began), or None without it."""
+    versions = index(kb).versions
+    return versions[0][1] if versions else None
+
+
 def _need_version(kb, day):
     if not index(kb).versions:
         raise BadValue("no ICB data is loaded (data/systems is missing)")
@@ -36,8 +42,8 @@ def _need_version(kb, day):
     if version is None:
         first = kb.system_versions[index(kb).versions[0][0]]
         raise BadValue(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}, so there were none then; "
-                       "`ics system NAME` without --as-of names each ICB's April 2021 ICS/STP, and "
-                       "`ics ccg CODE --as-of DATE` or `ics map` give a CCG's area on any date from April 2013")
+                       "`ics system NAME --as-of DATE` gives an ICB's area on an earlier date, and "
+                       "`ics ccg CODE --as-of DATE` or `ics map` a CCG's, on any date from April 2013")
     return version
 
 
