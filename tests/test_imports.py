@@ -276,12 +276,13 @@ def test_a_published_fingerprint_says_whether_the_file_is_official(run, home, pl
     overlay = tmp_path / "overlay"
     overlay.mkdir()
 
-    def record(digest):
+    def record(digest, rows=None):
         (overlay / "files.yaml").write_text(
             "sources:\n  - {id: test-publisher, title: Published fingerprints, publisher: A publisher, date: '2026-08',"
             " kind: data, url: 'https://example.org/fingerprints'}\n"
             "official_files:\n  - {id: onspd-aug-2026, title: ONSPD August 2026 (CSV), kind: onspd, edition: '2026-08',"
-            f" sha256: '{digest}', sources: [{{source: test-publisher, at: 'Table 1'}}]}}\n", encoding="utf-8")
+            f" sha256: '{digest}', {f'rows: {rows}, ' if rows else ''}sources: [{{source: test-publisher, at: 'Table 1'}}]}}\n",
+            encoding="utf-8")
 
     record(sha)
     result = run("import", path, "--data", overlay)
@@ -293,6 +294,10 @@ def test_a_published_fingerprint_says_whether_the_file_is_official(run, home, pl
     record("0" * 64)
     result = run("import", path, "--data", overlay)
     assert "Official: this is not the official file as published: its SHA-256 differs" in result.output
+    assert "rows where" not in result.output
+    record("0" * 64, rows=4)
+    result = run("import", path, "--data", overlay)
+    assert "and it has 3 rows where the official file has 4 (is it cut short?)" in result.output
     record("not-a-hash")
     assert "is not a SHA-256" in run("validate", overlay).output
 

@@ -260,7 +260,7 @@ def _import(kb, inputs, zips, opened, progress):
             newest = connection.execute("SELECT max(introduced) FROM postcodes").fetchone()[0] or ""
             edition["newest_postcode"] = f"{newest[:4]}-{newest[4:6]}" if len(newest) == 6 and newest.isdigit() else ""
         return {"kind": layout.kind, "label": edition["label"], "edition": edition, "rows": rows, "files": files,
-                "columns": layout.names(), "official": official(kb, layout.kind, edition, files)}
+                "columns": layout.names(), "official": official(kb, layout.kind, edition, files, rows)}
 
     return imported.build(layout.kind, fill)
 
@@ -342,11 +342,12 @@ def _chain(first_row, rest):
     return rest if first_row is None else itertools.chain((first_row,), rest)
 
 
-def official(kb, kind, edition, files):
+def official(kb, kind, edition, files, rows=None):
     """Whether a file is an official one whose published SHA-256 the data records (`official_files`):
     {'status': 'official', 'id', 'title', 'sources'} when a file's SHA-256 is one of them;
-    'not-official' (with the records) when the data records the SHA-256 of this kind and edition and
-    no file matches it; 'unknown' when it records none for this kind and edition."""
+    'not-official' (with the records, and the rows they state where the file has others) when the data
+    records the SHA-256 of this kind and edition and no file matches it; 'unknown' when it records none
+    for this kind and edition."""
     records = [r for r in (getattr(kb, "official_files", None) or {}).values() if r["kind"] == kind]
     hashes = {f["sha256"] for f in files}
     for record in records:
@@ -355,8 +356,9 @@ def official(kb, kind, edition, files):
                     "sources": record.get("sources") or []}
     same = [r for r in records if _same_edition(r["edition"], edition.get("date") or "")]
     if same:
+        stated = sorted({r["rows"] for r in same if r.get("rows") is not None and r["rows"] != rows})
         return {"status": "not-official", "ids": [r["id"] for r in same], "titles": [r["title"] for r in same],
-                "sources": [c for r in same for c in r.get("sources") or []]}
+                "rows_stated": stated, "sources": [c for r in same for c in r.get("sources") or []]}
     return {"status": "unknown"}
 
 

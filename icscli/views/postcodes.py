@@ -159,6 +159,9 @@ def import_result(meta, kb=None):
     elif official["status"] == "not-official":
         words = ("this is not the official file as published: its SHA-256 differs from the published one of "
                  + "; ".join(official["titles"]))
+        if official.get("rows_stated"):
+            words += (f", and it has {meta['rows']:,} rows where the official file has "
+                      + " or ".join(f"{n:,}" for n in official["rows_stated"]) + " (is it cut short?)")
     else:
         words = "ics knows no published SHA-256 for this file, so it cannot say whether it is the official one"
     fields.append(Field("Official", words, official.get("sources")))
