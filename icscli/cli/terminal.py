@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from ..errors import BadValue
+
 
 class Terminal:
     """The facts about standard output and the user's terminal settings, read once per command."""
@@ -58,11 +60,25 @@ class Terminal:
     def show(self, text, no_pager=False):
         """Print the text, through the pager when `pages` says so."""
         if self.pages(text, no_pager):
+            self._check_pager()
             self.environ.setdefault("LESS", "-FRX")  # short output is not paged; the text stays after q
             click.echo_via_pager(text)
         else:
             self.stdout.write(text)
             self.stdout.flush()
+
+
+    def _check_pager(self):
+        """PAGER as click reads it (shell words); one it cannot split is a usage error, not a traceback.
+        A PAGER naming no program is left to click, which then shows the text unpaged."""
+        import shlex
+
+        try:
+            shlex.split(self.environ.get("PAGER", ""))
+        except ValueError as exc:
+            reason = str(exc)[:1].lower() + str(exc)[1:]
+            raise BadValue(f"PAGER cannot be run: {reason} in {self.environ['PAGER']!r} (fix it, unset it or "
+                           "give --no-pager)") from None
 
 
 def _visible(line):

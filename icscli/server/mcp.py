@@ -155,5 +155,8 @@ def build(kb):
 
 
 def serve(kb):
-    """Run the server on standard input and output until the client closes it."""
-    build(kb).run("stdio")
+    """Run the server on standard input and output until the client closes it (server/stdio.py: every
+    request answered, even one the SDK cannot read; a failed output is one OSError)."""
+    from . import stdio
+
+    stdio.serve_stdio(build(kb))
