@@ -15,9 +15,7 @@ import io
 import itertools
 import operator
 import os
-import queue
 import sqlite3
-import threading
 import zipfile
 
 from ..errors import IcsError
@@ -39,30 +37,6 @@ class ImportFailed(IcsError):
     exit_code = 1
 
 
-class _Hasher:
-    """SHA-256 in a thread of its own: hashlib lets go of the interpreter while it hashes, so a file is
-    hashed on another core while this one parses it. At most four chunks wait (memory stays bounded)."""
-
-    def __init__(self):
-        self.digest, self.waiting = hashlib.sha256(), queue.Queue(4)
-        self.thread = threading.Thread(target=self._run, name="ics-sha256", daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        for chunk in iter(self.waiting.get, None):
-            self.digest.update(chunk)
-
-    def update(self, chunk):
-        self.waiting.put(chunk)
-
-    def hexdigest(self):
-        """The SHA-256 of everything given; the thread ends."""
-        if self.thread.is_alive():
-            self.waiting.put(None)
-            self.thread.join()
-        return self.digest.hexdigest()
-
-
 class _Counted(io.RawIOBase):
     """A binary stream that counts and hashes what passes through it, remembers its last byte, refuses a
     line longer than MAX_LINE, and reports progress now and then: all per chunk, never per row."""
@@ -78,14 +52,12 @@ class _Counted(io.RawIOBase):
     def close(self):
         if not self.closed:
             self.raw.close()
-            if self.hasher is not None:
-                self.hasher.hexdigest()  # ends its thread
         super().close()
 
     def readinto(self, buffer):
         count = self.raw.readinto1(buffer)  # what there is, up to a chunk: a pipe is read as it comes
         if count:
-            chunk = bytes(buffer[:count])  # the buffer is used again: the hashing thread gets a copy
+            chunk = bytes(buffer[:count])
             if self.hasher is not None:
                 self.hasher.update(chunk)
             self.done += count
@@ -110,7 +82,7 @@ class Source:
     def rows(self, progress):
         """(header, first row or None, csv reader positioned after it, the counting stream)."""
         raw = self.opener()
-        self.hasher = _Hasher() if self.hashed else None
+        self.hasher = hashlib.sha256() if self.hashed else None
         counted = _Counted(raw, self.label, self.size, progress, self.hasher)
         try:
             return self._start(counted)
@@ -230,7 +202,7 @@ def import_files(kb, paths, progress=None):
         return _import(kb, inputs, zips, opened, progress)
     finally:
         for _, _, _, _, stream in opened:
-            stream.close()  # a failed or interrupted import too: its files closed, its hashing threads ended
+            stream.close()  # a failed or interrupted import too: its files closed
 
 
 def _import(kb, inputs, zips, opened, progress):
