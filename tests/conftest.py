@@ -16,8 +16,9 @@ from icscli.cli.app import ics
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
-    """Tests never touch the user's cache, and exercise the cache like a real run."""
+    """Tests never touch the user's cache or imports, and exercise the cache like a real run."""
     os.environ["ICS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["ICS_IMPORTS_DIR"] = str(tmp_path_factory.mktemp("imports"))  # nor what the user imported
     os.environ.pop("ICS_NO_CACHE", None)
     os.environ.pop("ICS_BUNDLED_DATA", None)
     os.environ.pop("ICS_DATA", None)

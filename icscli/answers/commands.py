@@ -73,6 +73,14 @@ def _one_ccg_or_all(params):
     return bool(params["show_all"]) != bool(" ".join(params["name"]))
 
 
+def _postcode(kb, p, notes):
+    return questions.postcode(kb, p["codes"], p.get("as_of"))
+
+
+def _not_stdin(params):
+    return list(params["codes"]) != ["-"]
+
+
 def _changes(kb, p, notes):
     return questions.changes(kb, p.get("start"), p.get("end"))
 
@@ -115,6 +123,7 @@ COMMANDS = {
     "pcn": Command(("name",), _pcn, _always),
     "lsoa": Command(("code", "as_of"), _lsoa, _always),
     "trust": Command(("name", "as_of"), _trust, _always),
+    "postcode": Command(("codes", "as_of"), _postcode, _not_stdin),
 }
 
 

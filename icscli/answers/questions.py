@@ -227,6 +227,25 @@ def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
     return views_check.check(kb, find(kb, statement, subject, prop, value, _day(on) if on else None))
 
 
+def postcode(kb, codes, as_of=None):
+    """Postcodes' areas from the imported directory, and their sub-ICB location and ICB (or CCG) on a
+    date (default today), as `ics postcode` shows them."""
+    from ..systems import postcode_text
+    from ..systems import postcodes as core
+    from ..views import postcodes as views_postcodes
+
+    codes = postcode_text.join_parts([str(c).strip() for c in codes or [] if str(c).strip()])
+    if not codes:
+        raise BadValue("give one or more postcodes")
+    data = core.look_up(kb, codes, dates.start(_day(as_of)) if as_of else today())
+    if len(codes) == 1 and data["postcodes"][0]["status"] in ("not a postcode", "not found"):
+        found = data["postcodes"][0]
+        if found["status"] == "not a postcode":
+            raise BadValue(f"'{codes[0]}' is not shaped like a postcode (e.g. SW1A 1AA)")
+        raise BadValue(f"postcode {found['postcode']} is not in the imported {data['directory']['label']}")
+    return views_postcodes.postcodes(kb, data)
+
+
 def changes(kb, date_from=None, date_to=None):
     """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
     from ..systems.dated_changes import changes as find_changes

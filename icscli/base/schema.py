@@ -113,6 +113,13 @@ CCG = {
     "vintages": "vintages", "name_source": "text", "boundary_changes": "boundary_changes",
     "provenance": "text", "sources": "cites!",
 }
+# The published SHA-256 of an official file `ics import` reads, so an import can say whether a user's
+# download is that file (icscli/systems/importer.py). Copied with its source, never computed here.
+IMPORT_KINDS = ("onspd", "nspl", "lsoa-lookup")
+OFFICIAL_FILE = {
+    "id": "id!", "title": "text!", "kind": "enum:IMPORT_KINDS!", "edition": "date!", "sha256": "sha256!",
+    "file_name": "text", "rows": "int", "note": "text", "sources": "cites!",
+}
 STEP = {"ods_code": "text!", "date": "date!"}
 PART = {"ods_code": "text!", "lsoa_count": "int", "of": "int"}
 VINTAGE = {"date": "date!", "ons_code": "text!", "name": "text!", "lsoa_count": "int"}
@@ -174,6 +181,7 @@ RECORD_TABLES = (
     RecordTable("icbs", "icb", "ICB record", ICB, "name", "count", licensed=True),
     RecordTable("sub_icb_locations", "sub_icb_location", "sub-ICB location", SUB_ICB_LOCATION, "name", "count",
                 licensed=True),
+    RecordTable("official_files", "official_file", "official file", OFFICIAL_FILE, "title", "kind:id", exported=False),
     RecordTable("ccgs", "ccg", "CCG", CCG, "name", "count", exported=False),
     RecordTable("place_vintages", "place_vintage", "places vintage", PLACE_VINTAGE, "label", "kind:id",
                 exported=False),
@@ -183,5 +191,5 @@ VOCABULARIES = {
     "KINDS": KINDS, "LEVELS": LEVELS, "STATES": STATES, "EVENT_STATUSES": EVENT_STATUSES,
     "CONFIDENCE": CONFIDENCE, "TAGS": TAGS, "CHANGES": CHANGES, "SOURCE_KINDS": SOURCE_KINDS,
     "PROVENANCE": PROVENANCE, "DERIVED_COUNTS": DERIVED_COUNTS, "PLACE_GEOGRAPHIES": PLACE_GEOGRAPHIES,
-    "PLACE_PROVENANCE": PLACE_PROVENANCE,
+    "PLACE_PROVENANCE": PLACE_PROVENANCE, "IMPORT_KINDS": IMPORT_KINDS,
 }

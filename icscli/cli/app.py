@@ -21,10 +21,11 @@ from ..base.version import __version__
 from ..dates import human
 from ..errors import IcsError
 from ..render import TABULATE_FORMATS
-from . import export, map, mcp, places, reference, run, systems, tools
+from . import export, imports, map, mcp, places, reference, run, systems, tools
 from .errors import IcsUsageError, error_line
 
-EXIT_CODES_HELP = "Exit codes: 0 success, 1 data problem (broken YAML), 2 usage problem or unknown term."
+EXIT_CODES_HELP = ("Exit codes: 0 success, 1 data problem (broken YAML, a file that cannot be imported), 2 usage "
+                   "problem or unknown term.")
 FORMATS_HELP = ("Formats (-f, any case; ICS_FORMAT sets a default): rich, plain, markdown (md), json, csv, tsv, "
                 "the table formats " + ", ".join(TABULATE_FORMATS) + "; and xlsx, a workbook (with -o FILE).")
 
@@ -169,10 +170,12 @@ COMMANDS = [
     reference.explain,
     export.export_all,
     reference.glossary,
+    imports.import_files,
     places.lsoa,
     map.map_file,
     mcp.mcp_command,
     places.pcn,
+    imports.postcode,
     places.practice,
     reference.search,
     reference.sources,

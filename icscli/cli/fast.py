@@ -32,7 +32,8 @@ class NotFast(Exception):
 # The commands this path answers: those of the one table (answers/commands.py) that allow it. The click
 # commands answer through the same entries, and tests compare the two paths' output byte for byte.
 ANSWERS = {name: command for name, command in COMMANDS.items() if command.fast}
-KNOWN_ENVIRONMENT = ("ICS_DATA", "ICS_FORMAT", "ICS_CACHE_DIR", "ICS_NO_CACHE", "ICS_TODAY", "ICS_BUNDLED_DATA", "ICS_NO_PAGER")
+KNOWN_ENVIRONMENT = ("ICS_DATA", "ICS_FORMAT", "ICS_CACHE_DIR", "ICS_NO_CACHE", "ICS_TODAY", "ICS_BUNDLED_DATA", "ICS_NO_PAGER",
+                     "ICS_IMPORTS_DIR")
 
 
 def load_spec():
