@@ -451,3 +451,18 @@ def test_two_processes_compiling_one_overlay_at_once(tmp_path, warm):
     outputs = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
     assert outputs[0] == outputs[1] and outputs[0][1:] == ("", 0) and "Added." in outputs[0][0], outputs
     assert len(compiled(warm)) == 2 and not [n for n in os.listdir(warm) if n.endswith(".tmp")]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc/self/fd (Linux)")
+def test_loading_the_data_again_and_again_keeps_no_descriptor_open(run):
+    """Each load opened the compiled file and kept its descriptor for good: a process that runs many
+    commands (the test suite's workers, `ics mcp`) passed 1,024 of them, where select() fails."""
+    import gc
+
+    run("explain", "icb", "-f", "json")
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(30):
+        assert run("explain", "icb", "-f", "json").exit_code == 0
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) - before < 5

@@ -2,7 +2,7 @@
 
 The properties: every input row comes back, in order, with its cells unchanged, in the input's own
 delimiter, line ending, encoding and byte-order mark; and ics's own workbook reader gives what openpyxl
-gives for the same file. Cases are derandomized (see test_fuzz.py); ICS_FUZZ_SCALE runs more of them.
+gives for the same file. Cases are derandomized (see test_fuzz.py); FUZZ_SCALE runs more of them.
 (A module of its own, so that parallel workers run it beside test_fuzz.py.)
 """
 import csv

@@ -230,11 +230,25 @@ class CompiledFile:
             if key_prefix is not None and not self.key.startswith(key_prefix):
                 raise CacheMiss(path)
         except CacheMiss:
-            os.close(self.fd)
+            self._close()
             raise
         except Exception:  # noqa: BLE001  (any odd shape or read error is a miss)
-            os.close(self.fd)
+            self._close()
             raise CacheMiss(path) from None
+
+    def _close(self):
+        fd, self.fd = self.fd, None  # closed once: a number closed twice may be another file's by then
+        if fd is not None:
+            os.close(fd)
+
+    def __del__(self):
+        """The descriptor goes with the file: a process that loads the data many times (a test suite
+        calling commands in its own process, `ics mcp` on an overlay that changes) would otherwise
+        keep one per load, and past 1,024 of them select() fails."""
+        try:
+            self._close()
+        except (AttributeError, OSError):
+            pass
 
     def names(self):
         return self.parts.keys()
