@@ -3,7 +3,7 @@ state the facts (`ics explain`, `ics map`), never typed here."""
 import pytest
 
 from icscli.answers.commands import answer as make_document
-from icscli.server.mcp import result as mcp_result
+from icscli.server.answering import envelope
 
 
 def _icb_counts(run):
@@ -79,5 +79,7 @@ def test_every_format_answers(run, fmt):
 
 def test_the_mcp_answer_is_the_cli_answer(run, kb):
     cli = run("check", "There are 42 ICBs", "-f", "json").json()
-    mcp = mcp_result(make_document("check", kb, {"statement": ("There are 42 ICBs",)}))["answer"]
-    assert mcp["verdict"] == cli["verdict"] and mcp["held"] == cli["held"]
+    for detail in ("brief", "full"):
+        mcp = envelope(kb, "check", make_document("check", kb, {"statement": ("There are 42 ICBs",)}), detail)
+        assert mcp["answer"]["verdict"] == cli["verdict"] and mcp["answer"]["held"] == cli["held"]
+        assert mcp["next_change"] == cli["next_change"]

@@ -10,7 +10,7 @@ import pytest
 
 from icscli.answers.commands import answer as make_document
 from icscli.base import lifecycle
-from icscli.server.mcp import result as mcp_result
+from icscli.server.answering import envelope
 from tests.conftest import invoke
 
 TODAY = "2026-12-01"  # conftest sets ICS_TODAY to this
@@ -63,7 +63,7 @@ def test_cards_give_the_same_counts_as_changes_every_month(expected, kb):
         for month in months():
             row = lifecycle.count_on(rows, month, what)
             assert (row["value"] if row else 0) == expected[ident][month], (ident, month)
-        mcp = mcp_result(make_document("explain", kb, {"term": (ident,), "as_of": "2019-06-01"}))["answer"]
+        mcp = envelope(kb, "explain", make_document("explain", kb, {"term": (ident,), "as_of": "2019-06-01"}), "full")["answer"]
         assert (mcp.get("counts_as_of") or {}).get(what) in (expected[ident]["2019-06-01"] or None,)
 
 
@@ -93,7 +93,7 @@ def test_every_command_agrees_every_month(year, expected, codes, kb):
             want = expected[ident][month]
             got = nodes[ident]["counts"].get(what) if ident in nodes else 0
             assert got == want, (month, ident, got, want)  # and nothing shown before it existed
-            card = mcp_result(make_document("explain", kb, {"term": (ident,), "as_of": month}))["answer"]
+            card = envelope(kb, "explain", make_document("explain", kb, {"term": (ident,), "as_of": month}), "full")["answer"]
             assert (card.get("counts_as_of") or {}).get(what) == (want or None), (month, ident)
             assert card["as_of_state"]["exists"] is not False or want == 0, (month, ident)
 
@@ -201,7 +201,7 @@ def test_an_icb_before_the_icbs_is_answered_as_map_does(run):
 def test_explain_a_ccg_code_before_the_icbs_is_the_ccg_as_map_gives_it(run, kb):
     card = run("explain", "02Q", "--as-of", "2022-06-30", "-f", "json").json()
     assert card["before_icbs"]["results"][0]["ccg_ods_code"] == "02Q" and card["now"] is None
-    mcp = mcp_result(make_document("explain", kb, {"term": ("02Q",), "as_of": "2022-06-30"}))["answer"]
+    mcp = envelope(kb, "explain", make_document("explain", kb, {"term": ("02Q",), "as_of": "2022-06-30"}), "full")["answer"]
     assert mcp["before_icbs"] == card["before_icbs"]
     assert run("explain", "02Q", "--as-of", "2022-07-01", "-f", "json").json()["ons_code"].startswith("E54")
 

@@ -11,8 +11,10 @@ treated as a shell's `>` would treat them:
 
 The temporary name is short (`.ics-XXXXXXXX.tmp`) so that a target name near the 255-byte limit still
 works, and made by `tempfile.mkstemp`, so it is each writer's own: two processes, or two threads of one,
-writing the same target at once never share one. The temporary is removed on any failure, including the signals that `entry.py` turns into
-exceptions (SIGTERM, SIGHUP, SIGINT).
+writing the same target at once never share one. The temporary is removed on any failure, including the
+signals that `entry.py` turns into exceptions (SIGTERM, SIGHUP, SIGINT), and only while its name holds
+this writer's file: the rename (or, written through, the removal) and forgetting the name happen with
+those signals held, since once done the name is free and may be another writer's temporary.
 
 Nothing here imports click or rich.
 """
@@ -64,12 +66,16 @@ def atomic_write(path, fill, write_through=True):
         fill(tmp)
         if write_through:
             _copy_into(tmp, real)
-            os.unlink(tmp)
-            return
-        _copy_mode(real, tmp)
-        os.replace(tmp, real)
+        else:
+            _copy_mode(real, tmp)
+        with _signals_held():  # once renamed or removed, the name is no longer this writer's to remove
+            if write_through:
+                os.unlink(tmp)
+            else:
+                os.replace(tmp, real)
+            tmp = None
     except BaseException:
-        if tmp:
+        if tmp:  # still this writer's own: not yet renamed into place or removed
             try:
                 os.unlink(tmp)
             except OSError:

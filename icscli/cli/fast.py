@@ -20,6 +20,7 @@ from ..answers.questions import date_the_data
 from ..base.fsread import read_regular
 from ..base.version import __version__
 from ..dates import parse_user
+from ..errors import IcsError
 from ..render import TABULATE_FORMATS, TEXT_FORMATS
 from .terminal import Terminal
 
@@ -191,6 +192,8 @@ def answer(args, environ, spec=None):
     if terminal.is_tty:  # shown here, through the pager when it is taller than the terminal
         try:
             terminal.show(text, values.get("no_pager"))
+        except IcsError:
+            raise NotFast from None  # refused before anything was written (a PAGER that cannot run): click says it
         except Exception as exc:
             raise Shown(exc) from exc
         return ""

@@ -11,6 +11,8 @@ the terminal format, and click only to page.
 import os
 import sys
 
+from ..errors import BadValue
+
 
 class Terminal:
     """The facts about standard output and the user's terminal settings, read once per command."""
@@ -90,11 +92,25 @@ class Terminal:
         if self.pages(text, no_pager):
             import click  # start-up speed: the click-free path (cli/fast.py) shows through here too
 
+            self._check_pager()
             self.environ.setdefault("LESS", "-FRX")  # short output is not paged; the text stays after q
             click.echo_via_pager(text)
         else:
             self.stdout.write(text)
             self.stdout.flush()
+
+
+    def _check_pager(self):
+        """PAGER as click reads it (shell words); one it cannot split is a usage error, not a traceback.
+        A PAGER naming no program is left to click, which then shows the text unpaged."""
+        import shlex
+
+        try:
+            shlex.split(self.environ.get("PAGER", ""))
+        except ValueError as exc:
+            reason = str(exc)[:1].lower() + str(exc)[1:]
+            raise BadValue(f"PAGER cannot be run: {reason} in {self.environ['PAGER']!r} (fix it, unset it or "
+                           "give --no-pager)") from None
 
 
 def _visible(line):

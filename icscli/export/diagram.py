@@ -86,9 +86,11 @@ def node_id(ident):
 
 def _mermaid_text(text):
     """Text inside a quoted Mermaid label: quotes and markup characters as entity codes, on one line
-    (a line break would end the label and start a statement, such as a `click` link)."""
+    (a line break would end the label and start a statement, such as a `click` link). `%` too: Mermaid
+    reads `%%{init: ...}%%` anywhere in the text, inside a label as well, as a directive that
+    reconfigures the diagram (`securityLevel: loose` lets labels run script)."""
     out = " ".join(text.split()).replace("#", "#35;").replace('"', "#quot;")
-    for char, code in (("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+    for char, code in (("<", "#lt;"), (">", "#gt;"), ("`", "#96;"), ("%", "#37;")):
         out = out.replace(char, code)
     return out
 

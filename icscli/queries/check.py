@@ -19,6 +19,7 @@ from ..base.schema import CHECK_PROPERTIES, NOT_EXISTING
 from ..errors import BadValue, IcsError
 from ..store import model
 from . import resolve
+from .horizon import next_change
 
 PROPERTIES = CHECK_PROPERTIES
 VERDICTS = ("true", "false", "not yet true", "not recorded")
@@ -96,7 +97,8 @@ def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
     for row in cited:
         out["evidence"] += [c for c in _cites(row["sources"]) if c not in out["evidence"]]
     out["evidence"] += [c for c in _quoted(kb, about, value) if c not in out["evidence"]]
-    out["next_change"] = _next_change(kb, about, rows, day)
+    out["next_change"] = next_change(kb, day, [about["id"]] if about["type"] == "entity" else (), rows,
+                                     versions=about["type"] == "code")
     return out
 
 
@@ -227,18 +229,3 @@ def _quoted(kb, about, value):
         if re.search(rf"\b{re.escape(str(value))}\b", item["text"]):
             out += [dict(c, fact=item["text"]) for c in _cites(item["sources"]) if c.get("quote")]
     return out
-
-
-def _next_change(kb, about, rows, day):
-    """The next dated change after the date: a later row of the data, or a planned or announced event
-    about the subject (the mergers planned for 1 April 2027)."""
-    later = [r for r in rows if dates.start(r["from"]) > day]
-    if later:
-        return {"date": later[0]["from"], "text": later[0]["text"], "status": "recorded"}
-    if about["type"] != "entity":
-        return None
-    for ident in kb.entity_events.get(about["id"], []):
-        event = kb.events[ident]
-        if dates.start(event["date"]) > day and event.get("status") in ("planned", "announced", "proposed"):
-            return {"date": event["date"], "text": event["title"], "status": event["status"], "event": ident}
-    return None

@@ -1,7 +1,8 @@
 """YAML text to plain data in one pass over the C parser's events, refusing what ics data never needs.
 
 Aliases (they can explode in size), merge keys, non-text or duplicate keys, tags other than YAML's
-plain types and absurd nesting are refused as they come, without a second pass. Mappings are
+plain types, absurd nesting and integers past Python's digit limit are refused as they come, without
+a second pass. Mappings are
 `Located`: they know their own line and, when asked, each key's line, for `file:line` messages.
 """
 import sys
@@ -78,7 +79,10 @@ def build(text, max_depth=64, key_lines=True, sink=None):
             elif tag in constructor.yaml_constructors and tag.startswith("tag:yaml.org,2002:") and \
                     tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap",
                                 "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"):
-                value = constructor.yaml_constructors[tag](constructor, scalar_node(tag, event.value, event.start_mark))
+                try:
+                    value = constructor.yaml_constructors[tag](constructor, scalar_node(tag, event.value, event.start_mark))
+                except ValueError as exc:  # an integer past Python's digit limit
+                    raise Refused(event.start_mark.line + 1, _unreadable(tag, event.value, exc)) from None
             else:
                 raise error(None, None, f"could not determine a constructor for the tag {tag!r}", event.start_mark)
         elif kind is mapping_start or kind is sequence_start:
@@ -179,6 +183,16 @@ def _attach(stack, value, event, error):
         top[1] = _NO_KEY
 
 
+
+
+def _unreadable(tag, text, exc):
+    """Why a plain value cannot be read: an integer longer than Python converts (4,300 digits unless
+    set otherwise), or what the constructor said."""
+    if tag == "tag:yaml.org,2002:int":
+        digits = sum(char.isdigit() for char in text)
+        limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+        return f"an integer of {digits:,} digits, more than Python reads ({limit:,} at most)"
+    return f"a {tag.rsplit(':', 1)[-1]} that cannot be read: {str(exc)[:80]}"
 
 
 def _kind(value):

@@ -1,7 +1,7 @@
 """Versions and small helpers shared by the systems queries."""
 from .. import dates
 from ..base.records import public
-from ..errors import BadValue
+from ..errors import BadValue, DateBeforeCoverage
 from ..store.systems_index import index
 
 
@@ -41,9 +41,10 @@ def _need_version(kb, day):
     version = version_on(kb, day)
     if version is None:
         first = kb.system_versions[index(kb).versions[0][0]]
-        raise BadValue(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}, so there were none then; "
-                       "`ics system NAME --as-of DATE` gives an ICB's area on an earlier date, and "
-                       "`ics ccg CODE --as-of DATE` or `ics map` a CCG's, on any date from April 2013")
+        raise DateBeforeCoverage(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}, so there were none then; "
+                                 "`ics system NAME --as-of DATE` gives an ICB's area on an earlier date, and "
+                                 "`ics ccg CODE --as-of DATE` or `ics map` a CCG's, on any date from April 2013",
+                                 dates.start(first["date"]))
     return version
 
 
