@@ -10,6 +10,7 @@ only.
     python benchmarks/startup.py --big 0         # skip the 100,000-entity rows
     python benchmarks/startup.py --runs 31
     python benchmarks/startup.py --format rich --big 0   # warm rows in rich, against import click
+    python benchmarks/startup.py --terminal --big 0 --only terminal   # on a pseudo-terminal
     python benchmarks/startup.py --only completion --only tabulate   # the rows whose label has a word
 """
 import argparse
@@ -24,6 +25,7 @@ import time
 
 WARM = [["explain", "icb"], ["timeline"], ["compare", "ccg", "icb"], ["search", "commissioning"],
         ["ccg", "02Q"], ["systems"]]
+SHOWN = [["explain", "icb"], ["timeline"], ["compare", "ccg", "icb"], ["systems"], ["tree"]]  # --terminal
 
 
 def timed(argv, env, fresh_cache=False):
@@ -88,6 +90,9 @@ def main():
     parser.add_argument("--format", default="plain",
                         help="format of the warm rows; other than plain they are timed against import click "
                              "(issue 11: rich at most 1.8x)")
+    parser.add_argument("--terminal", action="store_true",
+                        help="the warm rows on a pseudo-terminal (util-linux `script`), in the terminal format, "
+                             "against import click on one too (issue 22: at most 2.2x)")
     parser.add_argument("--only", action="append", default=[], metavar="WORD",
                         help="only the rows whose label holds this word, any case (repeatable)")
     args = parser.parse_args()
@@ -103,9 +108,23 @@ def main():
     bare = [python, "-c", "pass"]
     click = [python, "-c", "import click"]
     print(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}; {args.runs} paired runs (medians); output to a pipe ({args.format})")
+          f"load {os.getloadavg()[0]:.1f}; {args.runs} paired runs (medians); "
+          + ("output on a pseudo-terminal (rich)" if args.terminal else f"output to a pipe ({args.format})"))
 
-    if shown("warm ics"):
+    if args.terminal and shown("on a terminal"):  # stdout a terminal: the default format is the terminal's
+        import shlex
+
+        def on_terminal(argv):
+            return ["script", "-qec", shlex.join(argv), "/dev/null"]
+
+        shown_env = dict(env, ICS_NO_PAGER="1", COLUMNS="80")
+        for command in SHOWN:
+            argv = on_terminal([ics, *command])
+            timed(argv, shown_env)  # warm
+            row(f"on a terminal: ics {' '.join(command)}",
+                *paired(args.runs, lambda argv=argv: timed(argv, shown_env),
+                        lambda: timed(on_terminal(click), shown_env)), "import click", 2.2)
+    elif shown("warm ics") and not args.terminal:
         for command in WARM:
             argv = [ics, *command] + ([] if args.format == "plain" else ["--format", args.format])
             timed(argv, env)  # warm

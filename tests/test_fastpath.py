@@ -119,7 +119,8 @@ def test_fast_output_is_byte_identical(run, case):
                                   ["tree", "--as-of", "2019-06-01"], ["glossary", "--cite"],
                                   ["timeline", "--tag", "policy", "-f", "github"], ["ccg", "02Q"],
                                   ["ccg", "bassetlaw", "--as-of", "2023", "-f", "json"], ["ccg", "--all", "-f", "csv"],
-                                  ["ccg", "02Q", "E38000008", "00C"], ["ccg", "NHS", "Bassetlaw", "CCG"]])
+                                  ["ccg", "02Q", "E38000008", "00C"], ["ccg", "NHS", "Bassetlaw", "CCG"],
+                                  ["explain", "icb", "-f", "rich"], ["compare", "ccg", "icb", "-f", "rich"]])
 def test_common_answers_match_click(run, argv):
     text = fastpath.answer(argv, dict(os.environ), spec=SPEC)
     result = run(*argv)
@@ -128,7 +129,7 @@ def test_common_answers_match_click(run, argv):
 
 @pytest.mark.parametrize("argv", [["explain", "--help"], ["explain", "qqq"], ["explain"], ["ccg"],
                                   ["explain", "intergrated care board"], ["explain", "icb", "--short"],
-                                  ["timeline", "--tag", "nope"], ["explain", "icb", "-f", "rich"],
+                                  ["timeline", "--tag", "nope"],
                                   ["explain", "icb", "--nope"], ["validate"], ["search", "x", "--limit", "0"],
                                   ["ccg", "02Q", "--all"], ["ccg", "-"], ["ccg", "qqqq"], ["ccg", "02Q", "-o", "x.csv"]])
 def test_everything_unusual_goes_to_click(argv):

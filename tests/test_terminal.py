@@ -17,7 +17,7 @@ OSC8 = re.compile(r"\x1b\]8;[^;]*;([^\x1b]*)\x1b\\")
 ENV = {"ICS_TODAY": "2026-12-01", "ICS_NO_PAGER": "1", "TERM": "xterm-256color"}
 
 
-def on_terminal(*args, columns=80, env=None, code=None):
+def on_terminal(*args, columns=80, env=None, code=None, cwd=None):
     """(screen text with its escape codes, exit code) of `ics ARGS` whose output and error are a terminal
     `columns` wide; `code`: Python to run instead of `-m icscli` (with the same arguments)."""
     controller, terminal = pty.openpty()
@@ -25,7 +25,7 @@ def on_terminal(*args, columns=80, env=None, code=None):
     full = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")}
     full.update(ENV, **(env or {}))
     command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "icscli", *args]
-    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal, env=full)
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal, env=full, cwd=cwd)
     os.close(terminal)
     chunks = []
     while True:
@@ -170,3 +170,13 @@ def test_rich_is_imported_only_for_the_terminal_format(args):
                             env=dict(os.environ, **ENV))
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == f"rich-imported={'rich' in args}", (args, result.stderr[-300:])
+
+
+def test_a_terminal_answer_does_not_import_click(built_package):
+    """The common answers on a terminal take the click-free path too (cli/fast.py, in the package as
+    built, which has its option table): the terminal format, drawn by rich, without click's start-up."""
+    code = REPORT.replace("== 'rich'", "== 'click'").replace("rich-imported", "click-imported")
+    screen, status = on_terminal("explain", "icb", code=code, env={"PYTHONPATH": str(built_package)},
+                                 cwd=str(built_package))
+    assert status == 0 and "\x1b[" in screen and "Integrated care board" in screen
+    assert "click-imported=False" in plain(screen), plain(screen)[-200:]

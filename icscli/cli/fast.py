@@ -1,11 +1,12 @@
 """The common answers without importing click; everything else to click (`entry.main` tries this first).
 
 Importing click is most of a plain run's cost. For the commands in ANSWERS (the entries of the one
-table, answers/commands.py, that allow it), when output goes to a pipe or file, this module reads the
+table, answers/commands.py, that allow it), this module reads the
 arguments with the click interface's own declarations (`cli_spec.marshal`, derived from the click
 commands by cli/spec.py when the package is built) and, if everything about them is ordinary,
-answers directly. Anything else (help, errors, completion, an unknown or repeated option, an option
-value that looks like an option, a terminal, a missing spec) goes to click unchanged, as does any
+answers directly; on a terminal it draws the terminal format and pages as click would (cli/terminal.py),
+so a terminal answer does not import click either. Anything else (help, errors, completion, an unknown
+or repeated option, an option value that looks like an option, a missing spec) goes to click unchanged, as does any
 problem while answering: nothing has been written by then, so click starts afresh. Tests check this
 parse against click's on generated argument lists, and the output byte for byte.
 """
@@ -19,7 +20,9 @@ from ..answers.questions import date_the_data
 from ..base.fsread import read_regular
 from ..base.version import __version__
 from ..dates import parse_user
-from ..render import TABULATE_FORMATS, TEXT_FORMATS, render
+from ..errors import IcsError
+from ..render import TABULATE_FORMATS, TEXT_FORMATS
+from .terminal import Terminal
 
 SPEC_FILE = "cli_spec.marshal"
 COMMON = ("fmt", "data_dir", "cite", "no_pager")  # output options: handled here for every command
@@ -159,7 +162,7 @@ def _missing(param, environ):
 
 def answer(args, environ, spec=None):
     """The text a plain answer prints, or raise NotFast (`spec`: the interface, if not the shipped one)."""
-    if not args or args[0] not in ANSWERS or "_ICS_COMPLETE" in environ or sys.stdout.isatty():
+    if not args or args[0] not in ANSWERS or "_ICS_COMPLETE" in environ:
         raise NotFast
     if any(name.startswith("ICS_") and name not in KNOWN_ENVIRONMENT for name in environ):
         raise NotFast  # a setting this path may not know (a default format, say): click knows
@@ -173,10 +176,9 @@ def answer(args, environ, spec=None):
             raise NotFast
     if not command.fast(values):
         raise NotFast  # a usage error: click says it
-    if not values.get("fmt") and environ.get("FORCE_COLOR") and not environ.get("NO_COLOR"):
-        raise NotFast  # FORCE_COLOR asks for the terminal format even in a pipe (cli/terminal.py)
-    fmt = values.get("fmt") or "plain"
-    if fmt not in TEXT_FORMATS and fmt not in TABULATE_FORMATS:
+    terminal = Terminal(environ=environ)
+    fmt = values.get("fmt") or terminal.default_format  # the terminal format on a terminal, plain piped
+    if fmt not in TEXT_FORMATS and fmt not in TABULATE_FORMATS and fmt != "rich":
         raise NotFast
     from ..store import (
         load,  # the store's modules load only once a run is known to be answered here
@@ -187,7 +189,24 @@ def answer(args, environ, spec=None):
     if notes:
         raise NotFast  # a note for stderr (a typo read as a name): click says it
     date_the_data(document, fmt)
-    return render(document, fmt, values.get("cite"), width=None)
+    text = terminal.text(document, fmt, values.get("cite"))
+    if terminal.is_tty:  # shown here, through the pager when it is taller than the terminal
+        try:
+            terminal.show(text, values.get("no_pager"))
+        except IcsError:
+            raise NotFast from None  # refused before anything was written (a PAGER that cannot run): click says it
+        except Exception as exc:
+            raise Shown(exc) from exc
+        return ""
+    return text
+
+
+class Shown(Exception):
+    """A problem once the answer was being shown: raised again as it was, never answered twice."""
+
+    def __init__(self, original):
+        super().__init__(str(original))
+        self.original = original
 
 
 def answer_or_none(args=None, environ=None):
@@ -199,6 +218,8 @@ def answer_or_none(args=None, environ=None):
     gc.disable()
     try:
         return answer(sys.argv[1:] if args is None else args, os.environ if environ is None else environ)
+    except Shown as exc:
+        raise exc.original from None
     except Exception:  # noqa: BLE001  (NotFast, or any problem while answering)
         gc.enable()  # click answers afresh
         return None

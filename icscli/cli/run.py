@@ -9,7 +9,7 @@ import click
 
 from ..answers.commands import answer as make_document
 from ..answers.questions import date_the_data
-from ..render import BOX_FORMATS, FILE_FORMATS, render
+from ..render import FILE_FORMATS
 from . import output as file_output
 from .terminal import Terminal
 
@@ -60,14 +60,5 @@ def emit(document, output):
     if path or bom or fmt in FILE_FORMATS:
         file_output.deliver(document, fmt, cite, path, bom)
         return
-    if fmt == "rich":
-        from ..render import (
-            terminal as rich_layout,  # rich: only the terminal format imports it
-        )
-
-        if cite:
-            document.number_citations()
-        text = rich_layout.render(document, cite, console=terminal.console())
-    else:  # a box-drawn table format wraps its cells to the terminal it is shown on
-        text = render(document, fmt, cite, width=terminal.width if fmt in BOX_FORMATS else None)
+    text = terminal.text(document, fmt, cite)
     terminal.show(text, output.get("no_pager"))

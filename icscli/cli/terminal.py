@@ -4,13 +4,12 @@
 standard output is a terminal, which format that asks for, and, for the terminal format, the rich
 Console that decides the width (COLUMNS, else the terminal that output, error or input is), colour
 (NO_COLOR, FORCE_COLOR, TERM=dumb) and the escape codes, as httpie's Environment does. The same object
-says whether to page. cli/run.py asks it; nothing else in cli/ asks os, sys or shutil about the terminal.
-rich is imported here only when a Console is asked for, that is for the terminal format.
+says whether to page. cli/run.py and the click-free path (cli/fast.py) ask it; nothing else in cli/ asks
+os, sys or shutil about the terminal. rich is imported here only when a Console is asked for, that is for
+the terminal format, and click only to page.
 """
 import os
 import sys
-
-import click
 
 from ..errors import BadValue
 
@@ -46,6 +45,21 @@ class Terminal:
                                     color_system="auto" if color else None, _environ=self.environ)
         return self._console
 
+    def text(self, document, fmt, cite=False):
+        """The document as this output shows it: the terminal format drawn by the Console, a box-drawn
+        table format wrapped to the terminal it is shown on, any other format as it is."""
+        from ..render import BOX_FORMATS, render
+
+        if fmt == "rich":
+            from ..render import (
+                terminal as layout,  # rich: only the terminal format imports it
+            )
+
+            if cite:
+                document.number_citations()
+            return layout.render(document, cite, console=self.console())
+        return render(document, fmt, cite, width=self.width if fmt in BOX_FORMATS else None)
+
     def size(self):
         """(columns, lines): the Console's when there is one, else COLUMNS and LINES, else the terminal's,
         else 80 x 24."""
@@ -76,6 +90,8 @@ class Terminal:
     def show(self, text, no_pager=False):
         """Print the text, through the pager when `pages` says so."""
         if self.pages(text, no_pager):
+            import click  # start-up speed: the click-free path (cli/fast.py) shows through here too
+
             self._check_pager()
             self.environ.setdefault("LESS", "-FRX")  # short output is not paged; the text stays after q
             click.echo_via_pager(text)

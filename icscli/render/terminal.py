@@ -283,6 +283,22 @@ class _Body:
         self.status, self.refs, self.hint = line.status, line.refs, line.hint
 
 
+class _Parts:
+    """The document's parts one after another, None as a blank line."""
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        for part in self.parts:
+            if part is None:
+                yield Segment.line()
+            else:
+                yield part
+
+
 class _Indented:
     """A renderable drawn `indent` columns in (rich's Padding, without padding lines to the width)."""
 
@@ -311,9 +327,8 @@ def render(document, cite, width=None, console=None):
                           markup=False, emoji=False)
     layout = RichLayout(cite, console.width)
     walk(document, layout, cite)
-    with console.capture() as captured:
-        for part in layout.parts:
-            console.print(part if part is not None else "", crop=False, soft_wrap=False)
+    with console.capture() as captured:  # one print of all the parts: each print has its own set-up
+        console.print(_Parts(layout.parts), crop=False, soft_wrap=False)
     return _TRAILING.sub(r"\1", captured.get())  # a table pads its cells to the column: not past the text
 
 
