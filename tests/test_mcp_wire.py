@@ -93,6 +93,9 @@ CASES = [
     ("an unknown resource", line({"jsonrpc": "2.0", "id": 36, "method": "resources/read",
                                   "params": {"uri": "ics://nothing"}}), (36, "error")),
     ("a string id", line(call("s-37", "explain", {"term": "icb"})), ("s-37", None)),
+    ("a member of its own holding NaN", b'{"jsonrpc": "2.0", "id": 41, "method": "ping", "x": NaN}\n', (41, None)),
+    ("a member of its own past the digit limit",
+     line('{"jsonrpc": "2.0", "id": 42, "method": "ping", "x": ' + "9" * 5000 + "}"), (42, None)),
     ("the last line, answered as the input ends", line(call(38, "system", {"name": "QNQ"})), (38, None)),
 ]
 BATCH = [{"jsonrpc": "2.0", "id": "b1", "method": "ping"}, {"jsonrpc": "2.0", "method": "notifications/x"},
@@ -279,10 +282,11 @@ def client_lines(draw, number):
     owed = ident if has_id and "method" in message else None
     shape = draw(st.sampled_from(["as is"] * 6 + BREAKS))
     inside = INSIDE.get(shape)
-    if inside is not None and isinstance(message.get("params"), dict):  # what json.dumps cannot write, put in the text
-        message["params"]["\x00here"] = 1
+    if inside is not None:  # what json.dumps cannot write, put in the text: in params, or a member of its own
+        into = message["params"] if isinstance(message.get("params"), dict) and draw(st.booleans()) else message
+        into["\x00here"] = 1
     text = json.dumps(message)
-    if inside is not None and isinstance(message.get("params"), dict):
+    if inside is not None:
         member = inside if isinstance(inside, str) else draw(inside)
         text = text.replace('"\\u0000here": 1', member)
         if "[" * 5000 in member:  # past what Python's json can read: the id cannot be read either
