@@ -317,17 +317,22 @@ def sessions(draw):
 
 
 @pytest.fixture(scope="module")
-def in_process(kb):
-    """Serve one client session on byte streams in this process: lines in, [answer, ...] out."""
+def server(kb):
+    """The real server's tools and resources on the real data, built once (the SDK takes a second)."""
     pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
+    from icscli.server import mcp as mcp_server
+
+    return mcp_server.build(kb)
+
+
+@pytest.fixture(scope="module")
+def in_process(server):
+    """Serve one client session on byte streams in this process: lines in, ([answer, ...], notes) out."""
     import io
 
     import anyio
 
-    from icscli.server import mcp as mcp_server
     from icscli.server import stdio
-
-    server = mcp_server.build(kb)
 
     def session(data):
         out, log = io.BytesIO(), io.StringIO()
@@ -389,3 +394,27 @@ def test_a_client_that_does_not_read_its_answers_is_not_read_ahead_of():
         proc.kill()
     ids = sorted(answer["id"] for answer in messages(out) if answer["id"] != "init")
     assert ids == list(range(200)) and b"Traceback" not in err, (proc.returncode, taken, err.decode()[-1500:])
+
+
+def test_an_input_that_fails_mid_session_is_an_error_after_the_answers_owed(server):
+    """A read of standard input that fails (an I/O error) ends the session like the end of input, then
+    says so: an IcsError, which the command line shows as one line with exit 2."""
+    import errno
+    import io
+
+    import anyio
+
+    from icscli.errors import IcsError
+    from icscli.server import stdio
+
+    class Failing(io.BytesIO):
+        def readline(self, limit=-1):
+            data = super().readline(limit)
+            if not data:
+                raise OSError(errno.EIO, "Input/output error")
+            return data
+
+    out = io.BytesIO()
+    with pytest.raises(IcsError, match="^cannot read the requests: Input/output error$"):
+        anyio.run(stdio.serve, server, Failing(SESSION), out)
+    assert sorted(str(answer["id"]) for answer in messages(out.getvalue())) == ["0", "1", "2", "init"]
