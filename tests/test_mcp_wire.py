@@ -145,8 +145,8 @@ def test_every_request_gets_exactly_one_answer_and_nothing_else_is_answered(wire
 def test_what_is_dropped_unanswered_is_noted_on_standard_error(wire):
     _answers, proc = wire
     notes = proc.stderr.decode().splitlines()
-    assert notes == ["ics mcp: ignored a notification (notifications/x) with invalid params: MCP's params are "
-                     "an object, not an array", "ics mcp: ignored a message MCP cannot read",
+    assert notes == [("ics mcp: ignored a notification (notifications/x) with invalid params: MCP's params are "
+                      "an object, not an array"), "ics mcp: ignored a message MCP cannot read",
                      "ics mcp: ignored a malformed response"], notes
 
 
