@@ -62,7 +62,7 @@ def on_a_terminal(*argv, env):
     return code, shown, proc.stderr.read()
 
 
-@pytest.mark.parametrize("pager", ['less "', "less 'x", "less \\"])
+@pytest.mark.parametrize("pager", ['less "', "less \\"])
 def test_a_pager_with_an_unbalanced_quote_is_one_line_exit_2(pager):
     code, shown, stderr = on_a_terminal("glossary", "-f", "plain", env={"PAGER": pager})
     assert code == 2, (code, stderr.decode()[-500:])
