@@ -72,3 +72,12 @@ class AmbiguousTerm(IcsError):
 
 class BadValue(IcsError):
     """A bad option value (a date, a tag) given on the command line."""
+
+
+class DateBeforeCoverage(BadValue):
+    """A date before the data begins (ICBs before 1 July 2022, CCG codes before April 2013): carries
+    the earliest date the data answers for."""
+
+    def __init__(self, message, earliest):
+        self.earliest = earliest
+        super().__init__(message)

@@ -71,3 +71,24 @@ def built_package(tmp_path_factory):
                             cwd=root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return target
+
+
+@pytest.fixture
+def status_overlay(tmp_path):
+    """make(status_yaml) -> a data directory holding one duty, 'test-duty', whose status periods are the
+    given YAML list lines (for `ics validate DIR` and `--data DIR`)."""
+    import textwrap
+
+    def make(status_yaml):
+        (tmp_path / "x.yaml").write_text(textwrap.dedent("""\
+            entities:
+              - id: test-duty
+                name: Test duty
+                kind: duty
+                level: national
+                summary: A test.
+                status:
+            """) + textwrap.indent(textwrap.dedent(status_yaml), "      ") + "    sources: [kf-ics-explained-2021]\n")
+        return tmp_path
+
+    return make

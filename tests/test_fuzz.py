@@ -26,10 +26,10 @@ FUZZ = {"deadline": None, "derandomize": True, "database": None,
         "suppress_health_check": [HealthCheck.function_scoped_fixture]}
 
 COMMANDS = ["explain", "timeline", "compare", "tree", "glossary", "search", "sources", "validate",
-            "systems", "system", "ccg", "diagram", "export", "completion", "map", "changes", "nosuchcommand", ""]
+            "systems", "system", "ccg", "diagram", "export", "completion", "map", "changes", "check", "nosuchcommand", ""]
 OPTIONS = ["--format", "-f", "--as-of", "--from", "--to", "--tag", "--entity", "--cite", "--no-pager",
            "--limit", "--region", "--all", "--help", "-h", "--version", "--data", "--sort", "--column", "-c",
-           "--split", "--strict", "--encoding", "--excel"]
+           "--split", "--strict", "--encoding", "--excel", "--subject", "--property", "--value"]
 VALUES = (["icb", "ICB", "ccg", "icp", "ICS NHS body", "stp", "nhs-england", "pcn", "place", "frimley",
            "02Q", "QYG", "E54000008", "2019-06-01", "2022", "2022-07", "2022-02-30", "1999-13", "0000", "0001-01-01",
            "legislation", "policy", "London", "json", "csv", "-", "--", "''", "\x00", "é", "\u2603",

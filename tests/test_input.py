@@ -222,8 +222,10 @@ def test_group_help_shows_whole_summaries_and_the_formats_once(run):
 
 
 def _examples(help_text):
-    block = help_text.split("Examples:", 1)[1].split("\n\n")[0]
-    return [line.strip() for line in block.splitlines() if line.strip()]
+    """The example commands (a description too wide to sit beside one is indented under it)."""
+    block = [line for line in help_text.split("Examples:", 1)[1].split("\n\n")[0].splitlines() if line.strip()]
+    margin = min(len(line) - len(line.lstrip()) for line in block)
+    return [line.strip() for line in block if len(line) - len(line.lstrip()) == margin]
 
 
 @pytest.mark.parametrize("name", sorted(ics.commands))

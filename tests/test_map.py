@@ -157,12 +157,12 @@ def test_changes_default_tells_the_post_2022_story():
     data = json.loads(cli("changes", "-f", "json").stdout)
     assert data["from"] == "2022-07-01"
     text = " ".join(c["text"] for c in data["changes"])
-    assert "42 integrated care boards established" in text
-    assert "Frimley (QNQ, E54000034) split between" in text
+    assert "42 integrated care boards were established" in text
+    assert "Frimley (QNQ, E54000034) was split between" in text
     assert "S1Y5D" in text and "E54000063" in text  # a 2026 merger code and the 2023 Surrey re-coding
     assert data["counts"][-1]["icbs"] == 36
     assert cli("changes", "--from", "2024", "--to", "2023").exit_code == 2
-    assert cli("changes", "-f", "csv").stdout.startswith("date,kind,change,text,codes,sources")
+    assert cli("changes", "-f", "csv").stdout.startswith("date,kind,change,label,text,codes,sources")
 
 
 # --------------------------------------------------------------------------- ics map on files

@@ -9,14 +9,14 @@ Standard library only. Every code and name is copied from those files; the struc
 (`successions`, `split`, `vintages`, `boundary_changes`) are computed from their columns, and the
 script refuses to write when the tables disagree with each other or with the published counts.
 """
-import argparse
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import refdata
 from build_systems import HEADER, ROOT, emit
-from refdata import Fail, check, read
+from refdata import check, read
 
 E, SUCC, MHB = "later-ods-eccg", "ods-succ", "nhsd-mhb-ccg-mapping"
 ONS = "ons-lsoa11-ccg-2015-2020"
@@ -236,21 +236,15 @@ def check_splits(records):
                   f"{r['ods_code']}: split part {part['ods_code']} is not an April 2021 CCG open on {r['valid_to']}")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("reference", nargs="?", default=os.path.join(ROOT, "..", "shared", "reference"))
-    parser.add_argument("--out", default=os.path.join(ROOT, "data", "systems"))
-    args = parser.parse_args(argv)
-    try:
-        records = build(os.path.abspath(args.reference))
-    except (Fail, OSError, KeyError, ValueError) as exc:
-        print(f"build_ccg_history: {exc}", file=sys.stderr)
-        return 1
-    with open(os.path.join(args.out, "ccgs.yaml"), "w", encoding="utf-8") as handle:
+def write_ccgs(records, out):
+    with open(os.path.join(out, "ccgs.yaml"), "w", encoding="utf-8") as handle:
         handle.write(HEADER.replace("build_systems", "build_ccg_history"))
         handle.write("\n".join(emit({"sources": SOURCES, "ccgs": records})) + "\n")
-    print(f"{len(records)} CCG codes 2013-2021")
-    return 0
+    return f"{len(records)} CCG codes 2013-2021"
+
+
+def main(argv=None):
+    return refdata.main("build_ccg_history", __doc__, os.path.join(ROOT, "data", "systems"), build, write_ccgs, argv)
 
 
 if __name__ == "__main__":

@@ -119,8 +119,8 @@ SOURCES = [
      "publisher": "SIRSAZOFDUCK/IMD2025_subICB_scores (GitHub repository)", "date": "2026-08", "kind": "data",
      "url": "https://github.com/SIRSAZOFDUCK/IMD2025_subICB_scores",
      "file": "reference/later/sub_icb_locations_2026.csv",
-     "note": "A derived table, not an official file: its codes and names are copied from the ONS small-area to "
-             "sub-ICB location to ICB lookups of April 2023 to April 2026. The only source for the 2025 and "
+     "note": "A research table, not a file ONS or NHS England publishes: its codes and names are copied from the "
+             "ONS small-area to sub-ICB location to ICB lookups of April 2023 to April 2026. The only source for the 2025 and "
              "2026 rows; it holds no ICB ODS codes.",
      "maintainer_note": "Read at commit 2062835b (data/imd2025_subicb_scores_long.csv); raw lookups collected "
                         "2026-08-04, not committed."},
@@ -211,8 +211,12 @@ def build_2022(ref):
         }
         pop = pops.get(ods)
         if pop:
+            check(pop["source_note"].startswith(f"Mid-{pop['year']} ONS LSOA (2011) estimates")
+                  and "summed over LSOAs" in pop["source_note"], f"{ods}: population note says how else it was made")
             record["population"] = int(pop["population"])
-            record["population_note"] = f"Mid-{pop['year']} estimate: {pop['source_note']}"
+            record["population_note"] = (f"Mid-{pop['year']} estimate: the ONS small-area (LSOA 2011) estimates "
+                                         "added up over the ICB's area of July 2022; ONS publishes no total for "
+                                         "the ICB itself.")
         record["predecessor"] = r["predecessor_stp21_name"]
         record["predecessor_ons_code"] = r["predecessor_stp21_gss_code"]
         notes = []
@@ -434,7 +438,7 @@ def derive_regions_2026(prev_icbs, prev_locs, icbs, locs, absorbed_by):
             source = next(r for r in prev_icbs if r.get("region_ods_code") == y)
             icb["region"] = source["region"]
             icb["region_ods_code"] = y
-            icb["region_note"] = ("Derived: no 2026 region file was found; every one of its sub-ICB locations was in "
+            icb["region_note"] = ("Inferred: the 2026 data give no region; every one of its sub-ICB locations was in "
                                   f"{source['region']} ({y}) in April 2025" + (f" ({'; '.join(how)})" if how else "") + ".")
             if "later-ods-eccg" not in icb["sources"]:
                 icb["sources"].append("later-ods-eccg")
@@ -494,23 +498,23 @@ VERSIONS = [
                  "ons-ltla21-utla21"]},
     {"id": "2023", "date": "2023-04", "label": "April 2023", "provenance": "official",
      "note": "ICB list from the official ONS April 2023 boundary file; ODS codes matched from the ONS ICB24 "
-             "names-and-codes file; sub-ICB location rows and LSOA (2021) counts from the derived table "
-             "(sicbl_vintage 2023). The files give the vintage 'April 2023', not a day.",
+             "names-and-codes file; sub-ICB location rows and LSOA (2021) counts from a table that copies the ONS "
+             "April 2023 lookup (the IMD 2025 scores by sub-ICB location). The files give the vintage 'April 2023', not a day.",
      "sources": ["later-r23", "later-j24", "later-ods-eccg", S]},
     {"id": "2024", "date": "2024-04", "label": "April 2024", "provenance": "official",
-     "note": "From copies of the official ONS April 2024 lookup and ICB24 names-and-codes file. The files give "
+     "note": "From the official ONS April 2024 lookup and ICB24 names-and-codes file. The files give "
              "the vintage 'April 2024', not a day.",
      "sources": ["later-g24", "later-j24", "later-ods-eccg"]},
     {"id": "2025", "date": "2025-04", "label": "April 2025", "provenance": "derived",
-     "note": "No copy of an official 2025 file was found: rows come from a derived table (copied field for field "
-             "from the ONS April 2025 lookup); ODS codes matched from the ONS ICB24 file.",
+     "note": "Rows come from a table that copies the ONS April 2025 lookup field for field (the IMD 2025 scores by "
+             "sub-ICB location), not from the ONS file itself; ODS codes matched from the ONS ICB24 file.",
      "sources": [S, "later-j24", "later-ods-eccg"]},
-    {"id": "2026", "date": "2026-04", "label": "April 2026 (mergers: 42 to 36 ICBs)", "provenance": "official",
-     "note": "Codes, names and NHS regions of the 36 ICBs and 106 sub-ICB locations from a copy of NHS England's GP "
+    {"id": "2026", "date": "2026-04-01", "label": "1 April 2026 (ICB mergers)", "provenance": "official",
+     "note": "Codes, names and NHS regions of the 36 ICBs and 106 sub-ICB locations from NHS England's GP "
              "practice mapping file (extract 1 August 2026), which gives the ODS codes of the seven ICBs created on "
-             "1 April 2026; the NHS ODS successor file confirms them. LSOA (2021) counts, and which sub-ICB locations "
-             "took the area of the Frimley location, come from the derived table (copied from the ONS April 2026 "
-             "lookup).",
+             "1 April 2026; the NHS ODS successor file confirms them and dates the successions 1 April 2026. LSOA "
+             "(2021) counts, and which sub-ICB locations took the area of the Frimley location, come from a table "
+             "that copies the ONS April 2026 lookup (the IMD 2025 scores by sub-ICB location).",
      "sources": ["nhse-gp-reg-pat-prac-map-2026", "ods-succ", S]},
 ]
 

@@ -37,7 +37,7 @@ def _timeline(kb, p, notes):
 
 
 def _compare(kb, p, notes):
-    return questions.compare(kb, p["a"], p["b"], notes)
+    return questions.compare(kb, p["a"], p["b"], notes, p.get("as_of"))
 
 
 def _tree(kb, p, notes):
@@ -77,10 +77,31 @@ def _changes(kb, p, notes):
     return questions.changes(kb, p.get("start"), p.get("end"))
 
 
+def _check(kb, p, notes):
+    return questions.check(kb, " ".join(p.get("statement") or ()) or None, p.get("subject"), p.get("prop"),
+                           p.get("value"), p.get("as_of"))
+
+
+def _practice(kb, p, notes):
+    return questions.practice(kb, " ".join(p["name"]), p.get("as_of"))
+
+
+def _pcn(kb, p, notes):
+    return questions.pcn(kb, " ".join(p["name"]))
+
+
+def _lsoa(kb, p, notes):
+    return questions.lsoa(kb, p["code"], p.get("as_of"))
+
+
+def _trust(kb, p, notes):
+    return questions.trust(kb, " ".join(p["name"]), p.get("as_of"))
+
+
 COMMANDS = {
     "explain": Command(("term", "as_of"), _explain, _always),
     "timeline": Command(("date_from", "date_to", "tags", "entity"), _timeline, _always),
-    "compare": Command(("a", "b"), _compare, _always),
+    "compare": Command(("a", "b", "as_of"), _compare, _always),
     "tree": Command(("as_of",), _tree, _always),
     "glossary": Command((), _glossary, _always),
     "search": Command(("text", "limit"), _search, _always),
@@ -89,6 +110,11 @@ COMMANDS = {
     "system": Command(("name", "as_of"), _system),
     "ccg": Command(("name", "show_all", "as_of"), _ccg, _one_ccg_or_all),
     "changes": Command(("start", "end"), _changes),
+    "check": Command(("statement", "subject", "prop", "value", "as_of"), _check),
+    "practice": Command(("name", "as_of"), _practice, _always),
+    "pcn": Command(("name",), _pcn, _always),
+    "lsoa": Command(("code", "as_of"), _lsoa, _always),
+    "trust": Command(("name", "as_of"), _trust, _always),
 }
 
 

@@ -48,8 +48,17 @@ def explain(kb, text, as_of=None, wanted=(), notes=None):
 
 def _system_for_term(kb, text, day):
     """`ics explain frimley`: the system's card when a term names no body but an ICB (or a place or
-    former CCG in one), as `ics system` shows it; None when it names none."""
+    former CCG in one), as `ics system` shows it; None when it names none. Before the ICBs began, a
+    CCG code is answered by its own card (`ics ccg`), as `ics map` answers it."""
+    from ..systems.base import first_day
+    from ..systems.codes import is_code_like
+
     try:
+        if day and is_code_like(text) and first_day(kb) and day < first_day(kb):
+            try:
+                return ccg(kb, text, day)
+            except IcsError:
+                pass
         return system(kb, text, day)
     except IcsError:
         return None
@@ -72,11 +81,11 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None, notes=None)
     return views.timeline(kb, data)
 
 
-def compare(kb, a, b, notes=None):
+def compare(kb, a, b, notes=None, as_of=None):
     from ..queries import reference as query
     from ..views import reference as views
 
-    data = query.compare(kb, a, b)
+    data = query.compare(kb, a, b, as_of)
     for assumed in data["assumed"]:
         _note(notes, {"assumed": assumed})
     return views.compare(kb, data)
@@ -210,6 +219,14 @@ def map_codes(kb, codes, as_of=None):
     return views_ccg_history.table(kb, core.ccg_table(kb, codes, _day(as_of)))
 
 
+def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
+    """The verdict on a claim on a date (default today), as `ics check` shows it."""
+    from ..queries.check import check as find
+    from ..views import check as views_check
+
+    return views_check.check(kb, find(kb, statement, subject, prop, value, _day(on) if on else None))
+
+
 def changes(kb, date_from=None, date_to=None):
     """What changed between two dates (default: 1 July 2022 to today), as `ics changes` shows it."""
     from ..systems.dated_changes import changes as find_changes
@@ -220,3 +237,50 @@ def changes(kb, date_from=None, date_to=None):
     if first > last:
         raise BadValue(f"--from {dates.human(first)} is after --to {dates.human(last)}; swap them")
     return views_changes.changes(kb, find_changes(kb, first, last))
+
+
+# --------------------------------------------------------------------------- places: practices, PCNs, LSOAs, trusts
+
+
+def _places(kb, find, view, text, what, command):
+    """A places answer; a name that names several gives the candidates, each with its command."""
+    from ..views import places as views_places
+
+    try:
+        data = find()
+    except AmbiguousTerm as exc:
+        return views_places.candidates(kb, text, exc.candidates, what, command)
+    return view(kb, data)
+
+
+def practice(kb, text, as_of=None):
+    """A GP practice on a date: its PCN, sub-ICB location, ICB and region, and what changed 2022-2026."""
+    from ..places import practices as query
+    from ..views import practices as views
+
+    return _places(kb, lambda: query.practice(kb, text, _day(as_of)), views.practice, text, "practice",
+                   "ics practice")
+
+
+def pcn(kb, text):
+    """A primary care network: its practices, sub-ICB locations and ICBs with shares by registered patients."""
+    from ..places import practices as query
+    from ..views import practices as views
+
+    return _places(kb, lambda: query.pcn(kb, text), views.pcn, text, "PCN", "ics pcn")
+
+
+def lsoa(kb, text, as_of=None):
+    """A 2011 or 2021 LSOA's CCG, sub-ICB location and ICB on a date and in every lookup file."""
+    from ..places import lsoa as query
+    from ..views import places as views
+
+    return views.lsoa(kb, query.lsoa(kb, text, _day(as_of)))
+
+
+def trust(kb, text, as_of=None):
+    """An NHS trust: its host ICB on a date, its successions and (third-party) catchment shares."""
+    from ..places import trusts as query
+    from ..views import places as views
+
+    return _places(kb, lambda: query.trust(kb, text, _day(as_of)), views.trust, text, "trust", "ics trust")

@@ -7,7 +7,7 @@ with its own sources. So a proposal that became law continues as `enacted` or `s
 basis, and nothing reads as ended unless a source says it ended.
 """
 from .. import dates
-from .schema import ENDED, NOT_EXISTING
+from .schema import ENDED, NOT_EXISTING, PROPOSAL_STATES
 
 
 def history_problems(periods):
@@ -27,6 +27,12 @@ def history_problems(periods):
             if period["state"] in ENDED and periods[i + 1]["state"] not in ENDED:
                 problems.append((i + 1, f"status[{i + 1}]", (f"follows '{period['state']}'; an ended thing needs "
                                                             "a new entry, not a new period")))
+        if period.get("bill") and period["state"] not in PROPOSAL_STATES:
+            problems.append((i, f"status[{i}].bill", "only a proposed or planned period names the Bill that carried it"))
+        open_end = i + 1 == len(periods) and not to
+        if period.get("outcome") and not (open_end and period["state"] in PROPOSAL_STATES):
+            problems.append((i, f"status[{i}].outcome", ("only an open proposed or planned period has an outcome "
+                                                         "(what became of the proposal or plan)")))
     if periods:
         last = periods[-1]
         if last.get("to") and not last.get("end_event"):

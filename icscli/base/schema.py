@@ -2,6 +2,7 @@
 
 A field spec is a short string naming a check in `loader.py`; a trailing `!` marks it required.
 """
+from .changekinds import RESPONSIBILITY_CHANGES
 
 KINDS = (
     "statutory body", "partnership", "committee", "network", "geography", "plan or strategy",
@@ -9,21 +10,32 @@ KINDS = (
     "policy paper", "programme", "person", "event",
 )
 LEVELS = ("national", "regional", "system", "place", "neighbourhood")
-# The lifecycle of a body, duty or law: proposed -> planned / enacted -> non-statutory / statutory
-# (in force) -> amended (still in force) -> abolished / repealed; a proposal may be dropped; a body may be
-# superseded by its successor.
-STATES = ("proposed", "planned", "enacted", "non-statutory", "statutory", "amended", "abolished", "repealed",
-          "dropped", "superseded")
-EVENT_STATUSES = ("done", "announced", "planned", "proposed", "in-progress")
+# The lifecycle of a body, duty or law: proposed -> planned / enacted (law, not yet in force) ->
+# non-statutory / statutory (in force) -> amended (still in force) -> abolished / repealed; a proposal may be
+# dropped; a body may be superseded by its successor. "in effect": done or took effect, where the sources do
+# not say under what legal form (a programme of mergers), so no claim of statute is made.
+STATES = ("proposed", "planned", "enacted", "non-statutory", "statutory", "amended", "in effect", "abolished",
+          "repealed", "dropped", "superseded")
+# "enacted": passed into law on its date (Royal Assent), the day it came into force not recorded.
+EVENT_STATUSES = ("done", "announced", "planned", "proposed", "in-progress", "enacted")
 CONFIDENCE = ("confirmed", "single-source", "disputed")
 TAGS = (
     "legislation", "policy", "structure", "guidance", "commissioning", "finance", "review",
     "oversight", "geography", "merger", "workforce", "planning",
 )
-CHANGES = ("carried over", "changed", "new", "abolished")
+CHANGES = RESPONSIBILITY_CHANGES  # a responsibility's `change`: base/changekinds.py declares the kinds
 SOURCE_KINDS = ("publication", "web", "legislation", "data")
-# States in which a thing did not (yet, or any more) exist.
-NOT_EXISTING = ("proposed", "planned", "abolished", "repealed", "dropped", "superseded")
+# Counts the systems data gives on any date (`store/derived.py` works them out; an entity names the
+# ones it is counted by in `counts_from`): kind -> what is counted.
+DERIVED_COUNTS = {"ccgs": "CCGs", "stps": "STPs", "icbs": "ICBs", "sub-icb-locations": "sub-ICB locations",
+                  "regions": "NHS regions"}
+# What `ics check` (and the MCP `check` tool) can check of a subject: queries/check.py.
+CHECK_PROPERTIES = ("count", "state", "icb")
+# States in which a thing did not (yet, or any more) exist: an enacted law or body is not in force yet.
+NOT_EXISTING = ("proposed", "planned", "enacted", "abolished", "repealed", "dropped", "superseded")
+# The states of a proposal or plan: a period in one of them may name the Bill that carried it (`bill`) and,
+# when it is the last and still open, record what became of it (`outcome`).
+PROPOSAL_STATES = ("proposed", "planned")
 # States that end a thing's life: only these (or a period's `end_event`) may close a status history.
 ENDED = ("abolished", "repealed", "dropped", "superseded")
 # Statuses that promise an outcome: once their date is past `data_as_of`, `ics validate` asks for one.
@@ -32,6 +44,7 @@ OPEN_STATUSES = ("planned", "announced", "proposed", "in-progress")
 SOURCE = {
     "id": "id!", "title": "text!", "publisher": "text!", "date": "date!",
     "kind": "enum:SOURCE_KINDS", "file": "private:text", "url": "url", "reference": "text", "note": "text",
+    "sha256": "sha256",
 }
 ENTITY = {
     "id": "id!", "name": "text!", "acronyms": "strs", "aliases": "strs",
@@ -39,7 +52,7 @@ ENTITY = {
     "status": "periods", "part_of": "entity_ids", "responsibilities": "items", "membership": "items",
     "accountable_to": "links", "produces": "entity_ids", "replaced": "entity_ids",
     "became": "entity_ids", "related": "entity_ids", "facts": "items", "claims": "claims",
-    "stub": "bool", "counts": "counts", "sources": "cites!",
+    "stub": "bool", "counts": "counts", "counts_from": "counted_by", "sources": "cites!",
 }
 EVENT = {
     "id": "id!", "date": "date!", "end": "date", "title": "text!", "description": "text!",
@@ -62,8 +75,10 @@ MAINTAINER_FIELDS = ("maintainer_note",)
 # Nested shapes.
 ITEM = {"text": "text!", "sources": "cites!", "from": "date", "to": "date", "note": "text"}
 PERIOD = {"from": "date_or_null", "to": "date_or_null", "state": "enum:STATES!", "basis": "text",
-          "note": "text", "end_event": "event_id", "sources": "cites!"}
+          "note": "text", "end_event": "event_id", "bill": "entity_id", "outcome": "outcome", "sources": "cites!"}
 # A number that changes over time (42 ICBs from 1 July 2022 to 31 March 2026), one row per span.
+# A count the systems data gives (`DERIVED_COUNTS`), shown on the card as `what` (default: the kind's own).
+COUNTED_BY = {"count": "enum:DERIVED_COUNTS!", "what": "text"}
 COUNT = {"what": "text!", "value": "int!", "from": "date!", "to": "date", "note": "text", "sources": "cites!"}
 # What became of something planned, announced or in progress: an event that records it, or a sourced text.
 OUTCOME = {"text": "text!", "event": "event_id", "sources": "cites"}
@@ -108,7 +123,18 @@ BOUNDARY_CHANGE = {
 LOCAL_AUTHORITY = {"ons_code": "text!", "name": "text!", "type": "text", "coverage": "text",
                    "lsoa_count": "int"}
 PROVENANCE = ("official", "derived")
-
+# A dated file behind data/places/ (or the assignment derived from them), generated by tools/build_places.py:
+# its id names its column in the places tables; `split` records how a derived assignment divided an area.
+PLACE_GEOGRAPHIES = ("lsoa11", "lsoa21", "lsoa", "practice", "trust")
+PLACE_PROVENANCE = ("official", "derived", "third-party")
+PLACE_VINTAGE = {
+    "id": "id!", "date": "date!", "label": "text!", "geography": "enum:PLACE_GEOGRAPHIES!", "levels": "strs",
+    "provenance": "enum:PLACE_PROVENANCE!", "method": "text", "split": "place_splits", "icb_totals": "place_totals",
+    "note": "text", "sources": "cites!",
+}
+PLACE_SPLIT = {"from": "text!", "to": "text!", "local_authorities": "strs", "lsoa_count": "int"}
+# What a practice file says of each ICB: its practices and registered patients (`ics system` shows them).
+PLACE_TOTAL = {"ods_code": "text!", "ons_code": "text!", "practices": "int!", "registered_patients": "int"}
 
 
 class RecordTable:
@@ -149,10 +175,13 @@ RECORD_TABLES = (
     RecordTable("sub_icb_locations", "sub_icb_location", "sub-ICB location", SUB_ICB_LOCATION, "name", "count",
                 licensed=True),
     RecordTable("ccgs", "ccg", "CCG", CCG, "name", "count", exported=False),
+    RecordTable("place_vintages", "place_vintage", "places vintage", PLACE_VINTAGE, "label", "kind:id",
+                exported=False),
 )
 RECORD_TYPES = {table.name: table.spec for table in RECORD_TABLES}  # {top-level key: spec}, for the loader
 VOCABULARIES = {
     "KINDS": KINDS, "LEVELS": LEVELS, "STATES": STATES, "EVENT_STATUSES": EVENT_STATUSES,
     "CONFIDENCE": CONFIDENCE, "TAGS": TAGS, "CHANGES": CHANGES, "SOURCE_KINDS": SOURCE_KINDS,
-    "PROVENANCE": PROVENANCE,
+    "PROVENANCE": PROVENANCE, "DERIVED_COUNTS": DERIVED_COUNTS, "PLACE_GEOGRAPHIES": PLACE_GEOGRAPHIES,
+    "PLACE_PROVENANCE": PLACE_PROVENANCE,
 }

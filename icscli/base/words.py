@@ -95,19 +95,44 @@ def add_to_index(index, ident, entity, keys):
             mine[1] = "acronym"  # an acronym shared with others must list every sense
 
 
+def record_texts(kind, record, topics=False):
+    """The texts of a record that a search reads, in order: an entity's summary, responsibilities,
+    membership, facts and the values of its claims; an event's description and its claims' values.
+    topics: each claim's value after its topic ('Population an ICS covers: 1 to 3 million'), for a reader."""
+    claims = [(f"{claim['topic']}: " if topics and claim.get("topic") else "") + v["value"]
+              for claim in record.get("claims") or [] for v in claim.get("values") or []]
+    if kind == "entity":
+        return [record["summary"]] + [i["text"] for f in ("responsibilities", "membership", "facts")
+                                      for i in record.get(f) or []] + claims
+    return [record["description"]] + claims
+
+
 def search_row(kind, ident, record):
     """One row of the search index: [kind, id, title, keys, summary, all the text], normalised, then what a
     hit shows ([date, first sentence, sources]: a search never decodes the large records it lists)."""
+    texts = [normalize(t) for t in record_texts(kind, record)]
     if kind == "entity":
         keys = [normalize(t) for _how, t in entity_keys(record)]
-        summary = normalize(record["summary"])
-        extra = [normalize(i["text"]) for f in ("responsibilities", "membership", "facts") for i in record.get(f) or []]
-        extra += [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
-        return ["entity", ident, record["name"], keys, summary, " ".join(keys + [summary] + extra)] + search_hit(record)
+        return ["entity", ident, record["name"], keys, texts[0], " ".join(keys + texts)] + search_hit(record)
     title = normalize(record["title"])
-    claims = [normalize(v["value"]) for claim in record.get("claims") or [] for v in claim.get("values") or []]
-    return ["event", ident, record["title"], [title], title,
-            " ".join([title, normalize(record["description"])] + claims)] + search_hit(record)
+    return ["event", ident, record["title"], [title], title, " ".join([title] + texts)] + search_hit(record)
+
+
+def in_context(kind, record, phrases, terms):
+    """The sentence of a record that says what was searched for: the first holding the words as a phrase,
+    else the first holding most of them; None when none holds any."""
+    best, most = None, 0
+    for text in record_texts(kind, record, topics=True):
+        rest = " ".join(text.split())
+        while rest:
+            sentence = first_sentence(rest)
+            rest = rest[len(sentence):].strip()
+            said = f" {normalize(sentence)} "
+            found = len(terms) + 1 if any(f" {p} " in said for p in phrases) else \
+                sum(1 for t in terms if has_word(said.strip(), t))
+            if found > most:
+                best, most = sentence, found
+    return best
 
 
 def search_hit(record):

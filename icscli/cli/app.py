@@ -1,6 +1,6 @@
 """The `ics` command line: the group, and the one table of its commands. Kept thin on purpose.
 
-Each command is a module-level click command in its own module of cli/ (reference.py, systems.py,
+Each command is a module-level click command in its own module of cli/ (reference.py, systems.py, places.py,
 map.py, export.py, mcp.py, tools.py); COMMANDS below adds them to the group, in the order of `ics
 --help`. The options they share are in options.py, the parameter types in types.py, loading the data
 and printing in run.py, the terminal's facts in terminal.py and the error line in errors.py. A command
@@ -21,7 +21,7 @@ from ..base.version import __version__
 from ..dates import human
 from ..errors import IcsError
 from ..render import TABULATE_FORMATS
-from . import export, map, mcp, reference, run, systems, tools
+from . import export, map, mcp, places, reference, run, systems, tools
 from .errors import IcsUsageError, error_line
 
 EXIT_CODES_HELP = "Exit codes: 0 success, 1 data problem (broken YAML), 2 usage problem or unknown term."
@@ -29,16 +29,55 @@ FORMATS_HELP = ("Formats (-f, any case; ICS_FORMAT sets a default): rich, plain,
                 "the table formats " + ", ".join(TABULATE_FORMATS) + "; and xlsx, a workbook (with -o FILE).")
 
 
+class ScreenFormatter(click.HelpFormatter):
+    """Help wrapped at the terminal's real width: click's own never goes below 50 columns, so a narrower
+    terminal broke its words."""
+
+    def __init__(self, indent_increment=2, width=None, max_width=None):
+        if width is None:
+            import shutil  # start-up speed: only help asks the terminal's width
+
+            width = max(min(shutil.get_terminal_size().columns, max_width or 80) - 2, 20)
+        super().__init__(indent_increment, width, max_width)
+
+    def write_text(self, text):
+        """As click's, but an example line too wide for the terminal ('ics explain icb   what an ICB
+        is', kept as typed by \\b) gives its description a line of its own, under the command."""
+        import textwrap  # start-up speed: only help needs it
+
+        lines = []
+        for line in text.split("\n"):
+            command, gap, what = line.strip().partition("   ")
+            if len(line) + self.current_indent <= self.width or not gap:
+                lines.append(line)
+                continue
+            margin = line[: len(line) - len(line.lstrip())]
+            lines.append(margin + command)
+            lines += textwrap.wrap(what.strip(), max(10, self.width - self.current_indent - len(margin) - 4),
+                                   initial_indent=margin + "    ", subsequent_indent=margin + "    ")
+        super().write_text("\n".join(lines))
+
+
+class IcsContext(click.Context):
+    formatter_class = ScreenFormatter
+
+
 class IcsGroup(click.Group):
+    context_class = IcsContext
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Click's standalone handling, except that every error is shown by error_line."""
+        if "_ICS_COMPLETE" in os.environ:  # the shell asks for completions: ics's own quoting
+            from .complete import register
+
+            register()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
-        except click.exceptions.NoArgsIsHelpError as exc:  # bare `ics`: the help, as click shows it
-            exc.show()
-            sys.exit(exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `ics`: the help, on stdout, and success
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         except click.ClickException as exc:
             click.echo(error_line(exc), err=True)
             sys.exit(exc.exit_code)
@@ -123,21 +162,27 @@ def ics():
 COMMANDS = [
     systems.ccg,
     systems.changes,
+    systems.check,
     reference.compare,
     tools.completion,
     export.diagram,
     reference.explain,
     export.export_all,
     reference.glossary,
+    places.lsoa,
     map.map_file,
     mcp.mcp_command,
+    places.pcn,
+    places.practice,
     reference.search,
     reference.sources,
     systems.system,
     systems.systems,
     reference.timeline,
     reference.tree,
+    places.trust,
     tools.validate,
 ]
 for _command in COMMANDS:
+    _command.context_class = IcsContext  # help at the terminal's width for every command
     ics.add_command(_command)

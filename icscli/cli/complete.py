@@ -61,3 +61,32 @@ def complete_regions(ctx, param, incomplete):
 
     return offer(ctx, lambda kb: [(region, None) for region in region_items(kb, incomplete)])
 
+
+
+def register():
+    """Put ics's bash and fish completion in click's place (`ics completion SHELL` prints their scripts,
+    and the shell's call back to `ics` answers through them): a value with spaces or commas (a region,
+    an ICB's name) then completes as one word that the shell reads back whole. zsh quotes by itself."""
+    import re
+
+    from click import shell_completion as sc
+
+    unsafe = re.compile(r"([^A-Za-z0-9_@%+=:,./-])")
+
+    class Bash(sc.BashComplete):
+        # click's script reads each value with `read` (which drops backslashes) and adds it unquoted;
+        # this one reads it raw and adds it as one word, escaped here as bash's own completion escapes.
+        source_template = sc.BashComplete.source_template.replace(
+            "IFS=',' read type value", "IFS=',' read -r type value").replace(
+            "COMPREPLY+=($value)", 'COMPREPLY+=("$value")')
+
+        def format_completion(self, item):
+            return item.type + "," + unsafe.sub(r"\\\1", item.value)
+
+    class Fish(sc.FishComplete):
+        # the value may hold commas: split off the type at the first one only
+        source_template = sc.FishComplete.source_template.replace(
+            'string split "," $completion', 'string split -m 1 "," $completion')
+
+    sc.add_completion_class(Bash, "bash")
+    sc.add_completion_class(Fish, "fish")

@@ -11,8 +11,8 @@ import click
 from ..errors import BadValue
 from ..render import DIAGRAM_FORMATS, EXPORT_FORMATS
 from . import run
-from .options import data_option
-from .types import DATE, FormatChoice
+from .options import as_of_option, data_option
+from .types import FormatChoice
 
 
 @click.command("export")
@@ -66,7 +66,7 @@ def export_all(fmt, output, metadata_file, data_dir):
 @click.option("--format", "-f", "fmt", type=FormatChoice(DIAGRAM_FORMATS),
               default="mermaid", show_default=True,
               help="mermaid (renders on GitHub in a ```mermaid block) or dot (Graphviz: dot -Tsvg).")
-@click.option("--as-of", type=DATE, metavar="DATE", help="The structure as it stood on a date (default: today).")
+@as_of_option("The structure as it stood on a date (default: today).")
 @data_option
 def diagram(fmt, as_of, data_dir):
     """The structure as a diagram: national, regional, system, place and neighbourhood bodies, what

@@ -172,6 +172,8 @@ def answer(args, environ, spec=None):
             raise NotFast
     if not command.fast(values):
         raise NotFast  # a usage error: click says it
+    if not values.get("fmt") and environ.get("FORCE_COLOR") and not environ.get("NO_COLOR"):
+        raise NotFast  # FORCE_COLOR asks for the terminal format even in a pipe (cli/terminal.py)
     fmt = values.get("fmt") or "plain"
     if fmt not in TEXT_FORMATS and fmt not in TABULATE_FORMATS:
         raise NotFast

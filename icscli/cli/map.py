@@ -10,7 +10,7 @@ import click
 
 from .. import dates
 from ..dates import today
-from . import run
+from . import progress, run
 from .options import data_option
 from .output import map_workbook_filler
 from .types import DATE
@@ -28,11 +28,13 @@ from .types import DATE
 @click.option("--strict", is_flag=True, help="Exit 1 when any value is not a known code or name.")
 @click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, with or without BOM).")
 @click.option("--excel", is_flag=True, help="Write a UTF-8 byte-order mark so that Excel reads the CSV as UTF-8.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line (nor progress bar) on standard error.")
 @data_option
-def map_file(file, column, to, output, split, strict, encoding, excel, data_dir):
+def map_file(file, column, to, output, split, strict, encoding, excel, quiet, data_dir):
     """Re-code a CSV/TSV column of CCG, sub-ICB location, ICB or STP codes (any vintage 2013-2026) or
     names to the structure on a date; adds sub-ICB location, ICB, region (or, before 1 July 2022,
-    the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns.
+    the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns. On a terminal, a run
+    that takes more than a second shows its progress on standard error.
 
     An .xlsx workbook (first sheet) is read with the optional 'excel' extra (pip install
     'icscli[excel]'); with -o OUT.xlsx the result is a workbook, otherwise CSV.
@@ -52,8 +54,9 @@ def map_file(file, column, to, output, split, strict, encoding, excel, data_dir)
     if file != "-" and file.lower().endswith(".xlsx"):
         summary = _map_workbook(kb, file, output, column, day, split, strict)
     else:
-        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel)
-    click.echo(mapfile.summary_line(summary), err=True)
+        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, quiet)
+    if not quiet:
+        click.echo(mapfile.summary_line(summary), err=True)
 
 
 def _write(output, fill):
@@ -72,7 +75,7 @@ def _write(output, fill):
         raise mapfile.MapError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
-def _map_text(kb, file, output, column, day, split, strict, encoding, excel):
+def _map_text(kb, file, output, column, day, split, strict, encoding, excel, quiet=False):
     from ..systems import mapfile  # start-up speed, as in map_file
 
     try:
@@ -81,21 +84,44 @@ def _map_text(kb, file, output, column, day, split, strict, encoding, excel):
         raise mapfile.MapError(f"{file}: cannot read: {exc.strerror or exc}") from None
     name = "standard input" if file == "-" else file
     found = {}
+    on_screen = not output and sys.stdout.isatty()  # rows scrolling by on the terminal are progress enough
+    hook = None if quiet or on_screen else progress.bar(raw, _size(raw))
+    if hook is not None:  # the bar goes away however the run ends
+        with hook:
+            return _map_rows(kb, raw, file, output, column, day, split, strict, encoding, excel, name, found, hook)
+    return _map_rows(kb, raw, file, output, column, day, split, strict, encoding, excel, name, found, None)
+
+
+def _size(raw):
+    """The input's size in bytes when it is a regular file (the progress bar's time left), else None."""
+    import os
+    import stat
+
+    try:
+        info = os.fstat(raw.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) and info.st_size else None
+
+
+def _map_rows(kb, raw, file, output, column, day, split, strict, encoding, excel, name, found, hook):
+    from ..systems import mapfile  # start-up speed, as in map_file
+
     try:
         if output:
             def fill(tmp):
                 with open(tmp, "wb") as out:
                     found["summary"] = mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
-                                                          encoding, excel)
+                                                          encoding, excel, hook)
 
             if output.lower().endswith(".xlsx"):  # CSV in, a workbook out: the rows plus an About sheet
                 fill = map_workbook_filler(kb, found, lambda out: mapfile.map_stream(
-                    kb, raw, out, column, day, name, split, strict, encoding), day)
+                    kb, raw, out, column, day, name, split, strict, encoding, progress=hook), day)
             _write(output, fill)
             return found["summary"]
         try:
             return mapfile.map_stream(kb, raw, sys.stdout.buffer, column, day, name, split, strict, encoding,
-                                      excel)
+                                      excel, hook)
         except mapfile.StrictFailure as exc:
             sys.stdout.flush()
             click.echo(mapfile.summary_line(exc.summary), err=True)

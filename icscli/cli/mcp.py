@@ -17,8 +17,10 @@ from .options import data_option
 def mcp_command(data_dir):
     """Run a Model Context Protocol server on standard input/output for AI assistants.
 
-    Tools: explain, search, timeline, compare, systems, system, ccg, map, changes; resources: the glossary and the
-    bibliography. Every answer is the JSON of the matching command with its sources and dates.
+    Tools: explain, search, timeline, compare, systems, system, ccg, map, changes, check; resources: the
+    glossary, the bibliography, and one ICB, CCG, term or span of changes by template; prompts. Answers
+    are brief and typed, with their sources, dates and the next known change; detail="full" gives the
+    JSON of the matching command.
     Needs the mcp extra: pip install 'icscli[mcp]'. Register it in the assistant's configuration
     as the command `ics mcp` (see the README).
 

@@ -1,6 +1,6 @@
 """The options several commands share, declared once.
 
-`output_options` gives a command --format/-f, --data, --cite, --no-pager, -o/--output and --excel. The
+`as_of_option(help)` gives a command --as-of DATE. `output_options` gives a command --format/-f, --data, --cite, --no-pager, -o/--output and --excel. The
 command receives the first four as keyword arguments (fmt, data_dir, cite, no_pager: collect them as
 `**output` and hand them to `run.answer` or `run.emit`); --output and --excel go to the click context
 (`output.take_options`), where `run.emit` finds them. `data_option` is --data alone, for the commands with
@@ -11,7 +11,7 @@ import click
 
 from ..render import FILE_FORMATS, FORMATS
 from .output import take_options
-from .types import FormatChoice
+from .types import DATE, FormatChoice
 
 EXCEL_HELP = "CSV for Excel: starts with a byte-order mark so £ and \u2013 survive (also -f csv with ICS_EXCEL=1)."
 
@@ -31,6 +31,11 @@ _OUTPUT_OPTIONS = (
                       "needed by --format xlsx."),
     click.option("--excel", is_flag=True, help=EXCEL_HELP),
 )
+
+
+def as_of_option(help_text):
+    """--as-of DATE (any form of cli/types.DATE), one spelling for every command that answers for a date."""
+    return click.option("--as-of", type=DATE, metavar="DATE", help=help_text)
 
 
 def output_options(func):

@@ -74,12 +74,13 @@ def deliver(document, fmt, cite, output, bom):
 
 
 def _text(document, fmt, cite):
-    if fmt == "rich":  # to a file: rich's layout without escape codes
-        from ..render import terminal  # rich: only the rich format imports it
+    if fmt == "rich":  # to a file: the terminal's layout, at its width, without escape codes
+        from ..render import terminal  # rich: only the terminal format imports it
+        from .terminal import Terminal
 
         if cite:
             document.number_citations()
-        return terminal.render(document, cite, color=False)
+        return terminal.render(document, cite, console=Terminal().console(color=False))
     return render(document, fmt, cite)
 
 

@@ -5,10 +5,11 @@ the same name in answers/commands.py (shared with the fast path and the MCP serv
 """
 import click
 
+from ..base import changekinds
 from . import run
 from .complete import complete_compare, complete_entities, complete_terms
 from .errors import IcsUsageError
-from .options import output_options
+from .options import as_of_option, output_options
 from .types import DATE, DATE_HELP, TagChoice
 
 # views/reference.py's EXPLAIN_SECTIONS, for the help (tests hold the two equal): importing the views
@@ -19,7 +20,7 @@ EXPLAIN_SECTIONS = ("short", "about", "summary", "status", "duties", "board", "a
 
 @click.command()
 @click.argument("term", nargs=-1, required=True, shell_complete=complete_terms)
-@click.option("--as-of", type=DATE, metavar="DATE", help="Show the card as it stood on a date: " + DATE_HELP + ".")
+@as_of_option("Show the card as it stood on a date: " + DATE_HELP + ".")
 @click.option("--short", is_flag=True, help="Only the answer in a few lines: what it is, level, since when, "
                                             "board, who it answers to.")
 @click.option("--section", "sections", multiple=True, metavar="NAME",
@@ -64,27 +65,31 @@ def timeline(date_from, date_to, tags, entity, **output):
     run.answer("timeline", output, date_from=date_from, date_to=date_to, tags=tags, entity=entity)
 
 
-@click.command()
+COMPARE_HELP = "\n".join([
+    "Responsibilities of A and B as a diff, as of a date.",
+    "",
+    ("When B took over from A it is a succession: the diff is what changed on the day responsibilities first "
+     "passed from A to B, and later changes, or those only planned or proposed, follow apart, each dated. A pair "
+     "given the other way round (icb ccg) is read as the succession it is. Otherwise each side's holdings are "
+     "listed side by side, as of today."),
+    "",
+    "\b", "Each row is marked with its kind of change:", *changekinds.help_lines(changekinds.SUCCESSION),
+    "", "\b", "Side by side:", *changekinds.help_lines(changekinds.SIDE_BY_SIDE),
+    "", "\b", "Examples:", "  ics compare ccg icb", "  ics compare ccg icb --as-of 2024-04-01",
+    "  ics compare icb icp"])
+
+
+@click.command(help=COMPARE_HELP)
 @click.argument("a", shell_complete=complete_compare)
 @click.argument("b", shell_complete=complete_compare)
+@as_of_option("The diff as it stood on a date (default: the day of the transfer, or today): " + DATE_HELP + ".")
 @output_options
-def compare(a, b, **output):
-    """Responsibilities of A and B as a diff: carried over, changed, new, dropped.
-
-    When B took over from A it is a succession; a pair given the other way round (icb ccg) is read as
-    the succession it is. Otherwise each side's holdings are listed side by side.
-
-    \b
-    Examples:
-      ics compare ccg icb
-      ics compare stp ics
-      ics compare icb icp
-    """
-    run.answer("compare", output, a=a, b=b)
+def compare(a, b, as_of, **output):
+    run.answer("compare", output, a=a, b=b, as_of=as_of)
 
 
 @click.command()
-@click.option("--as-of", type=DATE, metavar="DATE", help="The structure as it stood on a date (default: today).")
+@as_of_option("The structure as it stood on a date (default: today).")
 @output_options
 def tree(as_of, **output):
     """The structure, national > regional > system > place > neighbourhood, on a date.

@@ -9,7 +9,7 @@ import click
 
 from ..answers.commands import answer as make_document
 from ..answers.questions import date_the_data
-from ..render import FILE_FORMATS, render
+from ..render import BOX_FORMATS, FILE_FORMATS, render
 from . import output as file_output
 from .terminal import Terminal
 
@@ -50,7 +50,8 @@ def answer(command, output, /, **params):
 
 def emit(document, output):
     """Print a document as the output options ask: to standard output (paged on a terminal when long),
-    or to a file with -o; rich on a terminal and plain when piped unless --format says otherwise."""
+    or to a file with -o; rich on a terminal (or with FORCE_COLOR) and plain when piped unless --format
+    says otherwise."""
     fmt, path, bom = file_output.settings(output.get("fmt"))
     cite = output.get("cite")
     terminal = Terminal()
@@ -61,12 +62,12 @@ def emit(document, output):
         return
     if fmt == "rich":
         from ..render import (
-            terminal as rich_layout,  # rich: only the rich format imports it
+            terminal as rich_layout,  # rich: only the terminal format imports it
         )
 
         if cite:
             document.number_citations()
-        text = rich_layout.render(document, cite, color=terminal.color)
-    else:  # plain wraps to the terminal only when it is shown on one
-        text = render(document, fmt, cite, width=terminal.width if fmt == "plain" else None)
+        text = rich_layout.render(document, cite, console=terminal.console())
+    else:  # a box-drawn table format wraps its cells to the terminal it is shown on
+        text = render(document, fmt, cite, width=terminal.width if fmt in BOX_FORMATS else None)
     terminal.show(text, output.get("no_pager"))

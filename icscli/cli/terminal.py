@@ -1,10 +1,11 @@
 """Where the output goes, in one object: every terminal fact the commands act on.
 
 `Terminal()` reads them when a command prints (not at import: a test runner swaps the streams): whether
-standard output is a terminal, its size, whether to colour and whether to page, as httpie's Environment
-does. cli/run.py asks it for the default format, the width of plain text, colour and paging; nothing
-else in cli/ asks os, sys or shutil about the terminal. No rich here: the rich renderer is imported only
-by the rich format (render/terminal.py).
+standard output is a terminal, which format that asks for, and, for the terminal format, the rich
+Console that decides the width (COLUMNS, else the terminal that output, error or input is), colour
+(NO_COLOR, FORCE_COLOR, TERM=dumb) and the escape codes, as httpie's Environment does. The same object
+says whether to page. cli/run.py asks it; nothing else in cli/ asks os, sys or shutil about the terminal.
+rich is imported here only when a Console is asked for, that is for the terminal format.
 """
 import os
 import sys
@@ -21,32 +22,47 @@ class Terminal:
         self.stdout = sys.stdout if stdout is None else stdout
         self.environ = os.environ if environ is None else environ
         self.is_tty = self.stdout.isatty()
+        self._console = None
+
+    @property
+    def forced(self):
+        """FORCE_COLOR asks for the terminal's colours whatever the output is (a pipe into `less -R`)."""
+        return bool(self.environ.get("FORCE_COLOR")) and not self.environ.get("NO_COLOR")
 
     @property
     def default_format(self):
-        """rich on a terminal, plain when piped or redirected."""
-        return "rich" if self.is_tty else "plain"
+        """rich on a terminal (or with FORCE_COLOR), plain when piped or redirected."""
+        return "rich" if self.is_tty or self.forced else "plain"
 
-    @property
-    def color(self):
-        """Colour on a terminal or with FORCE_COLOR; never with NO_COLOR or TERM=dumb."""
-        env = self.environ
-        return bool((self.is_tty or env.get("FORCE_COLOR")) and not env.get("NO_COLOR") and env.get("TERM") != "dumb")
+    def console(self, color=True):
+        """The rich Console that draws the terminal format on this output. color=False: no escape codes
+        at all (the terminal format written to a file)."""
+        if self._console is None:
+            from rich.console import (
+                Console,  # rich: only the terminal format asks for a console
+            )
+
+            self._console = Console(file=self.stdout, highlight=False, markup=False, emoji=False,
+                                    color_system="auto" if color else None, _environ=self.environ)
+        return self._console
 
     def size(self):
-        """(columns, lines): COLUMNS and LINES, else the terminal's, else 80 x 24."""
+        """(columns, lines): the Console's when there is one, else COLUMNS and LINES, else the terminal's,
+        else 80 x 24."""
+        if self._console is not None:
+            return tuple(self._console.size)
         import shutil  # start-up speed: only a run that prints to a terminal asks its size
 
-        return shutil.get_terminal_size((80, 24))
+        return tuple(shutil.get_terminal_size((80, 24)))
 
     @property
     def width(self):
-        """The width plain text wraps to: the terminal's when it is shown on one, else None (no wrapping)."""
-        return self.size().columns if self.is_tty else None
+        """The width a table format wraps to: the terminal's when it is shown on one, else None."""
+        return self.size()[0] if self.is_tty else None
 
     def too_long(self, text):
         """More rows than the terminal has: rows, not newlines, since a line wider than the terminal takes
-        more than one row (the layouts wrap to the width, but a table of another format may not)."""
+        more than one row (a web address is never cut, and a table of another format may be wide)."""
         columns, lines = self.size()
         rows = 0
         for line in text.split("\n"):
@@ -82,9 +98,9 @@ class Terminal:
 
 
 def _visible(line):
-    """The line without its colour escape codes (they take no room on the screen)."""
+    """The line without its escape codes: colours (CSI) and links (OSC 8) take no room on the screen."""
     if "\x1b" not in line:
         return line
     import re  # start-up speed: only coloured text needs it
 
-    return re.sub(r"\x1b\[[0-9;]*m", "", line)
+    return re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b\x07]*(?:\x1b\\|\x07)", "", line)

@@ -53,5 +53,9 @@ def completion(ctx, shell):
         get_completion_class,  # start-up speed: only this command needs it
     )
 
+    from .complete import register
+
+    register()
+
     script = get_completion_class(shell.lower())(ctx.find_root().command, {}, "ics", "_ICS_COMPLETE").source()
     sys.stdout.write(script if script.endswith("\n") else script + "\n")

@@ -40,7 +40,8 @@ TABLES = {
         "note": "When and where the name was used"}),
     "entity_status": ("Each entity's legal status over time: proposed, planned, non-statutory, statutory, abolished.", {
         "entity_id": "The entity", "seq": "Order", "from_date": "From (as given)", "to_date": "Until (as given; empty: still)",
-        "state": "The status", "basis": "What gave it that status (an Act, an order, a plan)", "note": "Note"}),
+        "state": "The status", "basis": "What gave it that status (an Act, an order, a plan)", "note": "Note",
+        "outcome": _OUTCOME}),
     "entity_items": ("Responsibilities, membership and facts of each entity, with the dates they apply.", {
         "entity_id": "The entity", "field": "responsibility, membership or fact", "seq": "Order", "text": "The item",
         "from_date": "From (as given)", "to_date": "Until (as given)", "note": "Note"}),
@@ -70,7 +71,7 @@ TABLES = {
         "id": "Version id", "date": "Date as given", "date_start": "First day the version is in force",
         "label": "Label", "provenance": "official (from copies of the ONS files) or derived (from a table copied "
         "from them)", "note": "What the version holds and where it comes from"}),
-    "icbs": ("Integrated care boards in each data version (42 from 1 July 2022; 36 after the April 2026 mergers).", {
+    "icbs": ("Integrated care boards in each data version (how many in each: `ics explain icb`, from this table).", {
         "id": "Row id: ONS code and version", "version_id": "Data version", "ons_code": "ONS (GSS) code, E54...",
         "ods_code": "NHS ODS code (Q..); empty where no official file gives one", "name": "Official name",
         "short_name": "Name without 'NHS' and 'Integrated Care Board'", "region": "NHS England region",

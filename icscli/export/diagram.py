@@ -39,7 +39,7 @@ def structure(kb, as_of=None):
         entity = kb.entities.get(ident)
         if entity is None:
             return False
-        exists = model.existed_on(entity, day)
+        exists = model.exists_on(kb, entity, day)
         if exists is False:
             return False
         nodes[ident] = {"id": ident, "name": entity["name"], "acronyms": entity.get("acronyms") or [],

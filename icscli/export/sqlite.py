@@ -30,7 +30,7 @@ CREATE TABLE aliases (
   PRIMARY KEY (entity_id, type, alias));
 CREATE TABLE entity_status (
   entity_id TEXT NOT NULL REFERENCES entities(id), seq INTEGER NOT NULL, from_date TEXT, to_date TEXT,
-  state TEXT NOT NULL, basis TEXT, note TEXT, PRIMARY KEY (entity_id, seq));
+  state TEXT NOT NULL, basis TEXT, note TEXT, outcome TEXT, PRIMARY KEY (entity_id, seq));
 CREATE TABLE entity_items (
   entity_id TEXT NOT NULL REFERENCES entities(id),
   field TEXT NOT NULL CHECK (field IN ('responsibility', 'membership', 'fact')), seq INTEGER NOT NULL,
@@ -193,7 +193,8 @@ def _fill(con, ref, kb):
         for f in e.get("former_names") or []:
             aliases.add((ident, f["name"], "former name", f.get("note")))
         for i, p in enumerate(e.get("status") or []):
-            status.append((ident, i, p.get("from"), p.get("to"), p["state"], p.get("basis"), p.get("note")))
+            status.append((ident, i, p.get("from"), p.get("to"), p["state"], p.get("basis"), p.get("note"),
+                           lifecycle.outcome_text(p)))
         for field, kind in (("responsibilities", "responsibility"), ("membership", "membership"), ("facts", "fact")):
             for i, item in enumerate(e.get(field) or []):
                 items.append((ident, kind, i, item["text"], item.get("from"), item.get("to"), item.get("note")))
@@ -208,7 +209,7 @@ def _fill(con, ref, kb):
                 seen.add(("accountable_to", link["entity"]))
                 links.append((ident, "accountable_to", link["entity"], link.get("note")))
     ins("INSERT INTO aliases VALUES (?,?,?,?)", sorted(aliases, key=lambda r: (r[0], r[2], r[1])))
-    ins("INSERT INTO entity_status VALUES (?,?,?,?,?,?,?)", status)
+    ins("INSERT INTO entity_status VALUES (?,?,?,?,?,?,?,?)", status)
     ins("INSERT INTO entity_items VALUES (?,?,?,?,?,?,?)", items)
     ins("INSERT INTO entity_links VALUES (?,?,?,?)", links)
 

@@ -3,14 +3,14 @@
 Each returns plain data (dicts and lists) for the views and the JSON output; nothing here prints.
 """
 from .. import dates
-from ..base import lifecycle
+from ..base import changekinds, lifecycle
 from ..base.records import public
 from ..base.schema import ENDED, LEVELS, NOT_EXISTING
-from ..base.words import has_word, key_match
+from ..base.words import has_word, in_context, key_match
 from ..dates import today
 from ..errors import BadValue
 from ..store import model
-from . import resolve
+from . import law, resolve
 
 
 def parse_user_date(text, option="--as-of"):
@@ -43,14 +43,21 @@ def card(kb, ident, as_of=None, match=None):
     ]
     data["responsibility_changes"].sort(key=lambda r: (dates.sort_key(r["effective"]), r["id"]))
     data["senses"] = [resolve.sense(kb, other) for other in shared_acronym_senses(kb, ident)]
+    data["counts"] = model.counts_of(kb, entity)
+    if not data["counts"]:
+        del data["counts"]
     if data.get("counts"):
         data["counts_text"] = lifecycle.counts_text(data["counts"])
+    if entity.get("counts_from"):
+        from ..systems.dated_changes import by_date
+
+        data["data_changes"] = by_date(kb, entity["counts_from"], dates.start(as_of) if as_of else today())
     if as_of:
         day = dates.start(as_of)
         data["as_of"] = as_of
         data["as_of_state"] = describe_state_on(kb, entity, day)
         if data.get("counts"):
-            data["counts_as_of"] = counts_on(entity, day)
+            data["counts_as_of"] = counts_on(kb, entity, day)
         for field in ("responsibilities", "membership", "facts", "former_names"):
             if data.get(field):
                 data[field] = [i for i in data[field] if model.item_in_force(i, day)]
@@ -74,7 +81,7 @@ def describe_state_on(kb, entity, day):
     """A sentence on what this was on a date: existing, proposed, not yet, or gone (and how it ended)."""
     periods = entity.get("status") or []
     if not periods:
-        return {"exists": None, "text": "The sources give no dates for this; it is shown as described."}
+        return _described_by_data(kb, entity, day)
     period = model.state_on(entity, day)
     pointers = [kb.entities[i]["name"] for i in entity.get("replaced") or [] if i in kb.entities]
     if period is None:
@@ -99,17 +106,36 @@ def describe_state_on(kb, entity, day):
     if state in ENDED:
         return {"exists": False, "text": _with_successors(kb, entity, state + since), "period": period}
     if state in NOT_EXISTING:
-        text = {"proposed": "only proposed", "planned": "only planned"}[state] + since
-        names = [f["name"] for f in entity.get("former_names") or []]
-        if names:
-            text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
-        if period is periods[-1] and not period.get("to"):
-            text += _no_later_stage(kb)
+        open_end = period is periods[-1] and not period.get("to")
+        if state == "enacted":  # law, not yet in force: and from when it was, if the data says
+            text = law.enacted(kb, periods, period)
+        else:  # a proposal or plan: "only" while nothing is recorded after it
+            later = law.followed(kb, period) if open_end else None
+            text = ("" if later else "only ") + state + since
+            names = [f["name"] for f in entity.get("former_names") or []]
+            if names:
+                text += " (then called " + " / ".join(f"'{n}'" for n in names) + ")"
+            if open_end:
+                text += later or _no_later_stage(kb)
         if pointers:
             text += "; see " + ", ".join(pointers)
         return {"exists": False, "text": text, "period": period}
     since = f" since {dates.human(period['from'])}" if period.get("from") else ""
-    return {"exists": True, "text": f"{state}{since}", "period": period}
+    return {"exists": True, "text": f"{state}{since}{law.enacted_before(periods, period)}", "period": period}
+
+
+def _described_by_data(kb, entity, day):
+    """What an undated entity was on a date: the systems data's counts date some (sub-ICB locations
+    began on 1 July 2022); for the rest no dates are recorded."""
+    span = model.derived_span(kb, entity)
+    if span is None:
+        return {"exists": None, "text": "The sources give no dates for this; it is shown as described"}
+    first, last = span
+    if day < first:
+        return {"exists": False, "text": f"did not exist yet; the first date in the data is {dates.human(first)}"}
+    if last and day > last:
+        return {"exists": False, "text": f"no longer in use after {dates.human(last)}"}
+    return {"exists": True, "text": f"in use since {dates.human(first)}"}
 
 
 def _with_successors(kb, entity, text):
@@ -126,11 +152,12 @@ def _no_later_stage(kb):
     return f"; no later stage is recorded in the sources checked up to {dates.human(as_of)}" if as_of else ""
 
 
-def counts_on(entity, day):
-    """{what: the count row in force on a full date} for an entity's dated counts."""
+def counts_on(kb, entity, day):
+    """{what: the count in force on a full date, or None} for an entity's dated counts (`model.counts_of`)."""
     found = {}
-    for what in dict.fromkeys(row["what"] for row in entity.get("counts") or []):
-        row = lifecycle.count_on(entity["counts"], day, what)
+    rows = model.counts_of(kb, entity)
+    for what in dict.fromkeys(row["what"] for row in rows):
+        row = lifecycle.count_on(rows, day, what)
         found[what] = row["value"] if row else None
     return found
 
@@ -167,17 +194,22 @@ def timeline(kb, date_from=None, date_to=None, tags=(), entity=None):
 
 # --------------------------------------------------------------------------- compare
 
-DIFF_ORDER = ("carried over", "changed", "new", "kept", "abolished", "moved elsewhere", "from elsewhere", "shared",
-              "only in A", "only in B")
+DIFF_ORDER = changekinds.SUCCESSION + changekinds.SIDE_BY_SIDE
 
 
-def compare(kb, term_a, term_b):
-    """What B took over from A (a succession), or what A and B each hold (side by side)."""
+def compare(kb, term_a, term_b, as_of=None):
+    """What B took over from A (a succession), or what A and B each hold (side by side), as of a date.
+
+    A row is part of the diff ("diff") when it was done by the date, and "later" otherwise: dated after
+    it, or only planned or proposed. The date is `as_of`, else, for a succession, the first day a
+    responsibility passed from A to B (the transfer: 1 July 2022 for CCGs to ICBs), else today.
+    """
     matches = [resolve.resolve_term(kb, t, exact_id_wins=True, main_sense=False) for t in (term_a, term_b)]
     a, b = matches[0]["id"], matches[1]["id"]
     if a == b:
         raise BadValue(f"compare needs two different bodies; '{term_a}' and '{term_b}' are both "
                        f"{kb.entities[a]['name']}")
+    as_of = dates.start(parse_user_date(as_of)) if as_of else None  # a day: "2024" is 1 January 2024, as in cards
     rows = list(kb.responsibilities.values())
     reversed_pair = not _succeeds(rows, a, b) and _succeeds(rows, b, a)
     if reversed_pair:  # `compare icb ccg`: the succession runs the other way, so answer that one
@@ -185,44 +217,58 @@ def compare(kb, term_a, term_b):
     succession = [r for r in rows if a in (r.get("before") or []) and b in (r.get("after") or [])]
     result = {"a": a, "b": b, "a_name": kb.entities[a]["name"], "b_name": kb.entities[b]["name"],
               "reversed": reversed_pair, "assumed": [m["assumed"] for m in matches if m["assumed"]]}
+    names = (result["a_name"], result["b_name"])
+    diff = []
     if succession:
         result["mode"] = "succession"
-        diff = []
-        for r in succession:
-            diff.append(_diff_row(kb, r, r["change"]))
+        result["transfer"] = min((dates.start(r["effective"]) for r in succession if _done(r)), default=None)
         for r in rows:
-            before, after = r.get("before") or [], r.get("after") or []
-            if r in succession:
-                continue
-            if a in before and not after:
-                diff.append(_diff_row(kb, r, "abolished"))
-            elif a in before and a in after:
-                diff.append(_diff_row(kb, r, "kept"))
-            elif a in before and b not in after:
-                diff.append(_diff_row(kb, r, "moved elsewhere"))
-            elif b in after and a not in before and r["change"] == "new":
-                diff.append(_diff_row(kb, r, "new"))
-            elif b in after and a not in before:
-                diff.append(_diff_row(kb, r, "from elsewhere"))
+            kind = _succession_kind(r, a, b)
+            if kind:
+                diff.append(_diff_row(kb, r, kind, names))
     else:
         result["mode"] = "side by side"
-        diff = []
+        result["transfer"] = None
         for r in rows:  # what each held: before a change (until then) or after it (from then)
             holders = (r.get("before") or []) + (r.get("after") or [])
             if a in holders and b in holders:
-                diff.append(_diff_row(kb, r, "shared"))
+                diff.append(_diff_row(kb, r, "shared", names))
             elif a in holders:
-                diff.append(_diff_row(kb, r, "only in A"))
+                diff.append(_diff_row(kb, r, "only in A", names))
             elif b in holders:
-                diff.append(_diff_row(kb, r, "only in B"))
-    order = {k: i for i, k in enumerate(DIFF_ORDER)}
-    diff.sort(key=lambda d: (order.get(d["diff"], 99), dates.start(d["effective"]), d["function"]))
-    result["rows"] = diff
-    result["counts"] = {}
+                diff.append(_diff_row(kb, r, "only in B", names))
+    result["as_of"] = day = as_of or result["transfer"] or today()
     for d in diff:
-        result["counts"][d["diff"]] = result["counts"].get(d["diff"], 0) + 1
-    result["in_common"] = bool(diff) and (result["mode"] == "succession" or "shared" in result["counts"])
+        d["part"] = "diff" if _done(d) and dates.start(d["effective"]) <= day else "later"
+    order = {k: i for i, k in enumerate(DIFF_ORDER)}
+    diff.sort(key=lambda d: (d["part"] != "diff", order[d["diff"]], dates.sort_key(d["effective"]), d["function"]))
+    result["rows"] = diff
+    result["counts"], result["later_counts"] = {}, {}
+    for d in diff:
+        counts = result["counts"] if d["part"] == "diff" else result["later_counts"]
+        counts[d["diff"]] = counts.get(d["diff"], 0) + 1
+    result["in_common"] = bool(diff) and (result["mode"] == "succession" or any(d["diff"] == "shared" for d in diff))
     return result
+
+
+def _succession_kind(r, a, b):
+    """What a row is to the succession a -> b: its own change when it passed from a to b or stayed with b;
+    else kept, abolished or moved elsewhere (a's), new or taken on from elsewhere (b's); None when
+    neither holds it."""
+    before, after = r.get("before") or [], r.get("after") or []
+    if a in before and b in after:
+        return r["change"]
+    if a in before:
+        return "abolished" if not after else "kept" if a in after else "moved elsewhere"
+    if b in after:
+        if b in before:  # b held it already: a change in place, not something taken on
+            return r["change"]
+        return "new" if r["change"] == "new" else "from elsewhere"
+    return None
+
+
+def _done(row):
+    return (row.get("status") or "done") == "done"
 
 
 def _succeeds(rows, old, new):
@@ -230,11 +276,12 @@ def _succeeds(rows, old, new):
     return any(old in (r.get("before") or []) and new in (r.get("after") or []) for r in rows)
 
 
-def _diff_row(kb, row, diff):
+def _diff_row(kb, row, diff, names):
     out = public(row)
     out["diff"] = diff
     out["before_names"] = [kb.entities[i]["name"] for i in row.get("before") or []]
     out["after_names"] = [kb.entities[i]["name"] for i in row.get("after") or []]
+    out["label"] = changekinds.label(diff, *names)
     return out
 
 
@@ -263,14 +310,14 @@ def tree(kb, as_of=None):
         if not (entity.get("part_of") or ident in linked or entity.get("status")
                 or top in ("system", "place", "neighbourhood")):
             continue
-        exists = model.existed_on(entity, day)
+        exists = model.exists_on(kb, entity, day)
         if exists is False:
             continue
         present[ident] = {"id": ident, "name": entity["name"], "acronyms": entity.get("acronyms") or [],
                           "kind": entity["kind"], "level": top,
                           "state": (model.state_on(entity, day) or {}).get("state"),
                           "dated": exists is not None, "children": []}
-        counts = {w: v for w, v in counts_on(entity, day).items() if v is not None}
+        counts = {w: v for w, v in counts_on(kb, entity, day).items() if v is not None}
         if counts:
             present[ident]["counts"] = counts
     for ident, node in present.items():
@@ -369,9 +416,10 @@ def search(kb, text, limit=25):
     extra = systems.search_systems(kb, text)
     results = []
     for _neg, _weight, _order, _name, kind, ident, score, row in hits[:limit]:
-        date, snippet, sources = row[6:9]  # what the hit shows, computed with the index: no record decoded
+        date, snippet, sources = row[6:9]  # what the hit shows, computed with the index
+        said = in_context(kind, (kb.entities if kind == "entity" else kb.events)[ident], phrases, terms)
         results.append({"type": kind, "id": ident, "name": row[2], "score": score, "date": date,
-                        "snippet": snippet, "sources": sources})
+                        "snippet": snippet, "context": said if said != snippet else None, "sources": sources})
     order = {(r["type"], r["id"]): n for n, r in enumerate(results)}
     ranked = sorted(results + extra, key=lambda h: (-h["score"], order.get((h["type"], h["id"]), 0),
                                                     h["type"] != "entity", h["name"].lower()))

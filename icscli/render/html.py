@@ -24,7 +24,10 @@ def address(where):
 
 
 class HtmlLayout(Visitor):
-    """The HTML walk (see doc.walk); `level` is the heading level of a block's title."""
+    """The HTML walk (see doc.walk); `level` is the heading level of a block's title. Only the export uses
+    it, and the export cites every line, so provenance notes are shown."""
+
+    cite = True
 
     def __init__(self, level=4):
         self.out, self.level = [], level
@@ -53,7 +56,8 @@ class HtmlLayout(Visitor):
         return "\n".join(self.out) + "\n"
 
     def visit_note(self, block):
-        self.out.append(f'<p class="note">{text_lines(block.text)}</p>')
+        if self.shows(block):
+            self.out.append(f'<p class="note">{text_lines(block.text)}</p>')
 
     def visit_prose(self, block):
         self.titled(block)
@@ -101,15 +105,15 @@ class HtmlLayout(Visitor):
 
     def visit_diff(self, block):
         self.titled(block)
-        legend = "; ".join(f"<code>{esc(sign)}</code> {esc(title)} ({count})"
-                           for sign, _kind, title, count in block.legend)
+        legend = "; ".join(f"<code>{esc(sign)}</code> {esc(label)} ({count})"
+                           for sign, _kind, label, count in block.legend)
         self.out.append(f'<p class="legend">{legend}</p>')
         rows = []
         for c in block.changes:
             status = f'<span class="status">{esc(c.status)}</span>' if c.status else ""
             rows.append(f'<tr class="diff-{esc(c.kind.replace(" ", "-"))}"><td><code>{esc(c.sign)}</code> '
-                        f"{esc(c.kind)}</td><td>{esc(c.text)}{status}</td><td>{esc(c.before)} \u2192 "
-                        f"{esc(c.after)}</td><td>{esc(c.when)}</td><td>{text_lines(c.detail)}{self.refs(c)}</td></tr>")
+                        f"{esc(c.label)}</td><td>{esc(c.text)}{status}</td><td>{esc(c.holders)}</td>"
+                        f"<td>{esc(c.when)}</td><td>{text_lines(c.detail)}{self.refs(c)}</td></tr>")
         self.out.append('<div class="table-wrap"><table><thead><tr><th>Change</th><th>Function</th>'
                         "<th>Before \u2192 after</th><th>From</th><th>Note</th></tr></thead>"
                         f"<tbody>{''.join(rows)}</tbody></table></div>")

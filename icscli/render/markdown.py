@@ -75,6 +75,8 @@ class MarkdownLayout(Visitor):
         return f'<a id="{ident}"></a>' if ident else ""
 
     def visit_note(self, block):
+        if not self.shows(block):
+            return
         self.out += ["> " + line if line else ">" for line in escape(block.text).split("\n")] + [""]
 
     def visit_prose(self, block):
@@ -123,14 +125,13 @@ class MarkdownLayout(Visitor):
 
     def visit_diff(self, block):
         self.titled(block)
-        self.out += ["Legend: " + "; ".join(f"`{sign}` {inline(title)} ({count})"
-                                            for sign, _kind, title, count in block.legend), ""]
+        self.out += ["Legend: " + "; ".join(f"`{sign}` {inline(label)} ({count})"
+                                            for sign, _kind, label, count in block.legend), ""]
         rows = []
         for change in block.changes:
             status = f" \\[{inline(change.status)}\\]" if change.status else ""
-            rows.append([f"`{change.sign}` {inline(change.kind)}", inline(change.text) + status,
-                         f"{inline(change.before)} \u2192 {inline(change.after)}", inline(change.when),
-                         (inline(change.detail) + self.refs(change)) or " "])
+            rows.append([f"`{change.sign}` {inline(change.label)}", inline(change.text) + status,
+                         inline(change.holders), inline(change.when), (inline(change.detail) + self.refs(change)) or " "])
         self.out += table_lines(["Change", "Function", "Before \u2192 after", "From", "Note"], rows) + [""]
 
     def visit_figure(self, block):

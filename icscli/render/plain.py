@@ -1,8 +1,7 @@
-"""Plain text: no colour, no box drawing. Into a pipe or file each record stays on one line; on a
-terminal (a width is given) lines wrap at word boundaries with hanging indents."""
+"""Plain text: no colour, no box drawing, no wrapping; each record stays on one line (render/text.py)."""
 from ..views.doc import walk
 from .text import TextLayout
 
 
-def render(document, cite, width=None):
-    return walk(document, TextLayout(cite, width), cite)
+def render(document, cite):
+    return walk(document, TextLayout(cite), cite)

@@ -9,7 +9,7 @@ are added or replace theirs, and every rule and index is worked out over the who
 from .. import dates
 from ..base.words import add_to_index, entity_keys, normalize, search_row
 from ..errors import DataError
-from . import completion
+from . import completion, derived
 from .loader import compile_sources
 from .model import KnowledgeBase, timeline_row
 from .systems_index import build_indexes
@@ -52,6 +52,7 @@ def build_state(tables):
     state["event_order"], state["entity_events"], state["timeline"] = event_indexes(tables["events"])
     state["index"], state["replaced_by"], state["entity_names"] = entity_indexes(tables["entities"])
     state.update(build_indexes(tables))
+    state[derived.PART] = derived.build(tables)
     state["search_index"] = search_rows(tables, state["event_order"])
     kb = KnowledgeBase(state)
     state["completion"] = completion.build(kb)  # what TAB offers, in one small part

@@ -18,7 +18,7 @@ import sys
 
 from ..base.version import __version__
 
-FORMAT = 17  # bump when the shape of the compiled state changes (17: one plain part per table and index)
+FORMAT = 18  # bump when the shape of the compiled state changes (18: the derived counts part)
 MAGIC = b"ICSKB%03d" % FORMAT
 MAX_TOC_BYTES = 64 << 20
 MAX_CACHE_BYTES = 4 << 30

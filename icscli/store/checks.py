@@ -64,7 +64,35 @@ def _suggest(ident, index, pool=40):
 
 def records(tables):
     """Every whole-data rule, over every record of every layer."""
-    return _entities(tables) + _sources_and_events(tables) + _systems(tables) + _ccg_chains(tables)
+    return (_entities(tables) + _sources_and_events(tables) + _systems(tables) + _ccg_chains(tables)
+            + _typed_counts(tables))
+
+
+def _typed_counts(tables):
+    """A typed count (`counts`) of something the systems data counts (CCGs, ICBs, ...) must agree with
+    the data on every day it shares with it: the data is the one truth, and the typed row goes."""
+    from ..base.schema import DERIVED_COUNTS
+    from . import derived
+
+    given = derived.build(tables)
+    labels = {label: kind for kind, label in DERIVED_COUNTS.items()}
+    problems = []
+    for table in ("entities", "events"):
+        for record in tables[table].values():
+            mine = dict(labels, **{s["what"]: s["count"] for s in record.get("counts_from") or [] if s.get("what")})
+            for i, row in enumerate(record.get("counts") or []):
+                kind = mine.get(row.get("what"))
+                frm, to = dates.start(row["from"]), dates.end(row["to"]) if row.get("to") else "9999-12-31"
+                for other in given.get(kind) or []:
+                    o_from, o_to = dates.start(other["from"]), other.get("to") or "9999-12-31"
+                    if o_from <= to and frm <= o_to and other["value"] != row.get("value"):
+                        file, line = _where(record)
+                        span = f"from {dates.human(other['from'])}" + (f" to {dates.human(other['to'])}" if other.get("to") else "")
+                        problems.append(Problem(file, line, f"counts[{i}]", (
+                            f"{row.get('value')} {row['what']} disagrees with the systems data, which gives "
+                            f"{other['value']} {span}; remove the typed count (the data gives it)")))
+                        break
+    return problems
 
 
 def _ccg_chains(tables):
@@ -93,7 +121,8 @@ def _ccg_chains(tables):
 
 
 def _entities(tables):
-    """No part_of cycles, no former name twice in one entity (status periods: `lifecycle.py`)."""
+    """No part_of cycles, a period's `bill` is legislation, no former name twice in one entity (the rest of
+    the status periods: `lifecycle.py`)."""
     problems = []
     entities = tables["entities"]
     for ident in entities:
@@ -109,6 +138,12 @@ def _entities(tables):
                 continue
             seen.add(parent)
             stack.extend(entities[parent].get("part_of") or [])
+        for i, period in enumerate(entity.get("status") or []):
+            bill = entities.get(period.get("bill"))
+            if bill and bill.get("kind") != "legislation":
+                problems.append(Problem(file, line, f"status[{i}].bill",
+                                        f"'{bill['id']}' is a {bill.get('kind')}, not legislation (the Bill that "
+                                        "carried the proposal)"))
         names = [f.get("name") for f in entity.get("former_names") or []]
         for i, name in enumerate(names):
             if name in names[:i]:

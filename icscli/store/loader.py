@@ -21,6 +21,7 @@ SHARED_TEXT = 120  # texts up to this long are interned: a publisher, a section 
 MAX_DEPTH = 12
 MAX_INT = 2 ** 53 - 1  # exact in JSON readers and within SQLite's 64-bit INTEGER
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Control characters but tab and newline, bidirectional overrides ("Trojan Source") and lone surrogates:
 # safe.py holds the one list. YAML's "\e" or "\x1b" escapes make them.
 _FORBIDDEN = re.compile(safe.FORBIDDEN_IN_TEXT)
@@ -162,6 +163,10 @@ class _Checker:
             if value is not _BAD and not safe.is_safe_url(value):
                 return self.bad(where, f"'{value}' is not an http:// or https:// address")
             return value
+        if rule == "sha256":
+            if not isinstance(value, str) or not _SHA256.match(value):
+                return self.bad(where, f"'{value}' is not a SHA-256 (64 lowercase hexadecimal digits)")
+            return value
         if rule == "int":
             if not isinstance(value, int) or isinstance(value, bool):
                 return self.bad(where, f"expected a whole number, got {_typename(value)}")
@@ -262,8 +267,9 @@ class _Checker:
 _BAD = object()
 _NESTED = {  # list rules of nested records -> their schema spec
     "items": "ITEM", "periods": "PERIOD", "former_names": "FORMER_NAME", "links": "LINK", "claims": "CLAIM",
-    "claim_values": "CLAIM_VALUE", "local_authorities": "LOCAL_AUTHORITY", "counts": "COUNT", "parts": "PART",
-    "steps": "STEP", "vintages": "VINTAGE", "boundary_changes": "BOUNDARY_CHANGE",
+    "claim_values": "CLAIM_VALUE", "local_authorities": "LOCAL_AUTHORITY", "counts": "COUNT", "counted_by": "COUNTED_BY",
+    "parts": "PART", "steps": "STEP", "vintages": "VINTAGE", "boundary_changes": "BOUNDARY_CHANGE",
+    "place_splits": "PLACE_SPLIT", "place_totals": "PLACE_TOTAL",
 }
 _LIST_RULES = frozenset(("strs", "tags", "entity_ids", "cites", *_NESTED))
 

@@ -14,7 +14,7 @@ from .cache import CacheMiss
 PART_TYPES = dict(
     {table.name: dict for table in RECORD_TABLES},
     meta=dict, record_locations=dict, index=dict, replaced_by=dict, entity_names=dict, entity_events=dict,
-    completion=dict, event_order=list, timeline=list, search_index=list,
+    completion=dict, derived_counts=dict, event_order=list, timeline=list, search_index=list,
 )
 
 
@@ -122,6 +122,34 @@ def __getattr__(name):
         value = globals()[name] = lifecycle.period_on if name == "state_on" else lifecycle.existed_on
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def counts_of(kb, entity):
+    """An entity's dated counts: those the systems data gives (`counts_from`) and its typed ones."""
+    from . import derived
+
+    return derived.rows_for(kb.state.get(derived.PART) or {}, entity)
+
+
+def exists_on(kb, entity, day):
+    """True / False when the entity's status periods, or else the systems data that counts it, say
+    whether it existed on a full date; None when neither dates it."""
+    if entity.get("status"):
+        from ..base import lifecycle
+
+        return lifecycle.existed_on(entity, day)
+    found = derived_span(kb, entity)
+    if found is None:
+        return None
+    first, last = found
+    return first <= day and (last is None or day <= last)
+
+
+def derived_span(kb, entity):
+    """(first day, last day or None) the systems data counts an entity, or None (see derived.span)."""
+    from . import derived
+
+    return derived.span(kb.state.get(derived.PART) or {}, entity)
 
 
 def item_in_force(item, day):

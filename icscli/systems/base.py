@@ -1,7 +1,7 @@
 """Versions and small helpers shared by the systems queries."""
 from .. import dates
 from ..base.records import public
-from ..errors import BadValue
+from ..errors import BadValue, DateBeforeCoverage
 from ..store.systems_index import index
 
 
@@ -29,14 +29,22 @@ def _day(as_of):
     return dates.start(as_of)
 
 
+def first_day(kb):
+    """The first day of the systems data (1 July 2022: the ICBs began), or None without it."""
+    versions = index(kb).versions
+    return versions[0][1] if versions else None
+
+
 def _need_version(kb, day):
     if not index(kb).versions:
         raise BadValue("no ICB data is loaded (data/systems is missing)")
     version = version_on(kb, day)
     if version is None:
         first = kb.system_versions[index(kb).versions[0][0]]
-        raise BadValue(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}; the data starts then "
-                       f"(before that, each area's April 2021 ICS/STP is shown by `ics system NAME`)")
+        raise DateBeforeCoverage(f"--as-of {day}: ICBs were set up on {dates.human(first['date'])}, so there were none then; "
+                                 "`ics system NAME --as-of DATE` gives an ICB's area on an earlier date, and "
+                                 "`ics ccg CODE --as-of DATE` or `ics map` a CCG's, on any date from April 2013",
+                                 dates.start(first["date"]))
     return version
 
 

@@ -64,10 +64,28 @@ def system_card(kb, ident, as_of=None, how=None, status=None):
         "as_of": day, "as_of_version": version, "match": how, "state": state, "began": begun, "ended": ended,
         "version_record": version_record(kb, icb["version"]), "history": history,
         "sub_icb_locations": locs, "places": places(kb, ident), "formed_from": formed_from, "went_to": went_to,
-        "provenance": _provenance(kb, icb), "all_sources": sources,
+        "provenance": _provenance(kb, icb), "all_sources": sources, "registrations": _registrations(kb, icb),
     })
     data["formed_from_ids"] = icb.get("formed_from") or []
+    if version is None:  # before the ICBs: the area as `ics map` gives it on the day
+        from .mapping import map_code
+
+        data["before_icbs"] = map_code(kb, icb["ons_code"], day)
     return data
+
+
+def _registrations(kb, icb):
+    """The GP practices and registered patients a practice file gives for this ICB, when this record is the
+    one in force on the file's date (the August 2026 file: the ICBs of April 2026), else None."""
+    from .. import dates
+
+    for vintage in kb.place_vintages.values():
+        for total in vintage.get("icb_totals") or ():
+            if (total["ons_code"], total["ods_code"]) == (icb["ons_code"], icb.get("ods_code")) \
+                    and version_on(kb, dates.start(vintage["date"])) == icb["version"]:
+                return {"date": vintage["date"], "practices": total["practices"],
+                        "registered_patients": total.get("registered_patients"), "sources": vintage["sources"]}
+    return None
 
 
 def _parts(kb, old, new):

@@ -97,6 +97,12 @@ def _ccg_row(kb, loc_id, as_of=None, full=False):
             last = history[-1]
     now = None
     ended = None
+    before = None
+    if version_on(kb, day) is None:  # before the ICBs: the CCG on the day, as `ics map` gives it
+        from .mapping import map_code
+
+        before = map_code(kb, loc["ods_code"], day)
+        last = None
     if last and last["version"] == version:
         now = last
     elif last:
@@ -116,7 +122,8 @@ def _ccg_row(kb, loc_id, as_of=None, full=False):
         "sub_icb_ods_code": loc["ods_code"], "sub_icb_ons_code": loc["ons_code"], "sub_icb_name": loc["name"],
         "icb_2022": _brief(kb, loc["icb"]), "region_2022": icb.get("region"),
         "boundary_change_2022": loc.get("change_note"),
-        "as_of": day, "as_of_version": version, "now": now, "ended": ended, "changed_since_2022": changed,
+        "as_of": day, "as_of_version": version if before is None else None, "now": now, "ended": ended,
+        "before_icbs": before, "changed_since_2022": changed,
         "provenance": {"2022": "official", "now": (now or {}).get("provenance")},
         "sources": loc["sources"],
     }
@@ -126,7 +133,7 @@ def _ccg_row(kb, loc_id, as_of=None, full=False):
 
 
 def all_ccgs(kb, as_of=None):
-    """All former CCGs (the 106 sub-ICB locations of 1 July 2022) with their ICB then and on a date."""
+    """All former CCGs (the sub-ICB locations of 1 July 2022) with their ICB then and on a date."""
     if not index(kb).versions:
         raise BadValue("no ICB data is loaded (data/systems is missing)")
     day = _day(as_of)

@@ -17,6 +17,7 @@ from .mapping import CHANGES, Mapper
 SPLIT_MODES = ("all", "largest", "error")
 CACHE_LIMIT = 200000
 MAX_LINE = 1 << 20  # characters in one physical line: a longer one is not a table (/dev/zero, a binary)
+PROGRESS_EVERY = 5000  # rows between two calls of the progress hook (a bar on a terminal, cli/progress.py)
 
 
 class MapError(IcsError):
@@ -143,12 +144,14 @@ class FileMapper:
         return change, [r["fields"] + [change, _share(r["share"]), note] for r in rows]
 
 
-def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False):
+def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False,
+               progress=None):
     """Map `column` of a binary input stream to `day`, writing binary output; returns the summary.
 
     excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). Raises BadValue for a
     missing column (listing the columns), MapError for unreadable input, a split
     area with split='error', or (after writing everything) an unknown value with strict=True.
+    progress(rows), if given, is called every PROGRESS_EVERY rows (cli/ draws a bar with it).
     """
     reader = Reader(raw, name, encoding)
     wanted = column.strip().lower()
@@ -169,7 +172,7 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     write(_spanning(reader.header, reader.delimiter))
     write(suffixes.of(mapper.columns))
     rows_in, rows_out = reader.loop(lambda rows: _copy_rows(rows, width, idx, mapper, suffixes, writer, write,
-                                                            reader))
+                                                            reader, progress))
     counts = mapper.counts
     text.flush()
     text.detach()
@@ -188,13 +191,15 @@ class StrictFailure(MapError):
                          "are not codes the data knows")
 
 
-def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader):
+def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader, progress=None):
     """The hot loop: each row once through csv.writer, then its pre-serialised added cells."""
     cache, newline, delimiter = {}, reader.newline, reader.delimiter
     rows_in = rows_out = 0
     last = rows.line_num
     for row in rows:
         rows_in += 1
+        if progress and not rows_in % PROGRESS_EVERY:
+            progress(rows_in)
         spans, last = rows.line_num - last > 1, rows.line_num  # a quoted cell holds a line break
         if len(row) != width:
             if not row:  # a blank line stays a blank line

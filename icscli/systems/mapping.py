@@ -7,7 +7,7 @@ split carries its share of the area as LSOA counts (2011 LSOAs up to 2022, 2021 
 plain JSON-able dicts.
 """
 from .. import dates
-from ..errors import BadValue
+from ..errors import BadValue, DateBeforeCoverage
 from ..store.systems_index import ICBS_START, index
 from .codes import lookup
 
@@ -22,7 +22,7 @@ SHARE_BASIS = "share of the area by LSOA count (2011 LSOAs up to July 2022, 2021
 
 def check_day(day):
     if day < FIRST_DAY:
-        raise BadValue(f"--to: {day} is before 1 April 2013, when the data (CCGs) starts")
+        raise DateBeforeCoverage(f"--to: {day} is before 1 April 2013, when the data (CCGs) starts", FIRST_DAY)
     return day
 
 

@@ -1,7 +1,7 @@
 """Which ICB record a user means by a code, a name or a place, on a date."""
 from ..errors import AmbiguousTerm, UnknownTerm
 from ..store.systems_index import index, key
-from .base import _day, _need_version, _position
+from .base import _day, _need_version, _position, first_day, version_on
 from .codes import lookup
 
 _CODES = ("ods code", "ons code", "2021 code")
@@ -80,7 +80,7 @@ def resolve_system(kb, text, as_of=None):
     local authorities; a local authority (July 2022) leads to the ICBs covering it on the date.
     """
     day = _day(as_of)
-    version = _need_version(kb, day)
+    version = version_on(kb, day) or _need_version(kb, first_day(kb))  # before the ICBs: as they began
     target = _position(kb, version)
     # Fragments of CCG names are not used: several CCG names name areas that moved in July 2022
     # ("Tameside and Glossop", "Black Country and West Birmingham"), so a fragment could mislead.

@@ -12,10 +12,11 @@ from .doc import describe_source
 
 
 def date_described(payload):
-    """The date (or period) an answer describes: its as-of date, a range of dates, otherwise today."""
+    """The date (or period) an answer describes: its as-of date (a checked claim's `on`), a range of
+    dates, otherwise today."""
     payload = payload if isinstance(payload, dict) else {}
-    if payload.get("as_of"):
-        return payload["as_of"]
+    if payload.get("as_of") or payload.get("on"):
+        return payload.get("as_of") or payload["on"]
     if "from" in payload and "to" in payload:  # a timeline or the changes between two dates
         return f"{payload['from'] or 'the start'} to {payload['to'] or today()}"
     return today()

@@ -8,6 +8,11 @@ walks a document the same way and a new block kind is one method per renderer.
 Structure is kept in fields, never in wording: a field's label and value are apart, a relation carries
 entity ids, a status is a field, a block's `key` names its section (`--section board`). Citations are
 numbered here, once, in reading order, so `--cite` means the same in every format.
+
+Two kinds of text are kept apart from the answer. A hint (a command to type for more: `--section board`,
+`ics explain icp-contract`) is for a screen: only the plain and rich layouts show it, never a document
+(markdown, HTML, CSV, JSON, the exports). Provenance (which file or table the rows come from) is shown
+on request: a note marked `provenance` appears with --cite and in the exports, which cite every line.
 """
 from ..dates import human
 
@@ -19,17 +24,29 @@ class Line:
     done); ids: the entities the text names, in order (its text is their names, so exports link them),
     or, for an anchored entry (a timeline event in the export), the entities it involves; anchor: an id a
     document can link to;
-    link: the in-document anchor the line points to (a contents entry).
+    link: the in-document anchor the line points to (a contents entry); hint: what to type for more, shown
+    after the text on a screen only (see the module's docstring);
+    lead: what the line leads with (a timeline entry's date), kept apart from the rest (`body`) so that a
+    layout can set it in a column of its own; `text` is the two as one reads them, 'lead: body'.
     """
 
-    __slots__ = ("anchor", "detail", "ids", "link", "refs", "sources", "status", "text")
+    __slots__ = ("anchor", "body", "detail", "hint", "ids", "lead", "link", "refs", "sources", "status")
 
-    def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link=""):
-        self.text, self.detail, self.anchor, self.link = text, detail or "", anchor, link
+    def __init__(self, text, sources=None, detail="", status="", ids=(), anchor="", link="", hint="", lead=""):
+        self.body, self.lead, self.detail, self.anchor, self.link = text, lead, detail or "", anchor, link
+        self.hint = hint
         self.status = "" if status in (None, "done") else status
         self.sources = sources or []
         self.ids = list(ids or [])
         self.refs = []
+
+    @property
+    def text(self):
+        return f"{self.lead}: {self.body}" if self.lead else self.body
+
+    @text.setter
+    def text(self, value):  # the whole text, lead and all: nothing stays apart
+        self.body, self.lead = value, ""
 
 
 class Field(Line):
@@ -53,13 +70,14 @@ class Row(Line):
 
 
 class Change(Line):
-    """One row of a diff: the text is the function; sign and kind say what happened to it."""
+    """One row of a diff: the text is the function; its kind (a key of base/changekinds.py), sign and
+    label say what happened to it, `holders` who held it before and after, `when` its date."""
 
-    __slots__ = ("after", "before", "kind", "sign", "when")
+    __slots__ = ("holders", "kind", "label", "sign", "when")
 
-    def __init__(self, kind, sign, function, before, after, when, sources=None, **more):
+    def __init__(self, kind, sign, label, function, holders, when, sources=None, **more):
         super().__init__(function, sources, **more)
-        self.kind, self.sign, self.before, self.after, self.when = kind, sign, before, after, when
+        self.kind, self.sign, self.label, self.holders, self.when = kind, sign, label, holders, when
 
 
 class Block:
@@ -77,13 +95,14 @@ class Block:
 
 
 class Note(Block):
-    """A remark about the answer (the date it is for, a caveat, provenance), set apart from it."""
+    """A remark about the answer (the date it is for, a caveat), set apart from it. screen: the same remark
+    with the commands to type, for a screen; provenance: shown only with --cite and in the exports."""
 
     kind = "note"
 
-    def __init__(self, text, key=""):
+    def __init__(self, text, key="", screen="", provenance=False):
         super().__init__("", key)
-        self.text = text
+        self.text, self.screen, self.provenance = text, screen or text, provenance
 
 
 class Prose(Block):
@@ -113,13 +132,14 @@ class Fields(Block):
 
 
 class Items(Block):
-    """A list of separate statements; numbered when the order is a count (a bibliography)."""
+    """A list of separate statements; numbered when the order is a count (a bibliography). `lead` names
+    what each line leads with (its `lead`, e.g. 'Date'): a layout with columns may set them as a table."""
 
     kind = "items"
 
-    def __init__(self, title, lines, key="", numbered=False):
+    def __init__(self, title, lines, key="", numbered=False, lead=""):
         super().__init__(title, key)
-        self.lines, self.numbered = lines, numbered
+        self.lines, self.numbered, self.lead = lines, numbered, lead
 
     def cited(self):
         return self.lines
@@ -153,10 +173,9 @@ class Diff(Block):
 
     kind = "diff"
 
-    def __init__(self, title, changes, legend, before="", after="", key=""):
+    def __init__(self, title, changes, legend, key=""):
         super().__init__(title, key)
-        self.changes, self.legend = changes, legend  # legend: [(sign, kind, title, count)]
-        self.before, self.after = before, after
+        self.changes, self.legend = changes, legend  # legend: [(sign, kind, label, count)]
 
     def cited(self):
         return self.changes
@@ -201,7 +220,15 @@ class References(Block):
 
 
 class Visitor:
-    """The one walk every renderer shares: begin, a visit per block, then the references."""
+    """The one walk every renderer shares: begin, a visit per block, then the references. cite: the
+    reader asked for sources (provenance notes are shown); screen: a layout for a screen (hints are shown)."""
+
+    cite = False
+    screen = False
+
+    def shows(self, note):
+        """Whether this layout shows a note: a provenance note only when citing."""
+        return self.cite or not note.provenance
 
     def begin(self, document):
         pass
@@ -277,7 +304,7 @@ def section_table(blocks):
     rows = []
     for block in blocks:
         section = block.title or block.key or "About"
-        if block.kind == "note":
+        if block.kind == "note" and not block.provenance:
             rows.append([section if block.title else "Note", block.text, ""])
         for line in block.cited():
             if isinstance(line, Field):
@@ -301,6 +328,18 @@ def cite_text(sources):
             part += f" ({cite['at']})"
         parts.append(part)
     return "; ".join(parts)
+
+
+def who_says(kb, sources):
+    """Who gives a value, for readers: 'The King's Fund, 2022; Kevin McDonnell (blog), 2024' (publisher and
+    year of each source, once each); --cite numbers the sources themselves, -f json names them."""
+    said = []
+    for cite in sources or []:
+        source = kb.sources.get(cite["source"]) if kb else None
+        text = f"{source['publisher']}, {source['date'][:4]}" if source else cite["source"]
+        if text not in said:
+            said.append(text)
+    return "; ".join(said)
 
 
 def describe_source(kb, source_id, locator=""):

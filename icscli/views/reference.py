@@ -3,14 +3,14 @@
 Every block carries a section key (`--section board`); relations carry entity ids; statuses are fields.
 """
 from .. import dates
-from ..base import freshness, lifecycle
+from ..base import changekinds, freshness, lifecycle
 from ..queries import reference as query
 from . import doc
 from .doc import Change, Field, Line, cite_text
 
 # The sections of a card, in order, with what each holds (for `ics explain --section` and its help).
 EXPLAIN_SECTIONS = {
-    "short": "the answer in a few lines: what it is, level, since when, board, who it answers to",
+    "short": "the answer in a few lines: what it is, level, since when, membership, who it answers to",
     "about": "other names, former names, what it is part of, produces, replaced, became, related",
     "summary": "the full description",
     "status": "legal status over time",
@@ -53,15 +53,14 @@ def short_fields(kb, data):
     if data.get("status"):
         now = query.describe_state_on(kb, kb.entities[data["id"]], query.today())
         fields.append(Field("Today", now["text"], (now.get("period") or {}).get("sources", [])))
-    if data.get("membership"):  # who sits on it, in one line: the first entry short enough, else where to look
-        board = data["membership"]
-        more = f" (and {len(board) - 1} more: --section board)" if len(board) > 1 else ""
-        fitting = next((item for item in board if len(item["text"] + more) <= 70), None)
-        if fitting:
-            fields.append(Field("Board", fitting["text"] + more, fitting.get("sources")))
+    if data.get("membership"):  # who sits on it, in one line: the first entry short enough (or the only one),
+        board = data["membership"]  # else how many; labelled as its section is: members as well as boards
+        more = f"(and {len(board) - 1} more: --section board)" if len(board) > 1 else ""
+        shown = next((item for item in board if len(item["text"] + more) < 70), board[0] if len(board) == 1 else None)
+        if shown:
+            fields.append(Field("Membership", shown["text"], shown.get("sources"), hint=more))
         else:
-            entries = "1 entry" if len(board) == 1 else f"{len(board)} entries"
-            fields.append(Field("Board", f"{entries}: ics explain {data['id']} --section board"))
+            fields.append(Field("Membership", f"{len(board)} entries", hint=f"(ics explain {data['id']} --section board)"))
     if data.get("accountable_to"):
         ids = [a["entity"] for a in data["accountable_to"]]
         fields.append(Field("Answers to", names(kb, ids), [c for a in data["accountable_to"]
@@ -98,8 +97,10 @@ def explain(kb, data):
         state += "" if state.endswith((".", "!", "?")) else "."  # the state's own sentence, ended once
         blocks.append(doc.Note(f"As of {dates.human(data['as_of'])}: {state}", key="short"))
     if data.get("main_sense_of") and data.get("senses"):  # an ambiguous acronym: its main sense, then the others
-        blocks.append(doc.Note(f"{data['main_sense_of']} also means: " + "; ".join(
-            f"{s['name']} (ics explain \"{s['type']}\")" for s in data["senses"]) + ".", key="short"))
+        also = f"{data['main_sense_of']} also means: "
+        blocks.append(doc.Note(also + "; ".join(s["name"] for s in data["senses"]) + ".", key="short",
+                               screen=also + "; ".join(f"{s['name']} (ics explain \"{s['type']}\")"
+                                                       for s in data["senses"]) + "."))
     blocks.append(doc.Prose("", [Line(first_sentence(data["summary"]), data["sources"])], key="short"))
     blocks.append(doc.Fields("", short_fields(kb, data), key="short"))
     about = []
@@ -119,8 +120,11 @@ def explain(kb, data):
         now = freshness.now_words(kb, query.today()) if kb else "now"  # past data_as_of, "now" is not known
         blocks.append(doc.Items("Status over time", [_period(p, now) for p in data["status"]], key="status"))
     if data.get("counts"):
-        blocks.append(doc.Items("Counts over time", [Line(data["counts_text"], [c for r in data["counts"] for c in r["sources"]])],
-                                key="status"))
+        blocks.append(doc.Items("Counts over time", [Line(lifecycle.counts_text([r]), r["sources"], detail=r.get("note") or "")
+                                                     for r in data["counts"]], key="status"))
+    if data.get("data_changes"):
+        blocks.append(doc.Items("Changes in the code data", [Line(f"{dates.human(c['date'])}: {c['text']}", c["sources"])
+                                                             for c in data["data_changes"]], key="status"))
     for heading, field, key in (("Responsibilities", "responsibilities", "duties"),
                                 ("Membership and board", "membership", "board")):
         if data.get(field):
@@ -131,19 +135,19 @@ def explain(kb, data):
             for a in data["accountable_to"]], key="accountability"))
     if data.get("facts"):
         blocks.append(doc.Items("Facts and figures", [_dated(i) for i in data["facts"]], key="facts"))
-    blocks += claim_blocks(data.get("claims"))
+    blocks += claim_blocks(kb, data.get("claims"))
     if data.get("responsibility_changes"):
         blocks.append(doc.Items("Responsibility changes", [_change_line(kb, r) for r in data["responsibility_changes"]],
                                 key="changes"))
     if data.get("events"):
         blocks.append(doc.Items("Timeline", [
-            Line(f"{dates.human(e['date'])}: {e['title']}", _with_outcome_sources(e), detail=outcome(e),
-                 status=e.get("status"))
-            for e in data["events"]], key="timeline"))
+            Line(e["title"], _with_outcome_sources(e), detail=outcome(e), status=e.get("status"),
+                 lead=dates.human(e["date"]))
+            for e in data["events"]], key="timeline", lead="Date"))
     if data.get("senses"):
         acronyms = "/".join(data.get("acronyms") or [])
         blocks.append(doc.Items(f"Other meanings of {acronyms}", [
-            Line(f"{s['name']}: {s['summary']}", detail=f"\u2192 ics explain \"{s['type']}\"")
+            Line(f"{s['name']}: {s['summary']}", hint=f"\u2192 ics explain \"{s['type']}\"")
             for s in data["senses"]], key="meanings"))
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"], c.get("at") or ""))
                                         for c in data["sources"]], key="sources"))
@@ -154,13 +158,14 @@ def _period(period, now="now"):
     frm = dates.human(period.get("from")) if period.get("from") else "?"
     to = dates.human(period.get("to")) if period.get("to") else now
     text = f"{frm} to {to}: {period['state']}" + (f" ({period['basis']})" if period.get("basis") else "")
-    return Line(text, period.get("sources"), detail=period.get("note") or "")
+    detail = " ".join(t for t in (period.get("note") or "", outcome(period)) if t)  # what became of a plan
+    return Line(text, _with_outcome_sources(period), detail=detail)
 
 
 def _change_line(kb, r):
-    before = names(kb, r.get("before") or []) or "new"
-    after = names(kb, r.get("after") or []) or "none"
-    return Line(f"{dates.human(r['effective'])}: {r['change']}: {r['function']} ({before} \u2192 {after})",
+    known = kb.entity_names
+    holders = changekinds.holders(*([known[i] for i in r.get(side) or [] if i in known] for side in ("before", "after")))
+    return Line(f"{dates.human(r['effective'])}: {changekinds.label(r['change'])}: {r['function']} ({holders})",
                 _with_outcome_sources(r), detail=outcome(r), status=r.get("status"))
 
 
@@ -180,13 +185,14 @@ def _with_outcome_sources(record):
     return cited
 
 
-def claim_blocks(claims):
-    """One block per disagreement: every value with its own sources, the current one marked."""
+def claim_blocks(kb, claims):
+    """One block per disagreement: every value with who gives it (--cite numbers its sources), the current
+    one marked."""
     blocks = []
     for claim in claims or []:
         lines = []
         for value in claim["values"]:
-            text = f"{value['value']}, per {cite_text(value['sources'])}"
+            text = f"{value['value']}, per {doc.who_says(kb, value['sources'])}"
             lines.append(Line(text, value["sources"], detail=value.get("note") or "",
                               status="current" if value.get("current") else ""))
         if claim.get("note"):
@@ -197,7 +203,7 @@ def claim_blocks(claims):
 
 def senses(kb, term, candidates):
     title = f"'{term}' has {len(candidates)} meanings"
-    lines = [Line(f"{c['name']}: {c['summary']}", detail=f"\u2192 ics explain \"{c['type']}\"")
+    lines = [Line(f"{c['name']}: {c['summary']}", hint=f"\u2192 ics explain \"{c['type']}\"")
              for c in candidates]
     blocks = [doc.Items("Which one do you mean?", lines, key="senses")]
     rows = [[c["type"], c["name"], c["summary"]] for c in candidates]
@@ -218,29 +224,22 @@ def timeline(kb, data):
     for e in data["events"]:
         when = dates.human(e["date"]) + (f" to {dates.human(e['end'])}" if e.get("end") else "")
         detail = " ".join(text for text in (e["description"], outcome(e)) if text)
-        lines.append(Line(f"{when}: {e['title']}", _with_outcome_sources(e), detail=detail, status=e.get("status")))
+        lines.append(Line(e["title"], _with_outcome_sources(e), detail=detail, status=e.get("status"), lead=when))
         rows.append([e["date"], e.get("end") or "", e.get("status") or "done", e["title"], e["description"],
                      lifecycle.outcome_text(e) or "", ", ".join(e.get("entities") or []),
                      ", ".join(e.get("tags") or []), cite_text(_with_outcome_sources(e))])
-    blocks = [doc.Items("", lines, key="events")] if lines else [doc.Note("No events match.")]
+    blocks = [doc.Items("", lines, key="events", lead="Date")] if lines else [doc.Note("No events match.")]
     columns = ["date", "end", "status", "title", "description", "outcome", "entities", "tags", "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
 
 
-# What each kind of difference is called and its sign: the sign is the same in every format.
-DIFF_KINDS = {
-    "carried over": ("=", "Carried over"), "changed": ("~", "Changed"), "new": ("+", "New"),
-    "kept": ("=", "Kept by {a} (not taken over)"), "abolished": ("-", "Dropped (abolished)"),
-    "moved elsewhere": (">", "Dropped here (moved to another body)"),
-    "from elsewhere": ("<", "Taken on from another body"), "shared": ("=", "Held by both"),
-    "only in A": ("A", "Only {a}"), "only in B": ("B", "Only {b}"),
-}
-
-
 def compare(kb, data):
+    """The diff as of its date, then the later rows apart (dated after it, or not done), each dated."""
     a, b = data["a_name"], data["b_name"]
-    arrow = "\u2192" if data["mode"] == "succession" else "vs"
-    title = f"{a} {arrow} {b}: responsibilities"
+    succession = data["mode"] == "succession"
+    day = dates.human(data["as_of"])
+    arrow = "\u2192" if succession else "vs"
+    title = f"{a} {arrow} {b}: responsibilities as of {day}"
     blocks = []
     if data.get("reversed"):
         blocks.append(doc.Note(f"Read as the succession {a} \u2192 {b}: responsibilities passed that way, "
@@ -249,21 +248,51 @@ def compare(kb, data):
         blocks.append(doc.Note(f"{a} and {b} have no responsibilities in common in the data."))
     elif not data["in_common"]:
         blocks.append(doc.Note(f"{a} and {b} share no responsibilities; each one's own are listed."))
-    changes, rows = [], []
+    parts = {"diff": [], "later": []}
     for r in data["rows"]:
-        sign = DIFF_KINDS[r["diff"]][0]
-        changes.append(Change(r["diff"], sign, r["function"], ", ".join(r["before_names"]) or "nobody",
-                              ", ".join(r["after_names"]) or "nobody", dates.human(r["effective"]), r["sources"],
-                              status=r.get("status"),
-                              detail=" ".join(t for t in (r.get("note") or "", outcome(r)) if t)))
-        rows.append([r["diff"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
-                     r["effective"], r.get("status") or "done", r.get("note") or "",
-                     lifecycle.outcome_text(r) or "", cite_text(_with_outcome_sources(r))])
-    if changes:
-        legend = [(DIFF_KINDS[k][0], k, DIFF_KINDS[k][1].format(a=a, b=b), n) for k, n in data["counts"].items()]
-        blocks.append(doc.Diff("", changes, legend, before=a, after=b, key="diff"))
-    columns = ["diff", "function", "before", "after", "effective", "status", "note", "outcome", "sources"]
+        parts[r["part"]].append(r)
+    if data["rows"]:
+        blocks.append(doc.Note(_compare_scope(data, parts)))
+    for part, heading, counts in (("diff", "", data["counts"]),
+                                  ("later", f"Later changes (after {day}, or not in force on that date)",
+                                   data["later_counts"])):
+        if parts[part]:
+            legend = [(changekinds.KINDS[k].sign, k, changekinds.label(k, a, b), n) for k, n in counts.items()]
+            blocks.append(doc.Diff(heading, [_diff_change(r) for r in parts[part]], legend, key=part))
+    rows = [[r["diff"], r["label"], r["function"], ", ".join(r.get("before") or []), ", ".join(r.get("after") or []),
+             r["effective"], r.get("status") or "done", r["part"], r.get("note") or "",
+             lifecycle.outcome_text(r) or "", cite_text(_with_outcome_sources(r))] for r in data["rows"]]
+    columns = ["diff", "label", "function", "before", "after", "effective", "status", "part", "note", "outcome",
+               "sources"]
     return doc.Doc(title, blocks, (columns, rows), data, kb)
+
+
+def _compare_scope(data, parts):
+    """What the diff is: the transfer, or the holdings, on its date; what follows it apart."""
+    a, b, day = data["a_name"], data["b_name"], dates.human(data["as_of"])
+    transfer = data.get("transfer")
+    if data["mode"] != "succession":
+        text = f"What each held as of {day}."
+    elif transfer and transfer == data["as_of"]:
+        text = f"The diff is what changed when responsibilities passed from {a} to {b}, on {day}."
+    elif transfer and parts["diff"]:
+        text = (f"The diff is what had changed by {day}; responsibilities first passed from {a} to {b} on "
+                f"{dates.human(transfer)}.")
+    elif transfer:
+        text = f"No responsibility had passed from {a} to {b} by {day}; the first passed on {dates.human(transfer)}."
+    else:
+        text = f"No responsibility had passed from {a} to {b} by {day}."
+    if parts["later"]:
+        text += " Later changes, and those only planned or proposed, follow apart, each dated."
+    return text
+
+
+def _diff_change(r):
+    kind = changekinds.KINDS[r["diff"]]
+    return Change(r["diff"], kind.sign, r["label"], r["function"],
+                  changekinds.holders(r["before_names"], r["after_names"]), dates.human(r["effective"]),
+                  r["sources"], status=r.get("status"),
+                  detail=" ".join(t for t in (r.get("note") or "", outcome(r)) if t))
 
 
 def tree(kb, data):
@@ -301,9 +330,12 @@ def search(kb, data):
     title = f"Search: {data['query']} ({data['total']} match{'es' if data['total'] != 1 else ''})"
     lines, rows = [], []
     for h in data["results"]:
-        where = {"entity": f"ics explain {h['id']}", "system": f"ics system {h['id']}",
-                 "ccg": f"ics ccg {h['id']}"}.get(h["type"]) or dates.human(h["date"] or "")
-        lines.append(Line(f"{h['name']} ({h['type']}): {h['snippet']}", h["sources"], detail=where))
+        command = {"entity": f"ics explain {h['id']}", "system": f"ics system {h['id']}",
+                   "ccg": f"ics ccg {h['id']}"}.get(h["type"], "")
+        said = f"\u2026 {h['context']} \u2026" if h.get("context") else ""  # where the words are, if not above
+        when = "" if command else dates.human(h["date"] or "")
+        lines.append(Line(f"{h['name']} ({h['type']}): {h['snippet']}", h["sources"],
+                          detail="\n".join(t for t in (said, when) if t), hint=f"\u2192 {command}" if command else ""))
         rows.append([str(h["score"]), h["type"], h["id"], h["name"], h["date"] or "", h["snippet"]])
     blocks = [doc.Items("", lines, key="results")] if lines else [doc.Note("Nothing matches. Try fewer or shorter words.")]
     if data["total"] > len(data["results"]):
@@ -315,9 +347,9 @@ def sources(kb, data):
     lines, rows = [], []
     for s in data["sources"]:
         where = doc.source_where(s)
-        by = ", ".join(s["cited_by"]) or "nothing"
+        cited = f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}." if s["cited"] else "Not cited."
         lines.append(Line(f"{s['id']}: {s['publisher']}, \u201c{s['title']}\u201d ({dates.human(s['date'])}). {where}",
-                          detail=f"Cited by {s['cited']} record{'s' if s['cited'] != 1 else ''}: {by}"))
+                          detail=cited))  # which records: `ics sources ID` and -f json
         rows.append([s["id"], s["publisher"], s["title"], s["date"], s.get("kind") or "", where, str(s["cited"]),
                      "; ".join(s["cited_by"])])
     columns = ["id", "publisher", "title", "date", "kind", "where", "cited", "cited_by"]
@@ -336,7 +368,9 @@ def source(kb, row):
         fields.append(doc.Field("Reference", row["reference"]))
     if row.get("note"):
         fields.append(doc.Field("Note", row["note"]))
-    citing = [Line(_citing_label(kb, c)) for c in row["cited_by"]]
+    if row.get("sha256"):
+        fields.append(doc.Field("SHA-256", row["sha256"]))
+    citing = [Line(_citing_label(kb, c), hint=_citing_command(kb, c)) for c in row["cited_by"]]
     blocks = [doc.Fields("", fields, key="source"),
               doc.Items(f"Cited by {row['cited']} record{'s' if row['cited'] != 1 else ''}", citing, key="cited_by")
               if citing else doc.Note("Not cited by any record.")]
@@ -345,16 +379,23 @@ def source(kb, row):
 
 
 def _citing_label(kb, ref):
-    """'Integrated care board (ics explain icb)' for an entity id; events and rows by their titles."""
+    """'Integrated care board' for an entity id; events and rows by their titles."""
     kind, _, ident = ref.partition(":") if ":" in ref else ("entity", "", ref)
     if kind == "entity" and ident in kb.entities:
-        return f"{kb.entities[ident]['name']} (ics explain {ident})"
+        return kb.entities[ident]["name"]
     if kind == "event" and ident in kb.events:
         event = kb.events[ident]
         return f"Timeline, {dates.human(event['date'])}: {event['title']}"
     if kind == "responsibility" and ident in kb.responsibilities:
         return f"Responsibility change: {kb.responsibilities[ident]['function']}"
+    if kind == "place_vintage" and ident in kb.place_vintages:
+        return f"Places data: {kb.place_vintages[ident]['label']}"
     return ref
+
+
+def _citing_command(kb, ref):
+    """'(ics explain icb)' for an entity that cites the source: the screen's hint."""
+    return f"(ics explain {ref})" if ref in kb.entities else ""
 
 
 def problems(problem_list, what, stubs=()):

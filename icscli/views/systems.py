@@ -25,25 +25,29 @@ def _icb_label(b):
     return f"{b['short_name']} ({codes})"
 
 
+# Where rows come from when no copy of the official file is used: shown with --cite (provenance).
+COPIED = ("come from a table that copies the ONS lookup's codes and names field for field (the IMD 2025 scores "
+          "by sub-ICB location), not from the ONS file itself.")
+
+
 def provenance_notes(version, records):
-    """Footnotes for derived rows, missing ODS codes and mapped or derived regions."""
+    """Footnotes: missing ODS codes and inferred regions (caveats), and where rows and region names come
+    from (provenance, shown with --cite)."""
     notes = []
     if version.get("provenance") == "derived" or any(r["provenance"]["rows"] == "derived" for r in records):
-        notes.append(f"Provenance: the {version['label']} rows come from a derived table (an IMD 2025 table that "
-                     "copies the ONS lookup codes and names field for field), not from a copy of an official file; "
-                     "see `ics sources` (later-s-derived).")
+        notes.append(doc.Note(f"Provenance: the {version['label']} rows {COPIED}", provenance=True))
     missing = [r for r in records if r["provenance"].get("ods_code") == "missing"]
     if missing:
-        notes.append(f"* No ODS code: {len(missing)} ICB{'s' if len(missing) != 1 else ''} shown here "
-                     f"({', '.join(r['short_name'] for r in missing)}) "
-                     "had no ODS code in any official file copy found; none is filled in. Use the ONS code.")
+        notes.append(doc.Note(f"* No ODS code: the data give none for {len(missing)} "
+                              f"ICB{'s' if len(missing) != 1 else ''} shown here "
+                              f"({', '.join(r['short_name'] for r in missing)}); none is filled in. Use the ONS code."))
     kinds = {r["provenance"].get("region") for r in records}
     if "derived" in kinds:
-        notes.append(f"{DERIVED} Region derived: no region file was found for this version; a region is given only "
-                     "where every sub-ICB location of the ICB was in that region the year before.")
+        notes.append(doc.Note(f"{DERIVED} Region inferred: the data give no region for this version; a region is "
+                              "shown only where every sub-ICB location of the ICB was in that region the year before."))
     if "mapped from ODS code" in kinds:
-        notes.append("Region names: the files give only the region's ODS code (Y56-Y63); the name is the one the "
-                     "July 2022 ONS lookup gives for that code.")
+        notes.append(doc.Note("Region names: the files give only the region's ODS code (Y56-Y63); the name is the one "
+                              "the July 2022 ONS lookup gives for that code.", provenance=True))
     return notes
 
 
@@ -80,18 +84,20 @@ def systems(kb, data, sort=None):
                          str(r["sub_icb_count"]), str(r["former_ccg_count"]), change,
                          r["provenance"]["rows"] + ("" if r["ods_code"] else "; ods code missing"),
                          cite_text(r["sources"])])
-    blocks = [doc.Note(f"Data: {version['label']} version ({version['provenance']}), the one in force on "
-                       f"{dates.human(data['as_of'])}. {version.get('note') or ''}".strip())]
+    blocks = [doc.Note(f"Data: {version['label']} version, the one in force on {dates.human(data['as_of'])}.")]
+    if version.get("note"):
+        blocks.append(doc.Note(f"Provenance: {version['note']}", provenance=True))
     if text_rows:
         blocks.append(doc.Table("", ["ICB", "ODS", "ONS", "Region", "LAs", "Sub-ICB locs", "Former CCGs",
                                      "Formed from / change"], text_rows, key="systems", codes=("ODS", "ONS")))
     else:
         blocks.append(doc.Note("No ICBs match."))
-    blocks.append(doc.Note("LAs: upper-tier local authorities on 1 July 2022 boundaries (the later files have no "
-                           "local-authority columns); '-' for an ICB formed by a merger since then; the authorities themselves changed in April 2023 in Cumbria and North Yorkshire. Former CCGs: the "
-                           "sub-ICB locations that continue a CCG of 1 July 2022. Details: ics system NAME-OR-CODE."))
-    for note in provenance_notes(version, rows_data):
-        blocks.append(doc.Note(note))
+    legend = ("LAs: upper-tier local authorities on 1 July 2022 boundaries (the later files have no local-authority "
+              "columns); '-' for an ICB formed by a merger since then; the authorities themselves changed in April "
+              "2023 in Cumbria and North Yorkshire. Former CCGs: the sub-ICB locations that continue a CCG of 1 July "
+              "2022.")
+    blocks.append(doc.Note(legend, screen=legend + " Details: ics system NAME-OR-CODE."))
+    blocks += provenance_notes(version, rows_data)
     payload = dict(data, systems=rows_data, sort=sort)
     return doc.Doc(title, blocks, (columns, csv_rows), payload, kb)
 
@@ -126,7 +132,10 @@ def system_card(kb, data, text=None):
         state = f"As of {day}: no longer exists. From {dates.human(data['ended'])} its area is in: {went}. " \
                 f"Shown as it stood in {version['label']}."
     else:
-        state = f"As of {day}: did not exist yet; it was formed in {dates.human(data['began'])}."
+        began = dates.human(data["began"])
+        state = f"As of {day}: did not exist yet; it was formed {'on' if data['began'][8:] else 'in'} {began}."
+        if data.get("before_icbs"):
+            state += " " + _area_before(data["before_icbs"]["results"])
     blocks.append(doc.Note(state))
     if text and data.get("match") and data["match"] not in ("name", "ods code", "ons code"):
         blocks.append(doc.Note(f"'{text}' matched by {_HOW.get(data['match'], data['match'])}."))
@@ -134,8 +143,7 @@ def system_card(kb, data, text=None):
              Field("ODS code", _code(data.get("ods_code")), data["sources"]),
              Field("ONS code", data["ons_code"], data["sources"]),
              Field("Region", (data.get("region") or "not given in the data")
-                   + (f" ({data['region_ods_code']})" if data.get("region_ods_code") else ""), data["sources"],
-                   detail=data.get("region_note") or ""),
+                   + (f" ({data['region_ods_code']})" if data.get("region_ods_code") else ""), data["sources"]),
              Field("Sub-ICB locations", str(data.get("sub_icb_count", len(data["sub_icb_locations"]))),
                    data["sources"])]
     if data.get("lsoa_count") is not None:
@@ -147,12 +155,19 @@ def system_card(kb, data, text=None):
     if data.get("predecessor"):
         about.append(Field("April 2021 STP/ICS", f"{data['predecessor']} ({data['predecessor_ons_code']})",
                            [{"source": "ons-lsoa11-ccg21-stp21-lad21"}]))
-    about.append(Field("Data", f"{version['label']}: {version['provenance']}", version["sources"]))
+    registered = data.get("registrations")
+    if registered:
+        on = dates.human(registered["date"])
+        about.append(Field("GP practices", f"{registered['practices']:,} ({on})", registered["sources"]))
+        if registered.get("registered_patients") is not None:
+            about.append(Field("Registered patients", f"{registered['registered_patients']:,} ({on}, all ages)",
+                               registered["sources"]))
+    about.append(Field("Data", version["label"], version["sources"]))
     blocks.append(doc.Fields("", about, key="about"))
     history = []
     for h in data["history"]:
         line = f"{h['label']}: {h['name']}; ODS {h['ods_code'] or MISSING}; ONS {h['ons_code']}" \
-               + (f"; {h['region']}" if h.get("region") else "") + f"; {h['provenance']['rows']}"
+               + (f"; {h['region']}" if h.get("region") else "")
         history.append(Line(line, h["sources"], detail=h.get("change_note") or ""))
     blocks.append(doc.Items("Names and codes over time", history, key="history"))
     if data["formed_from"]:
@@ -192,8 +207,7 @@ def system_card(kb, data, text=None):
                                                                           "Change"], loc_rows, key="locations",
                             codes=("ODS", "ONS")))
     records = [dict(h, short_name=h["short_name"]) for h in data["history"]]
-    for note in provenance_notes(version, records):
-        blocks.append(doc.Note(note))
+    blocks += provenance_notes(version, records)
     blocks.append(doc.Items("Sources", [Line(doc.describe_source(kb, c["source"] if isinstance(c, dict) else c,
                                                                  (c.get("at") or "") if isinstance(c, dict) else ""))
                                          for c in data["all_sources"]], key="sources"))
@@ -211,7 +225,7 @@ def _parts_text(parts):
 def candidates(kb, text, cands, what="system"):
     title = f"'{text}' matches {len(cands)} {what}s"
     command = "ics system" if what == "system" else "ics ccg"
-    lines = [Line(c["name"], detail=f"{command} {c['type']}") for c in cands]
+    lines = [Line(c["name"], hint=f"\u2192 {command} {c['type']}") for c in cands]
     blocks = [doc.Items("Which one do you mean?", lines, key="candidates")]
     rows = [[c["type"], c["name"]] for c in cands]
     payload = {"term": text, "ambiguous": True, "candidates": cands}
@@ -234,7 +248,9 @@ def ccg(kb, data):
     if data.get("boundary_change_2022"):
         fields.append(Field("Boundary change", data["boundary_change_2022"]))
     now, day = data["now"], dates.human(data["as_of"])
-    if now:
+    if data.get("before_icbs"):
+        fields.append(Field(f"On {day}", _before_icbs(data), data["sources"]))
+    elif now:
         icb = now["icb"]
         same = icb["ons_code"] == i22["ons_code"]
         text = f"sub-ICB location {now['sub_icb_ods_code']} ({now['sub_icb_ons_code']}) of {icb['name']} " \
@@ -252,13 +268,40 @@ def ccg(kb, data):
     blocks.append(doc.Items("Over time", history, key="history"))
     if any(h["provenance"]["rows"] == "derived" for h in data.get("history") or []):
         blocks.append(doc.Note("Provenance: the April 2023 sub-ICB rows and the April 2025 and April 2026 rows come "
-                               "from a derived table (copied from the ONS lookups), not from a copy of an official "
-                               "file (source later-s-derived)."))
+                               "from a table that copies the ONS lookups field for field (the IMD 2025 scores by "
+                               "sub-ICB location), not from the ONS files themselves.", provenance=True))
     if any(not h["icb"].get("ods_code") for h in data.get("history") or []):
-        blocks.append(doc.Note("* No verified ODS code for the ICB in any official file copy found; none is filled "
-                               "in. Its ONS code is shown."))
+        blocks.append(doc.Note("* No ODS code: the data give none for the ICB; none is filled in. Its ONS code "
+                               "is shown."))
     rows = [_ccg_csv(data)]
     return doc.Doc(title, blocks, (CCG_COLUMNS, rows), data, kb)
+
+
+def _area_part(p, several):
+    """One part of an area before the ICBs, as `ics map` gives it: a CCG (and its STP), or an STP/ICS."""
+    if not p.get("ccg_ods_code"):
+        text = f"STP/ICS {p['stp_name']} ({p['stp_ons_code']})"
+    else:
+        stp = f", in STP {p['stp_name']} ({p['stp_ons_code']})" if p.get("stp_name") else ""
+        text = f"CCG {p['ccg_ods_code']} {p['ccg_name']} ({p['ccg_ons_code']}){stp}"
+    return text + (f" ({round(100 * p['share'])}% of the area by LSOAs)" if several and p.get("share") else "")
+
+
+def _area_before(parts):
+    """'Its area was then in CCG 15D ... (57% of the area by LSOAs); ...'."""
+    if not parts:
+        return "No CCG covered its area on that date in the data."
+    return "Its area was then in " + "; ".join(_area_part(p, len(parts) > 1) for p in parts) + "."
+
+
+def _before_icbs(data):
+    """Where a former CCG's area was on a date before the ICBs (1 July 2022), as `ics map` gives it."""
+    parts = data["before_icbs"]["results"]
+    if len(parts) == 1 and parts[0]["ccg_ods_code"] == data["ccg_ods_code"]:
+        return _area_part(parts[0], False) + "; there were no ICBs or sub-ICB locations yet"
+    if not parts:
+        return "no CCG covered this area on that date in the data"
+    return "before ICBs existed, its area was in " + "; ".join(_area_part(p, len(parts) > 1) for p in parts)
 
 
 CCG_COLUMNS = ["ccg_name", "ccg_ods_code", "ccg_ons_code", "sub_icb_ons_code_2022", "icb_2022_ods_code",
@@ -270,7 +313,9 @@ def _ccg_csv(r):
     now = r["now"]
     icb = (now or {}).get("icb") or {}
     note = ""
-    if r["ended"]:
+    if r.get("before_icbs"):
+        note = "no ICBs yet; the area was in CCG " + "; ".join(p["ccg_ods_code"] for p in r["before_icbs"]["results"])
+    elif r["ended"]:
         note = "location ended; area went to " + "; ".join(f"{w['short_name']} ({w['ons_code']}, {w['lsoas']} LSOAs)"
                                                           for w in r["ended"]["went_to"])
     elif now and not icb.get("ods_code"):
@@ -298,9 +343,8 @@ def all_ccgs(kb, data):
     blocks = [doc.Table("", ["Former CCG", "Code", "ICB on 1 July 2022", f"ICB on {dates.human(data['as_of'])}",
                              "Changed"], text_rows, key="ccgs", codes=("Code",))]
     if version["provenance"] == "derived":
-        blocks.append(doc.Note(f"Provenance: the {version['label']} rows come from a derived table, not from a copy of "
-                               "an official file (source later-s-derived)."))
+        blocks.append(doc.Note(f"Provenance: the {version['label']} rows {COPIED}", provenance=True))
     if any(r["now"] and not r["now"]["icb"].get("ods_code") for r in data["ccgs"]):
-        blocks.append(doc.Note("* No verified ODS code for this ICB in any official file copy found; none is "
-                               "filled in. Its ONS code is shown."))
+        blocks.append(doc.Note("* No ODS code: the data give none for this ICB; none is filled in. Its ONS code "
+                               "is shown."))
     return doc.Doc(title, blocks, (CCG_COLUMNS, rows), data, kb)

@@ -1,0 +1,216 @@
+"""The places tables (`data/places/`): GP practices, PCNs, LSOAs and NHS trusts, read on first use.
+
+tools/build_places.py writes them (data/places/README.md describes each column); the YAML layer holds
+only their sources and dated vintages. Nothing here runs at start-up or when the YAML layer loads: only
+the commands about practices, PCNs, LSOAs and trusts call these functions, and each file is read once
+per process. `row` finds one row of a table without parsing the rest (every table is sorted by its
+first column and a code is found by its line start), so `ics lsoa CODE` reads bytes and splits one line;
+`rows` parses a whole table, for the practice and PCN searches, the tests and the re-coding of files.
+
+The code table (`areas`, `chain`, `by_ods`) and `assignments(column)` (every LSOA of one lookup file with
+its CCG or sub-ICB location, STP or ICB and region) are here, below the systems layer, so that re-coding a
+file (systems/) can use them as the places queries (places/) do.
+"""
+import json
+import os
+
+from ..errors import DataError, Problem
+from .files import bundled_data_dir
+
+TABLES = ("lsoa11", "lsoa21", "practices", "trusts", "successions", "catchment")
+_CACHE = {}
+
+
+def places_dir():
+    """data/places of the bundled data (worked out once for each value of ICS_BUNDLED_DATA)."""
+    key = ("places_dir", os.environ.get("ICS_BUNDLED_DATA"))
+    if key not in _DIRS:
+        _DIRS[key] = os.path.join(bundled_data_dir(), "places")
+    return _DIRS[key]
+
+
+_DIRS = {}
+
+
+def memo(name):
+    """A dict kept with the tables (emptied with them when the data directory changes), for what the
+    queries work out from them once per process."""
+    _bytes("areas.json")
+    return _CACHE.setdefault(("memo", name), {})
+
+
+def _problem(name, message):
+    return DataError([Problem(os.path.join(places_dir(), name), 0, "", message)])
+
+
+def _bytes(name):
+    """A file's bytes, once per process (and again if the data directory changes)."""
+    where = places_dir()
+    if _CACHE.get("dir") != where:
+        _CACHE.clear()
+        _CACHE["dir"] = where
+    key = ("bytes", name)
+    if key not in _CACHE:
+        try:
+            with open(os.path.join(places_dir(), name), "rb") as handle:
+                _CACHE[key] = handle.read()
+        except OSError as exc:
+            raise _problem(name, f"cannot read the places data ({exc.strerror or exc}); "
+                                 "run tools/build_places.py") from None
+    return _CACHE[key]
+
+
+def _json(name):
+    key = ("json", name)
+    if key not in _CACHE:
+        try:
+            _CACHE[key] = json.loads(_bytes(name))
+        except ValueError as exc:
+            raise _problem(name, f"not valid JSON: {exc}") from None
+    return _CACHE[key]
+
+
+def areas():
+    """The code table: row n is [vintage, level, ONS code, ODS code, name, parent row, registered patients]."""
+    return _json("areas.json")["areas"]
+
+
+def pcns():
+    """(PCN rows [vintage, code, name, patients], parts [PCN row, area row, patients or None])."""
+    data = _json("pcns.json")
+    return data["pcns"], data["pcn_parts"]
+
+
+# --------------------------------------------------------------------------- the code table
+
+
+def area(index):
+    """One row of the code table as a record: its level, codes, name and (August 2026) registered patients."""
+    vintage, level, ons, ods, name, _parent, patients = areas()[index]
+    return {"level": level, "ods_code": ods or None, "ons_code": ons or None, "name": name,
+            "patients": patients, "vintage": vintage}
+
+
+def chain(index):
+    """An area and the areas above it (its STP or ICB, then region), keyed by level (shared: do not change)."""
+    known = memo("chain")
+    if index not in known:
+        out, at = {}, index
+        while at is not None:
+            row = areas()[at]
+            out[row[1]] = area(at)
+            at = row[5]
+        known[index] = out
+    return known[index]
+
+
+def by_ods(vintage, level):
+    """{ODS code: area row} of one level of one vintage (worked out once per process)."""
+    known = memo("by_ods")
+    if (vintage, level) not in known:
+        known[(vintage, level)] = {r[3]: i for i, r in enumerate(areas())
+                                   if r[0] == vintage and r[1] == level and r[3]}
+    return known[(vintage, level)]
+
+
+def by_ons_lad():
+    """{ONS code: name} of the local authority districts (2022)."""
+    known = memo("lads")
+    if not known:
+        known.update({r[2]: r[4] for r in areas() if r[1] == "lad"})
+    return known
+
+
+def assignments(column):
+    """{LSOA code: its areas keyed by level} for every row of the LSOA table that has this vintage's column
+    (`ccg2015` ... `loc2026`): a whole lookup file at once, for the tests and for re-coding a column."""
+    table = next(t for t in ("lsoa11", "lsoa21") if column in header(t))
+    position = header(table)[column]
+    return {cells[0]: chain(int(cells[position])) for cells in rows(table)}
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def header(table):
+    """{column name: position} of a table."""
+    key = ("header", table)
+    if key not in _CACHE:
+        data = _bytes(table + ".tsv")
+        first = data[:data.find(b"\n")].decode("utf-8")
+        _CACHE[key] = {name: i for i, name in enumerate(first.split("\t"))}
+    return _CACHE[key]
+
+
+FIND_BEFORE_INDEX = 16  # single look-ups scan the bytes; a caller that asks for more gets an index
+
+
+def row(table, code):
+    """The row (a list of text cells) whose first cell is `code`, or None; the rest is not parsed.
+
+    The first few look-ups of a table search its bytes (a command asks for one to a few rows); after
+    that the table's line positions are indexed once, so a caller asking for thousands stays fast."""
+    if "\t" in code or "\n" in code:
+        return None
+    data = _bytes(table + ".tsv")
+    key = ("index", table)
+    index = _CACHE.get(key)
+    if index is None:
+        asked = _CACHE[("asked", table)] = _CACHE.get(("asked", table), 0) + 1
+        if asked > FIND_BEFORE_INDEX:
+            index = _CACHE[key] = _line_index(data)
+    if index is not None:
+        at = index.get(code)
+        if at is None:
+            return None
+    else:
+        at = data.find(b"\n" + code.encode("utf-8", "replace") + b"\t")
+        if at < 0:
+            return None
+        at += 1
+    end = data.find(b"\n", at)
+    return data[at:end if end >= 0 else len(data)].decode("utf-8").split("\t")
+
+
+def _line_index(data):
+    """{first cell: offset of its line} for every row."""
+    out, at = {}, data.find(b"\n") + 1
+    while 0 < at < len(data):
+        tab = data.find(b"\t", at)
+        end = data.find(b"\n", at)
+        if tab < 0 or end < 0:
+            break
+        out[data[at:tab].decode("utf-8")] = at
+        at = end + 1
+    return out
+
+
+def rows(table):
+    """Every row of a table (lists of text cells), in code order, without the header; once per process."""
+    key = ("rows", table)
+    if key not in _CACHE:
+        lines = _bytes(table + ".tsv").decode("utf-8").split("\n")
+        _CACHE[key] = [line.split("\t") for line in lines[1:] if line]
+    return _CACHE[key]
+
+
+def rows_where(table, column, value):
+    """The rows whose `column` equals `value` (the file is scanned as text; rows are parsed only on a hit)."""
+    position = header(table)[column]
+    text = value.encode("utf-8")
+    out = []
+    for line in _bytes(table + ".tsv").split(b"\n")[1:]:
+        if text in line:
+            cells = line.decode("utf-8").split("\t")
+            if cells[position] == value:
+                out.append(cells)
+    return out
+
+
+def codes(table):
+    """The first cell of every row (for suggestions), without parsing the rows."""
+    key = ("codes", table)
+    if key not in _CACHE:
+        lines = _bytes(table + ".tsv").split(b"\n")[1:]
+        _CACHE[key] = [line[:line.find(b"\t")].decode("utf-8") for line in lines if line]
+    return _CACHE[key]
