@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import json
+import os
 import signal
 
 import pytest
@@ -22,6 +23,9 @@ from icscli.cli.app import ics
 from icscli.render import FORMATS
 
 LIMIT = 60  # seconds one run may take before it counts as a hang (a run takes well under one)
+# Where there is time for more cases (.ci/run sets ICS_FUZZ_SCALE): the `ics map` properties, here and in
+# test_fuzz_map.py, run this many times as many examples.
+SCALE = max(1, int(os.environ.get("ICS_FUZZ_SCALE") or 1))
 FUZZ = {"deadline": None, "derandomize": True, "database": None,
         "suppress_health_check": [HealthCheck.function_scoped_fixture]}
 
@@ -148,7 +152,7 @@ def as_text(header, rows, delimiter, newline):
     return buffer.getvalue()
 
 
-@settings(max_examples=120, **FUZZ)
+@settings(max_examples=120 * SCALE, **FUZZ)
 @given(table=tables(), to=st.one_of(st.none(), DATES, EARLY, NOT_DATES),
        split=st.sampled_from(["all", "largest", "error"]), strict=st.booleans(), upper=st.booleans(),
        excel=st.booleans())

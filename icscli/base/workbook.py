@@ -1,16 +1,18 @@
 """The one workbook writer of `ics`, with typed cells: `Workbook` (render/xlsx.py writes the document
-workbooks through it, systems/mapxlsx.py `ics map`'s). Every cell goes through `_put`: a number, date or
+workbooks through it, systems/mapsinks.py `ics map`'s). Every cell goes through `_put`: a number, date or
 time stays one; any other value is written as text, so text that starts with "=" stays text, never a
 formula. openpyxl (the optional `excel` extra) is imported only when a workbook is written or read.
 """
 import datetime
 import decimal
+import re
 
 from .safe import strip_controls
 
 MAX_WIDTH = 60
 # Values that are written as themselves (bool before int: it is one); everything else is text.
 _NATIVE = (bool, int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
+_WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")
 
 
 def load_openpyxl():
@@ -77,8 +79,39 @@ class Workbook:
         self._end_sheet()
         self._book.save(path)
 
+    def discard(self):
+        """Drop a workbook that will not be saved: openpyxl keeps a write-only sheet's rows in a
+        temporary file that it removes on saving, or at exit (which `ics` skips: entry.py ends with
+        os._exit), so a run that fails removes them here."""
+        for sheet in self._book.worksheets:
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None and hasattr(writer, "cleanup"):
+                try:
+                    writer.cleanup()
+                except (OSError, ValueError):
+                    pass
+
     def _end_sheet(self):
         self._sheet, self._rows, self._extent = None, 0, None
+
+
+def document_value(value):
+    """A text cell of a table (a document's, or a CSV file's): a plain whole number ("5", not "02" or
+    "02Q") as a number, else its text (None when empty)."""
+    text = "" if value is None else str(value)
+    if _WHOLE_NUMBER.match(text):
+        return int(text)
+    return text or None
+
+
+def widths(columns, rows):
+    """Column widths in characters: as wide as the longest line of each column, up to MAX_WIDTH."""
+    found = [len(str(c)) for c in columns]
+    for row in rows:
+        for c, value in enumerate(row[:len(found)]):
+            text = "" if value is None else str(value)
+            found[c] = max(found[c], max(len(part) for part in text.split("\n")))
+    return [min(width + 2, MAX_WIDTH) for width in found]
 
 
 def _put(cell, value):

@@ -10,9 +10,10 @@ import click
 
 from .. import dates
 from ..dates import today
+from ..errors import BadValue
 from . import progress, run
 from .options import data_option
-from .output import map_workbook_filler
+from .output import map_about
 from .types import DATE
 
 
@@ -26,7 +27,8 @@ from .types import DATE
               show_default=True,
               help="A split area: one row per part with its share, the largest part only, or an error.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any value is not a known code or name.")
-@click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, with or without BOM).")
+@click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, or UTF-16 or UTF-32 "
+                                                 "when the file starts with their byte-order mark).")
 @click.option("--excel", is_flag=True, help="Write a UTF-8 byte-order mark so that Excel reads the CSV as UTF-8.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line (nor progress bar) on standard error.")
 @data_option
@@ -44,52 +46,80 @@ def map_file(file, column, to, output, split, strict, encoding, excel, quiet, da
       ics map extract.csv --column ccg_code -o mapped.csv
       ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
     """
-    from ..systems import (
-        mapfile,  # start-up speed: the systems package loads only for a mapping
+    from ..systems import (  # start-up speed: the systems package loads only for a mapping
+        mapfile,
+        mapxlsx,
     )
 
     day = dates.start(run.parse_date(to, "--to")) if to else today()
     mapfile.refuse_overwriting_input(file, output)
+    workbook = file != "-" and mapxlsx.is_workbook(file)
     kb = run.knowledge(data_dir)
-    if file != "-" and file.lower().endswith(".xlsx"):
-        summary = _map_workbook(kb, file, output, column, day, split, strict)
+    about = map_about(kb, day) if output and output.lower().endswith(".xlsx") else None
+    if workbook:
+        summary = _emit(output, lambda out: mapxlsx.map_workbook(kb, file, out, column, day, split, strict,
+                                                                 about is not None, about, excel), about is not None)
     else:
-        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, quiet)
+        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet)
     if not quiet:
         click.echo(mapfile.summary_line(summary), err=True)
 
 
-def _write(output, fill):
-    """Run fill(temporary path) and put the result at `output` only if it all succeeds."""
+def _emit(output, produce, to_path):
+    """Run produce(out) into `output` (only if it all succeeds: out is a temporary path when to_path,
+    else a binary stream of it) or standard output; returns the summary. A --strict failure prints
+    the summary before the error."""
     from ..base.atomic import (
         atomic_write,  # start-up speed: tempfile only when writing a file
     )
     from ..systems import mapfile  # start-up speed, as in map_file
 
+    found = {}
+
+    def fill(tmp):
+        if to_path:
+            found["summary"] = produce(tmp)
+            return
+        with open(tmp, "wb") as out:
+            found["summary"] = produce(out)
+
     try:
+        if not output:
+            return produce(sys.stdout.buffer)
         atomic_write(output, fill)
+        return found["summary"]
     except mapfile.StrictFailure as exc:
+        sys.stdout.flush()
         click.echo(mapfile.summary_line(exc.summary), err=True)
         raise
     except OSError as exc:
-        raise mapfile.MapError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        if not output:
+            raise  # standard output's own errors: entry.py's (exit 2; a reader gone, `| head`, is no error)
+        raise BadValue(f"{output}: cannot write: {exc.strerror or exc}") from None  # (reading errors are MapErrors)
 
 
-def _map_text(kb, file, output, column, day, split, strict, encoding, excel, quiet=False):
+def _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet=False):
     from ..systems import mapfile  # start-up speed, as in map_file
 
+    if file == "-" and sys.stdin is None:
+        raise mapfile.MapError("standard input: cannot read: it is closed; give a file, or pipe the data in")
     try:
-        raw = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115  (closed by the caller)
+        raw = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115  (closed below)
     except OSError as exc:
         raise mapfile.MapError(f"{file}: cannot read: {exc.strerror or exc}") from None
     name = "standard input" if file == "-" else file
-    found = {}
     on_screen = not output and sys.stdout.isatty()  # rows scrolling by on the terminal are progress enough
     hook = None if quiet or on_screen else progress.bar(raw, _size(raw))
-    if hook is not None:  # the bar goes away however the run ends
-        with hook:
-            return _map_rows(kb, raw, file, output, column, day, split, strict, encoding, excel, name, found, hook)
-    return _map_rows(kb, raw, file, output, column, day, split, strict, encoding, excel, name, found, None)
+    try:
+        if hook is None:
+            return _emit(output, lambda out: mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
+                                                                encoding, excel, about), about is not None)
+        with hook:  # the bar goes away however the run ends
+            return _emit(output, lambda out: mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
+                                                                encoding, excel, about, hook), about is not None)
+    finally:
+        if raw is not sys.stdin.buffer:
+            raw.close()
 
 
 def _size(raw):
@@ -102,52 +132,3 @@ def _size(raw):
     except (OSError, ValueError, AttributeError):
         return None
     return info.st_size if stat.S_ISREG(info.st_mode) and info.st_size else None
-
-
-def _map_rows(kb, raw, file, output, column, day, split, strict, encoding, excel, name, found, hook):
-    from ..systems import mapfile  # start-up speed, as in map_file
-
-    try:
-        if output:
-            def fill(tmp):
-                with open(tmp, "wb") as out:
-                    found["summary"] = mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
-                                                          encoding, excel, hook)
-
-            if output.lower().endswith(".xlsx"):  # CSV in, a workbook out: the rows plus an About sheet
-                fill = map_workbook_filler(kb, found, lambda out: mapfile.map_stream(
-                    kb, raw, out, column, day, name, split, strict, encoding, progress=hook), day)
-            _write(output, fill)
-            return found["summary"]
-        try:
-            return mapfile.map_stream(kb, raw, sys.stdout.buffer, column, day, name, split, strict, encoding,
-                                      excel, hook)
-        except mapfile.StrictFailure as exc:
-            sys.stdout.flush()
-            click.echo(mapfile.summary_line(exc.summary), err=True)
-            raise
-    finally:
-        if raw is not sys.stdin.buffer:
-            raw.close()
-
-
-def _map_workbook(kb, file, output, column, day, split, strict):
-    from ..systems import mapfile, mapxlsx  # start-up speed, as in map_file
-
-    if output:
-        found = {}
-
-        def fill(tmp):
-            if output.lower().endswith(".xlsx"):
-                found["summary"] = mapxlsx.map_workbook(kb, file, tmp, column, day, split, strict, True)
-            else:
-                with open(tmp, "wb") as out:
-                    found["summary"] = mapxlsx.map_workbook(kb, file, out, column, day, split, strict)
-
-        _write(output, fill)
-        return found["summary"]
-    try:
-        return mapxlsx.map_workbook(kb, file, sys.stdout.buffer, column, day, split, strict)
-    except mapfile.StrictFailure as exc:
-        click.echo(mapfile.summary_line(exc.summary), err=True)
-        raise

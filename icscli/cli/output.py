@@ -124,24 +124,15 @@ def command_line(ctx):
     return shlex.join(words)
 
 
-def map_workbook_filler(kb, found, produce, day):
-    """fill(tmp) for `ics map -o FILE.xlsx`: map into memory (produce(binary stream) returns the summary,
-    kept in found["summary"]), then write the mapped rows and an About sheet as a workbook."""
-    import csv  # lazy, as the rest: only `ics map -o FILE.xlsx` needs these
-    import io
-
-    from ..render import xlsx
+def map_about(kb, day):
+    """about(summary) -> the About sheet's rows of `ics map -o FILE.xlsx` (the command, the date mapped to,
+    the counts, what the input's workbook left out, the sources); openpyxl is checked first (without it:
+    one line, exit 2)."""
+    from ..render import (
+        xlsx,  # lazy, as the rest: only `ics map -o FILE.xlsx` needs these
+    )
     from ..views.about import map_about_rows
 
     _need_openpyxl(xlsx)
     command = command_line(click.get_current_context())
-
-    def fill(tmp):
-        buffer = io.BytesIO()
-        summary = found["summary"] = produce(buffer)
-        text = buffer.getvalue().decode(summary["encoding"]).lstrip("\ufeff")
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=summary["delimiter"]))
-        about = map_about_rows(kb, command, summary, day)
-        xlsx.write_sheets(tmp, xlsx.table_sheets("map", rows[0] if rows else [], rows[1:], about))
-
-    return fill
+    return lambda summary: map_about_rows(kb, command, summary, day)

@@ -2,29 +2,27 @@
 
 Every workbook `ics` writes goes through `base/workbook.Workbook`: the document workbooks (`--format xlsx`: one
 sheet per table of the document plus an "About" sheet; the first sheet holds exactly the rows of the
-command's CSV) and `ics map`'s workbooks (mapped rows from a CSV file or, streamed, from a workbook).
+command's CSV) and `ics map`'s workbooks (mapped rows, streamed, by systems/mapsinks.py).
 Every cell goes through `_put`: a number, date or time stays one; any other value is written as text,
 so text that starts with "=" stays text, never a formula. A document's cells are all text, so there a
 plain whole number ("5", not "02" or "02Q") becomes a number, and codes such as 02Q and E54000071
 survive as text.
 
-openpyxl (the optional `excel` extra) is imported only here and by systems/mapxlsx.py (which reads
-workbooks), and only when a workbook is read or written.
+openpyxl (the optional `excel` extra) is imported only by base/workbook.py (which writes workbooks) and
+base/xlsxread.py (which reads them, with openpyxl's number-format and date helpers), and only when a
+workbook is written or read.
 """
 import re
 
-from ..base.workbook import MAX_WIDTH, Workbook, load_openpyxl  # noqa: F401  (the one writer; render.xlsx.Workbook)
+from ..base.workbook import (  # noqa: F401  (the one writer; render.xlsx.Workbook)
+    MAX_WIDTH,
+    Workbook,
+    document_value,
+    load_openpyxl,
+    widths,
+)
 
-_WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def _document_value(value):
-    """A document's cell: a plain whole number as a number, else its text (None when empty)."""
-    text = "" if value is None else str(value)
-    if _WHOLE_NUMBER.match(text):
-        return int(text)
-    return text or None
 
 
 def workbook_sheets(document, about, name):
@@ -56,28 +54,12 @@ def write_sheets(path, sheets):
     header, columns as wide as their longest line (up to MAX_WIDTH) and an auto-filter."""
     book = Workbook()
     for name, columns, rows in sheets:
-        book.sheet(name, [_document_value(str(c)) for c in columns], _widths(columns, rows))
+        book.sheet(name, [document_value(str(c)) for c in columns], widths(columns, rows))
         for row in rows:
-            book.add([_document_value(v) for v in row])
+            book.add([document_value(v) for v in row])
         if rows:
             book.filter()
     book.save(path)
-
-
-def _widths(columns, rows):
-    widths = [len(str(c)) for c in columns]
-    for row in rows:
-        for c, value in enumerate(row[:len(widths)]):
-            text = "" if value is None else str(value)
-            widths[c] = max(widths[c], max(len(part) for part in text.split("\n")))
-    return [min(width + 2, MAX_WIDTH) for width in widths]
-
-
-def table_sheets(name, columns, rows, about):
-    """The sheets for one plain table (`ics map`): the table and About."""
-    taken = set()
-    return [(_sheet_name(name, taken), columns, rows),
-            (_sheet_name("About", taken), ["field", "value"], [list(pair) for pair in about])]
 
 
 def _sheet_name(name, taken):

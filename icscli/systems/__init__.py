@@ -18,6 +18,7 @@ _WHERE = {
     "dated_changes": ("changes",),
     "mapfile": (),
     "mapping": ("map_code",),
+    "mapsinks": (),
     "mapxlsx": (),
     "resolving": ("resolve_system", "suggest"),
     "search": ("completion_items", "search_systems"),

@@ -1,23 +1,32 @@
 """`ics map` on a whole file: read a CSV/TSV stream, add the mapped columns, write it back, row by row.
 
-Rows are never dropped or reordered; every input column, the delimiter, the line ending, the encoding
-and a UTF-8 byte-order mark are kept. Memory stays flat: one row at a time, plus a bounded cache of
-the distinct values seen. Plain functions on binary streams (no click), so library callers can use them.
+Rows are never dropped or reordered; every input column and cell, the delimiter, the line ending (CRLF,
+LF or CR, as the header line has it), the encoding and a byte-order mark (UTF-8, UTF-16 or UTF-32,
+recognised without --encoding) are kept. A quote that is never closed, a row with more cells than the
+header, or a column name that matches two columns is an error, not a file quietly read some other way.
+Memory stays flat: one row at a time, plus a bounded cache of the distinct values seen. Plain functions
+on binary streams (no click), so library callers can use them.
 """
 import codecs
 import csv
 import io
 import itertools
 import os
+import stat
+import sys
 
+from ..base.safe import visible
 from ..errors import BadValue, IcsError
 from ..store.systems_index import index
 from .mapping import CHANGES, Mapper
+from .mapsinks import TextSink, WorkbookSink
 
 SPLIT_MODES = ("all", "largest", "error")
 CACHE_LIMIT = 200000
 MAX_LINE = 1 << 20  # characters in one physical line: a longer one is not a table (/dev/zero, a binary)
-PROGRESS_EVERY = 5000  # rows between two calls of the progress hook (a bar on a terminal, cli/progress.py)
+# Byte-order marks and the codec that reads what follows them (UTF-32 first: its mark starts like UTF-16's)
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 class MapError(IcsError):
@@ -27,49 +36,69 @@ class MapError(IcsError):
 
 
 def refuse_overwriting_input(file, output):
-    """BadValue when the output path names the input file (by any path or link): the input is never
-    replaced by its own mapping."""
-    if not output or file == "-":
+    """BadValue when the output path names the input file (by any path, symbolic or hard link, or as the
+    file standard input reads): the input is never replaced by its own mapping."""
+    if not output:
         return
     try:
-        same = os.path.samefile(file, output)
-    except OSError:  # either is missing (or unreadable): not one existing file
+        target = os.stat(output)
+        source = os.fstat(sys.stdin.fileno()) if file == "-" else os.stat(file)
+    except (OSError, AttributeError, ValueError):  # either is missing or unreadable, or stdin is closed
         return
-    if same:
+    if stat.S_ISREG(target.st_mode) and (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
         raise BadValue(f"-o: '{output}' is the input file; write the mapped file to another name")
 
 
+def text_codec(encoding):
+    """The codec name for --encoding, or BadValue: unknown, or not a text encoding (rot13, base64)."""
+    try:
+        codecs.lookup(encoding)
+        "".encode(encoding)
+        b"".decode(encoding)
+    except (LookupError, ValueError, UnicodeError) as exc:
+        known = not isinstance(exc, LookupError) or "text encoding" in str(exc)
+        why = "is not a text encoding" if known else "is an unknown encoding"
+        raise BadValue(f"--encoding: '{encoding[:40]}' {why}") from None
+    return codecs.lookup(encoding).name
+
+
 class Reader:
-    """A delimited text stream: header, delimiter, line ending and BOM detected from its first line."""
+    """A delimited text stream: header, delimiter, line ending and byte-order mark detected from its
+    start. `encoding` and `bom` say how to write text that reads back the same way."""
 
     def __init__(self, raw, name, encoding=None):
         self.name = name
-        enc = encoding or "utf-8"
-        try:
-            codecs.lookup(enc)
-        except LookupError:
-            raise BadValue(f"--encoding: unknown encoding '{enc}'") from None
-        head = raw.peek(4)[:3] if hasattr(raw, "peek") else b""
-        self.bom = head == codecs.BOM_UTF8 and codecs.lookup(enc).name == "utf-8"
-        self.encoding = "utf-8-sig" if self.bom else enc
+        if not hasattr(raw, "peek"):
+            raw = io.BufferedReader(raw)
+        family = text_codec(encoding) if encoding else None
+        self.encoding, self.bom = _byte_order(raw, family, encoding)
         self.text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
+        self.exhausted, self.start = False, 1
         self._lines = self._bounded_lines()
         first = self._guard(lambda: next(self._lines, ""))
         if not first:
             raise MapError(f"{name}: the file is empty (no header row)")
-        self.newline = "\r\n" if first.endswith("\r\n") else "\n"
+        self.newline = "\r\n" if first.endswith("\r\n") else "\r" if first.endswith("\r") else "\n"
         counts = {d: first.count(d) for d in ("\t", ",", ";")}
         self.delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-        self._rows = csv.reader(itertools.chain([first], self._lines), delimiter=self.delimiter)
-        self.header = self._guard(lambda: next(self._rows))
+        self.lines = csv.reader(itertools.chain([first], self._lines), delimiter=self.delimiter)
+        self.header = self._guard(lambda: next(self.lines))
+        if self.exhausted:  # the header's line did not end it: only an open quote does that
+            raise MapError(f"{name}: line 1: unclosed quote; the quoted cell runs to the end of the file")
+        if not any(cell.strip() for cell in self.header):
+            raise BadValue(f"--column: line 1 of {name}, the header, is empty")
 
     def _bounded_lines(self):
         """The text's physical lines, none longer than MAX_LINE: an endless line is an error, not a
         read that fills memory."""
         number = 0
         while True:
-            line = self.text.readline(MAX_LINE + 1)
+            try:
+                line = self.text.readline(MAX_LINE + 1)
+            except OSError as exc:
+                raise MapError(f"{self.name}: cannot read: {exc.strerror or exc}") from None
             if not line:
+                self.exhausted = True
                 return
             number += 1
             if len(line) > MAX_LINE:
@@ -77,33 +106,68 @@ class Reader:
                                f"is this a CSV or TSV file?")
             yield line
 
+    def rows(self):
+        """The rows after the header. `start` is the line the current row starts on; a row that only
+        the end of the file ended is an unclosed quote, an error."""
+        lines = self.lines
+        self.start = lines.line_num + 1
+        for row in lines:
+            if self.exhausted:
+                raise MapError(f"{self.name}: line {self.start}: unclosed quote; the quoted cell runs to the "
+                               "end of the file")
+            yield row
+            self.start = lines.line_num + 1
+
+    def where(self):
+        return f"line {self.start}"
+
     def _guard(self, call):
         """call() under the file's error handling (decoding, CSV syntax): one line naming the file."""
         try:
             return call()
         except UnicodeDecodeError as exc:
-            raise MapError(f"{self.name}: not {self.encoding.replace('-sig', '')} text ({exc.reason}); give the file's encoding with --encoding, e.g. --encoding cp1252") from None
+            raise MapError(f"{self.name}: not {self.encoding} text ({exc.reason}); give the file's encoding "
+                           "with --encoding, e.g. --encoding cp1252") from None
         except csv.Error as exc:
-            raise MapError(f"{self.name}: line {self._rows.line_num}: {exc}") from None
+            raise MapError(f"{self.name}: line {self.lines.line_num}: {exc}") from None
 
     def loop(self, body):
-        """body(csv reader): the caller's loop over the rows, under the same error handling."""
-        return self._guard(lambda: body(self._rows))
+        """body(rows): the caller's loop over the rows, under the same error handling."""
+        return self._guard(lambda: body(self.rows()))
 
 
-class Suffixes:
-    """Added cells serialised once, as `delimiter + cells + newline`, with the csv module's quoting."""
+def _byte_order(raw, family, encoding):
+    """(codec, byte-order mark bytes) of a stream: a mark is read off the stream and kept for the
+    output; without --encoding any mark is recognised (else UTF-8), with it only a mark of its own
+    family (UTF-16 without a mark reads in this machine's byte order and is written without one)."""
+    head = raw.peek(4)[:4]
+    family = {"utf-8-sig": "utf-8"}.get(family, family)
+    for bom, codec in BOMS:
+        if head.startswith(bom) and (family is None or codec.startswith(family)):
+            raw.read(len(bom))
+            return codec, bom
+    if family in ("utf-16", "utf-32"):
+        return f"{family}-{'le' if sys.byteorder == 'little' else 'be'}", b""
+    return ("utf-8" if family in (None, "utf-8") else encoding), b""
 
-    def __init__(self, delimiter, newline):
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator=newline)
-        self.delimiter = delimiter
 
-    def of(self, cells):
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow(cells)
-        return self.delimiter + self.buffer.getvalue()
+def find_column(header, column, name):
+    """The index of the column named `column` (spaces and case aside; an exact match wins when two
+    columns match), or BadValue listing the columns."""
+    wanted = column.strip().lower()
+    names = [str(h).strip().lstrip("\ufeff").lower() for h in header]
+    matches = [i for i, n in enumerate(names) if n == wanted]
+    if not matches:
+        raise BadValue(f"--column: no column '{column}' in {name}; the columns are: "
+                       + ", ".join(str(h).strip() for h in header if str(h).strip()))
+    if len(matches) > 1:
+        exact = [i for i in matches if str(header[i]).lstrip("\ufeff") == column]
+        if len(exact) != 1:
+            raise BadValue(f"--column: '{column}' names {len(matches)} columns of {name} (columns "
+                           + ", ".join(str(i + 1) for i in matches) + "); give the name exactly as the "
+                           "header writes it, or rename one")
+        matches = exact
+    return matches[0]
 
 
 def _share(value):
@@ -125,19 +189,20 @@ class FileMapper:
         self.counts = dict.fromkeys(CHANGES, 0)
         self._blank = [""] * self.mapper.width
 
-    def cells(self, value, line):
-        """(change, [added cells per output row]) for one input value (the caller caches)."""
+    def cells(self, value, where):
+        """(change, [added cells per output row]) for one input value (the caller caches); `where`
+        names the row for errors ("line 7")."""
         result = self.mapper.map(value)
         change, note, rows = result["change"], result["note"], result["rows"]
         if not rows:
             return change, [self._blank + [change, "", note]]
         if len(rows) > 1 and self.split == "error":
-            raise MapError(f"line {line}: '{value}' is split between {len(rows)} areas on {self.mapper.day} "
+            raise MapError(f"{where}: '{value}' is split between {len(rows)} areas on {self.mapper.day} "
                            f"({', '.join(r['fields'][0] or r['fields'][3] for r in rows)}); "
                            "use --split all or --split largest")
         if len(rows) > 1 and self.split == "largest":
             if any(r["share"] is None for r in rows):
-                raise MapError(f"line {line}: '{value}' is split and the data has no LSOA counts to find the "
+                raise MapError(f"{where}: '{value}' is split and the data has no LSOA counts to find the "
                                "largest part; use --split all")
             rows = rows[:1]
             note = (note + "; " if note else "") + "largest part only"
@@ -145,41 +210,50 @@ class FileMapper:
 
 
 def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False,
-               progress=None):
+               about=None, progress=None):
     """Map `column` of a binary input stream to `day`, writing binary output; returns the summary.
 
-    excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). Raises BadValue for a
-    missing column (listing the columns), MapError for unreadable input, a split
-    area with split='error', or (after writing everything) an unknown value with strict=True.
+    excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). With `about` (a
+    function of the summary giving the About sheet's rows), `out` is a path and the result is a workbook
+    there. Raises BadValue for a missing column (listing the columns), MapError for unreadable input, a
+    split area with split='error', or (after writing everything) an unknown value with strict=True.
     progress(rows), if given, is called every PROGRESS_EVERY rows (cli/ draws a bar with it).
     """
     reader = Reader(raw, name, encoding)
-    wanted = column.strip().lower()
-    names = [h.strip().lstrip("\ufeff").lower() for h in reader.header]
-    if wanted not in names:
-        raise BadValue(f"--column: no column '{column}' in {name}; the columns are: "
-                       + ", ".join(h.strip() for h in reader.header))
-    idx = names.index(wanted)
+    idx = find_column(reader.header, column, name)
+
+    def sink():
+        if about is not None:
+            return WorkbookSink(out)
+        utf8 = codecs.lookup(reader.encoding).name == "utf-8"
+        bom = reader.bom or (codecs.BOM_UTF8 if excel and utf8 else b"")
+        return TextSink(out, reader.delimiter, reader.newline, reader.encoding, bom, reader)
+
+    summary = {"file": name, "column": reader.header[idx].strip().lstrip("\ufeff"), "delimiter": reader.delimiter,
+               "encoding": reader.encoding + (" with a byte-order mark" if reader.bom else "")}
+    return run(kb, reader.header, idx, day, split, strict, sink, about, summary,
+               lambda mapper, out: reader.loop(lambda rows: copy_rows(rows, len(reader.header), idx, mapper, out,
+                                                                      reader.where, progress)))
+
+
+def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=list):
+    """The mapping of one file: the mapper for the date (a bad date fails before any output), the sink
+    (`sink()`) and its header, the rows (`loop(mapper, sink)` returns (rows in, rows out)), the summary
+    (with `notes()` and the sink's notes: what the output leaves out), the sink closed (with the About
+    rows, `about(summary)`, for a workbook); StrictFailure after everything is written when strict and
+    a value is unknown."""
     mapper = FileMapper(kb, day, split)
-    out_encoding = "utf-8-sig" if excel and codecs.lookup(reader.encoding).name == "utf-8" else reader.encoding
-    text = io.TextIOWrapper(out, encoding=out_encoding, newline="", write_through=False)
-    # The input part of each row goes through csv.writer as in a plain copy; the added cells are serialised
-    # once per distinct value and appended as text, so a big file costs little more than copying it.
-    writer = csv.writer(text, delimiter=reader.delimiter, lineterminator="")
-    suffixes = Suffixes(reader.delimiter, reader.newline)
-    write = text.write
-    width = len(reader.header)
-    write(_spanning(reader.header, reader.delimiter))
-    write(suffixes.of(mapper.columns))
-    rows_in, rows_out = reader.loop(lambda rows: _copy_rows(rows, width, idx, mapper, suffixes, writer, write,
-                                                            reader, progress))
-    counts = mapper.counts
-    text.flush()
-    text.detach()
-    summary = {"file": name, "column": reader.header[idx].strip(), "to": mapper.mapper.day, "rows": rows_in,
-               "rows_written": rows_out, "changes": counts, "delimiter": reader.delimiter,
-               "encoding": reader.encoding, "split": split, "data_as_of": coverage(kb)}
-    if strict and counts["unknown"]:
+    out = sink()
+    out.header(header, mapper.columns)
+    try:
+        rows_in, rows_out = loop(mapper, out)
+    except BaseException:
+        out.close()
+        raise
+    summary.update({"to": mapper.mapper.day, "rows": rows_in, "rows_written": rows_out, "changes": mapper.counts,
+                    "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes)})
+    out.close(about(summary) if about else None)
+    if strict and mapper.counts["unknown"]:
         raise StrictFailure(summary)
     return summary
 
@@ -191,52 +265,62 @@ class StrictFailure(MapError):
                          "are not codes the data knows")
 
 
-def _copy_rows(rows, width, idx, mapper, suffixes, writer, write, reader, progress=None):
-    """The hot loop: each row once through csv.writer, then its pre-serialised added cells."""
-    cache, newline, delimiter = {}, reader.newline, reader.delimiter
+PROGRESS_EVERY = 5000  # rows between two calls of the progress hook (a bar on a terminal, cli/progress.py)
+
+
+def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
+    """The hot loop: each row to the sink once per output row, with its added cells, prepared once per
+    distinct value. `where()` names the current row for errors. Returns (rows in, rows out)."""
+    cache, add, prepare = {}, sink.add, sink.prepare
     rows_in = rows_out = 0
-    last = rows.line_num
     for row in rows:
         rows_in += 1
         if progress and not rows_in % PROGRESS_EVERY:
             progress(rows_in)
-        spans, last = rows.line_num - last > 1, rows.line_num  # a quoted cell holds a line break
         if len(row) != width:
             if not row:  # a blank line stays a blank line
-                write(newline)
+                sink.blank()
                 rows_out += 1
                 continue
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
+            row = _fit(row, width, where)
         value = row[idx]
+        if value.__class__ is not str:
+            value = cell_text(value)
         found = cache.get(value)
         if found is None:
-            change, added = mapper.cells(value, rows.line_num)
-            found = [change, [suffixes.of(cells) for cells in added], 0]
+            change, added = mapper.cells(value, where())
+            found = [change, prepare(added), 0]
             if len(cache) < CACHE_LIMIT:
                 cache[value] = found
             else:  # past the cache's bound: counted here, as it is not kept
                 mapper.counts[change] += 1
         found[2] += 1
-        for suffix in found[1]:
-            if spans:
-                write(_spanning(row, delimiter))
-            else:
-                writer.writerow(row)
-            write(suffix)
+        add(row, found[1])
         rows_out += len(found[1])
     for change, _, n in cache.values():
         mapper.counts[change] += n
     return rows_in, rows_out
 
 
-def _spanning(row, delimiter):
-    """A row's cells as CSV text without its line ending, line breaks in cells quoted. (csv.writer
-    quotes a cell for the characters of its own line ending only: the hot loop's writer, which has
-    none, would leave such a cell bare and the row would fall apart into two.)"""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(row)
-    return buffer.getvalue()[:-2]
+def _fit(row, width, where):
+    """A row as wide as the header: a short one padded with empty cells, empty cells past the header
+    dropped; a cell with something in it past the header is an error (the added columns would stand
+    under the wrong names)."""
+    if len(row) < width:
+        return list(row) + [""] * (width - len(row))
+    if any(cell not in ("", None) for cell in row[width:]):
+        raise MapError(f"{where()}: {len(row)} cells, but the header names {width} columns; give every column "
+                       "a name in the header")
+    return row[:width]
+
+
+def cell_text(value):
+    """A workbook cell's value as text: empty for None, a whole float without its '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def coverage(kb):
@@ -252,8 +336,9 @@ def coverage(kb):
 def summary_line(summary):
     """The one-paragraph summary `ics map` prints on stderr."""
     counts = ", ".join(f"{n} {c}" for c, n in summary["changes"].items() if n)
+    notes = "".join(f"; {visible(note)}" for note in summary.get("notes", ()))  # sheet names: a file's text
     return (f"ics map: {_rows(summary['rows'])} mapped to {summary['to']} ({counts or 'no rows'}); "
-            f"{_rows(summary['rows_written'])} written; data: {summary['data_as_of']}")
+            f"{_rows(summary['rows_written'])} written; data: {summary['data_as_of']}{notes}")
 
 
 def _rows(count):

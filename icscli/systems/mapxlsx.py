@@ -1,94 +1,111 @@
 """`ics map` on an Excel workbook (.xlsx): the first sheet, streamed, with the optional `excel` extra.
 
-openpyxl is imported here (to read) only when an .xlsx file is given; without it the user gets one line
-saying how to install it. Output is an .xlsx workbook (when `-o` names one), written by the one workbook
-writer (base/workbook.py, which keeps text as text and numbers and dates as themselves), or CSV text.
+The rows come from base/xlsxread.py (every row and cell in the file, whatever size the sheet states,
+within bounds that stop a zip bomb or a hostile file with one line). Output is an .xlsx workbook (when
+`-o` names one: numbers, dates and text stay what they were, and an About sheet follows) or CSV text.
+The summary says what a workbook's mapping does not carry over: the other sheets, formulas (their saved
+values are read), formatting. Without openpyxl the user gets one line saying how to install it.
 """
-import csv
-import io
+import codecs
+import os
+import stat
 
-from ..base import workbook as xlsx
-from ..errors import BadValue
-from .mapfile import FileMapper, MapError, StrictFailure, coverage
+from ..base import xlsxread
+from ..base.workbook import load_openpyxl
+from .mapfile import MapError, cell_text, copy_rows, find_column, run
+from .mapsinks import TextSink, WorkbookSink
+
+ZIP, OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+EXTENSIONS = (".xlsx", ".xlsm")
+SHOWN_SHEETS = 5  # other sheets the summary names
 
 
-def _openpyxl():
+def is_workbook(path):
+    """Whether to read `path` as a workbook: by its content when it is a regular file (an .xlsx saved
+    as export.csv is still one), else by its name; MapError for a directory, or a pipe named .xlsx."""
     try:
-        import openpyxl  # lazy: an optional dependency, and slow to import
+        info = os.stat(path)
+    except OSError:
+        return path.lower().endswith(EXTENSIONS)  # opening it says what is wrong
+    if stat.S_ISDIR(info.st_mode):
+        raise MapError(f"{path}: cannot read: it is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        if path.lower().endswith(EXTENSIONS):
+            raise MapError(f"{path}: not a regular file; a workbook is read from a file (save it first)")
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return path.lower().endswith(EXTENSIONS)
+    return head in (ZIP, OLE2) or path.lower().endswith(EXTENSIONS)
+
+
+def _need_openpyxl():
+    try:
+        load_openpyxl()  # its number formats and dates read the cells
     except ImportError:
         raise MapError("reading .xlsx needs the optional 'excel' extra: pip install 'icscli[excel]' "
                        "(or save the sheet as CSV)") from None
-    return openpyxl
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=False):
-    """Map `column` of the first sheet of workbook `path`; write an .xlsx to path `out` when to_xlsx,
-    else CSV text to the binary stream `out`. Returns the summary (see mapfile.map_stream)."""
-    openpyxl = _openpyxl()
+def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=False, about=None, excel=False):
+    """Map `column` of the first sheet of workbook `path`; write an .xlsx to path `out` when to_xlsx
+    (with an About sheet of `about(summary)`), else CSV text to the binary stream `out` (a UTF-8
+    byte-order mark first with excel=True). Returns the summary (see mapfile.map_stream)."""
+    _need_openpyxl()
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a damaged or non-Excel file)
-        raise MapError(f"{path}: cannot read as an Excel workbook ({type(exc).__name__})") from None
+        book = xlsxread.Workbook(path)
+    except xlsxread.WorkbookError as exc:
+        raise MapError(f"{path}: {exc}") from None
+    with book:
+        rows = _guarded(book.rows(), path)
+        header = [cell_text(v) for v in next(rows, None) or []]
+        if not any(h.strip() for h in header):
+            raise MapError(f"{path}: row 1 of sheet '{book.sheet}', the header, is empty")
+        idx = find_column(header, column, path)
+        if not to_xlsx:
+            rows = ([cell_text(v) for v in row] for row in rows)
+        place = {"row": 1}
+
+        def sink():
+            if to_xlsx:
+                return WorkbookSink(out, value=lambda v: v)
+            return TextSink(out, ",", "\r\n", "utf-8", codecs.BOM_UTF8 if excel else b"")
+
+        def loop(mapper, sink):
+            def counted():
+                for row in rows:
+                    place["row"] += 1
+                    yield row
+
+            return copy_rows(counted(), len(header), idx, mapper, sink, lambda: f"row {place['row']}")
+
+        summary = {"file": path, "column": header[idx].strip(), "sheet": book.sheet}
+        return run(kb, header, idx, day, split, strict, sink, about, summary, loop, lambda: _notes(book, to_xlsx))
+
+
+def _guarded(rows, path):
+    """The workbook's rows, its errors (found while they stream) as MapError naming the file."""
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [_text(v) for v in next(rows, None) or []]
-        names = [h.strip().lower() for h in header]
-        if column.strip().lower() not in names:
-            raise BadValue(f"--column: no column '{column}' in {path}; the columns are: "
-                           + ", ".join(h for h in header if h))
-        idx = names.index(column.strip().lower())
-        mapper = FileMapper(kb, day, split)
-        sink = _Sink(out, to_xlsx)
-        sink.add(header + mapper.columns)
-        rows_in = rows_out = 0
-        for values in rows:
-            rows_in += 1
-            values = list(values) + [None] * (len(header) - len(values))
-            change, added = mapper.cells(_text(values[idx]), rows_in + 1)
-            mapper.counts[change] += 1
-            for cells in added:
-                sink.add(values + cells)
-            rows_out += len(added)
-        sink.close()
-    finally:
-        book.close()
-    summary = {"file": path, "column": header[idx], "to": mapper.mapper.day, "rows": rows_in,
-               "rows_written": rows_out, "changes": mapper.counts, "split": split, "data_as_of": coverage(kb)}
-    if strict and mapper.counts["unknown"]:
-        raise StrictFailure(summary)
-    return summary
+        yield from rows
+    except xlsxread.WorkbookError as exc:
+        raise MapError(f"{path}: {exc}") from None
 
 
-class _Sink:
-    """Rows out: to a workbook streamed to the path `out` (saved at close) or as CSV text."""
-
-    def __init__(self, out, to_xlsx):
-        self.out, self.to_xlsx = out, to_xlsx
-        if to_xlsx:
-            self.book = xlsx.Workbook()
-            self.book.sheet()
-        else:
-            self.text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-            self.writer = csv.writer(self.text)
-
-    def add(self, row):
-        if self.to_xlsx:
-            self.book.add(row)
-        else:
-            self.writer.writerow(["" if v is None else v for v in row])
-
-    def close(self):
-        if self.to_xlsx:
-            self.book.save(self.out)
-        else:
-            self.text.flush()
-            self.text.detach()
+def _notes(book, to_xlsx):
+    """What the mapping of a workbook does not carry over, for the summary."""
+    others = [name for name in book.sheet_names if name != book.sheet]
+    notes = [f"read sheet '{book.sheet}'"]
+    if others:
+        shown = ", ".join(f"'{name}'" for name in others[:SHOWN_SHEETS])
+        more = f" and {len(others) - SHOWN_SHEETS} more" if len(others) > SHOWN_SHEETS else ""
+        notes[0] += f"; not read: {len(others)} other sheet{'s' if len(others) > 1 else ''} ({shown}{more})"
+    if book.formulas:
+        notes.append(f"{book.formulas:,} formula{'s' if book.formulas != 1 else ''} read as the values saved with "
+                     f"{'them' if book.formulas != 1 else 'it'}"
+                     + (f", {book.formulas_without_value:,} with no saved value left empty"
+                        if book.formulas_without_value else ""))
+    if to_xlsx:
+        notes.append("formatting is not carried over")
+    return notes

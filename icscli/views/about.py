@@ -59,6 +59,7 @@ def map_about_rows(kb, command, summary, day):
     counts = ", ".join(f"{n} {change}" for change, n in summary["changes"].items() if n)
     rows += [("Rows", f"{summary['rows']} read, {summary['rows_written']} written ({counts or 'no rows'})"),
              ("Written on", today())]
+    rows += [("Note", note) for note in summary.get("notes", ())]
     version = version_on(kb, day)
     records = [version_record(kb, version)] if version else list(kb.ccgs.values())
     for source in dict.fromkeys(iter_citations(records)):
