@@ -16,7 +16,7 @@ import pytest
 from hostile import one_error_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fuzz import FUZZ
+from test_fuzz import FUZZ, SCALE
 
 PARSE, INVALID, NO_METHOD, PARAMS = -32700, -32600, -32601, -32602
 INIT = {"jsonrpc": "2.0", "id": "init", "method": "initialize",
@@ -335,7 +335,7 @@ def in_process(server):
     return session
 
 
-@settings(max_examples=100, **FUZZ)
+@settings(max_examples=100 * SCALE, **FUZZ)  # sessions of 1 to 20 lines: about 1,000 lines, 10,000 in CI
 @given(session=sessions())
 def test_every_generated_request_gets_exactly_one_answer(in_process, session):
     initialise, lines = session
