@@ -24,8 +24,9 @@ from icscli.render import FORMATS
 
 LIMIT = 60  # seconds one run may take before it counts as a hang (a run takes well under one)
 # Where there is time for more cases (.ci/run sets FUZZ_SCALE): the `ics map` properties, here and in
-# test_fuzz_map.py, run this many times as many examples. (Not an ICS_ name: cli/fast.py leaves a run
-# with an ICS_ variable it does not know to click, and the fast path's tests would fail.)
+# test_fuzz_map.py, and the MCP server's generated sessions (test_mcp_wire.py) run this many times as
+# many examples. (Not an ICS_ name: cli/fast.py leaves a run with an ICS_ variable it does not know to
+# click, and the fast path's tests would fail.)
 SCALE = max(1, int(os.environ.get("FUZZ_SCALE") or 1))
 FUZZ = {"deadline": None, "derandomize": True, "database": None,
         "suppress_health_check": [HealthCheck.function_scoped_fixture]}

@@ -4,24 +4,33 @@ clean line with the documented exit code, or in inert output."""
 import os
 
 import pytest
-from hostile import entity, ics, one_error_line
+from hostile import SOURCE, entity, ics, one_error_line
 
 # --------------------------------------------------------------------------- numbers past Python's digit limit
 
 
-@pytest.mark.parametrize("command,number,cache", [
-    (["validate", "{dir}"], "9" * 5000, False),
-    (["explain", "icb", "--data", "{dir}"], "-" + "1" * 4301, True),
-    (["systems", "--data", "{dir}"], "+" + "5" * 6000, False)])
-def test_an_overlay_integer_past_pythons_digit_limit_is_a_data_error_at_its_line(tmp_path, command, number, cache):
+@pytest.mark.parametrize("command,number,cache,said", [
+    (["validate", "{dir}"], "9" * 5000, False, "an integer of 5,000 digits, more than Python reads (4,300 at most)"),
+    (["explain", "icb", "--data", "{dir}"], "-" + "1" * 4301, True,
+     "an integer of 4,301 digits, more than Python reads (4,300 at most)"),
+    (["systems", "--data", "{dir}"], "+" + "5" * 6000, False,
+     "an integer of 6,000 digits, more than Python reads (4,300 at most)"),
+    # other bases have no limit on the way in, but such a number cannot be written out: any message
+    # quoting it, any output showing it, would fail
+    (["validate", "{dir}"], "0x" + "f" * 4000, False,
+     "an integer of about 4,817 digits, more than Python writes (4,300 at most)"),
+    (["explain", "icb", "--data", "{dir}"], "1" + ":59" * 3000, True,
+     "an integer of about 5,335 digits, more than Python writes (4,300 at most)")])
+def test_an_overlay_integer_past_pythons_digit_limit_is_a_data_error_at_its_line(tmp_path, command, number, cache,
+                                                                                said):
     overlay = tmp_path / "ov"
     overlay.mkdir()
-    (overlay / "numbers.yaml").write_text("entities:\n" + entity("big-number", counts=number))
+    count = f"[{{what: things, value: {number}, from: 2020-01-01, sources: [{SOURCE}]}}]"
+    (overlay / "numbers.yaml").write_text("entities:\n" + entity("big-number", counts=count))
     argv = [arg.replace("{dir}", str(overlay)) for arg in command]
     result = ics(*argv, env={} if cache else {"ICS_NO_CACHE": "1"})
     assert result.returncode == 1 and b"Traceback" not in result.stderr, result.stderr.decode()[-500:]
-    digits = sum(c.isdigit() for c in number)
-    said = f"numbers.yaml:8: an integer of {digits:,} digits, more than Python reads (4,300 at most)"
+    said = "numbers.yaml:8: " + said
     if command[0] == "validate":  # every problem listed on standard output
         assert said in result.stdout.decode(), result.stdout.decode()
     else:
@@ -62,7 +71,7 @@ def on_a_terminal(*argv, env):
     return code, shown, proc.stderr.read()
 
 
-@pytest.mark.parametrize("pager", ['less "', "less 'x", "less \\"])
+@pytest.mark.parametrize("pager", ['less "', "less \\"])
 def test_a_pager_with_an_unbalanced_quote_is_one_line_exit_2(pager):
     code, shown, stderr = on_a_terminal("glossary", "-f", "plain", env={"PAGER": pager})
     assert code == 2, (code, stderr.decode()[-500:])

@@ -16,7 +16,7 @@ import pytest
 from hostile import one_error_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fuzz import FUZZ
+from test_fuzz import FUZZ, SCALE
 
 PARSE, INVALID, NO_METHOD, PARAMS = -32700, -32600, -32601, -32602
 INIT = {"jsonrpc": "2.0", "id": "init", "method": "initialize",
@@ -93,6 +93,9 @@ CASES = [
     ("an unknown resource", line({"jsonrpc": "2.0", "id": 36, "method": "resources/read",
                                   "params": {"uri": "ics://nothing"}}), (36, "error")),
     ("a string id", line(call("s-37", "explain", {"term": "icb"})), ("s-37", None)),
+    ("a member of its own holding NaN", b'{"jsonrpc": "2.0", "id": 41, "method": "ping", "x": NaN}\n', (41, None)),
+    ("a member of its own past the digit limit",
+     line('{"jsonrpc": "2.0", "id": 42, "method": "ping", "x": ' + "9" * 5000 + "}"), (42, None)),
     ("the last line, answered as the input ends", line(call(38, "system", {"name": "QNQ"})), (38, None)),
 ]
 BATCH = [{"jsonrpc": "2.0", "id": "b1", "method": "ping"}, {"jsonrpc": "2.0", "method": "notifications/x"},
@@ -103,12 +106,13 @@ LONG = 1024 * 1024 + 1  # one byte over the cap on a request line
 @pytest.fixture(scope="module")
 def wire():
     """The server's answers to every case (and a batch, and an over-long line) sent in one stream, then
-    the end of input: [answer, ...] in the order written, and the finished process."""
+    the end of input (the client closes its end at once, the last line without its newline: every answer
+    owed must still come): [answer, ...] in the order written, and the finished process."""
     pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
     body = b"".join(sent for _what, sent, _owed in CASES)
     long_line = b'{"jsonrpc": "2.0", "id": 40, "method": "ping", "x": "' + b"a" * LONG + b'"}\n'
     stream = (line(INIT) + line(INITIALIZED) + body + line(BATCH) + long_line
-              + line({"jsonrpc": "2.0", "id": "after", "method": "ping"}))
+              + line({"jsonrpc": "2.0", "id": "after", "method": "ping"})[:-1])  # the last line without its newline
     proc = subprocess.run([sys.executable, "-m", "icscli", "mcp"], input=stream, capture_output=True, timeout=120,
                           env=dict(os.environ))
     answers = messages(proc.stdout)
@@ -142,8 +146,8 @@ def test_every_request_gets_exactly_one_answer_and_nothing_else_is_answered(wire
 def test_what_is_dropped_unanswered_is_noted_on_standard_error(wire):
     _answers, proc = wire
     notes = proc.stderr.decode().splitlines()
-    assert notes == ["ics mcp: ignored a notification (notifications/x) with invalid params: MCP's params are "
-                     "an object, not an array", "ics mcp: ignored a message MCP cannot read",
+    assert notes == [("ics mcp: ignored a notification (notifications/x) with invalid params: MCP's params are "
+                      "an object, not an array"), "ics mcp: ignored a message MCP cannot read",
                      "ics mcp: ignored a malformed response"], notes
 
 
@@ -180,14 +184,6 @@ def mcp_process(stream, **kwargs):
 
 
 SESSION = line(INIT) + line(INITIALIZED) + b"".join(line(call(n, "explain", {"term": "icb"})) for n in range(3))
-
-
-def test_a_client_that_sends_and_closes_gets_every_answer():
-    """The client writes its requests and closes its end at once (the last without its newline): each
-    tool's answer still comes."""
-    proc = mcp_process(SESSION[:-1])
-    ids = [answer["id"] for answer in messages(proc.stdout)]
-    assert sorted(ids, key=str) == [0, 1, 2, "init"] and proc.returncode == 0, (ids, proc.stderr.decode())
 
 
 def test_a_closed_standard_input_is_one_line_exit_2():
@@ -279,10 +275,11 @@ def client_lines(draw, number):
     owed = ident if has_id and "method" in message else None
     shape = draw(st.sampled_from(["as is"] * 6 + BREAKS))
     inside = INSIDE.get(shape)
-    if inside is not None and isinstance(message.get("params"), dict):  # what json.dumps cannot write, put in the text
-        message["params"]["\x00here"] = 1
+    if inside is not None:  # what json.dumps cannot write, put in the text: in params, or a member of its own
+        into = message["params"] if isinstance(message.get("params"), dict) and draw(st.booleans()) else message
+        into["\x00here"] = 1
     text = json.dumps(message)
-    if inside is not None and isinstance(message.get("params"), dict):
+    if inside is not None:
         member = inside if isinstance(inside, str) else draw(inside)
         text = text.replace('"\\u0000here": 1', member)
         if "[" * 5000 in member:  # past what Python's json can read: the id cannot be read either
@@ -313,17 +310,22 @@ def sessions(draw):
 
 
 @pytest.fixture(scope="module")
-def in_process(kb):
-    """Serve one client session on byte streams in this process: lines in, [answer, ...] out."""
+def server(kb):
+    """The real server's tools and resources on the real data, built once (the SDK takes a second)."""
     pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra (MCP SDK 2) is not installed")
+    from icscli.server import mcp as mcp_server
+
+    return mcp_server.build(kb)
+
+
+@pytest.fixture(scope="module")
+def in_process(server):
+    """Serve one client session on byte streams in this process: lines in, ([answer, ...], notes) out."""
     import io
 
     import anyio
 
-    from icscli.server import mcp as mcp_server
     from icscli.server import stdio
-
-    server = mcp_server.build(kb)
 
     def session(data):
         out, log = io.BytesIO(), io.StringIO()
@@ -333,7 +335,7 @@ def in_process(kb):
     return session
 
 
-@settings(max_examples=100, **FUZZ)
+@settings(max_examples=100 * SCALE, **FUZZ)  # sessions of 1 to 20 lines: about 1,000 lines, 10,000 in CI
 @given(session=sessions())
 def test_every_generated_request_gets_exactly_one_answer(in_process, session):
     initialise, lines = session
@@ -372,7 +374,7 @@ def test_a_client_that_does_not_read_its_answers_is_not_read_ahead_of():
     try:
         fcntl.fcntl(proc.stdin.fileno(), fcntl.F_SETFL, fcntl.fcntl(proc.stdin.fileno(), fcntl.F_GETFL) | os.O_NONBLOCK)
         taken, last_progress = 0, time.monotonic()
-        while taken < len(requests) and time.monotonic() - last_progress < 1.5:
+        while taken < len(requests) and time.monotonic() - last_progress < 1:
             try:
                 taken += os.write(proc.stdin.fileno(), requests[taken:taken + 65536])
                 last_progress = time.monotonic()
@@ -385,3 +387,35 @@ def test_a_client_that_does_not_read_its_answers_is_not_read_ahead_of():
         proc.kill()
     ids = sorted(answer["id"] for answer in messages(out) if answer["id"] != "init")
     assert ids == list(range(200)) and b"Traceback" not in err, (proc.returncode, taken, err.decode()[-1500:])
+
+
+def test_an_input_that_fails_mid_session_is_an_error_after_the_answers_owed(server):
+    """A read of standard input that fails (an I/O error) ends the session like the end of input, then
+    says so: an IcsError, which the command line shows as one line with exit 2."""
+    import errno
+    import io
+
+    import anyio
+
+    from icscli.errors import IcsError
+    from icscli.server import stdio
+
+    class Failing(io.BytesIO):
+        def readline(self, limit=-1):
+            data = super().readline(limit)
+            if not data:
+                raise OSError(errno.EIO, "Input/output error")
+            return data
+
+    out = io.BytesIO()
+    with pytest.raises(IcsError, match="^cannot read the requests: Input/output error$"):
+        anyio.run(stdio.serve, server, Failing(SESSION), out)
+    assert sorted(str(answer["id"]) for answer in messages(out.getvalue())) == ["0", "1", "2", "init"]
+
+
+def test_a_client_that_sends_and_closes_gets_every_answer(in_process):
+    """The client writes its questions and closes its end at once (the last without its newline): each
+    answer still comes, though the input ended while they were being worked out."""
+    answers, _log = in_process((line(INIT) + line(INITIALIZED) + b"".join(
+        line(call(n, "explain", {"term": "icb"})) for n in range(8)))[:-1])
+    assert sorted(str(answer["id"]) for answer in answers) == [*map(str, range(8)), "init"]

@@ -21,6 +21,7 @@ from ..base.safe import visible
 PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
 MAX_LINE = 1024 * 1024  # bytes in one message, its newline not counted (as `ics map`'s longest line)
 MAX_DEPTH = 64  # objects and arrays inside one another; MCP's own messages need a handful
+_MEMBERS = ("jsonrpc", "id", "method", "params", "result", "error")  # what JSON-RPC 2.0 defines
 
 
 class _NotJSON:
@@ -129,6 +130,7 @@ def check(message):
         return Verdict(answer=answers) if answers else Verdict(ignored="a batch of notifications")
     if not isinstance(message, dict):
         return Verdict(answer=_error(None, INVALID_REQUEST, "invalid request: a message is a JSON object"))
+    message = {key: message[key] for key in _MEMBERS if key in message}  # nothing reads any other member
     ident = _usable_id(message)
     if is_response(message):  # never answered, even when malformed: the client is not waiting
         fine = message.get("jsonrpc") == "2.0" and ident is not None and not _flaw(message, "message")

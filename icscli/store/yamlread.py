@@ -83,6 +83,8 @@ def build(text, max_depth=64, key_lines=True, sink=None):
                     value = constructor.yaml_constructors[tag](constructor, scalar_node(tag, event.value, event.start_mark))
                 except ValueError as exc:  # an integer past Python's digit limit
                     raise Refused(event.start_mark.line + 1, _unreadable(tag, event.value, exc)) from None
+                if type(value) is int and value.bit_length() > 64:  # rare: only then worth the check
+                    _writable(value, event.start_mark.line + 1)
             else:
                 raise error(None, None, f"could not determine a constructor for the tag {tag!r}", event.start_mark)
         elif kind is mapping_start or kind is sequence_start:
@@ -193,6 +195,18 @@ def _unreadable(tag, text, exc):
         limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
         return f"an integer of {digits:,} digits, more than Python reads ({limit:,} at most)"
     return f"a {tag.rsplit(':', 1)[-1]} that cannot be read: {str(exc)[:80]}"
+
+
+def _writable(number, line):
+    """Refuse an integer Python cannot write in decimal (read in hexadecimal, octal, binary or base 60,
+    which have no limit on the way in): any message or output showing it would fail."""
+    try:
+        str(number)
+    except ValueError:
+        digits = int(number.bit_length() * 0.30103) + 1  # log10(2): about as many decimal digits
+        limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+        raise Refused(line, f"an integer of about {digits:,} digits, more than Python writes ({limit:,} at most)") \
+            from None
 
 
 def _kind(value):
