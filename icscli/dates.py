@@ -124,6 +124,16 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
+def day_before(text):
+    """The day before a date's first day ('2022-07' -> '2022-06-30'); 0001-01-01 has none, and stays."""
+    import datetime  # here: start-up speed, as only counts and changes need it
+
+    day = start(text)
+    if day <= "0001-01-01":  # no day before it in datetime's calendar (year 0 is none of its years either)
+        return day
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
+
+
 def human(text):
     """'2022-07-01' -> '1 July 2022'; '2022-07' -> 'July 2022'; '2022' -> '2022'."""
     if not text:

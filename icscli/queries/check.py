@@ -27,7 +27,6 @@ STATES = {"statutory": "statutory", "in force": "statutory", "on a statutory foo
           "non-statutory": "non-statutory", "abolished": "abolished", "repealed": "repealed",
           "dropped": "dropped", "superseded": "superseded", "planned": "planned", "proposed": "proposed",
           "enacted": "enacted", "law": "enacted", "amended": "amended", "in effect": "in effect"}
-EXISTS = ("exists", "exist", "existed", "in existence")
 
 _COUNT = re.compile(r"^(?:there\s+(?:are|were|is|was|will\s+be)\s+|england\s+(?:has|had)\s+)?(?:now\s+)?"
                     r"(\d[\d,]*)\s+(.+?)(?:\s+in\s+england)?(?:\s+(?:now|today))?$")
@@ -153,7 +152,7 @@ def _state_rows(kb, subject, value):
     for n, period in enumerate(periods):
         exists = period["state"] not in NOT_EXISTING
         to = period.get("to")
-        last = _day_before(to) if to else None  # a status period's `to` is the first day of the next
+        last = dates.day_before(to) if to else None  # a status period's `to` is the first day of the next
         values = [period["state"]] + (["exists"] if exists else [])
         since = f" from {dates.human(period['from'])}" if period.get("from") else ""
         # what the data leaves open: law whose day of coming into force no later period gives (in force, or
@@ -186,7 +185,7 @@ def _icb_rows(kb, subject, value):
         for r in found["results"]:
             names += [resolve.normalize(r.get("icb_ods_code") or ""), resolve.normalize(r.get("icb_ons_code") or ""),
                       resolve.normalize(key(r.get("icb_name") or ""))]
-        ends = _day_before(versions[n + 1][1]) if n + 1 < len(versions) else None
+        ends = dates.day_before(versions[n + 1][1]) if n + 1 < len(versions) else None
         several = len(found["results"]) > 1  # a split area: each part with its share of the area
         label = "; ".join(f"{r['icb_name']} ({r.get('icb_ods_code') or r['icb_ons_code']})"
                           + (f", {round(100 * r['share'])}% of the area" if several and r.get("share") else "")
@@ -211,12 +210,6 @@ def _wanted_icb_key(value):
     from ..store.systems_index import key
 
     return resolve.normalize(key(value))
-
-
-def _day_before(day):
-    import datetime
-
-    return (datetime.date.fromisoformat(dates.start(day)) - datetime.timedelta(days=1)).isoformat()
 
 
 def _quoted(kb, about, value):

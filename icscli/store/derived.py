@@ -6,17 +6,11 @@ rows. Each row is a span `{what, value, from, to, sources, derived}` (`to` is th
 inclusive, as for typed counts); equal neighbouring spans are one row. An entity names the kinds it is
 counted by in `counts_from`; `checks.py` refuses a typed count that disagrees with these.
 """
-import datetime
-
 from .. import dates
 from ..base.schema import DERIVED_COUNTS
+from .systems_index import ICBS_START
 
 PART = "derived_counts"
-ICBS_START = "2022-07-01"
-
-
-def _day_before(day):
-    return (datetime.date.fromisoformat(dates.start(day)) - datetime.timedelta(days=1)).isoformat()
 
 
 def _cites(records, at):
@@ -33,8 +27,8 @@ def _spans(kind, points):
     """[(from, value, sources)] in date order -> merged count rows of one kind (nothing for a zero)."""
     rows = []
     for n, (frm, value, sources) in enumerate(points):
-        to = _day_before(points[n + 1][0]) if n + 1 < len(points) else None
-        if rows and rows[-1]["value"] == value and rows[-1]["to"] == _day_before(frm):
+        to = dates.day_before(points[n + 1][0]) if n + 1 < len(points) else None
+        if rows and rows[-1]["value"] == value and rows[-1]["to"] == dates.day_before(frm):
             rows[-1]["to"] = to
             rows[-1]["sources"] += [s for s in sources if s not in rows[-1]["sources"]]
             continue
@@ -95,7 +89,7 @@ def rows_for(derived, entity):
             row = dict(row, what=spec.get("what") or row["what"])
             last = rows[-1] if rows else None
             if last and last["what"] == row["what"] and last["value"] == row["value"] and last.get("to") \
-                    and _day_before(row["from"]) == last["to"]:
+                    and dates.day_before(row["from"]) == last["to"]:
                 last.update(to=row.get("to"), sources=last["sources"] + row["sources"])
                 if last["to"] is None:
                     del last["to"]

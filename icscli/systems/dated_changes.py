@@ -37,7 +37,7 @@ def changes(kb, start, end):
     items = _ccg_items(kb) + _version_items(kb) + _body_items(kb) + _responsibility_items(kb)
     items = [i for i in items if start <= dates.start(i["date"]) <= end]
     items.sort(key=lambda i: (dates.sort_key(i["date"]), KIND_ORDER.index(i["kind"]), i["text"]))
-    before = _day_before(start)
+    before = dates.day_before(start)
     days = [before] + sorted({dates.start(i["date"]) for i in items}) + [end]
     counts = []
     for n, day in enumerate(days):  # a row where a count changed, plus the first and the last
@@ -48,14 +48,6 @@ def changes(kb, start, end):
                 continue
             counts.append(row)
     return {"from": start, "to": end, "count": len(items), "counts": counts, "changes": items}
-
-
-def _day_before(day):
-    import datetime
-
-    if day <= "0001-01-01":  # no day before it in datetime's calendar (year 0 is none of its years either);
-        return day  # nothing is dated that early, so the counts on the day itself are the same
-    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
 
 
 def _item(date, kind, change, text, codes, sources):
@@ -125,7 +117,7 @@ def _version_items(kb):
         when = record["date"]  # as the data gives it: 'April 2023' is not '1 April 2023'
         icbs = ix.by_version.get(version, [])
         if n == 0:
-            ccgs = counts_on(kb, _day_before(begins))["ccgs"]
+            ccgs = counts_on(kb, dates.day_before(begins))["ccgs"]
             out.append(_item(when, "icb", "created", f"{len(icbs)} integrated care boards were established; the "
                              f"{ccgs} CCGs were abolished and became {len(ix.locs_by_version.get(version, []))} sub-ICB "
                              "locations of the ICBs, under the same codes.", [], record["sources"]))
