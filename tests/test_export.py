@@ -432,3 +432,15 @@ def test_dot_is_accepted_by_graphviz(run):
 def test_diagram_rejects_an_unknown_format(run):
     result = run("diagram", "--format", "png")
     assert result.exit_code == 2
+
+
+def test_html_cites_each_source_once_per_statement(exported):
+    """A statement citing one file at many places (a change of many CCGs in the ODS successions file)
+    links the source once, its places together in the link's title, not '[252, 252, 252, ...]'."""
+    groups = re.findall(r'<sup class="cite">\[(.*?)\]</sup>', exported["html"])
+    assert groups
+    many = [g for g in groups if g.count("title=") and "; " in g]
+    assert many, "a statement citing one source at several places keeps every place"
+    for group in groups:
+        anchors = re.findall(r'href="#([^"]+)"', group)
+        assert len(anchors) == len(set(anchors)), group[:300]

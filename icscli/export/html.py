@@ -34,11 +34,13 @@ nav.toc ol{margin:.2rem 0;padding-left:1.4rem}
 .card h3{margin-top:.7rem}
 .card dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.4rem 0}
 .card dt{font-weight:600}
-.card dd{margin:0}
+.card dd{margin:0;min-width:0}
+.card>*{min-width:0}
 .card h4{font-size:.95rem;margin:.8rem 0 .2rem}
 .card ul{margin:.2rem 0;padding-left:1.2rem}
 .note{border-left:4px solid var(--warn);background:#fff6ea;padding:.3rem .7rem;margin:.5rem 0}
-sup.cite{font-size:.7rem;white-space:nowrap}
+sup.cite{font-size:.7rem}
+sup.cite a{white-space:nowrap}
 .table-wrap{overflow-x:auto;margin:.5rem 0}
 table{border-collapse:collapse;font-size:.85rem;min-width:100%}
 th,td{border:1px solid var(--line);padding:.25rem .4rem;vertical-align:top;text-align:left}
@@ -149,9 +151,12 @@ def cites(ref, sources):
     found = ref.cite(sources)
     if not found:
         return ""
-    links = []
+    grouped = {}  # one link per source, its locators together (a change citing one file many times)
     for n, source, at in found:
-        title = f' title="{esc("at: " + at)}"' if at else ""
+        grouped.setdefault((n, source), []).extend([at] if at and at not in grouped.get((n, source), ()) else [])
+    links = []
+    for (n, source), places in grouped.items():
+        title = f' title="{esc("at: " + "; ".join(places))}"' if places else ""
         links.append(f'<a href="#{anchor("source", source)}"{title}>{n}</a>')
     return f' <sup class="cite">[{", ".join(links)}]</sup>'
 
