@@ -121,12 +121,22 @@ def by_ons_lad():
     return known
 
 
+def area_rows(column):
+    """{LSOA code: its area row in the code table} for one lookup vintage's column (`ccg2015` ...
+    `loc2026`): the one bulk reader of where each LSOA was in a lookup file (once per process). Every
+    reader of a whole vintage (re-coding a file, apportioning a split area, the tests) goes through here."""
+    known = memo("area_rows")
+    if column not in known:
+        table = next(t for t in ("lsoa11", "lsoa21") if column in header(t))
+        position = header(table)[column]
+        known[column] = {cells[0]: int(cells[position]) for cells in rows(table)}
+    return known[column]
+
+
 def assignments(column):
     """{LSOA code: its areas keyed by level} for every row of the LSOA table that has this vintage's column
     (`ccg2015` ... `loc2026`): a whole lookup file at once, for the tests and for re-coding a column."""
-    table = next(t for t in ("lsoa11", "lsoa21") if column in header(t))
-    position = header(table)[column]
-    return {cells[0]: chain(int(cells[position])) for cells in rows(table)}
+    return {code: chain(at) for code, at in area_rows(column).items()}
 
 
 # --------------------------------------------------------------------------- the tables
