@@ -21,6 +21,7 @@ KINDS = {kind: f"{kind}.sqlite" for kind in IMPORT_KINDS}
 DIRECTORIES = ("onspd", "nspl")  # the postcode directories, in the order a tie between editions prefers
 FORMAT = 1  # bump when the tables of an import change: an older database is then reported, not misread
 STALE_SECONDS = 3600  # an unfinished build not written to for this long was killed: its file is removed
+_CHANGES = [0]  # how many imports this process has built or removed: readers' memos are keyed on it
 
 
 class ImportUnreadable(Exception):
@@ -37,6 +38,11 @@ def imports_dir():
     if not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".local", "share")
     return os.path.join(base, "icscli", "imports")
+
+
+def generation():
+    """A number that changes whenever this process builds or removes an import (memos key on it)."""
+    return _CHANGES[0]
 
 
 def path_of(kind):
@@ -72,7 +78,10 @@ def build(kind, fill):
         with open(tmp, "rb") as handle:  # on disk before the rename: a power cut leaves the old file or the new
             os.fsync(handle.fileno())
 
-    atomic_write(path_of(kind), write, write_through=False)
+    try:
+        atomic_write(path_of(kind), write, write_through=False)
+    finally:
+        _CHANGES[0] += 1
     return stored
 
 
@@ -145,6 +154,7 @@ def listing():
 
 def remove(kind):
     """Remove the database of `kind`; True if there was one."""
+    _CHANGES[0] += 1
     try:
         os.unlink(path_of(kind))
     except FileNotFoundError:
