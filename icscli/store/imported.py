@@ -11,7 +11,6 @@ rows themselves are the importer's (`systems/importer.py`). Nothing here reads a
 """
 import marshal
 import os
-import sqlite3
 import time
 
 from ..base.schema import IMPORT_KINDS
@@ -53,6 +52,8 @@ def build(kind, fill):
     """Build the database of `kind`: fill(connection) writes its tables into a new database under a
     temporary name and returns its meta (a dict); only then is it renamed over the old one. Returns
     the meta as stored."""
+    import sqlite3  # start-up speed: only a command that builds or reads an import needs it
+
     from ..base.atomic import (
         atomic_write,  # start-up speed: tempfile and shutil only when building
     )
@@ -109,6 +110,8 @@ def connect(kind):
     path = path_of(kind)
     if not os.path.isfile(path):
         return None
+    import sqlite3  # start-up speed: not imported when nothing is imported (one stat)
+
     try:
         connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
         meta = _meta(connection)

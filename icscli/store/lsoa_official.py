@@ -74,7 +74,8 @@ def translate(found, column, date, areas, known, bundled):
     else (None, why not, in one plain sentence). Fit: every LSOA of the bundled table once and no other,
     each sub-ICB location one of the vintage's (ONS code) with its ODS code, ICB and region as the code
     table gives them (where the file has those columns), and as many LSOAs in each sub-ICB location as
-    the bundled assignment `bundled` has (whose counts the build checked against the published ones)."""
+    the bundled assignment `bundled` has (whose counts the build checked against the April 2026 counts
+    of the reference, built from the ONS lookups)."""
     when = dates.human(date)
     locs = {r[2]: i for i, r in enumerate(areas) if r[0] == column and r[1] == "loc"}
     out, strangers = {}, []
@@ -95,13 +96,13 @@ def translate(found, column, date, areas, known, bundled):
                       f"{_shown(strangers[0])})")
     if len(out) != len(known):
         first = min(set(known) - set(out))
-        return None, (f"it lacks {len(known) - len(out):,} of the {len(known):,} LSOAs of England (the first: "
-                      f"{first}): is it cut short?")
+        return None, (f"it lacks {len(known) - len(out):,} of the {len(known):,} LSOAs of England (the first "
+                      f"missing: {first})")
     got, expected = collections.Counter(out.values()), collections.Counter(bundled.values())
     for at in sorted(set(got) | set(expected), key=lambda i: areas[i][3] or areas[i][2]):
         if got[at] != expected[at]:
-            return None, (f"it places {got[at]:,} LSOAs in {_name(areas[at])} where {when} has "
-                          f"{expected[at]:,} (the published count of each sub-ICB location's LSOAs)")
+            return None, (f"it places {got[at]:,} LSOAs in {_name(areas[at])} where the data's count for {when} "
+                          f"is {expected[at]:,}")
     return out, None
 
 

@@ -35,9 +35,8 @@ def decide(kb, connection, geography, edition, official):
     if official.get("status") == "not-official":
         out["reason"] = "its SHA-256 is not the published one of this edition"
         return out
-    reason = _against_systems(kb, connection, dates.start(v["date"]), dates.human(v["date"]))
-    if not reason:
-        reason = places.check_official(v["id"], v["date"], connection)[1]
+    reason = (places.check_official(v["id"], v["date"], connection)[1]
+              or _against_systems(kb, connection, dates.start(v["date"]), dates.human(v["date"])))
     out.update(used=not reason, reason=reason or "")
     return out
 
