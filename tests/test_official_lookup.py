@@ -5,6 +5,7 @@ mark; LSOA21CD ... LAD26NM), with a few LSOAs of the sub-ICB location that ended
 than the derived assignment gives them (as many each way, so every count still holds). Every code comes
 from data/places and the systems data; nothing is typed or downloaded."""
 import csv
+import hashlib
 import io
 
 import pytest
@@ -83,6 +84,7 @@ def test_an_official_lookup_replaces_the_derived_assignment(run, home, official)
     assert "by the ONS LSOA (2021) to sub-ICB location and ICB lookup, April 2026, imported on" in text
     assert "no published fingerprint to verify it against" in text and "(derived)" not in text
     assert store.area_rows("loc2026") == rows  # the bulk reader too, every LSOA
+    assert store.official_read()["loc2026"]["used"] is True  # what a summary line (ics map) reads
     listed = run("import", "--list", "-f", "json").json()["imports"][0]
     assert listed["stands_in"]["used"] is True
     assert "read in place of the derived assignment for April 2026" in run("import", "--list").output
@@ -129,3 +131,31 @@ def test_counts_must_agree_and_a_failed_import_leaves_the_lookup_in_use(run, hom
     cut.write_bytes(_write(home, lookup_text(rows)).read_bytes()[:-30])
     assert run("import", cut).exit_code == 1
     assert _loc(run, code)[0] == store.areas()[now][3]
+
+
+def test_a_recorded_fingerprint_is_checked_first(run, home, official, tmp_path):
+    rows, moved = official
+    code, (was, now) = next(iter(moved.items()))
+    path = _write(home, lookup_text(rows))
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+
+    def record(digest):
+        (overlay / "files.yaml").write_text(
+            "sources:\n  - {id: test-publisher, title: Published fingerprints, publisher: A publisher, date: '2026-04',"
+            " kind: data, url: 'https://example.org/fingerprints'}\n"
+            "official_files:\n  - {id: lsoa-2026, title: LSOA lookup April 2026, kind: lsoa-lookup, edition: '2026-04',"
+            f" sha256: '{digest}', sources: [{{source: test-publisher, at: 'Table 1'}}]}}\n", encoding="utf-8")
+
+    record(hashlib.sha256(path.read_bytes()).hexdigest())
+    result = run("import", path, "--data", overlay)
+    assert "Official: this is the official file: its SHA-256 is the published one of LSOA lookup April 2026" \
+        in result.output and "Used: yes: " in result.output
+    assert _loc(run, code)[0] == store.areas()[now][3]
+    assert "(its SHA-256 is the published one)" in run("lsoa", code).output
+    record("0" * 64)
+    result = run("import", path, "--data", overlay)
+    assert "Official: this is not the official file as published" in result.output
+    assert "Used: no: its SHA-256 is not the published one of this edition; ics keeps its own derived assignment " \
+        "for April 2026." in result.output
+    assert _loc(run, code)[0] == store.areas()[was][3]
