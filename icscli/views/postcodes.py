@@ -146,7 +146,7 @@ def stands_in_words(use, long=False):
                     "in place of its own derived assignment")
         return f"read in place of the derived assignment for {when}"
     if not use.get("vintage"):
-        return f"not used: {use.get('reason')}"
+        return f"{'no' if long else 'not used'}: {use.get('reason')}"
     return f"no: {use.get('reason')}; ics keeps its own derived assignment for {when}." if long else \
         f"not used ({use.get('reason')}); the derived assignment for {when} is read"
 
