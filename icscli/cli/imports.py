@@ -66,7 +66,7 @@ def import_files(files, show_list, remove, **output):
     if show_list:
         from ..views import postcodes as views
 
-        run.emit(views.import_list(imported.listing(), imported.imports_dir()), output)
+        run.emit(views.import_list(_now(imported.listing()), imported.imports_dir()), output)
         return
     if remove:
         kinds = IMPORT_KINDS if remove.lower() == "all" else (remove.lower(),)
@@ -85,6 +85,19 @@ def import_files(files, show_list, remove, **output):
     finally:
         clear()
     run.emit(views.import_result(meta, kb), output)
+
+
+def _now(found):
+    """The listing, with whether an LSOA lookup is read in place of a derived assignment as it is now (an
+    update of ics may have set aside one that no longer fits its data)."""
+    from ..store import places
+
+    for _kind, meta, _problem in found:
+        use = (meta or {}).get("stands_in") or {}
+        if use.get("used"):
+            now = places.official_standing(use["vintage"]) or {}
+            use.update(used=bool(now.get("used")), reason=now.get("reason", ""))
+    return found
 
 
 @click.command("postcode")

@@ -20,8 +20,11 @@ def vintages(kb, geographies):
 
 
 def vintage_brief(v):
-    return {"id": v["id"], "date": v["date"], "label": v["label"], "provenance": v["provenance"],
-            "sources": [s["source"] if isinstance(s, dict) else s for s in v["sources"]]}
+    brief = {"id": v["id"], "date": v["date"], "label": v["label"], "provenance": v["provenance"],
+             "sources": [s["source"] if isinstance(s, dict) else s for s in v["sources"]]}
+    if v.get("imported"):
+        brief["imported"] = v["imported"]  # the user's ONS lookup read in place of a derived assignment
+    return brief
 
 
 def in_force(ordered, day):

@@ -6,6 +6,7 @@ file on the other geography, the LSOA's counterparts (the ONS best-fit link) sta
 says so. Between two files the answer is the earlier file's, with the date of the next; for dates from
 1 July 2022 the sub-ICB location's ICB on the date comes from the systems data.
 """
+from .. import dates
 from ..errors import BadValue
 from ..store import places as store
 from .base import (
@@ -27,8 +28,24 @@ POPULATION = {"lsoa11": "pop2020", "lsoa21": "pop2021"}
 
 
 def lookup_vintages(kb):
-    """The LSOA lookup files (CCG 2015-2021, sub-ICB location 2022, 2024, 2026), in date order."""
-    return [v for v in vintages(kb, ("lsoa11", "lsoa21")) if {"ccg", "loc"} & set(v.get("levels") or ())]
+    """The LSOA lookup files (CCG 2015-2021, sub-ICB location 2022, 2024, 2026), in date order; a derived
+    one for which an imported ONS lookup is read (store/places.py `official_rows`) is described as that."""
+    out = [v for v in vintages(kb, ("lsoa11", "lsoa21")) if {"ccg", "loc"} & set(v.get("levels") or ())]
+    for v in out:
+        if v["provenance"] == "derived":
+            standing = store.official_standing(v["id"])
+            if standing and standing["used"]:
+                v.update(imported_instead(v, standing))
+    return out
+
+
+def imported_instead(v, standing):
+    """A derived vintage's label, provenance and sources when the user's imported ONS lookup is read instead."""
+    fingerprint = ("its SHA-256 is the published one" if standing["fingerprint"] == "verified"
+                   else "no published fingerprint to verify it against")
+    return {"label": f"ONS LSOA (2021) to sub-ICB location and ICB lookup, {dates.human(v['date'])}, imported "
+                     f"on {dates.human(standing['imported'][:10])} ({fingerprint})",
+            "provenance": "official-imported", "sources": [], "imported": standing}
 
 
 def file_on(kb, day):
@@ -51,7 +68,9 @@ def _record(table, cells):
               "local_authority": area(int(cells[col["lad2022"]])), other: cells[col[other]].split()}
     if table == "lsoa21":
         record["change"] = cells[col["change"]]
-        record["loc2026_basis"] = cells[col["loc2026_basis"]]
+        for name in (c for c in col if c.endswith("_basis")):
+            official = store.official_rows(name[:-len("_basis")]) is not None
+            record[name] = "official" if official else cells[col[name]]
     return record
 
 
@@ -84,13 +103,14 @@ def parts(vintage, table, cells, counterparts):
         via = counterparts
     col = store.header(geo)
     grouped = {}
+    official = store.official_rows(vintage["id"]) is not None
     for source in sources:
-        at = int(source[col[vintage["id"]]])
+        at = store.area_of(vintage["id"], source)
         entry = grouped.setdefault(at, {"areas": chain(at), "lsoas": [], "population": 0})
         entry["lsoas"].append(source[0])
         entry["population"] += int(source[col[POPULATION[geo]]])
         if vintage["id"] + "_basis" in col:
-            entry["basis"] = source[col[vintage["id"] + "_basis"]]
+            entry["basis"] = "official" if official else source[col[vintage["id"] + "_basis"]]
     return list(grouped.values()), via
 
 

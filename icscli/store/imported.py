@@ -11,7 +11,6 @@ rows themselves are the importer's (`systems/importer.py`). Nothing here reads a
 """
 import marshal
 import os
-import sqlite3
 import time
 
 from ..base.schema import IMPORT_KINDS
@@ -21,6 +20,7 @@ KINDS = {kind: f"{kind}.sqlite" for kind in IMPORT_KINDS}
 DIRECTORIES = ("onspd", "nspl")  # the postcode directories, in the order a tie between editions prefers
 FORMAT = 1  # bump when the tables of an import change: an older database is then reported, not misread
 STALE_SECONDS = 3600  # an unfinished build not written to for this long was killed: its file is removed
+_CHANGES = [0]  # how many imports this process has built or removed: readers' memos are keyed on it
 
 
 class ImportUnreadable(Exception):
@@ -39,6 +39,11 @@ def imports_dir():
     return os.path.join(base, "icscli", "imports")
 
 
+def generation():
+    """A number that changes whenever this process builds or removes an import (memos key on it)."""
+    return _CHANGES[0]
+
+
 def path_of(kind):
     return os.path.join(imports_dir(), KINDS[kind])
 
@@ -47,6 +52,8 @@ def build(kind, fill):
     """Build the database of `kind`: fill(connection) writes its tables into a new database under a
     temporary name and returns its meta (a dict); only then is it renamed over the old one. Returns
     the meta as stored."""
+    import sqlite3  # start-up speed: only a command that builds or reads an import needs it
+
     from ..base.atomic import (
         atomic_write,  # start-up speed: tempfile and shutil only when building
     )
@@ -72,7 +79,10 @@ def build(kind, fill):
         with open(tmp, "rb") as handle:  # on disk before the rename: a power cut leaves the old file or the new
             os.fsync(handle.fileno())
 
-    atomic_write(path_of(kind), write, write_through=False)
+    try:
+        atomic_write(path_of(kind), write, write_through=False)
+    finally:
+        _CHANGES[0] += 1
     return stored
 
 
@@ -100,6 +110,8 @@ def connect(kind):
     path = path_of(kind)
     if not os.path.isfile(path):
         return None
+    import sqlite3  # start-up speed: not imported when nothing is imported (one stat)
+
     try:
         connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
         meta = _meta(connection)
@@ -145,6 +157,7 @@ def listing():
 
 def remove(kind):
     """Remove the database of `kind`; True if there was one."""
+    _CHANGES[0] += 1
     try:
         os.unlink(path_of(kind))
     except FileNotFoundError:

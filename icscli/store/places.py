@@ -124,13 +124,94 @@ def by_ons_lad():
 def area_rows(column):
     """{LSOA code: its area row in the code table} for one lookup vintage's column (`ccg2015` ...
     `loc2026`): the one bulk reader of where each LSOA was in a lookup file (once per process). Every
-    reader of a whole vintage (re-coding a file, apportioning a split area, the tests) goes through here."""
+    reader of a whole vintage (re-coding a file, apportioning a split area, the tests) goes through here.
+    Where an imported ONS lookup stands in for a derived vintage (`official_rows`), its rows are read."""
+    official = official_rows(column)
+    return official if official is not None else bundled_rows(column)
+
+
+def bundled_rows(column):
+    """{LSOA code: area row} as the bundled table gives a vintage (derived or not), once per process."""
     known = memo("area_rows")
     if column not in known:
-        table = next(t for t in ("lsoa11", "lsoa21") if column in header(t))
+        table = table_of(column)
         position = header(table)[column]
         known[column] = {cells[0]: int(cells[position]) for cells in rows(table)}
     return known[column]
+
+
+def table_of(column):
+    """The LSOA table (`lsoa11` or `lsoa21`) that has a vintage's column."""
+    return next(t for t in ("lsoa11", "lsoa21") if column in header(t))
+
+
+def area_of(column, cells):
+    """The area row of one LSOA's row of its table (`cells`) in a vintage: the imported lookup's where it
+    stands in for the vintage, else the table's."""
+    official = official_rows(column)
+    return official[cells[0]] if official is not None else int(cells[header(table_of(column))[column]])
+
+
+# --------------------------------------------------------------------------- an imported ONS lookup
+
+
+def official_rows(column):
+    """{LSOA code: area row} from the imported ONS LSOA lookup when it stands in for this (derived)
+    vintage and still fits the bundled tables, else None. With nothing imported: one stat a process."""
+    from . import lsoa_official
+
+    meta, key = lsoa_official.lookup()
+    if not lsoa_official.chosen_for(meta, column):
+        return None
+    found = _checked(column, meta, key)[0]
+    if found is not None:
+        memo("official_read")[column] = key
+    return found
+
+
+def official_read():
+    """{vintage: its standing (`official_standing`)} for each vintage whose rows this process read from
+    an imported ONS lookup: for a summary line to say so (`ics map`)."""
+    from . import lsoa_official
+
+    _meta, key = lsoa_official.lookup()
+    return {column: official_standing(column) for column, at in memo("official_read").items() if at == key}
+
+
+def _checked(column, meta, key):
+    """(rows or None, why not) of the imported lookup for a vintage, once per import and process."""
+    known = memo("official")
+    if (key, column) not in known:
+        known[(key, column)] = check_official(column, meta["stands_in"]["date"])
+    return known[(key, column)]
+
+
+def check_official(column, date, connection=None):
+    """(the imported lookup's rows as {LSOA: area row of the vintage}, None) when they fit the bundled
+    tables, else (None, why not): for the importer (on its new database) and for the readers."""
+    import sqlite3
+
+    from . import imported, lsoa_official
+
+    try:
+        found = lsoa_official.rows(connection)
+    except (imported.ImportUnreadable, sqlite3.Error) as exc:
+        return None, f"it cannot be read ({exc})"
+    table = table_of(column)
+    return lsoa_official.translate(found, column, date, areas(), set(codes(table)), bundled_rows(column))
+
+
+def official_standing(column):
+    """What the output says about where a derived vintage's rows come from when an LSOA lookup is
+    imported for its date: None when none is (or it is for another edition); else the import's edition,
+    date, fingerprint and whether it is read in place of the bundled rows (`used`) or why not (`reason`)."""
+    from . import lsoa_official
+
+    meta, key = lsoa_official.lookup()
+    if not meta or ((meta.get("stands_in") or {}).get("vintage") != column):
+        return None
+    now = _checked(column, meta, key) if lsoa_official.chosen_for(meta, column) else None
+    return lsoa_official.standing(meta, now)
 
 
 def assignments(column):

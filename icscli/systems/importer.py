@@ -231,8 +231,14 @@ def _import(kb, inputs, zips, opened, progress):
         if layout.kind != "lsoa-lookup" and not edition["date"]:
             newest = connection.execute("SELECT max(introduced) FROM postcodes").fetchone()[0] or ""
             edition["newest_postcode"] = f"{newest[:4]}-{newest[4:6]}" if len(newest) == 6 and newest.isdigit() else ""
-        return {"kind": layout.kind, "label": edition["label"], "edition": edition, "rows": rows, "files": files,
+        meta = {"kind": layout.kind, "label": edition["label"], "edition": edition, "rows": rows, "files": files,
                 "columns": layout.names(), "official": official(kb, layout.kind, edition, files, rows)}
+        if layout.kind == "lsoa-lookup":  # does it stand in for a derived assignment (systems/lookupcheck.py)?
+            from .lookupcheck import decide
+
+            geography = "lsoa" + layout.columns["lsoa"][1].lower()[4:6]
+            meta["stands_in"] = decide(kb, connection, geography, edition, meta["official"])
+        return meta
 
     return imported.build(layout.kind, fill)
 

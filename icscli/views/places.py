@@ -18,7 +18,8 @@ def label(a):
 
 def provenance_tag(v):
     """' [derived]' after a value that is not read from an official file (unless its label says so)."""
-    return "" if v["provenance"] == "official" or v["provenance"] in v["label"] else f" [{v['provenance']}]"
+    official = v["provenance"] in ("official", "official-imported")  # an imported file's label says so
+    return "" if official or v["provenance"] in v["label"] else f" [{v['provenance']}]"
 
 
 def candidates(kb, text, cands, what, command):
@@ -118,7 +119,7 @@ def lsoa(kb, data):
         v = h["vintage"]
         through = f" (through {', '.join(h['via'])})" if h["via"] else ""
         text = "; ".join(_part_text(p) for p in h["parts"])
-        tag = f" [{v['provenance']}]" if v["provenance"] != "official" else ""
+        tag = {"official": "", "official-imported": " [imported ONS lookup]"}.get(v["provenance"], f" [{v['provenance']}]")
         history.append(Line(f"{dates.human(v['date'])}: {text}{through}{tag}", h["sources"],
                             detail=_basis(h)))
         for p in h["parts"]:
@@ -132,6 +133,8 @@ def lsoa(kb, data):
     for v in (h["vintage"] for h in data["history"] if h["vintage"]["provenance"] == "derived"):
         record = kb.place_vintages.get(v["id"]) or {}
         blocks.append(doc.Note(f"{dates.human(v['date'])}: derived. {record.get('note', '')}".strip(), key="history"))
+    for v in (h["vintage"] for h in data["history"] if h["vintage"].get("imported")):
+        blocks.append(doc.Note(imported_note(v), key="history"))
     for split in data.get("split") or ():
         places_ = ", ".join(la["name"] for la in split["local_authorities"])
         blocks.append(doc.Note(f"Sub-ICB location {split['from']} ended in {dates.human(split['date'])}: "
@@ -141,6 +144,16 @@ def lsoa(kb, data):
                "ccg_or_sub_icb_ons", "ccg_or_sub_icb_name", "icb_or_stp_ods", "icb_or_stp_ons", "icb_or_stp_name",
                "population", "basis", "sources"]
     return doc.Doc(title, blocks, (columns, table), data, kb)
+
+
+def imported_note(v):
+    """What a reader is told when the user's imported ONS lookup is read in place of a derived assignment."""
+    use, when = v["imported"], dates.human(v["date"])
+    checked = ("its SHA-256 is the published one of this edition" if use["fingerprint"] == "verified" else
+               "no published fingerprint (SHA-256) of this edition is known, so ics checked its contents instead: "
+               f"every LSOA of England, the sub-ICB locations and ICBs of {when} and each location's LSOA count")
+    return (f"{when}: from your imported ONS lookup ({use['edition']}, imported on "
+            f"{dates.human(use['imported'][:10])}), in place of the derived assignment; {checked}.")
 
 
 def _geo(v):

@@ -112,16 +112,17 @@ def _card_on_date(p, on):
 
 def import_list(found, directory):
     """`ics import --list`: what is imported, or what to download when nothing is."""
-    columns = ["kind", "edition", "rows", "sha256", "imported", "files", "official"]
+    columns = ["kind", "edition", "rows", "sha256", "imported", "files", "official", "use"]
     rows, table = [], []
     for kind, meta, problem in found:
         if meta is None:
-            cells = [kind, "", "", "", "", "", problem]
+            cells = [kind, "", "", "", "", "", problem, ""]
         else:
             files = "; ".join(f["name"] for f in meta["files"])
             sha = meta["files"][0]["sha256"] if len(meta["files"]) == 1 else f"{len(meta['files'])} files (see -f json)"
             cells = [kind, meta["label"], f"{meta['rows']:,}", sha, meta["imported"], files,
-                     official_words(meta["official"])]
+                     official_words(meta["official"]),
+                     stands_in_words(meta["stands_in"]) if meta.get("stands_in") else ""]
         rows.append(Row(cells))
         table.append(cells)
     title = f"Imported files in {directory}"
@@ -134,6 +135,20 @@ def import_list(found, directory):
 
 NOTHING_YET = ("`ics import FILE` reads the ONS Postcode Directory (ONSPD) or the NSPL (the zip as published, its "
                "CSV, or its per-area CSVs), or an ONS LSOA to sub-ICB location to ICB lookup.")
+
+
+def stands_in_words(use, long=False):
+    """Whether an imported LSOA lookup is read in place of a derived assignment, and if not why not."""
+    when = dates.human(use["date"]) if use.get("date") else ""
+    if use.get("used"):
+        if long:
+            return (f"yes: from now on ics reads each LSOA's sub-ICB location and ICB for {when} from this file, "
+                    "in place of its own derived assignment")
+        return f"read in place of the derived assignment for {when}"
+    if not use.get("vintage"):
+        return f"{'no' if long else 'not used'}: {use.get('reason')}"
+    return f"no: {use.get('reason')}; ics keeps its own derived assignment for {when}." if long else \
+        f"not used ({use.get('reason')}); the derived assignment for {when} is read"
 
 
 def official_words(official):
@@ -162,9 +177,15 @@ def import_result(meta, kb=None):
         if official.get("rows_stated"):
             words += (f", and it has {meta['rows']:,} rows where the official file has "
                       + " or ".join(f"{n:,}" for n in official["rows_stated"]) + " (is it cut short?)")
+    elif meta.get("stands_in", {}).get("vintage"):
+        words = ("the data records no published fingerprint (SHA-256) for this edition, so ics cannot say it is the "
+                 "file as the ONS published it; it checked its contents against the bundled LSOAs and the sub-ICB "
+                 f"locations and ICBs of {dates.human(meta['stands_in']['date'])} and each location's LSOA count instead")
     else:
         words = "ics knows no published SHA-256 for this file, so it cannot say whether it is the official one"
     fields.append(Field("Official", words, official.get("sources")))
+    if "stands_in" in meta:
+        fields.append(Field("Used", stands_in_words(meta["stands_in"], long=True)))
     columns = ["kind", "edition", "rows", "file", "sha256", "official", "imported"]
     rows = [[meta["kind"], meta["label"], str(meta["rows"]), f["name"], f["sha256"], official["status"], meta["imported"]]
             for f in meta["files"]]
