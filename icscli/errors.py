@@ -46,11 +46,13 @@ class UnknownTerm(IcsError):
     """A term that matches nothing; carries suggestions."""
 
     def __init__(self, term, suggestions=(), what="term"):
+        from .base.safe import quoted  # a pasted paragraph is quoted by its ends
+
         self.term, self.suggestions, self.what = term, list(suggestions), what
         hint = ""
         if self.suggestions:
             hint = "; did you mean " + ", ".join(_suggestion(s) for s in self.suggestions) + "?"
-        super().__init__(f"unknown {what} '{term}'{hint}")
+        super().__init__(f"unknown {what} {quoted(term)}{hint}")
 
 
 def _suggestion(item):

@@ -83,3 +83,45 @@ def test_the_mcp_answer_is_the_cli_answer(run, kb):
         mcp = envelope(kb, "check", make_document("check", kb, {"statement": ("There are 42 ICBs",)}), detail)
         assert mcp["answer"]["verdict"] == cli["verdict"] and mcp["answer"]["held"] == cli["held"]
         assert mcp["next_change"] == cli["next_change"]
+
+
+_LONG = "x" * 100_000
+_ESCAPES = "ab\x1b[31mred\x1b]0;title\x07\x9b2J"
+
+
+@pytest.mark.parametrize("claim", [
+    [_LONG], [f"there are {_LONG} ICBs"], [f"{_LONG} is in QT1"], [f"CCGs are {_LONG}"], [_ESCAPES],
+    ["--subject", _LONG, "--property", "count", "--value", "42"],
+    ["--subject", "ICBs", "--property", "count", "--value", _LONG],
+    ["--subject", "CCGs", "--property", "state", "--value", _LONG],
+    ["--subject", _LONG, "--property", "icb", "--value", "QT1"],
+    ["--subject", "02Q", "--property", "icb", "--value", _LONG],
+    ["--subject", "ICBs", "--property", _LONG, "--value", "42"],
+    ["--subject", _ESCAPES, "--property", "state", "--value", "abolished"],
+])
+def test_a_long_or_hostile_claim_is_one_short_error_line(run, claim):
+    from tests.hostile import one_error_line
+
+    result = run("check", *claim)
+    assert result.exit_code == 2 and not result.output
+    line = one_error_line(result.stderr)
+    assert len(line) < 400 and "x" * 200 not in line  # the user's text shortened, not echoed whole
+    assert not any(c in line for c in "\x1b\x07\x9b")  # escapes shown, never sent to the terminal
+    if "\x1b" in "".join(claim):
+        assert "\\x1b" in line
+
+
+def test_a_long_claim_is_refused_in_a_real_process_too():
+    from tests.hostile import ics, one_error_line
+
+    for claim in ([_LONG], ["--subject", "02Q", "--property", "icb", "--value", _LONG]):
+        result = ics("check", *claim)
+        assert result.returncode == 2 and not result.stdout
+        assert len(one_error_line(result.stderr)) < 400
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "csv"])
+def test_escapes_in_a_claims_value_are_neutralised_in_the_answer(run, fmt):
+    result = run("check", "--subject", "02Q", "--property", "icb", "--value", _ESCAPES, "-f", fmt)
+    assert result.exit_code == 0 and "false" in result.output
+    assert not any(c in result.output for c in "\x1b\x07\x9b")

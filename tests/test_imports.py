@@ -400,8 +400,8 @@ def test_progress_is_shown_on_a_terminal_only(home, places):
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
 def test_a_killed_import_leaves_the_old_database(run, home, places, signal_name):
     """A real import, stopped by a signal while it waits for the rest of its file (a pipe), leaves the
-    database it was replacing; ^C removes its unfinished file, a kill cannot, the next import does once
-    that file is an hour old."""
+    database it was replacing; ^C removes its unfinished file, a kill cannot, the next import does (its
+    process is gone), however old the file."""
     import signal
     import time
 
@@ -427,3 +427,73 @@ def test_a_killed_import_leaves_the_old_database(run, home, places, signal_name)
         os.utime(home / "imports" / name, (time.time() - 7200,) * 2)
     run("import", onspd_zip(home / "ONSPD_AUG_2026.zip", "ONSPD_AUG_2026", directory_csv(ONSPD_2026, places)))
     assert [n for n in os.listdir(home / "imports") if n.startswith(".ics-")] == []
+
+
+def _unfinished(home):
+    return sorted(n for n in os.listdir(home / "imports") if n.startswith(".ics-"))
+
+
+def _started(home, fifo, text, before=()):
+    """A real `ics import` of a named pipe, in its own process, waiting for the rest of its file once it
+    has begun its database: (process, the open pipe, its unfinished file's name)."""
+    import time
+
+    os.mkfifo(fifo)
+    proc = _ics(["import", fifo], {"ICS_IMPORTS_DIR": str(home / "imports")})
+    pipe = open(fifo, "w", encoding="utf-8")  # noqa: SIM115  (closed by the caller: the import's end of file)
+    pipe.write(text)
+    pipe.flush()
+    deadline, mine = time.monotonic() + 60, []
+    while not mine and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        mine = [n for n in _unfinished(home) if n not in before]
+    assert len(mine) == 1, f"the import never started its database (exit {proc.returncode})"
+    return proc, pipe, mine[0]
+
+
+def test_a_concurrent_import_never_loses_its_unfinished_file(run, home, places):
+    """Two imports at once: a build that is slow (its file untouched for hours, as a 1.5 GB directory on
+    a slow disk can be) keeps its unfinished file while another import runs, and completes; the file of
+    a build that was killed is removed by the next import, however recently it was written."""
+    import signal
+    import time
+
+    (home / "imports").mkdir()
+    head = directory_csv(ONSPD_2026, many(places[0], 50))
+    slow, slow_pipe, slow_file = _started(home, home / "ONSPD_AUG_2026_UK.csv", head)
+    killed, killed_pipe, killed_file = _started(home, home / "ONSPD_MAY_2026_UK.csv", head, [slow_file])
+    killed.send_signal(signal.SIGKILL)
+    assert killed.wait(timeout=60) == -signal.SIGKILL
+    killed_pipe.close()
+    assert _unfinished(home) == sorted([slow_file, killed_file])  # a kill leaves its file behind
+    os.utime(home / "imports" / slow_file, (time.time() - 3 * 86400,) * 2)  # quiet for three days, yet alive
+    other = lookup_csv([{"lsoa": p["lsoa21"], "sub_icb": p["loc"]["ons_code"], "sub_icb_ods": p["loc"]["ods_code"],
+                         "sub_icb_name": p["loc"]["name"], "icb": p["icb_record"]["ons_code"],
+                         "icb_ods": p["icb_record"].get("ods_code") or "", "icb_name": p["icb_record"]["name"],
+                         "region": p["region"]} for p in places])
+    (home / "lookup.csv").write_text(other, encoding="utf-8-sig")
+    assert run("import", home / "lookup.csv").exit_code == 0
+    assert _unfinished(home) == [slow_file]  # the killed build's file gone, the live one's kept
+    slow_pipe.close()
+    assert slow.wait(timeout=60) == 0
+    assert _unfinished(home) == []
+    assert _json(run, "postcode", "NE1 1AA")["directory"]["label"] == "ONSPD August 2026"
+
+
+def test_an_unfinished_file_no_process_can_be_asked_about_goes_only_when_long_untouched(run, home, places):
+    """A file whose build cannot be asked about (named by an older ics, or by another machine sharing
+    the directory) is removed once untouched for longer than any build pauses, and not before."""
+    import time
+
+    imports = home / "imports"
+    imports.mkdir()
+    named = [".ics-k2j4h5g6.tmp", f".ics-import-{os.getpid()}@another-machine.example.ab12cd34.tmp"]
+    for name in named + [f"{name}.old" for name in named]:
+        (imports / name).write_bytes(b"unfinished")
+    for name in named:  # the old ones
+        os.utime(imports / f"{name}.old", (time.time() - 30 * 86400,) * 2)
+        os.rename(imports / f"{name}.old", imports / name.replace(".tmp", "x.tmp"))
+    for name in named:  # the recent ones: two hours untouched, as a slow build can be
+        os.utime(imports / name, (time.time() - 7200,) * 2)
+    run("import", onspd_zip(home / "ONSPD_AUG_2026.zip", "ONSPD_AUG_2026", directory_csv(ONSPD_2026, places)))
+    assert _unfinished(home) == sorted(named)

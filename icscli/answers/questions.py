@@ -181,6 +181,10 @@ def ccg(kb, text=None, as_of=None):
     from ..views import systems as views_systems
 
     day = _day(as_of)
+    if not text and day and core.version_on(kb, dates.start(day)) is None and core.index(kb).versions:  # before ICBs
+        from ..views import ccg_history as views_ccg_history
+
+        return views_ccg_history.ccgs_on(kb, core.ccgs_on(kb, day))
     if not text:
         return views_systems.all_ccgs(kb, core.all_ccgs(kb, day))
     try:

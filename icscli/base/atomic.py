@@ -49,11 +49,12 @@ def resolve_target(path):
     return real, info is not None and not stat.S_ISREG(info.st_mode)
 
 
-def atomic_write(path, fill, write_through=True):
+def atomic_write(path, fill, write_through=True, prefix=".ics-"):
     """Call fill(temporary path), then put the result at `path` (see the module docstring).
 
     With `write_through=False` (the compiled cache, a file of the program's own) a target that is not a
     regular file is replaced like any other, never written through: a FIFO there would block the write.
+    `prefix` starts the temporary's name (an import's names its process: store/imported.py).
     """
     real, special = resolve_target(path)
     write_through = special and write_through
@@ -61,7 +62,7 @@ def atomic_write(path, fill, write_through=True):
     tmp = None
     try:
         with _signals_held():  # a signal between creating the temporary and knowing its name would leak it
-            fd, tmp = tempfile.mkstemp(prefix=".ics-", suffix=".tmp", dir=directory)
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
         os.close(fd)
         fill(tmp)
         if write_through:

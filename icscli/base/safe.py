@@ -46,6 +46,17 @@ def visible(text):
                   if not 0xD800 <= ord(m.group()) <= 0xDFFF else f"\\u{ord(m.group()):04x}", text)
 
 
+def quoted(text, limit=60):
+    """What the user typed, quoted for a message: `visible`, and past `limit` characters only its start
+    and end with "..." between (plain ASCII, for any terminal), then its length, so a pasted file or a runaway argument stays one
+    readable line: 'xxxxxxxx...xxx' (100,000 characters)."""
+    text = str(text)
+    if len(text) <= limit:
+        return f"'{visible(text)}'"
+    end = limit // 4
+    return f"'{visible(text[:limit - end])}...{visible(text[-end:])}' ({len(text):,} characters)"
+
+
 def neutralise_cell(text):
     """A spreadsheet cell that cannot run as a formula: a leading = + - @ gets a quote mark first."""
     text = strip_controls(text)

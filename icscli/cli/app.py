@@ -11,6 +11,7 @@ its entry in answers/commands.py and its view).
 Only click is imported at start-up; rich, tabulate and yaml are imported by the format or the cache
 rebuild that needs them.
 """
+import errno
 import gc
 import os
 import sys
@@ -109,6 +110,10 @@ class IcsGroup(click.Group):
             return super().invoke(ctx)
         except IcsError as exc:
             raise IcsUsageError(str(exc), exc.exit_code) from None
+        except OSError as exc:  # click would make a closed pipe exit 1
+            if exc.errno != errno.EPIPE:
+                raise
+            raise SystemExit(0) from None  # the reader has gone (`| head`): no error, as entry.py has it
         finally:
             if collecting:
                 gc.enable()

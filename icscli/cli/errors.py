@@ -6,7 +6,7 @@ Domain errors (`icscli.errors.IcsError`, raised by the answers, the store and th
 """
 import click
 
-from ..base.safe import visible
+from ..base.safe import quoted, visible
 
 
 class IcsUsageError(click.ClickException):
@@ -24,9 +24,17 @@ def error_line(exc):
     """Any error as the one shape users see: `ics: error: ...` on one line. Click's own usage errors
     (unknown option, bad choice, missing argument, no such command) end with where to find help.
     The message may quote a hostile argument or data value: it shows \\x1b, not ESC."""
-    message = visible(" ".join(exc.format_message().split()))
+    message = visible(" ".join(_short(word) for word in exc.format_message().split()))
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and not isinstance(exc, IcsUsageError) and ctx is not None:
         message = message.rstrip(".") + f" (see '{ctx.command_path} --help')"
     return f"ics: error: {message}"
+
+
+def _short(word):
+    """A word of a message (click's echo of a bad value) quoted by its ends when it runs long."""
+    if len(word) <= 100:
+        return word
+    quote = word[0] if word[0] == word[-1] and word[0] in "'\"" else ""
+    return quoted(word[len(quote):len(word) - len(quote)])

@@ -65,7 +65,8 @@ def system(name, as_of, **output):
 
 @click.command("ccg")
 @click.argument("name", nargs=-1, shell_complete=complete_systems)
-@click.option("--all", "show_all", is_flag=True, help="List every former CCG (the sub-ICB locations of 1 July 2022): an analysts' lookup table.")
+@click.option("--all", "show_all", is_flag=True, help="List every former CCG (the sub-ICB locations of 1 July 2022): an analysts' lookup table; "
+              "with --as-of before July 2022, the CCGs in force that day.")
 @as_of_option("Which ICB covers it on this date (default: today).")
 @output_options
 def ccg(name, show_all, as_of, **output):

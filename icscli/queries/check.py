@@ -15,6 +15,7 @@ import re
 
 from .. import dates
 from ..base import lifecycle
+from ..base.safe import quoted
 from ..base.schema import CHECK_PROPERTIES, NOT_EXISTING
 from ..errors import BadValue, IcsError
 from ..store import model
@@ -22,6 +23,7 @@ from . import resolve
 from .horizon import next_change
 
 PROPERTIES = CHECK_PROPERTIES
+LONGEST = 300  # characters in a statement, subject or value: the longest names in the data are far shorter
 VERDICTS = ("true", "false", "not yet true", "not recorded")
 STATES = {"statutory": "statutory", "in force": "statutory", "on a statutory footing": "statutory",
           "non-statutory": "non-statutory", "abolished": "abolished", "repealed": "repealed",
@@ -49,7 +51,7 @@ def read_statement(text):
     m = _EXISTS.match(plain)
     if m:
         return m.group(1), "state", "exists"
-    raise BadValue(f"cannot read '{text}' as a claim ics can check: say it as a count (\"there are 42 ICBs\"), "
+    raise BadValue(f"cannot read {quoted(text)} as a claim ics can check: say it as a count (\"there are 42 ICBs\"), "
                    "a state (\"CCGs are abolished\", \"ICPs exist\") or where a code lies (\"02Q is in QT1\"), "
                    "or give subject, property (count, state, icb) and value")
 
@@ -57,10 +59,13 @@ def read_statement(text):
 def check(kb, statement=None, subject=None, prop=None, value=None, on=None):
     """The verdict on a claim on a date (default today), with the fact as it stands and its evidence."""
     day = dates.start(on) if on else dates.today()
+    for given in (statement, subject, value):
+        if given is not None and len(str(given)) > LONGEST:
+            raise BadValue(f"a claim is at most {LONGEST} characters: {quoted(given)}")
     if statement:
         subject, prop, value = read_statement(statement)
     if prop not in PROPERTIES:
-        raise BadValue(f"property: '{prop}' is not one of: {', '.join(PROPERTIES)}")
+        raise BadValue(f"property: {quoted(prop)} is not one of: {', '.join(PROPERTIES)}")
     if not subject or value in (None, ""):
         raise BadValue("a claim needs a subject and a value (or a statement)")
     about, rows = _ROWS[prop](kb, subject, str(value))
@@ -110,7 +115,7 @@ def _wanted(prop, value):
         try:
             return int(value.replace(",", ""))
         except ValueError:
-            raise BadValue(f"value: a count is a whole number, not '{value}'") from None
+            raise BadValue(f"value: a count is a whole number, not {quoted(value)}") from None
     if prop == "icb":
         return _wanted_icb_key(value)
     return resolve.normalize(value)
@@ -180,7 +185,7 @@ def _icb_rows(kb, subject, value):
     for n, (version, begins) in enumerate(versions):
         found = map_code(kb, subject, begins)
         if found["change"] == "unknown":
-            raise BadValue(f"'{subject}' is not a code or name ics can place in an ICB")
+            raise BadValue(f"{quoted(subject)} is not a code or name ics can place in an ICB")
         names = []
         for r in found["results"]:
             names += [resolve.normalize(r.get("icb_ods_code") or ""), resolve.normalize(r.get("icb_ons_code") or ""),

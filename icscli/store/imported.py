@@ -19,8 +19,12 @@ from ..base.schema import IMPORT_KINDS
 KINDS = {kind: f"{kind}.sqlite" for kind in IMPORT_KINDS}
 DIRECTORIES = ("onspd", "nspl")  # the postcode directories, in the order a tie between editions prefers
 FORMAT = 1  # bump when the tables of an import change: an older database is then reported, not misread
-STALE_SECONDS = 3600  # an unfinished build not written to for this long was killed: its file is removed
 _CHANGES = [0]  # how many imports this process has built or removed: readers' memos are keyed on it
+# An unfinished build's file names its process and machine (`_temporary_prefix`): it is removed once that
+# process is gone. One whose process cannot be asked about (another machine's, in a shared directory, or
+# named by an older ics) is removed only once untouched for this long, far more than any build pauses.
+UNASKABLE_STALE_SECONDS = 7 * 86400
+_TEMPORARY = ".ics-import-"
 
 
 class ImportUnreadable(Exception):
@@ -80,28 +84,70 @@ def build(kind, fill):
             os.fsync(handle.fileno())
 
     try:
-        atomic_write(path_of(kind), write, write_through=False)
+        atomic_write(path_of(kind), write, write_through=False, prefix=_temporary_prefix())
     finally:
         _CHANGES[0] += 1
     return stored
 
 
 def _remove_stale(directory):
-    """Remove the temporary files of builds that were killed (SIGKILL, a power cut) long ago: a build
-    in progress writes to its file all the time, so one untouched for an hour is nobody's."""
+    """Remove the unfinished files of builds that were killed (SIGKILL, a power cut), never one a build is
+    still writing, however slowly: one of this machine whose process is gone is nobody's; one no process
+    can be asked about goes only once untouched for UNASKABLE_STALE_SECONDS."""
     now = time.time()
     try:
         names = os.listdir(directory)
     except OSError:
         return
+    here = _machine()
     for name in names:
-        if name.startswith(".ics-") and name.endswith(".tmp"):
-            path = os.path.join(directory, name)
-            try:
-                if now - os.stat(path).st_mtime > STALE_SECONDS:
-                    os.unlink(path)
-            except OSError:
-                pass
+        if not (name.startswith(".ics-") and name.endswith(".tmp")):
+            continue
+        path = os.path.join(directory, name)
+        pid, machine = _owner(name)
+        try:
+            if machine == here and pid is not None and os.name == "posix":
+                if pid == os.getpid() or _running(pid):
+                    continue
+            elif now - os.stat(path).st_mtime <= UNASKABLE_STALE_SECONDS:
+                continue
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _machine():
+    """This machine's name as an unfinished file carries it: letters, digits, '-' and '.' only."""
+    import socket  # only when an import is built
+
+    name = "".join(c if c.isalnum() or c in "-." else "_" for c in socket.gethostname())
+    return name[:64] or "localhost"
+
+
+def _temporary_prefix():
+    """The start of a build's unfinished file's name: `.ics-import-<process id>@<machine>.`"""
+    return f"{_TEMPORARY}{os.getpid()}@{_machine()}."
+
+
+def _owner(name):
+    """(process id, machine) an unfinished file's name gives, or (None, None) for another name."""
+    if not name.startswith(_TEMPORARY):
+        return None, None
+    pid, _, rest = name[len(_TEMPORARY):].partition("@")
+    machine = rest[:-len(".tmp")].rpartition(".")[0]
+    return (int(pid), machine) if pid.isdigit() and machine else (None, None)
+
+
+def _running(pid):
+    """Whether a process of this machine is running (signal 0 asks without sending anything); one
+    of another user counts, and so does any answer but "no such process"."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def connect(kind):

@@ -13,7 +13,7 @@ from ..store.systems_index import build_indexes, index, key
 _WHERE = {
     "base": ("version_on", "version_record", "places"),
     "card": ("system_card",),
-    "ccgs": ("all_ccgs", "ccg_lookup", "ccg_table", "historic_card", "historic_ccg", "resolve_ccg"),
+    "ccgs": ("all_ccgs", "ccg_lookup", "ccg_table", "ccgs_on", "historic_card", "historic_ccg", "resolve_ccg"),
     "codes": (),
     "dated_changes": ("changes",),
     "mapfile": (),

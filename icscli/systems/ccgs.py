@@ -1,5 +1,6 @@
 """`ics ccg`: what became of a former CCG."""
-from ..errors import AmbiguousTerm, BadValue, UnknownTerm
+from .. import dates
+from ..errors import AmbiguousTerm, BadValue, DateBeforeCoverage, UnknownTerm
 from ..store.systems_index import index, key
 from .base import (
     _brief,
@@ -8,6 +9,7 @@ from .base import (
     _need_version,
     _position,
     _provenance,
+    first_day,
     version_on,
 )
 from .card import _parts
@@ -141,6 +143,32 @@ def all_ccgs(kb, as_of=None):
     rows = [_ccg_row(kb, i, as_of) for i in index(kb).locs_by_version.get(_first_version(kb), [])]
     rows.sort(key=lambda r: (r["ccg_name"] or "").lower())
     return {"as_of": day, "as_of_version": version_on(kb, day), "count": len(rows), "ccgs": rows}
+
+
+def ccgs_on(kb, as_of):
+    """The CCGs in force on a day before the ICBs (`ics ccg --all --as-of 2019`): each with the code,
+    ONS code, name and STP that `ics map` gives it on that day (the STP where the data gives one), the
+    same set that `counts_of` counts; a day before the first CCG is refused."""
+    from ..store.systems_index import ICBS_START
+    from .mapping import CCG_COLUMNS, STP_START, _ccg_fields
+
+    day = _day(as_of)
+    end = first_day(kb) or ICBS_START
+    live = [i for i, c in kb.ccgs.items() if c["valid_from"] <= day < (c.get("valid_to") or end)]
+    if not live:
+        first = min((c["valid_from"] for c in kb.ccgs.values()), default=None)
+        if first is None:
+            raise BadValue("no CCG data is loaded (data/systems/ccgs.yaml is missing)")
+        raise DateBeforeCoverage(f"--as-of {day}: CCGs were set up on {dates.human(first)}, so there were none "
+                                 "then", first)
+    rows = []
+    for ident in live:
+        ccg = kb.ccgs[ident]
+        rows.append(dict(zip(CCG_COLUMNS, _ccg_fields(kb, index(kb), ident, day)), valid_from=ccg["valid_from"],
+                         valid_to=dates.day_before(ccg.get("valid_to") or end),
+                         provenance=ccg.get("provenance"), sources=ccg["sources"]))
+    rows.sort(key=lambda r: (r["ccg_name"].lower(), r["ccg_ods_code"]))
+    return {"as_of": day, "count": len(rows), "columns": list(CCG_COLUMNS), "stp_from": STP_START, "ccgs": rows}
 
 
 # --------------------------------------------------------------------------- the CCG codes of 2013-2021

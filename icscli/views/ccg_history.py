@@ -67,3 +67,24 @@ def table(kb, data):
     title = f"{data['count']} CCG codes on {dates.human(data['as_of'])}"
     table = doc.Table("", columns, [Row(r) for r in rows], key="codes", codes=[c for c in columns if "code" in c])
     return doc.Doc(title, [table], (columns, rows), data, kb)
+
+
+def ccgs_on(kb, data):
+    """`ics ccg --all` before the ICBs: the CCGs in force on the day, with their STP where the data gives it."""
+    day = dates.human(data["as_of"])
+    rows = data["ccgs"]
+    shown = [Row([r["ccg_name"], r["ccg_ods_code"], r["ccg_ons_code"],
+                  f"{r['stp_name']} ({r['stp_ons_code']})" if r["stp_ons_code"] else ""], r["sources"]) for r in rows]
+    blocks = [doc.Table("", ["CCG", "Code", "ONS code", "STP/ICS"], shown, key="ccgs", codes=("Code", "ONS code"))]
+    if not all(r["stp_ons_code"] for r in rows):
+        blocks.append(doc.Note(f"STP/ICS: the data links CCGs to their STP (later ICS) only from "
+                               f"{dates.human(data['stp_from'])}, so none is shown for {day}."))
+    by_note = {}
+    for r in rows:
+        if r.get("provenance"):
+            by_note.setdefault(r["provenance"], []).append(r["ccg_ods_code"])
+    for note, codes in by_note.items():
+        blocks.append(doc.Note(f"Provenance: {', '.join(codes)}: {note}.", provenance=True))
+    columns = [*data["columns"], "valid_from", "valid_to"]
+    table = [[r.get(c) or "" for c in columns] for r in rows]
+    return doc.Doc(f"CCGs on {day}: {data['count']}", blocks, (columns, table), data, kb)
