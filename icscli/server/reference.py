@@ -35,7 +35,34 @@ def offers(kb, where, argument, typed):
         return [word for word, _what in system_items(kb, typed)]
     if where == TEMPLATES["entity"]:
         return [text for text, _name in term_items(kb, typed)]
+    for kind in PLACE_CODES:
+        if where == TEMPLATES[kind]:
+            return place_codes(kind, typed)
     return []
+
+
+PLACE_CODES = ("practice", "pcn", "trust", "lsoa")
+
+
+def place_codes(kind, typed):
+    """The codes of GP practices, PCNs, trusts or LSOAs (2011 and 2021) that start with what was typed (any
+    case), in order: read from the places tables on the first completion of the kind, not at start-up."""
+    from bisect import bisect_left
+
+    from ..store import places
+
+    known = places.memo("completion")
+    if kind not in known:
+        if kind == "pcn":
+            codes = {row[1] for row in places.pcns()[0]}
+        elif kind == "lsoa":
+            codes = set(places.codes("lsoa11")) | set(places.codes("lsoa21"))
+        else:
+            codes = places.codes({"practice": "practices", "trust": "trusts"}[kind])
+        known[kind] = sorted(codes)
+    codes, prefix = known[kind], str(typed).strip().upper()
+    start = bisect_left(codes, prefix)
+    return codes[start:bisect_left(codes, prefix + "\U0010ffff", start)]
 
 
 def register(server, kb):
