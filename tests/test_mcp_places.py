@@ -265,7 +265,7 @@ def test_a_pcn_brief_gives_its_icbs_with_shares(run, served, codes):
     assert (answer["code"], answer["name"], answer["patients"]) == (doc["code"], doc["name"], doc["patients"])
     assert [(i["icb"]["ods_code"], i["share"], i["patients"]) for i in answer["icbs"]] == [
         (i["area"]["ods_code"], i["share"], i["patients"]) for i in doc["icbs"]]
-    assert len(answer["icbs"]) > 1
+    assert len(answer["icbs"]) > 1 and "more" not in answer
     assert [(s["sub_icb_location"]["ods_code"], s["share"]) for s in answer["locations"]] == [
         (s["areas"]["loc"]["ods_code"], s["share"]) for s in doc["locations"]]
     assert [p["code"] for p in answer["practices"]] == [p["code"] for p in doc["practices"]][:len(answer["practices"])]
@@ -400,3 +400,37 @@ def test_building_the_server_reads_no_places_table(kb, sdk):
     anyio.run(built.list_tools)
     anyio.run(built.list_resource_templates)
     assert not [key for key in places._CACHE if key != "dir"], list(places._CACHE)
+
+
+def test_every_brief_answer_is_under_8_kb(kb):
+    """In-process, over every practice, PCN and trust, and the LSOAs with the most counterparts: the brief
+    answer (as the server sends it) stays under about 8 kB; a PCN's practices are paged, and a PCN in
+    dozens of areas (the unallocated practices) lists the first of them and counts the rest."""
+    from icscli.answers.commands import answer
+    from icscli.server.answering import envelope
+    from icscli.server.mcp import text_of
+    from icscli.store import places
+
+    def size(tool, params):
+        return len(text_of(envelope(kb, tool, answer(tool, kb, params))).encode("utf-8"))
+
+    asked = [("practice", {"name": (c,)}) for c in places.codes("practices")]
+    asked += [("trust", {"name": (c,)}) for c in places.codes("trusts")]
+    asked += [("pcn", {"name": (c,)}) for c in sorted({row[1] for row in places.pcns()[0]})]
+    for table, other in (("lsoa11", "lsoa21"), ("lsoa21", "lsoa11")):
+        column = places.header(table)[other]
+        most = sorted(places.rows(table), key=lambda r: -len(r[column].split(",")))[:20]
+        asked += [("lsoa", {"code": r[0]}) for r in most]
+    asked.append(("lsoa", {"code": _lsoas()[0]}))
+    sizes = {(tool, str(params)): size(tool, params) for tool, params in asked}
+    largest = max(sizes, key=sizes.get)
+    assert sizes[largest] < BRIEF_LIMIT, (largest, sizes[largest])
+    rows, parts = places.pcns()
+    spread = {}
+    for pcn_row, _area, _patients in parts:
+        spread[rows[pcn_row][1]] = spread.get(rows[pcn_row][1], 0) + 1
+    widest = (max(sorted(spread), key=spread.get),)  # the PCN in the most sub-ICB locations
+    brief, full = envelope(kb, "pcn", answer("pcn", kb, {"name": widest}))["answer"], answer("pcn", kb, {"name": widest})
+    assert brief["more"]
+    for key in ("locations", "icbs"):
+        assert len(brief[key]) + brief["more"].get(key, 0) == len(full.payload[key])

@@ -9,6 +9,7 @@ are the long lists, paged; `detail="full"` gives the CLI's whole document.
 from .brief import _pick
 
 LEVELS = {"ccg": "ccg", "stp": "stp", "loc": "sub_icb_location", "icb": "icb", "region": "region"}
+AREAS_SHOWN = 10  # a PCN's sub-ICB locations and ICBs listed in a brief answer (the rest are counted)
 CATCHMENT_SHOWN = 0.01  # a trust's catchment shares of at least 1% are listed; the rest are counted
 
 
@@ -64,6 +65,9 @@ def _pcn(p):
     answer["icbs"] = [{"icb": _area(i["area"], ("ods_code", "ons_code", "name")), "practices": i.get("practices"),
                        "patients": i.get("patients"), "share": i.get("share"), "patients_basis": i.get("patients_basis")}
                       for i in p.get("icbs") or ()]
+    more = {key: len(answer[key]) - AREAS_SHOWN for key in ("locations", "icbs") if len(answer[key]) > AREAS_SHOWN}
+    if more:  # the unallocated practices (code U) lie in dozens: the rest with detail="full"
+        answer.update({key: answer[key][:AREAS_SHOWN] for key in more}, more=more)
     answer.update(also_in=p.get("also_in") or [], sources=p.get("sources") or [])
     answer["practices"] = [dict(_pick(x, ("code", "name", "postcode")),
                                 sub_icb_location=((x.get("areas") or {}).get("loc") or {}).get("ods_code"))
