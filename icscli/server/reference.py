@@ -5,7 +5,8 @@ without a tool call: the glossary and the bibliography, and by template one ICB 
 former CCG (`ics://ccg/{code}`), one body or term (`ics://entity/{term}`), the changes between two
 dates (`ics://changes/{from_date}/{to_date}`), and one GP practice, PCN, trust or LSOA
 (`ics://practice/{code}`, `ics://pcn/{code}`, `ics://trust/{code}`, `ics://lsoa/{code}`), each as of today. Completions offer the codes and terms that start
-with what was typed (store/completion.py, the table shell completion reads). The prompts are the
+with what was typed (store/completion.py, the table shell completion reads), and for the places
+templates the codes of the places tables (store/places.py), read on the first such completion. The prompts are the
 questions assistants are asked most: brief a board member on an ICB, re-code a column of codes to a
 date, and what changed in an area since a date.
 """
