@@ -402,33 +402,46 @@ def test_building_the_server_reads_no_places_table(kb, sdk):
     assert not [key for key in places._CACHE if key != "dir"], list(places._CACHE)
 
 
-def test_every_brief_answer_is_under_8_kb(kb):
-    """In-process, over every practice, PCN and trust, and the LSOAs with the most counterparts: the brief
-    answer (as the server sends it) stays under about 8 kB; a PCN's practices are paged, and a PCN in
-    dozens of areas (the unallocated practices) lists the first of them and counts the rest."""
+def test_every_brief_answer_is_under_8_kb_and_typed(kb):
+    """In-process, over every practice and trust, every PCN in several sub-ICB locations and the LSOAs with
+    the most counterparts: the brief and full answers are of the tool's shape, and the brief one (as the
+    server sends it) is under about 8 kB. A PCN's practices are paged; a PCN in dozens of areas (the
+    unallocated practices) lists the first of them and counts the rest."""
     from icscli.answers.commands import answer
+    from icscli.server import shapes
     from icscli.server.answering import envelope
     from icscli.server.mcp import text_of
     from icscli.store import places
 
-    def size(tool, params):
-        return len(text_of(envelope(kb, tool, answer(tool, kb, params))).encode("utf-8"))
+    models = {"practice": shapes.PracticeAnswer, "pcn": shapes.PcnAnswer, "lsoa": shapes.LsoaAnswer,
+              "trust": shapes.TrustAnswer}
+
+    def size(tool, params, n):
+        """The brief answer's size; it (and the full one: of practices, every 25th) validates against the
+        tool's output shape."""
+        document = answer(tool, kb, params)
+        brief = envelope(kb, tool, document)
+        models[tool].model_validate(brief)
+        if tool != "practice" or n % 25 == 0:
+            models[tool].model_validate(envelope(kb, tool, document, detail="full"))
+        return len(text_of(brief).encode("utf-8"))
 
     asked = [("practice", {"name": (c,)}) for c in places.codes("practices")]
     asked += [("trust", {"name": (c,)}) for c in places.codes("trusts")]
-    asked += [("pcn", {"name": (c,)}) for c in sorted({row[1] for row in places.pcns()[0]})]
+    rows, parts = places.pcns()
+    spread = {}
+    for pcn_row, _area, _patients in parts:
+        spread[rows[pcn_row][1]] = spread.get(rows[pcn_row][1], 0) + 1
+    # a PCN's brief grows with its areas (its practices are paged): every PCN in several sub-ICB locations
+    asked += [("pcn", {"name": (c,)}) for c in sorted(spread)]
     for table, other in (("lsoa11", "lsoa21"), ("lsoa21", "lsoa11")):
         column = places.header(table)[other]
         most = sorted(places.rows(table), key=lambda r: -len(r[column].split(",")))[:20]
         asked += [("lsoa", {"code": r[0]}) for r in most]
     asked.append(("lsoa", {"code": _lsoas()[0]}))
-    sizes = {(tool, str(params)): size(tool, params) for tool, params in asked}
+    sizes = {(tool, str(params)): size(tool, params, n) for n, (tool, params) in enumerate(asked)}
     largest = max(sizes, key=sizes.get)
     assert sizes[largest] < BRIEF_LIMIT, (largest, sizes[largest])
-    rows, parts = places.pcns()
-    spread = {}
-    for pcn_row, _area, _patients in parts:
-        spread[rows[pcn_row][1]] = spread.get(rows[pcn_row][1], 0) + 1
     widest = (max(sorted(spread), key=spread.get),)  # the PCN in the most sub-ICB locations
     brief, full = envelope(kb, "pcn", answer("pcn", kb, {"name": widest}))["answer"], answer("pcn", kb, {"name": widest})
     assert brief["more"]
