@@ -43,6 +43,14 @@ QUESTIONS = [
     ("check", {"statement": "There are 106 sub-ICB locations"}, ["check", "There are 106 sub-ICB locations"]),
     ("ccg", {}, ["ccg", "--all"]),
     ("changes", {"from_date": "2019-04-01", "to_date": "2021-04-01"}, ["changes", "--from", "2019-04-01", "--to", "2021-04-01"]),
+    # the places tools (issue 23); `postcode` needs the user's imported directory, so it is not timed here
+    ("practice", {"name": "A81001"}, ["practice", "A81001"]),
+    ("pcn", {"name": "U41591"}, ["pcn", "U41591"]),
+    ("lsoa", {"code": "E01016180"}, ["lsoa", "E01016180"]),
+    ("trust", {"name": "RDU"}, ["trust", "RDU"]),
+    ("practice", {"name": "B82002", "as_of": "2024-01-01"}, ["practice", "B82002", "--as-of", "2024-01-01"]),
+    ("lsoa", {"code": "E01000010", "as_of": "2019-06-01"}, ["lsoa", "E01000010", "--as-of", "2019-06-01"]),
+    ("pcn", {"name": "U"}, ["pcn", "U"]),
 ]
 
 
@@ -106,6 +114,7 @@ def main():
         by_tool.setdefault(tool, []).append((size, took))
     for tool, seen in sorted(by_tool.items()):
         print(f"  {tool:9} median {statistics.median(s for s, _ in seen) / 1000:6.1f} kB  "
+              f"largest {max(s for s, _ in seen) / 1000:6.1f} kB  "
               f"{statistics.median(t for _, t in seen) * 1000:7.1f} ms  ({len(seen)} calls)")
 
 

@@ -83,3 +83,7 @@ class DateBeforeCoverage(BadValue):
     def __init__(self, message, earliest):
         self.earliest = earliest
         super().__init__(message)
+
+
+class OutsideCoverage(BadValue):
+    """A real code of a place the data does not cover (a Welsh LSOA: the NHS England lookups cover England)."""

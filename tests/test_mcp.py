@@ -108,7 +108,8 @@ def result_of(served, function):
     return found
 
 
-TOOLS = {"explain", "search", "timeline", "compare", "system", "ccg", "systems", "map", "changes", "check"}
+TOOLS = {"explain", "search", "timeline", "compare", "system", "ccg", "systems", "map", "changes", "check", "practice",
+         "pcn", "lsoa", "trust", "postcode"}
 
 
 def validate(schema, data):

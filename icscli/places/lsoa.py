@@ -7,7 +7,7 @@ says so. Between two files the answer is the earlier file's, with the date of th
 1 July 2022 the sub-ICB location's ICB on the date comes from the systems data.
 """
 from .. import dates
-from ..errors import BadValue
+from ..errors import BadValue, OutsideCoverage
 from ..store import places as store
 from .base import (
     area,
@@ -87,7 +87,7 @@ def resolve(text):
     if any(rows.values()):
         return code, rows
     if len(code) == 9 and code.startswith("W01") and code[3:].isdigit():
-        raise BadValue(f"'{code}' is a Welsh LSOA: the NHS England lookups cover England only")
+        raise OutsideCoverage(f"'{code}' is a Welsh LSOA: the NHS England lookups cover England only")
     known = sorted(set(store.codes("lsoa11")) | set(store.codes("lsoa21")))
     raise unknown(code, known, "LSOA code", nearby_codes(code, known))
 

@@ -6,15 +6,23 @@ long list, the sources it cites, the date it describes, the data's as-of date an
 after that date (queries/horizon.py). `refusal` turns an `IcsError` into {error, message, hint, ...}.
 """
 from .. import dates
-from ..errors import AmbiguousTerm, BadValue, DateBeforeCoverage, IcsError, UnknownTerm
+from ..errors import (
+    AmbiguousTerm,
+    BadValue,
+    DateBeforeCoverage,
+    IcsError,
+    OutsideCoverage,
+    UnknownTerm,
+)
 from ..queries.horizon import next_change
 from ..render import jsonout
 from ..views.about import checked_on, date_described
 from ..views.doc import source_entry
 from .brief import brief
+from .brief_places import PLACES, brief_place
 
 PAGE = 10  # items in a page of a long list, unless the call asks for another number
-CODE_TOOLS = ("system", "systems", "ccg", "map")  # answers about ICBs and CCG codes
+CODE_TOOLS = ("system", "systems", "ccg", "map", *PLACES)  # answers about ICBs, CCG codes and places in them
 
 
 def page_of(items, cursor, limit, total=None):
@@ -113,7 +121,7 @@ def envelope(kb, tool, document, detail="brief", cursor=None, limit=PAGE, full_d
         answer = jsonout.body(document)
         cited = list(dict.fromkeys([*(answer.get("bibliography") or {}), *_source_ids(payload, {})]))
     elif detail == "brief":
-        answer, key = brief(tool, payload)
+        answer, key = brief_place(tool, document) if tool in PLACES else brief(tool, payload)
         if key:
             answer[key], page = page_of(answer[key], cursor, limit, answer.get("total") if tool == "search" else None)
         cited = list(_source_ids(answer, {}))
@@ -124,11 +132,17 @@ def envelope(kb, tool, document, detail="brief", cursor=None, limit=PAGE, full_d
             "answer": answer, "page": page, "sources": sources(kb, cited), "full_document": full_document}
 
 
-CODE_WHATS = ("system", "CCG", "code")
+CODE_WHATS = ("system", "CCG", "code", "practice code", "PCN code", "LSOA code", "trust code")
+PLACE_WHATS = ("practice", "PCN", "trust")  # a place asked for by a name
 
 
 def refusal(exc):
     """A typed refusal (shapes.Refusal) for an error the data gives on a question."""
+    from ..systems.postcodes import (  # what to download: the words `ics postcode` says
+        DOWNLOAD,
+        NoDirectory,
+    )
+
     out = {"message": str(exc)}
     if isinstance(exc, AmbiguousTerm):
         senses = [{"term": c["type"], "name": c["name"]} for c in exc.candidates]
@@ -138,11 +152,16 @@ def refusal(exc):
                    for s in exc.suggestions]
         code = "unknown_code" if exc.what in CODE_WHATS else "unknown_term"
         hint = ("ask again with one of the nearest" if nearest else
+                "give its ODS code, or more of its name" if exc.what in PLACE_WHATS else
                 "search for words of its name (the search tool)")
         return dict(out, error=code, nearest=nearest, hint=hint)
     if isinstance(exc, DateBeforeCoverage):
         return dict(out, error="date_before_coverage", earliest=exc.earliest,
                     hint=f"ask for a date on or after {exc.earliest}")
+    if isinstance(exc, OutsideCoverage):
+        return dict(out, error="outside_coverage", hint="the data covers England only: ask about an English code")
+    if isinstance(exc, NoDirectory):
+        return dict(out, error="not_imported", hint=f"the user imports a postcode directory once: {DOWNLOAD}")
     if isinstance(exc, IcsError):
         return dict(out, error="bad_value", hint="correct the value the message names and ask again")
     raise exc

@@ -22,12 +22,15 @@ from .answering import PAGE, envelope, refusal, upto
 INSTRUCTIONS = (
     "ics is a cited, offline reference for England's NHS integrated care systems (ICSs): what each body is, the "
     "timeline 2012-2026, who took over which duties from CCGs on 1 July 2022, and which integrated care "
-    "board (ICB) covers an area or a former CCG code on any date{counts}. Before repeating a fact about them "
+    "board (ICB) covers an area or a former CCG code on any date{counts}; and where a GP practice, primary care "
+    "network (PCN), census small area (LSOA), NHS trust or (from the user's imported directory) postcode lay on "
+    "a date. Before repeating a fact about them "
     "(\"there are 42 ICBs\"), check it with the `check` tool. Answers are brief: ask with detail=\"full\" for "
     "the whole document, and pass `next_cursor` back as `cursor` for the next page of a long list. Every "
     "answer carries its sources with addresses, the date it describes, the data's as-of date and the next "
     "known change after it: cite them, and say how long the answer holds. An error is a refusal with a "
-    "code (unknown_code, unknown_term, ambiguous_term, date_before_coverage, bad_value) and a hint."
+    "code (unknown_code, unknown_term, ambiguous_term, date_before_coverage, outside_coverage, not_imported, "
+    "bad_value) and a hint."
 )
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True, "openWorldHint": False}
 Detail = Literal["brief", "full"]
@@ -56,11 +59,22 @@ def build(kb):
     from mcp.types import CallToolResult, TextContent, ToolAnnotations
 
     from . import reference
-    from .shapes import Answer, CheckAnswer
+    from .shapes import (
+        Answer,
+        CheckAnswer,
+        LsoaAnswer,
+        PcnAnswer,
+        PostcodeAnswer,
+        PracticeAnswer,
+        TrustAnswer,
+    )
 
     server = MCPServer(name="ics", version=__version__, instructions=instructions(kb), log_level="WARNING")
     Result = Annotated[CallToolResult, Answer]
     Checked = Annotated[CallToolResult, CheckAnswer]
+    PracticeResult, PcnResult = Annotated[CallToolResult, PracticeAnswer], Annotated[CallToolResult, PcnAnswer]
+    LsoaResult, TrustResult = Annotated[CallToolResult, LsoaAnswer], Annotated[CallToolResult, TrustAnswer]
+    PostcodeResult = Annotated[CallToolResult, PostcodeAnswer]
 
     def tool(name=None):
         return server.tool(name=name, annotations=ToolAnnotations(**READ_ONLY), structured_output=True)
@@ -165,6 +179,47 @@ def build(kb):
         renamed and abolished, responsibilities moved, ICBs merged, split or re-coded, with counts."""
         return answer("changes", detail, cursor, limit, start=from_date, end=to_date,
                       full_document=reference.uri("changes", from_date, to_date) if from_date and to_date else None)
+
+    @tool()
+    def practice(name: str, as_of: str | None = None, detail: Detail = "brief") -> PracticeResult:
+        """A GP practice on a date (default today): its PCN, sub-ICB location, ICB and region as the
+        January 2022 and August 2026 mapping files give them (registered patients per PCN and area), the ICB
+        its location was in on the date, and what changed between the files (re-coded by a merger, moved,
+        closed, opened). `name` is its ODS code (A81001) or a unique part of its name."""
+        return answer("practice", detail, name=(name,), as_of=as_of,
+                      full_document=None if as_of else reference.uri("practice", name))
+
+    @tool()
+    def pcn(name: str, cursor: str | None = None, limit: int = PAGE, detail: Detail = "brief") -> PcnResult:
+        """A primary care network (August 2026, else January 2022): its registered patients, its sub-ICB
+        locations and ICBs with their shares of its patients, and its practices, a page at a time. `name`
+        is its code (U12345) or a unique part of its name."""
+        return answer("pcn", detail, cursor, limit, name=(name,), full_document=reference.uri("pcn", name))
+
+    @tool()
+    def lsoa(code: str, as_of: str | None = None, detail: Detail = "brief") -> LsoaResult:
+        """A 2011 or 2021 LSOA (a census small area, E01...) on a date (default today): its CCG or sub-ICB
+        location, ICB and region by the lookup file in force then (and whether that assignment is derived
+        or official), its population, its 2011/2021 counterparts, and where it lay in every lookup file."""
+        return answer("lsoa", detail, code=code, as_of=as_of,
+                      full_document=None if as_of else reference.uri("lsoa", code))
+
+    @tool()
+    def trust(name: str, as_of: str | None = None, detail: Detail = "brief") -> TrustResult:
+        """An NHS trust on a date (default today): open or closed, its host ICB then (the ODS file's ICB traced
+        through mergers and splits), the trusts it took over from or went to, and (third-party) catchment
+        shares by ICB. `name` is its ODS code (RDU) or a unique part of its name."""
+        return answer("trust", detail, name=(name,), as_of=as_of,
+                      full_document=None if as_of else reference.uri("trust", name))
+
+    @tool()
+    def postcode(codes: list[str], as_of: str | None = None, cursor: str | None = None, limit: int = PAGE,
+                 detail: Detail = "brief") -> PostcodeResult:
+        """Postcodes (any case and spacing) from the ONS Postcode Directory the user imported (`ics import`):
+        each one's LSOA, ward, local authority, sub-ICB location, ICB and region in the directory's edition,
+        and its sub-ICB location and ICB on `as_of` (default today). Without an import: a not_imported
+        refusal that says what to download."""
+        return answer("postcode", detail, cursor, limit, codes=tuple(codes), as_of=as_of)
 
     reference.register(server, kb)
     return server

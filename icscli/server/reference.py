@@ -5,7 +5,8 @@ without a tool call: the glossary and the bibliography, and by template one ICB 
 former CCG (`ics://ccg/{code}`), one body or term (`ics://entity/{term}`), the changes between two
 dates (`ics://changes/{from_date}/{to_date}`), and one GP practice, PCN, trust or LSOA
 (`ics://practice/{code}`, `ics://pcn/{code}`, `ics://trust/{code}`, `ics://lsoa/{code}`), each as of today. Completions offer the codes and terms that start
-with what was typed (store/completion.py, the table shell completion reads). The prompts are the
+with what was typed (store/completion.py, the table shell completion reads), and for the places
+templates the codes of the places tables (store/places.py), read on the first such completion. The prompts are the
 questions assistants are asked most: brief a board member on an ICB, re-code a column of codes to a
 date, and what changed in an area since a date.
 """
@@ -35,7 +36,34 @@ def offers(kb, where, argument, typed):
         return [word for word, _what in system_items(kb, typed)]
     if where == TEMPLATES["entity"]:
         return [text for text, _name in term_items(kb, typed)]
+    for kind in PLACE_CODES:
+        if where == TEMPLATES[kind]:
+            return place_codes(kind, typed)
     return []
+
+
+PLACE_CODES = ("practice", "pcn", "trust", "lsoa")
+
+
+def place_codes(kind, typed):
+    """The codes of GP practices, PCNs, trusts or LSOAs (2011 and 2021) that start with what was typed (any
+    case), in order: read from the places tables on the first completion of the kind, not at start-up."""
+    from bisect import bisect_left
+
+    from ..store import places
+
+    known = places.memo("completion")
+    if kind not in known:
+        if kind == "pcn":
+            codes = {row[1] for row in places.pcns()[0]}
+        elif kind == "lsoa":
+            codes = set(places.codes("lsoa11")) | set(places.codes("lsoa21"))
+        else:
+            codes = places.codes({"practice": "practices", "trust": "trusts"}[kind])
+        known[kind] = sorted(codes)
+    codes, prefix = known[kind], str(typed).strip().upper()
+    start = bisect_left(codes, prefix)
+    return codes[start:bisect_left(codes, prefix + "\U0010ffff", start)]
 
 
 def register(server, kb):

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..queries.check import VERDICTS
 
 DETAIL = Literal["brief", "full"]
-REFUSALS = ("unknown_code", "unknown_term", "ambiguous_term", "date_before_coverage", "bad_value")
+REFUSALS = ("unknown_code", "unknown_term", "ambiguous_term", "date_before_coverage", "outside_coverage", "not_imported",
+            "bad_value")
 
 
 class Source(BaseModel):
@@ -67,6 +68,91 @@ class Verdict(BaseModel):
 class CheckAnswer(Answer):
     answer: Verdict
 
+
+
+# The places answers: each brief shape's own fields, typed; detail="full" gives the CLI's document, which has
+# the same required fields (extra fields are allowed in both).
+WHEN = Literal["before", "first", "between", "last", "after"]
+Record = dict[str, Any]
+
+
+class Place(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    notes: list[str] | None = Field(default=None, description="brief: the dated answer in a sentence first, then "
+                                                               "what the files do and do not say")
+
+
+class Practice(Place):
+    code: str
+    name: str
+    as_of: str
+    when: WHEN = Field(description="the date against the two files: before the first, on it, between, ...")
+    change: Record = Field(description="what changed between the files: kind (unchanged, recoded, moved, closed, "
+                                       "opened), and whether its PCN, name or postcode changed")
+    files: dict[str, Record | None] | None = Field(default=None, description="brief: what each file says (PCN, "
+                                                   "sub-ICB location or CCG, ICB or STP, region, registered patients)")
+    icb_on_date: dict[str, Record] | None = Field(default=None, description="brief: each file's location's ICB on "
+                                                                            "the date, from the ICB lists")
+
+
+class Pcn(Place):
+    code: str
+    name: str
+    patients: int | None = Field(description="registered patients (1 August 2026)")
+    practices: list[Record] = Field(description="its practices (brief: a page of them)")
+    locations: list[Record] = Field(description="its sub-ICB locations with their share of its patients")
+    icbs: list[Record] = Field(description="its ICBs with their share of its patients")
+
+
+class Lsoa(Place):
+    code: str
+    name: str
+    as_of: str
+    lsoa11: Record | None = Field(description="the 2011 LSOA: population, local authority, 2021 counterparts")
+    lsoa21: Record | None = Field(description="the 2021 LSOA: population, local authority, 2011 counterparts")
+    on_date: Record | None = Field(description="the lookup file in force on the date: its areas, population, "
+                                               "and (brief) whether the assignment is derived")
+    history: list[Record] = Field(description="where it lay in every lookup file")
+    split: list[Record] = Field(description="the derived split of an ended sub-ICB location it fell in")
+
+
+class Trust(Place):
+    code: str
+    as_of: str
+    in_file: bool = Field(description="whether the ODS trusts file holds it")
+    name: str | None = None
+    status: str | None = Field(default=None, description="open, closed or not-yet on the date")
+    host: Record | None = Field(default=None, description="its host ICB on the date: status (same, merged, split, "
+                                                          "...), the ICB(s)")
+    predecessors: list[Record]
+    successors: list[Record]
+
+
+class Postcode(Place):
+    as_of: str
+    directory: Record = Field(description="the imported directory: kind, label, edition, rows")
+    postcodes: list[Record] = Field(description="each postcode's areas (brief: a page of them)")
+
+
+class PracticeAnswer(Answer):
+    answer: Practice
+
+
+class PcnAnswer(Answer):
+    answer: Pcn
+
+
+class LsoaAnswer(Answer):
+    answer: Lsoa
+
+
+class TrustAnswer(Answer):
+    answer: Trust
+
+
+class PostcodeAnswer(Answer):
+    answer: Postcode
 
 class Refusal(BaseModel):
     error: Literal[REFUSALS]
