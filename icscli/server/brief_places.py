@@ -79,7 +79,7 @@ def _lsoa_file(h):
     """Where the LSOA lay in one lookup file: its areas (by code), population, and whether derived."""
     parts = [dict(_areas(part["areas"], ("ods_code", "ons_code", "name")), population=part.get("population"),
                   **_pick(part, ("basis",))) for part in h.get("parts") or ()]
-    return {"file": _file(h["vintage"]), "derived": h["vintage"].get("provenance") != "official", "via": h.get("via"),
+    return {"file": _file(h["vintage"]), "derived": h["vintage"].get("provenance") == "derived", "via": h.get("via"),
             "parts": parts, "sources": h.get("sources") or []}
 
 
