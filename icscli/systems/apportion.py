@@ -38,7 +38,7 @@ def lookups(kb):
 
 def _when(rec):
     text = dates.human(rec["date"])
-    return text + (" (a derived assignment, not an official lookup)" if rec.get("provenance") == "derived" else "")
+    return text + (", derived (not an official lookup)" if rec.get("provenance") == "derived" else "")
 
 
 class Apportioner:
@@ -118,7 +118,7 @@ class Apportioner:
 
     def _basis(self, source, target, lsoas, placed, codes, notes):
         """(patients by code or None, the words for the basis of the shares)."""
-        held = f"the LSOAs it held (LSOA lookup of {_when(source)}), placed by the LSOA lookup of {_when(target)}"
+        held = f"the LSOAs it held in the LSOA lookup of {_when(source)}, placed by the lookup of {_when(target)}"
         if self.weights == "lsoas":
             return None, f"shares by number of LSOAs (small areas of broadly similar population): {held}"
         column = _population(source["geography"])["column"]
@@ -127,12 +127,17 @@ class Apportioner:
         if self.weights == "population":
             return None, people
         patients, missing = self._patients(source, target, lsoas, placed, codes)
-        if not missing:
+        if missing == [] and patients:
             rec = self._vintages.get("prac2026") or {}
             return patients, f"shares by registered patients ({dates.human(rec.get('date', ''))}) of the parts"
-        notes.append("the data has no registered patients for " + ", ".join(sorted(missing)) + " as a part of "
-                     "this area (it counts them only for whole sub-ICB locations, ICBs and PCNs), so resident "
-                     "population is used instead")
+        if missing is None:
+            notes.append("registered patients are counted only for the areas of "
+                         f"{dates.human((self._vintages.get('prac2026') or {}).get('date') or '')}, "
+                         "so resident population is used instead")
+        else:
+            notes.append("the data has no registered patients for " + ", ".join(sorted(missing)) + " as a part of "
+                         "this area (it counts them only for whole sub-ICB locations, ICBs and PCNs), so resident "
+                         "population is used instead")
         return None, people
 
     def _patients(self, source, target, lsoas, placed, codes):
@@ -143,17 +148,21 @@ class Apportioner:
         day = dates.start((self._vintages.get("prac2026") or {}).get("date") or "9999")
         areas, mine = places.by_ods(target["id"], "loc"), _members(target["id"])
         out, missing = {}, []
-        for node, code in codes.items():
+        if not all(_on(self.ix.spans.get(node), day) for node in codes):
+            return out, None  # the parts are not the areas whose patients are counted
+        for code in codes.values():
             if not placed.get(code, (0, 0, 0))[1]:
                 continue  # no LSOA of the area lies here: a share of 0 whatever the weight
-            span = self.ix.spans.get(node) or ["9999", None]
-            on_day = span[0] <= day and (span[1] is None or day < span[1])
-            if on_day and code in counted and _whole(source["geography"], target["geography"],
+            if code in counted and _whole(source["geography"], target["geography"],
                                                      mine.get(areas.get(code), ()), lsoas):
                 out[code] = places.areas()[counted[code]][6] or 0
             else:
                 missing.append(code)
         return out, missing
+
+
+def _on(span, day):
+    return bool(span) and span[0] <= day and (span[1] is None or day < span[1])
 
 
 def _percent(fraction):
@@ -279,7 +288,8 @@ class Scaler:
         return out
 
     def notes(self, basis):
-        words = [f"split areas' values apportioned by their shares, by {basis}"]
+        words = [f"split areas' values apportioned by their shares, by {basis}" if basis else
+                 "no split area: every value kept whole"]
         if self.not_numbers:
             words.append(f"{self.not_numbers:,} blank or non-numeric cell{'s' if self.not_numbers != 1 else ''} "
                          "of the apportioned columns kept as they were")

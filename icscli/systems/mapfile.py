@@ -279,11 +279,10 @@ def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=l
 
 def _shares_notes(mapper):
     """What the summary says of split areas' shares: their basis, and what --apportion could not do."""
-    used = sorted(mapper.mapper.apportioner.used)
-    basis = "; ".join(used) or f"none needed: no split area (by {mapper.mapper.apportioner.weights})"
+    basis = " and ".join(sorted(mapper.mapper.apportioner.used))
     if mapper.scale is not None:
         return mapper.scale.notes(basis)
-    return [f"split areas shared by {basis}"] if used else []
+    return [f"split areas shared by {basis}"] if basis else []
 
 
 class StrictFailure(MapError):
