@@ -271,8 +271,11 @@ class Scaler:
     def __call__(self, row, shares):
         """The row once per share (None: the data gives no share; 1: the row as it is)."""
         values = [(at, number(row[at])) for at in self.positions]
-        self.not_numbers += sum(1 for _, value in values if value is None)
-        if any(share is None for share in shares):
+        if None in (value for _, value in values):
+            self.not_numbers += sum(1 for _, value in values if value is None)
+        if shares == WHOLE:
+            return [row]
+        if None in shares:
             self.no_share += 1
             return [row] * len(shares)
         out = []
@@ -299,6 +302,7 @@ class Scaler:
         return words
 
 
+WHOLE = [1.0]
 NUMBER_CHARACTERS = frozenset("0123456789.eE+-")
 
 
@@ -308,6 +312,8 @@ def number(value):
         return value if value.__class__ is int or math.isfinite(value) else None
     if value.__class__ is not str:
         return None
+    if value.isdigit() and value.isascii():  # the common case, quickly
+        return int(value)
     text = value.strip()
     if not text or len(text) > 40 or not set(text) <= NUMBER_CHARACTERS or not any(c.isdigit() for c in text):
         return None
