@@ -321,9 +321,10 @@ def number(value):
     if body.isdigit():
         return int(text)
     try:
-        return float(text)
+        found = float(text)
     except ValueError:
         return None
+    return found if math.isfinite(found) else None
 
 
 def scaled(value, share, original):
@@ -332,6 +333,8 @@ def scaled(value, share, original):
     result = value * share
     if original.__class__ is not str:
         return round(result, 9)
+    if abs(result) >= 1e15:  # past a float's exact digits: no made-up ones
+        return f"{result:.15g}"
     digits = len(str(int(abs(result)))) if abs(result) >= 1 else 0
     text = f"{result:.{max(0, min(6, 15 - digits))}f}"
     if "." in text:
