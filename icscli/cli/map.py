@@ -26,17 +26,30 @@ from .types import DATE
 @click.option("--split", type=click.Choice(("all", "largest", "error"), case_sensitive=False), default="all",
               show_default=True,
               help="A split area: one row per part with its share, the largest part only, or an error.")
+@click.option("--weights", type=click.Choice(("population", "patients", "lsoas"), case_sensitive=False),
+              default="population", show_default=True,
+              help="How a split area is shared between its parts: the residents of the LSOAs it held, "
+                   "registered patients (where the data has them for a part), or the number of LSOAs.")
+@click.option("--apportion", metavar="COL[,COL]",
+              help="Multiply these numeric columns by each row's share, so that sums by the new areas "
+                   "keep the input's totals.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any value is not a known code or name.")
 @click.option("--encoding", metavar="ENC", help="The input's text encoding (default: UTF-8, or UTF-16 or UTF-32 "
                                                  "when the file starts with their byte-order mark).")
 @click.option("--excel", is_flag=True, help="Write a UTF-8 byte-order mark so that Excel reads the CSV as UTF-8.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line (nor progress bar) on standard error.")
 @data_option
-def map_file(file, column, to, output, split, strict, encoding, excel, quiet, data_dir):
+def map_file(file, column, to, output, split, weights, apportion, strict, encoding, excel, quiet, data_dir):
     """Re-code a CSV/TSV column of CCG, sub-ICB location, ICB or STP codes (any vintage 2013-2026) or
     names to the structure on a date; adds sub-ICB location, ICB, region (or, before 1 July 2022,
     the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns. On a terminal, a run
     that takes more than a second shows its progress on standard error.
+
+    An area split between the two dates gives one row per part. Its `share` is worked out from the
+    LSOAs (small census areas) it held on its own date, placed as on the target date and weighted by
+    --weights; the note says the basis. --apportion multiplies numeric columns by the share, so
+    that totals by the new areas add up to the input's; --split largest keeps the largest part only,
+    with the whole value.
 
     An .xlsx workbook (first sheet) is read with the optional 'excel' extra (pip install
     'icscli[excel]'); with -o OUT.xlsx the result is a workbook, otherwise CSV.
@@ -45,6 +58,7 @@ def map_file(file, column, to, output, split, strict, encoding, excel, quiet, da
     Examples:
       ics map extract.csv --column ccg_code -o mapped.csv
       ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
+      ics map spend_2019.csv -c ccg --apportion spend,patients -o by_icb.csv
     """
     from ..systems import (  # start-up speed: the systems package loads only for a mapping
         mapfile,
@@ -52,17 +66,29 @@ def map_file(file, column, to, output, split, strict, encoding, excel, quiet, da
     )
 
     day = dates.start(run.parse_date(to, "--to")) if to else today()
+    shares = {"weights": weights.lower(), "apportion": _columns(apportion)}
     mapfile.refuse_overwriting_input(file, output)
     workbook = file != "-" and mapxlsx.is_workbook(file)
     kb = run.knowledge(data_dir)
     about = map_about(kb, day) if output and output.lower().endswith(".xlsx") else None
     if workbook:
         summary = _emit(output, lambda out: mapxlsx.map_workbook(kb, file, out, column, day, split, strict,
-                                                                 about is not None, about, excel), about is not None)
+                                                                 about is not None, about, excel, **shares),
+                        about is not None)
     else:
-        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet)
+        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet, shares)
     if not quiet:
         click.echo(mapfile.summary_line(summary), err=True)
+
+
+def _columns(text):
+    """The column names of --apportion (comma-separated), or BadValue for an empty one."""
+    if text is None:
+        return ()
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise BadValue("--apportion: give column names separated by commas, e.g. --apportion spend,patients")
+    return tuple(dict.fromkeys(names))
 
 
 def _emit(output, produce, to_path):
@@ -98,7 +124,7 @@ def _emit(output, produce, to_path):
         raise BadValue(f"{output}: cannot write: {exc.strerror or exc}") from None  # (reading errors are MapErrors)
 
 
-def _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet=False):
+def _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet=False, shares=None):
     from ..systems import mapfile  # start-up speed, as in map_file
 
     if file == "-" and sys.stdin is None:
@@ -113,10 +139,12 @@ def _map_text(kb, file, output, column, day, split, strict, encoding, excel, abo
     try:
         if hook is None:
             return _emit(output, lambda out: mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
-                                                                encoding, excel, about), about is not None)
+                                                                encoding, excel, about, **(shares or {})),
+                         about is not None)
         with hook:  # the bar goes away however the run ends
             return _emit(output, lambda out: mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
-                                                                encoding, excel, about, hook), about is not None)
+                                                                encoding, excel, about, hook, **(shares or {})),
+                         about is not None)
     finally:
         if raw is not sys.stdin.buffer:
             raw.close()

@@ -18,7 +18,7 @@ import sys
 from ..base.safe import visible
 from ..errors import BadValue, IcsError
 from ..store.systems_index import index
-from .mapping import CHANGES, Mapper
+from .mapping import CHANGES
 from .mapsinks import TextSink, WorkbookSink
 
 SPLIT_MODES = ("all", "largest", "error")
@@ -151,19 +151,19 @@ def _byte_order(raw, family, encoding):
     return ("utf-8" if family in (None, "utf-8") else encoding), b""
 
 
-def find_column(header, column, name):
+def find_column(header, column, name, option="--column"):
     """The index of the column named `column` (spaces and case aside; an exact match wins when two
-    columns match), or BadValue listing the columns."""
+    columns match), or BadValue (naming `option`) listing the columns."""
     wanted = column.strip().lower()
     names = [str(h).strip().lstrip("\ufeff").lower() for h in header]
     matches = [i for i, n in enumerate(names) if n == wanted]
     if not matches:
-        raise BadValue(f"--column: no column '{column}' in {name}; the columns are: "
+        raise BadValue(f"{option}: no column '{column}' in {name}; the columns are: "
                        + ", ".join(str(h).strip() for h in header if str(h).strip()))
     if len(matches) > 1:
         exact = [i for i in matches if str(header[i]).lstrip("\ufeff") == column]
         if len(exact) != 1:
-            raise BadValue(f"--column: '{column}' names {len(matches)} columns of {name} (columns "
+            raise BadValue(f"{option}: '{column}' names {len(matches)} columns of {name} (columns "
                            + ", ".join(str(i + 1) for i in matches) + "); give the name exactly as the "
                            "header writes it, or rename one")
         matches = exact
@@ -178,39 +178,49 @@ def _share(value):
 
 
 class FileMapper:
-    """Maps the values of one column, caching the added cells per distinct value."""
+    """Maps the values of one column, caching the added cells per distinct value. A split area's
+    shares come from the LSOAs it held, weighted by `weights` (apportion.py); `scale`, when set
+    (--apportion), multiplies numeric cells by each output row's share."""
 
-    def __init__(self, kb, day, split="all"):
+    def __init__(self, kb, day, split="all", weights="population"):
+        from .apportion import ExactMapper
+
         if split not in SPLIT_MODES:
             raise BadValue(f"--split: '{split}' is not one of: {', '.join(SPLIT_MODES)}")
-        self.mapper = Mapper(kb, day)
-        self.split = split
+        self.mapper = ExactMapper(kb, day, weights)
+        self.split, self.scale = split, None
         self.columns = list(self.mapper.columns)
         self.counts = dict.fromkeys(CHANGES, 0)
         self._blank = [""] * self.mapper.width
 
     def cells(self, value, where):
-        """(change, [added cells per output row]) for one input value (the caller caches); `where`
-        names the row for errors ("line 7")."""
+        """(change, [added cells per output row], [share per output row, for --apportion]) for one input
+        value (the caller caches); `where` names the row for errors ("line 7")."""
         result = self.mapper.map(value)
         change, note, rows = result["change"], result["note"], result["rows"]
         if not rows:
-            return change, [self._blank + [change, "", note]]
+            return change, [self._blank + [change, "", note]], [None]
         if len(rows) > 1 and self.split == "error":
             raise MapError(f"{where}: '{value}' is split between {len(rows)} areas on {self.mapper.day} "
                            f"({', '.join(r['fields'][0] or r['fields'][3] for r in rows)}); "
                            "use --split all or --split largest")
+        shares = [r["share"] for r in rows]
         if len(rows) > 1 and self.split == "largest":
-            if any(r["share"] is None for r in rows):
-                raise MapError(f"{where}: '{value}' is split and the data has no LSOA counts to find the "
-                               "largest part; use --split all")
-            rows = rows[:1]
-            note = (note + "; " if note else "") + "largest part only"
-        return change, [r["fields"] + [change, _share(r["share"]), note] for r in rows]
+            known = rows[0]["share"] is not None
+            rows, shares = rows[:1], [1.0]  # the whole value stays with the part shown
+            note = (note + "; " if note else "") + (
+                "largest part only; the whole value is kept on it" if known else
+                f"the data cannot say which of the {len(result['rows'])} parts is largest; the first is shown "
+                "and the whole value kept on it")
+        return change, [r["fields"] + [change, _share(r["share"]), _joined(note, r.get("note"))] for r in rows], shares
+
+
+def _joined(*notes):
+    return "; ".join(n for n in notes if n)
 
 
 def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False,
-               about=None, progress=None):
+               about=None, progress=None, weights="population", apportion=()):
     """Map `column` of a binary input stream to `day`, writing binary output; returns the summary.
 
     excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). With `about` (a
@@ -218,6 +228,7 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     there. Raises BadValue for a missing column (listing the columns), MapError for unreadable input, a
     split area with split='error', or (after writing everything) an unknown value with strict=True.
     progress(rows), if given, is called every PROGRESS_EVERY rows (cli/ draws a bar with it).
+    `weights` is how a split area's shares are worked out, `apportion` the columns multiplied by them.
     """
     reader = Reader(raw, name, encoding)
     idx = find_column(reader.header, column, name)
@@ -233,16 +244,23 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
                "encoding": reader.encoding + (" with a byte-order mark" if reader.bom else "")}
     return run(kb, reader.header, idx, day, split, strict, sink, about, summary,
                lambda mapper, out: reader.loop(lambda rows: copy_rows(rows, len(reader.header), idx, mapper, out,
-                                                                      reader.where, progress)))
+                                                                      reader.where, progress)),
+               weights=weights, apportion=apportion)
 
 
-def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=list):
-    """The mapping of one file: the mapper for the date (a bad date fails before any output), the sink
+def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=list, weights="population",
+        apportion=()):
+    """The mapping of one file: the mapper for the date (a bad date fails before any output), the
+    --apportion columns (an unknown one fails before any output too), the sink
     (`sink()`) and its header, the rows (`loop(mapper, sink)` returns (rows in, rows out)), the summary
     (with `notes()` and the sink's notes: what the output leaves out), the sink closed (with the About
     rows, `about(summary)`, for a workbook); StrictFailure after everything is written when strict and
     a value is unknown."""
-    mapper = FileMapper(kb, day, split)
+    mapper = FileMapper(kb, day, split, weights)
+    if apportion:
+        from .apportion import Scaler
+
+        mapper.scale = Scaler([find_column(header, c, summary["file"], "--apportion") for c in apportion])
     out = sink()
     out.header(header, mapper.columns)
     try:
@@ -251,11 +269,20 @@ def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=l
         out.close()
         raise
     summary.update({"to": mapper.mapper.day, "rows": rows_in, "rows_written": rows_out, "changes": mapper.counts,
-                    "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes)})
+                    "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes) + _shares_notes(mapper),
+                    "weights": weights})
     out.close(about(summary) if about else None)
     if strict and mapper.counts["unknown"]:
         raise StrictFailure(summary)
     return summary
+
+
+def _shares_notes(mapper):
+    """What the summary says of split areas' shares: their basis, and what --apportion could not do."""
+    basis = " and ".join(sorted(mapper.mapper.apportioner.used))
+    if mapper.scale is not None:
+        return mapper.scale.notes(basis)
+    return [f"split areas shared by {basis}"] if basis else []
 
 
 class StrictFailure(MapError):
@@ -271,7 +298,7 @@ PROGRESS_EVERY = 5000  # rows between two calls of the progress hook (a bar on a
 def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
     """The hot loop: each row to the sink once per output row, with its added cells, prepared once per
     distinct value. `where()` names the current row for errors. Returns (rows in, rows out)."""
-    cache, add, prepare = {}, sink.add, sink.prepare
+    cache, add, prepare, scale = {}, sink.add, sink.prepare, mapper.scale
     rows_in = rows_out = 0
     for row in rows:
         rows_in += 1
@@ -288,16 +315,20 @@ def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
             value = cell_text(value)
         found = cache.get(value)
         if found is None:
-            change, added = mapper.cells(value, where())
-            found = [change, prepare(added), 0]
+            change, added, shares = mapper.cells(value, where())
+            found = [change, prepare(added), 0, shares]
             if len(cache) < CACHE_LIMIT:
                 cache[value] = found
             else:  # past the cache's bound: counted here, as it is not kept
                 mapper.counts[change] += 1
         found[2] += 1
-        add(row, found[1])
+        if scale is None:
+            add(row, found[1])
+        else:  # --apportion: the row's numbers times each part's share
+            for cells, prepared in zip(scale(row, found[3]), found[1]):
+                add(cells, [prepared])
         rows_out += len(found[1])
-    for change, _, n in cache.values():
+    for change, _, n, _ in cache.values():
         mapper.counts[change] += n
     return rows_in, rows_out
 

@@ -141,11 +141,19 @@ class Mapper:
         if not hits:
             return {"input": text, "change": "unknown", "note": "not a code or name in the data", "rows": []}
         kind, ident = self._pick(hits)
-        reached = project(self.ix, _start_nodes(self.kb, self.ix, kind, ident), self.day)
+        starts = _start_nodes(self.kb, self.ix, kind, ident)
+        reached, basis = project(self.ix, starts, self.day), None
+        if len(reached) > 1:
+            reached, basis = self.exact_shares(kind, ident, starts, reached)
         rows = self._rows(kind, reached)
         change = self._change(text, kind, ident, rows)
-        return {"input": text, "kind": kind, "change": change, "note": self._note(kind, ident, change, rows),
-                "rows": rows}
+        return {"input": text, "kind": kind, "change": change,
+                "note": self._note(kind, ident, change, rows, basis), "rows": rows}
+
+    def exact_shares(self, kind, ident, starts, reached):
+        """({node: share}, words for their basis or None) of a split: here the LSOA counts of the flows
+        (project); `ics map` on files works them out from the LSOAs themselves (apportion.py)."""
+        return reached, None
 
     def _pick(self, hits):
         """The hit in force on the date, else the latest one before it, else the earliest after it."""
@@ -211,7 +219,7 @@ class Mapper:
         own = kb.sub_icb_locations[node]["ods_code"] if self.icb_era else kb.ccgs[node]["ods_code"]
         return own == code and not (self.icb_era and kind == "icb")
 
-    def _note(self, kind, ident, change, rows):
+    def _note(self, kind, ident, change, rows, basis=None):
         kb = self.kb
         bits = []
         if kind == "ccg":
@@ -232,7 +240,9 @@ class Mapper:
                 bits.append("read as the sub-ICB location; the CCG of this code lost " + ", ".join(lost)
                             + " on 1 July 2022")
         if change == "split":
-            if any(r["share"] is None for r in rows):
+            if basis and not any(r["share"] is None for r in rows):
+                bits.append(f"split between {len(rows)}; {basis}")
+            elif any(r["share"] is None for r in rows):
                 bits.append(f"one of {len(rows)} possible parts: the data does not say which part holds this area "
                             "(it was merged before the larger area was split, or has no LSOA counts)")
             else:

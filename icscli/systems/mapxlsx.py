@@ -49,10 +49,12 @@ def _need_openpyxl():
                        "(or save the sheet as CSV)") from None
 
 
-def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=False, about=None, excel=False):
+def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=False, about=None, excel=False,
+                 weights="population", apportion=()):
     """Map `column` of the first sheet of workbook `path`; write an .xlsx to path `out` when to_xlsx
     (with an About sheet of `about(summary)`), else CSV text to the binary stream `out` (a UTF-8
-    byte-order mark first with excel=True). Returns the summary (see mapfile.map_stream)."""
+    byte-order mark first with excel=True). `weights` and `apportion` as in mapfile.map_stream.
+    Returns the summary (see mapfile.map_stream)."""
     _need_openpyxl()
     try:
         book = xlsxread.Workbook(path)
@@ -82,7 +84,8 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
             return copy_rows(counted(), len(header), idx, mapper, sink, lambda: f"row {place['row']}")
 
         summary = {"file": path, "column": header[idx].strip(), "sheet": book.sheet}
-        return run(kb, header, idx, day, split, strict, sink, about, summary, loop, lambda: _notes(book, to_xlsx))
+        return run(kb, header, idx, day, split, strict, sink, about, summary, loop, lambda: _notes(book, to_xlsx),
+                   weights, apportion)
 
 
 def _guarded(rows, path):
