@@ -128,10 +128,10 @@ def test_bracknell_and_ascot_goes_wholly_to_one_icb_in_2026(run, tmp_path):
     assert len(weights) == 1
     src = write(tmp_path / "in.csv", [["code", "value"], ["10G", "50"]])
     rows = table(run("map", src, "-c", "code", "--to", DAY, "--apportion", "value"))
-    held = [r for r in rows if r["share"] != "0"]
-    assert len(held) == 1 and held[0]["share"] == "1" and held[0]["value"] == "50"
-    assert held[0]["icb_ons_code"] == next(iter(weights)) and "Thames Valley" in held[0]["icb_name"]
-    assert all(r["value"] == "0" and "none of the area's LSOAs" in r["note"] for r in rows if r not in held)
+    assert len(rows) == 1, rows  # one row: no part of the later split without any of its people
+    assert rows[0]["share"] == "1" and rows[0]["value"] == "50" and rows[0]["change"] == "merged"
+    assert rows[0]["icb_ons_code"] == next(iter(weights)) and "Thames Valley" in rows[0]["icb_name"]
+    assert "all of it lies in one part of a later split" in rows[0]["note"]
 
 
 @pytest.mark.parametrize("code", ["99M", "15D"])

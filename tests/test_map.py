@@ -106,12 +106,18 @@ def test_every_code_maps_to_its_sub_icb_location_and_icb(kb, day):
         if successor in moved and code == successor and not frimley:
             assert got == {code}  # a code of April 2021 is read as the sub-ICB location of that code
         elif frimley or successor in moved:
+            # the parts of the split that hold some of this code's own LSOAs (by the lookup in force on
+            # the date), each with its share of the people: a part holding none of them is no part of it
             expected = {"U2G6B", "D9Y0V", "92A"} if frimley else {successor, moved[successor]}
-            assert got == expected and found["change"] == "split", (code, day, found)
-            if code != successor:  # merged before the split: the data cannot say which part holds it
-                assert all(r["share"] is None for r in found["results"])
-        elif "rest:" in row["ons_lsoa_check"]:
-            assert successor in got and len(got) == 2
+            shares = [r["share"] for r in found["results"]]
+            assert got and got <= expected, (code, day, found)
+            assert all(s is not None and s > 0 for s in shares) and abs(sum(shares) - 1) < 1e-9, (code, day, found)
+            assert found["change"] == ("split" if len(got) > 1 else "merged"), (code, day, found)
+        elif "rest:" in row["ons_lsoa_check"]:  # 09G: 4 of its LSOAs in 92A by the 2011-LSOA lookups, none by 2024's
+            rest = row["ons_lsoa_check"].split("rest:")[1].split()[0]
+            assert successor in got and got <= {successor, rest}, (code, day, found)
+            assert (len(got) == 2) == (day < "2024-04-01"), (code, day, found)
+            assert abs(sum(r["share"] for r in found["results"]) - 1) < 1e-9
         else:
             assert got == {successor}, (row["old_ccg_ods_code"], day, found)
         if day >= "2026-04-01":
@@ -289,9 +295,12 @@ def test_system_and_explain_resolve_any_vintage_through_the_one_resolver():
         data = json.loads(cli("system", code, "-f", "json").stdout)
         assert data["ods_code"] == "QHM", code
     assert json.loads(cli("explain", "10G", "--as-of", "2023-01-01", "-f", "json").stdout)["ods_code"] == "QNQ"
-    card = json.loads(cli("ccg", "09G", "-f", "json").stdout)
+    card = json.loads(cli("ccg", "09G", "--as-of", "2022-07-01", "-f", "json").stdout)
     assert [p["ods_code"] for p in card["split"]] == ["70F", "92A"]
     assert {r["sub_icb_location_ods_code"] for r in card["on_date"]["results"]} == {"70F", "92A"}
+    # the April 2024 lookup (2021 LSOAs) places all of 09G's former area in 70F
+    card = json.loads(cli("ccg", "09G", "--as-of", "2024-06-01", "-f", "json").stdout)
+    assert [r["sub_icb_location_ods_code"] for r in card["on_date"]["results"]] == ["70F"]
 
 
 def test_map_never_overwrites_its_input(tmp_path):

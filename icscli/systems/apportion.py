@@ -19,11 +19,9 @@ from .. import dates
 from ..errors import BadValue
 from ..store import places
 from ..store.systems_index import ICBS_START
-from .mapping import Mapper
 
 WEIGHTS = ("population", "patients", "lsoas")
 GEOGRAPHIES = ("lsoa11", "lsoa21")
-EMPTY_PART = "none of the area's LSOAs lie in this part"
 
 
 def lookups(kb):
@@ -37,8 +35,14 @@ def lookups(kb):
 
 
 def _when(rec):
+    """A lookup's date, and for a derived one whether the user's imported ONS lookup stands in for it."""
     text = dates.human(rec["date"])
-    return text + (", derived (not an official lookup)" if rec.get("provenance") == "derived" else "")
+    if rec.get("provenance") != "derived":
+        return text
+    standing = places.official_standing(rec["id"]) or {}
+    if standing.get("used"):
+        return f"{text}, from your imported ONS lookup ({standing['edition']})"
+    return text + ", derived (not an official lookup)"
 
 
 class Apportioner:
@@ -235,25 +239,6 @@ def _place(geo, lsoas, target):
             found[0] += weight * fraction
             found[1] += fraction
     return out
-
-
-class ExactMapper(Mapper):
-    """The Mapper of `ics map` on files: a split area's shares from the LSOAs it held (see above)."""
-
-    def __init__(self, kb, day, weights="population"):
-        super().__init__(kb, day)
-        self.apportioner = Apportioner(kb, self.ix, self.day, weights)
-
-    def exact_shares(self, kind, ident, starts, reached):
-        found = self.apportioner.shares(starts, reached)
-        return found if found is not None else (reached, None)
-
-    def _rows(self, kind, reached):
-        rows = super()._rows(kind, reached)
-        for row in rows:
-            if row["share"] == 0:
-                row["note"] = EMPTY_PART
-        return rows
 
 
 # --------------------------------------------------------------------------- --apportion

@@ -18,7 +18,7 @@ import sys
 from ..base.safe import visible
 from ..errors import BadValue, IcsError
 from ..store.systems_index import index
-from .mapping import CHANGES
+from .mapping import CHANGES, Mapper
 from .mapsinks import TextSink, WorkbookSink
 
 SPLIT_MODES = ("all", "largest", "error")
@@ -183,11 +183,9 @@ class FileMapper:
     (--apportion), multiplies numeric cells by each output row's share."""
 
     def __init__(self, kb, day, split="all", weights="population"):
-        from .apportion import ExactMapper
-
         if split not in SPLIT_MODES:
             raise BadValue(f"--split: '{split}' is not one of: {', '.join(SPLIT_MODES)}")
-        self.mapper = ExactMapper(kb, day, weights)
+        self.mapper = Mapper(kb, day, weights)
         self.split, self.scale = split, None
         self.columns = list(self.mapper.columns)
         self.counts = dict.fromkeys(CHANGES, 0)

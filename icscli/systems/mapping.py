@@ -9,6 +9,7 @@ plain JSON-able dicts.
 from .. import dates
 from ..errors import BadValue, DateBeforeCoverage
 from ..store.systems_index import ICBS_START, index
+from .apportion import Apportioner
 from .codes import lookup
 
 CHANGES = ("unchanged", "renamed", "merged", "split", "ended", "unknown")
@@ -115,10 +116,11 @@ class Mapper:
 
     CACHE_LIMIT = 200000
 
-    def __init__(self, kb, day):
+    def __init__(self, kb, day, weights="population"):
         self.kb, self.ix, self.day = kb, index(kb), check_day(day)
         if not self.ix.loaded or not self.ix.ccg_order:
             raise BadValue("no CCG/ICB data is loaded (data/systems is missing)")
+        self.apportioner = Apportioner(kb, self.ix, self.day, weights)
         self.icb_era = day >= ICBS_START
         self.columns = columns(day)
         self.width = len(self.columns) - 3
@@ -151,9 +153,17 @@ class Mapper:
                 "note": self._note(kind, ident, change, rows, basis), "rows": rows}
 
     def exact_shares(self, kind, ident, starts, reached):
-        """({node: share}, words for their basis or None) of a split: here the LSOA counts of the flows
-        (project); `ics map` on files works them out from the LSOAs themselves (apportion.py)."""
-        return reached, None
+        """({node: share}, words for their basis or None) of a split, from the LSOAs the area held
+        (apportion.py), else the LSOA counts of the flows (project). A part none of the area's LSOAs
+        lies in is no part of it: an area wholly in one part of a later split maps to that part."""
+        found = self.apportioner.shares(starts, reached)
+        if found is None:
+            return reached, None
+        shares, basis = found
+        kept = {node: share for node, share in shares.items() if share > 0}
+        if len(kept) == 1 and len(shares) > 1:
+            basis = f"all of it lies in one part of a later split ({basis})"
+        return kept or shares, basis
 
     def _pick(self, hits):
         """The hit in force on the date, else the latest one before it, else the earliest after it."""
@@ -247,6 +257,8 @@ class Mapper:
                             "(it was merged before the larger area was split, or has no LSOA counts)")
             else:
                 bits.append(f"split between {len(rows)}; {SHARE_BASIS}")
+        elif basis and len(rows) == 1:
+            bits.append(basis)
         if change == "ended":
             bits.append("nothing continues it on that date")
         if self.icb_era and kind == "ccg" and rows:
