@@ -131,7 +131,7 @@ def test_bracknell_and_ascot_goes_wholly_to_one_icb_in_2026(run, tmp_path):
     assert len(rows) == 1, rows  # one row: no part of the later split without any of its people
     assert rows[0]["share"] == "1" and rows[0]["value"] == "50" and rows[0]["change"] == "merged"
     assert rows[0]["icb_ons_code"] == next(iter(weights)) and "Thames Valley" in rows[0]["icb_name"]
-    assert "all of it lies in one part of a later split" in rows[0]["note"]
+    assert "all of it lies in this part: the LSOAs it held" in rows[0]["note"]
 
 
 @pytest.mark.parametrize("code", ["99M", "15D"])

@@ -79,8 +79,9 @@ class Apportioner:
     # ------------------------------------------------------------------ the shares
 
     def shares(self, starts, reached):
-        """({node: share}, note) for the parts `reached` of the areas `starts` ([(node, weight)]), or
-        None when the LSOA files cannot say (the area is in none of them)."""
+        """({node: share}, the words for their basis, the words for the LSOAs used) for the parts `reached`
+        of the areas `starts` ([(node, weight)]), or None when the LSOA files cannot say (the area is in
+        none of them)."""
         key = (tuple(sorted(node for node, _ in starts)), tuple(sorted(reached)))
         if key not in self._found:
             self._found[key] = self._shares([node for node, _ in starts], list(reached))
@@ -104,7 +105,8 @@ class Apportioner:
         notes += [early] if early and early not in notes else []
         placed = _place(source["geography"], lsoas, target)
         codes = {node: self._code(node) for node in reached}
-        basis = self._basis(source, target, lsoas, placed, codes, notes)
+        held = f"the LSOAs it held in the LSOA lookup of {_when(source)}, placed by the lookup of {_when(target)}"
+        basis = self._basis(held, target, lsoas, placed, codes, notes, source)
         column = 1 if self.weights == "lsoas" else 0
         if basis[0] is not None:
             column, by = 2, basis[0]
@@ -118,11 +120,10 @@ class Apportioner:
                          "these parts, left out of the shares")
         shares = {node: placed.get(code, (0, 0, 0))[column] / total for node, code in codes.items()}
         self.used.add(basis[1].split(":", 1)[0].removeprefix("shares by "))
-        return shares, "; ".join([basis[1]] + notes)
+        return shares, "; ".join([basis[1]] + notes), "; ".join([held] + notes)
 
-    def _basis(self, source, target, lsoas, placed, codes, notes):
+    def _basis(self, held, target, lsoas, placed, codes, notes, source):
         """(patients by code or None, the words for the basis of the shares)."""
-        held = f"the LSOAs it held in the LSOA lookup of {_when(source)}, placed by the lookup of {_when(target)}"
         if self.weights == "lsoas":
             return None, f"shares by number of LSOAs (small areas of broadly similar population): {held}"
         column = _population(source["geography"])["column"]

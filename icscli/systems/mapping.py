@@ -9,7 +9,6 @@ plain JSON-able dicts.
 from .. import dates
 from ..errors import BadValue, DateBeforeCoverage
 from ..store.systems_index import ICBS_START, index
-from .apportion import Apportioner
 from .codes import lookup
 
 CHANGES = ("unchanged", "renamed", "merged", "split", "ended", "unknown")
@@ -120,7 +119,9 @@ class Mapper:
         self.kb, self.ix, self.day = kb, index(kb), check_day(day)
         if not self.ix.loaded or not self.ix.ccg_order:
             raise BadValue("no CCG/ICB data is loaded (data/systems is missing)")
-        self.apportioner = Apportioner(kb, self.ix, self.day, weights)
+        self.weights, self._apportioner = weights, None
+        if weights != "population":
+            self.apportioner  # noqa: B018  (a bad --weights fails before any output)
         self.icb_era = day >= ICBS_START
         self.columns = columns(day)
         self.width = len(self.columns) - 3
@@ -152,6 +153,15 @@ class Mapper:
         return {"input": text, "kind": kind, "change": change,
                 "note": self._note(kind, ident, change, rows, basis), "rows": rows}
 
+    @property
+    def apportioner(self):
+        """The shares of split areas (apportion.py), made on first use: the fast path never needs it."""
+        if self._apportioner is None:
+            from .apportion import Apportioner
+
+            self._apportioner = Apportioner(self.kb, self.ix, self.day, self.weights)
+        return self._apportioner
+
     def exact_shares(self, kind, ident, starts, reached):
         """({node: share}, words for their basis or None) of a split, from the LSOAs the area held
         (apportion.py), else the LSOA counts of the flows (project). A part none of the area's LSOAs
@@ -159,10 +169,10 @@ class Mapper:
         found = self.apportioner.shares(starts, reached)
         if found is None:
             return reached, None
-        shares, basis = found
+        shares, basis, held = found
         kept = {node: share for node, share in shares.items() if share > 0}
         if len(kept) == 1 and len(shares) > 1:
-            basis = f"all of it lies in one part of a later split ({basis})"
+            basis = f"all of it lies in this part: {held}"
         return kept or shares, basis
 
     def _pick(self, hits):
