@@ -141,7 +141,13 @@ class Mapper:
         if not hits:
             return {"input": text, "change": "unknown", "note": "not a code or name in the data", "rows": []}
         kind, ident = self._pick(hits)
-        reached = project(self.ix, _start_nodes(self.kb, self.ix, kind, ident), self.day)
+        return self.follow(kind, ident, text)
+
+    def follow(self, kind, ident, text, nodes=None):
+        """The mapping of one area (kind ccg, loc, icb or stp; its record id) to the date, as `map` gives
+        it; `text` is the code it was given as. `nodes` ([(node, share)]) start elsewhere than the area
+        itself (places/mapcodes.py: a PCN's parts)."""
+        reached = project(self.ix, nodes or _start_nodes(self.kb, self.ix, kind, ident), self.day)
         rows = self._rows(kind, reached)
         change = self._change(text, kind, ident, rows)
         return {"input": text, "kind": kind, "change": change, "note": self._note(kind, ident, change, rows),
