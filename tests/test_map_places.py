@@ -65,7 +65,7 @@ def test_the_january_2022_file_places_a_practice_in_its_ccg(run, tmp_path, kb):
 def test_a_practice_not_in_the_file_in_force_says_so(run, tmp_path):
     closed = next(r["practice"] for r in _table("practices") if r["ccg2022"] and not r["loc2026"])
     opened = next(r["practice"] for r in _table("practices") if r["loc2026"] and not r["ccg2022"])
-    rows, result = _map(run, tmp_path, [closed, opened], "--to", "2024-06-01")
+    rows, _ = _map(run, tmp_path, [closed, opened], "--to", "2024-06-01")
     found = _by_input(rows)
     assert "placed by the practice file of 1 January 2022" in found[closed][0]["note"]
     assert "not in the practice file of 1 January 2022" in found[opened][0]["note"]
@@ -254,3 +254,24 @@ def test_postcodes_through_the_imported_directory(run, kb, tmp_path, directory, 
         assert "not in the imported postcode directory" in found["ZZ9 9ZZ"][0]["note"]
         assert "terminated" in found[" NE1 1AB "][0]["note"]
     assert len(rows) >= len(values)
+
+
+def test_postcodes_read_ahead_keep_lines_and_rows(run, tmp_path, directory):
+    """Postcodes are looked up a batch of rows at a time: the rows still come out whole and in order (a
+    cell holding a line break included), and an error names the line it is on."""
+    many = [f"{n},{'NE1 1AA' if n % 2 else 'B1 1AA'}" for n in range(4500)]
+    text = "n,pc\r\n" + "\r\n".join(many[:3000]) + '\r\n"two\r\nlines",NE1 1AB\r\n' + "\r\n".join(many[3000:]) + "\r\n"
+    path = tmp_path / "many.csv"
+    path.write_bytes(text.encode("utf-8"))
+    result = run("map", path, "-c", "pc", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [r[:2] for r in rows[1:]] == [line.split(",") for line in many[:3000]] + [["two\r\nlines", "NE1 1AB"]] \
+        + [line.split(",") for line in many[3000:]]
+    assert all(r[2] for r in rows[1:])  # every one mapped
+    path.write_bytes(text.replace("4100,", "4100,x,y,", 1).encode("utf-8"))
+    bad = run("map", path, "-c", "pc")
+    line = 1 + 3000 + 2 + 1101  # the header, 3,000 rows, the row of two lines, then n = 3000 ... 4100
+    assert bad.exit_code == 1 and bad.stderr.startswith(f"ics: error: line {line}: 4 cells"), bad.stderr
+    assert run("map", path, "-c", "pc", "--kind", "area").stderr == bad.stderr  # as without reading ahead

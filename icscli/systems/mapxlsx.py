@@ -14,7 +14,8 @@ import stat
 from ..base import xlsxread
 from ..base.workbook import load_openpyxl
 from ..errors import BadValue
-from .mapfile import MapError, ahead, cell_text, copy_rows, find_column, run
+from .mapahead import ahead
+from .mapfile import MapError, cell_text, copy_rows, find_column, run
 from .mapsinks import TextSink, WorkbookSink
 
 ZIP, OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
