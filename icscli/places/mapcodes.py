@@ -11,6 +11,7 @@ only a value it does not know is read by its shape as a place code.
 from .. import dates
 from ..store import places as store
 
+DIGITS_LAST = ("lsoa", "practice", "pcn")  # shapes whose text is its own key in the systems code table
 KINDS = ("auto", "area", "practice", "pcn", "lsoa", "trust", "postcode")
 HELP = ("What the column holds: auto (each value by itself: a code or name the systems data knows is an "
         "area; otherwise a 2011 or 2021 LSOA (E01 and six digits), a PCN (U and five digits, in the practice "
@@ -54,7 +55,8 @@ class PlaceMapper:
         self.area = Mapper(kb, day)
         self.kb, self.day, self.kind = kb, self.area.day, kind
         self.columns, self.width, self.icb_era = self.area.columns, self.area.width, self.area.icb_era
-        self._cache, self._followed = {}, {}
+        self._cache, self._followed, self._answers, self.files = {}, {}, {}, {}
+        self.areas = store.areas()
         self.postcodes = self.prefetch = None
         if kind in ("auto", "postcode"):
             from .mappostcodes import Postcodes
@@ -73,17 +75,21 @@ class PlaceMapper:
         found = self._cache.get(k)
         if found is None:
             found = self._map(text, k)
-            if len(self._cache) < self.CACHE_LIMIT:
+            if len(self._cache) < self.CACHE_LIMIT and self.kind != "postcode":  # postcodes: few repeat
                 self._cache[k] = found
         return found
 
     def _map(self, text, k):
         kind = self.kind
         if kind == "auto":
+            kind = shape(k.upper())
+            if kind in DIGITS_LAST and not self.area.ix.codes.get(k.lower()):
+                from . import mapkinds  # a code ending in digits is its own matching key: no area has it
+
+                return getattr(mapkinds, kind)(self, text, k.upper())
             found = self.area.map(text)
             if found["change"] != "unknown" or not k:
                 return found
-            kind = shape(k.upper())
             if kind is None:
                 if self.postcodes:
                     return self.postcodes.map(self, text)
@@ -126,10 +132,20 @@ class PlaceMapper:
         """The answer for a place lying in `parts`, [(area row of the code table, file date, weight)]:
         each part followed to the date, shares multiplied, parts reaching the same area added up. A
         part of a `point` (a practice, a PCN's practices: each lies in one area) that reaches several
-        areas gets no shares there: the area's own shares do not say where the practices are."""
+        areas gets no shares there: the area's own shares do not say where the practices are. The answer
+        is kept: the places of one area in one file share it."""
+        key = (tuple(parts), place_note, point)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= self.CACHE_LIMIT:
+                self._answers.clear()
+            found = self._answers[key] = self._parts(parts, place_note, point)
+        return found
+
+    def _parts(self, parts, place_note, point):
         merged, notes, changes, fanned = {}, [], [], 0
         for at, day, weight in parts:
-            row = store.areas()[at]
+            row = self.areas[at]
             node = self.node(row[1], row[3], day)
             if node is None:
                 notes.append(f"the systems data has no {_level(row[1])} {row[3]} on {dates.human(day)}")
@@ -157,7 +173,7 @@ class PlaceMapper:
             change = changes[0]
         else:
             change = "merged"
-        return {"input": text, "change": change, "rows": rows, "note": "; ".join([place_note, *notes])}
+        return {"change": change, "rows": rows, "note": "; ".join([place_note, *notes])}
 
 
 def unknown(text, note):

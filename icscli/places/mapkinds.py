@@ -8,6 +8,7 @@ from ..store import places as store
 from .base import vintages
 
 PRACTICE_FILES = (("prac2022", "ccg2022", "pcn2022", "name2022"), ("prac2026", "loc2026", "pcn2026", "name2026"))
+PRACTICE_IDS = frozenset(f[0] for f in PRACTICE_FILES)
 POPULATION = {"lsoa11": "pop2020", "lsoa21": "pop2021"}
 GEOGRAPHY = {"lsoa11": "2011", "lsoa21": "2021"}
 
@@ -17,9 +18,15 @@ def _unknown(text, note):
 
 
 def _files(pm, geographies, ids=None):
-    """The dated files of these geographies in date order, each with its first day ('start')."""
-    found = [dict(v, start=dates.start(v["date"])) for v in vintages(pm.kb, geographies)]
-    return [v for v in found if ids is None or v["id"] in ids]
+    """The dated files of these geographies in date order, each with its first day ('start'), and the
+    one in force on the mapper's date (worked out once per mapper)."""
+    key = (geographies, ids)
+    if key not in pm.files:
+        found = [dict(v, start=dates.start(v["date"])) for v in vintages(pm.kb, geographies)]
+        found = [v for v in found if (ids is None or v["id"] in ids)
+                 and (ids is not None or {"ccg", "loc"} & set(v.get("levels") or ()))]
+        pm.files[key] = found, _in_force(found, pm.day)
+    return pm.files[key]
 
 
 def _in_force(files, day):
@@ -59,8 +66,7 @@ def practice(pm, text, code):
     if not cells:
         return _unknown(text, "not a GP practice code in the practice files (January 2022, August 2026)")
     col = store.header("practices")
-    files = _files(pm, ("practice",), {f[0] for f in PRACTICE_FILES})
-    at, stand = _in_force(files, pm.day)
+    files, (at, stand) = _files(pm, ("practice",), PRACTICE_IDS)
     areas = [cells[col[f[1]]] for f in PRACTICE_FILES]
     note = "placed by the practice file" if stand != "on" else "as the practice file"
     if not areas[at]:
@@ -108,8 +114,7 @@ def pcn(pm, text, code):
     rows_of = pcn_codes().get(code)
     if not rows_of:
         return _unknown(text, "not a PCN code in the practice files (January 2022, August 2026)")
-    files = _files(pm, ("practice",), {f[0] for f in PRACTICE_FILES})
-    at, stand = _in_force(files, pm.day)
+    files, (at, stand) = _files(pm, ("practice",), PRACTICE_IDS)
     which = files[at]["id"] if files[at]["id"] in rows_of else next(iter(rows_of))
     row = rows_of[which]
     place = _when("placed by the practice file" if stand != "on" else "as the practice file", files, at, stand)
@@ -142,25 +147,27 @@ def pcn(pm, text, code):
 
 
 def lsoa(pm, text, code):
-    found = {t: store.row(t, code) for t in ("lsoa11", "lsoa21")}
-    if not any(found.values()):
+    files, (at, stand) = _files(pm, ("lsoa11", "lsoa21"))
+    v = files[at]
+    geo = v["geography"]
+    place = pm.files.get("lsoa note")
+    if place is None:
+        place = _when("placed by the LSOA lookup" if stand != "on" else "as the LSOA lookup", files, at, stand)
+        if v.get("provenance") != "official":
+            place += " (a derived assignment: no official lookup for that date is at hand)"
+        pm.files["lsoa note"] = place
+    assigned = pm.files.get(v["id"])
+    if assigned is None:
+        assigned = pm.files[v["id"]] = store.area_rows(v["id"])  # every LSOA of the lookup's geography
+    if code in assigned:
+        return pm.parts(text, [(assigned[code], v["start"], 1.0)], place)
+    other = "lsoa21" if geo == "lsoa11" else "lsoa11"
+    cells = store.row(other, code)
+    if not cells:
         if code.startswith("W01"):
             return _unknown(text, "a Welsh LSOA: the NHS England lookups cover England only")
         return _unknown(text, "not a 2011 or 2021 LSOA code in the lookups")
-    files = [v for v in _files(pm, ("lsoa11", "lsoa21")) if {"ccg", "loc"} & set(v.get("levels") or ())]
-    at, stand = _in_force(files, pm.day)
-    v = files[at]
-    geo = v["geography"]
-    place = _when("placed by the LSOA lookup" if stand != "on" else "as the LSOA lookup", files, at, stand)
-    if v.get("provenance") != "official":
-        place += " (a derived assignment: no official lookup for that date is at hand)"
-    assigned = store.area_rows(v["id"])
-    if found[geo]:
-        if code not in assigned:
-            return _unknown(text, f"not in the LSOA lookup of {dates.human(v['date'])}")
-        return pm.parts(text, [(assigned[code], v["start"], 1.0)], place)
-    other = "lsoa21" if geo == "lsoa11" else "lsoa11"
-    counterparts = found[other][store.header(other)[geo]].split()
+    counterparts = cells[store.header(other)[geo]].split()
     weights, pop = {}, store.header(geo)[POPULATION[geo]]
     for c in counterparts:
         cells = store.row(geo, c)

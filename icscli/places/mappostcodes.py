@@ -10,6 +10,7 @@ from .. import dates
 from ..systems import postcode_text, postcodes
 
 CACHE_LIMIT = 300000
+BATCH = 500
 
 
 class Postcodes:
@@ -18,7 +19,7 @@ class Postcodes:
     def __init__(self, kind, connection, meta):
         self.connection, self.meta = connection, meta
         self.label = meta.get("label") or kind
-        self.records, self.answers = {}, {}
+        self.records, self.answers, self.keys = {}, {}, {}
 
     @classmethod
     def open(cls, required):
@@ -35,20 +36,26 @@ class Postcodes:
         self.connection.close()
 
     def prefetch(self, values):
-        """Look up, in batches, the postcodes among `values` not already known."""
-        keys = {postcode_text.normalise(v) for v in values if v.__class__ is str and 5 <= len(v) <= 10}
-        keys = [k for k in keys if k and k not in self.records]
+        """Look up, in batches, the postcodes among `values` not already known (their keys are kept
+        for `map` until the next batch)."""
+        normalise = postcode_text.normalise
+        self.keys = {v: normalise(v) for v in values if v.__class__ is str and 5 <= len(v) <= 10}
+        records = self.records
+        keys = sorted({k for k in self.keys.values() if k and k not in records})  # in key order: near pages
         if not keys:
             return
-        if len(self.records) + len(keys) > CACHE_LIMIT:
-            self.records.clear()
-        found = postcodes.records(self.connection, keys)
-        for k in keys:
-            record = found.get(k)
-            self.records[k] = (record.get("sub_icb") or "", record.get("terminated") or "") if record else None
+        if len(records) + len(keys) > CACHE_LIMIT:
+            records.clear()
+        records.update(dict.fromkeys(keys))
+        for start in range(0, len(keys), BATCH):  # SQLite's limit on parameters is 999 in older builds
+            part = keys[start:start + BATCH]
+            cursor = self.connection.execute("SELECT pcd, sub_icb, terminated FROM postcodes WHERE pcd IN "
+                                             f"({', '.join('?' * len(part))})", part)
+            for key, sub_icb, terminated in cursor:
+                records[key] = (sub_icb or "", terminated or "")
 
     def map(self, pm, text):
-        key = postcode_text.normalise(str(text))
+        key = self.keys.get(text) or postcode_text.normalise(str(text))
         if key is None:
             return _unknown(text, "not shaped like a postcode")
         if key not in self.records:
@@ -61,7 +68,7 @@ class Postcodes:
             if len(self.answers) > CACHE_LIMIT:
                 self.answers.clear()
             answer = self.answers[record] = self._answer(pm, *record)
-        return dict(answer, input=text)
+        return answer  # shared by every postcode with that sub-ICB location and status
 
     def _answer(self, pm, sub_icb, terminated):
         if not sub_icb or sub_icb.endswith("99999999"):
