@@ -83,8 +83,8 @@ class PlaceMapper:
         kind = self.kind
         if kind == "auto":
             kind = shape(k.upper())
-            if kind in DIGITS_LAST and not self.area.ix.codes.get(k.lower()):
-                from . import mapkinds  # a code ending in digits is its own matching key: no area has it
+            if kind in DIGITS_LAST and not self.area.ix.codes.get(k.lower()):  # its own matching key: no area's
+                from . import mapkinds
 
                 return getattr(mapkinds, kind)(self, text, k.upper())
             found = self.area.map(text)
