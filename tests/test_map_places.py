@@ -275,3 +275,12 @@ def test_postcodes_read_ahead_keep_lines_and_rows(run, tmp_path, directory):
     line = 1 + 3000 + 2 + 1101  # the header, 3,000 rows, the row of two lines, then n = 3000 ... 4100
     assert bad.exit_code == 1 and bad.stderr.startswith(f"ics: error: line {line}: 4 cells"), bad.stderr
     assert run("map", path, "-c", "pc", "--kind", "area").stderr == bad.stderr  # as without reading ahead
+
+
+def test_the_kinds_are_one_list():
+    """--kind offers what the place mapper reads (cli/map.py keeps its own copy so that the places package
+    loads only for a mapping)."""
+    from icscli.cli.map import KINDS
+    from icscli.places import mapcodes
+
+    assert KINDS == mapcodes.KINDS

@@ -11,11 +11,18 @@ import click
 from .. import dates
 from ..dates import today
 from ..errors import BadValue
-from ..places.mapcodes import HELP, KINDS
 from . import progress, run
 from .options import data_option
 from .output import map_about
 from .types import DATE
+
+KINDS = ("auto", "area", "practice", "pcn", "lsoa", "trust", "postcode")  # places/mapcodes.py's (not imported here:
+# the places package loads only for a mapping)
+HELP = ("What the column holds: auto (each value by itself: a code or name the systems data knows is an "
+        "area; otherwise a 2011 or 2021 LSOA (E01 and six digits), a PCN (U and five digits, in the practice "
+        "files), a GP practice (a letter and five digits), an NHS trust (R and two characters, or a code of "
+        "the ODS trusts file) or, when a postcode directory is imported, a postcode), or one kind for every "
+        "value: area (CCG, sub-ICB location, ICB or STP codes and names), practice, pcn, lsoa, trust, postcode.")
 
 
 @click.command("map")

@@ -9,20 +9,18 @@ loop does not change. With kind `auto`, a value that the systems data knows is m
 only a value it does not know is read by its shape as a place code.
 """
 from .. import dates
+from ..errors import BadValue
 from ..store import places as store
 
 DIGITS_LAST = ("lsoa", "practice", "pcn")  # shapes whose text is its own key in the systems code table
-KINDS = ("auto", "area", "practice", "pcn", "lsoa", "trust", "postcode")
-HELP = ("What the column holds: auto (each value by itself: a code or name the systems data knows is an "
-        "area; otherwise a 2011 or 2021 LSOA (E01 and six digits), a PCN (U and five digits, in the practice "
-        "files), a GP practice (a letter and five digits), an NHS trust (R and two characters, or a code of "
-        "the ODS trusts file) or, when a postcode directory is imported, a postcode), or one kind for every "
-        "value: area (CCG, sub-ICB location, ICB or STP codes and names), practice, pcn, lsoa, trust, postcode.")
+KINDS = ("auto", "area", "practice", "pcn", "lsoa", "trust", "postcode")  # cli/map.py's --kind offers these
 
 
 def mapper(kind):
     """The mapper factory for systems/mapfile.py: None for `area` (the systems mapper alone, as before),
     else (kb, day) -> PlaceMapper."""
+    if kind not in KINDS:
+        raise BadValue(f"--kind: '{kind}' is not one of: {', '.join(KINDS)}")
     if kind == "area":
         return None
     return lambda kb, day: PlaceMapper(kb, day, kind)
