@@ -46,15 +46,14 @@ class PlaceMapper:
     CACHE_LIMIT = 200000
 
     def __init__(self, kb, day, kind="auto"):
-        from ..systems.mapping import (
-            Mapper,  # start-up speed: `ics map --help` needs only KINDS and HELP
-        )
+        from ..systems.mapping import Mapper
+        from . import mapkinds  # these, only for a mapping
 
         self.area = Mapper(kb, day)
         self.kb, self.day, self.kind = kb, self.area.day, kind
         self.columns, self.width, self.icb_era = self.area.columns, self.area.width, self.area.icb_era
         self._cache, self._followed, self._answers, self.files = {}, {}, {}, {}
-        self.areas = store.areas()
+        self.areas, self.kinds = store.areas(), mapkinds
         self.postcodes = self.prefetch = None
         if kind in ("auto", "postcode"):
             from .mappostcodes import Postcodes
@@ -82,9 +81,7 @@ class PlaceMapper:
         if kind == "auto":
             kind = shape(k.upper())
             if kind in DIGITS_LAST and not self.area.ix.codes.get(k.lower()):  # its own matching key: no area's
-                from . import mapkinds
-
-                return getattr(mapkinds, kind)(self, text, k.upper())
+                return getattr(self.kinds, kind)(self, text, k.upper())
             found = self.area.map(text)
             if found["change"] != "unknown" or not k:
                 return found
@@ -101,9 +98,7 @@ class PlaceMapper:
             return self.postcodes.map(self, text)
         if not k:
             return unknown(text, "blank")
-        from . import mapkinds
-
-        return getattr(mapkinds, kind)(self, text, k.upper())
+        return getattr(self.kinds, kind)(self, text, k.upper())
 
     # ------------------------------------------------------------------ what the kinds share
 
