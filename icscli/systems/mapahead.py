@@ -3,7 +3,7 @@ places/mappostcodes.py): the row loop (mapfile.copy_rows) is unchanged; it is ha
 a time, each batch's values given to the mapper's `prefetch` first, and where each row came from is
 replayed as it is handed on, so errors and the text writer name the right line.
 """
-AHEAD = 2000  # rows read ahead when the mapper looks values up in batches (postcodes)
+AHEAD = 10000  # rows read ahead for batched look-ups: more sorted keys a batch read the directory closer together
 
 
 class _Replay:
