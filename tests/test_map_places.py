@@ -176,6 +176,9 @@ def test_skip_rows_keeps_the_title_lines_of_a_csv(run, tmp_path):
     lines = (tmp_path / "out.csv").read_bytes().decode("utf-8").split("\r\n")
     assert lines[:2] == ["Report of things", "Made today,,"]
     assert lines[2].startswith("lsoa,n,") and lines[3].startswith(f"{lsoa},3,")
+    book = run("map", path, "-c", "lsoa", "--skip-rows", "2", "-o", tmp_path / "out.xlsx")
+    assert book.exit_code == 0 and \
+        "skipped 2 lines before the header, not in the workbook ('Report of things'; 'Made today,,')" in book.stderr
     too_many = run("map", path, "-c", "lsoa", "--skip-rows", "9")
     assert too_many.exit_code == 2 and too_many.stderr.startswith("ics: error: --skip-rows")
 
@@ -209,7 +212,7 @@ def test_kind_postcode_without_a_directory_is_one_line(run, tmp_path):
     path = tmp_path / "pc.csv"
     path.write_text("pc\nNE1 1AA\n", encoding="utf-8")
     result = run("map", path, "-c", "pc", "--kind", "postcode")
-    assert result.exit_code != 0 and result.output == ""
+    assert result.exit_code == 2 and result.output == ""
     assert result.stderr.startswith("ics: error: no postcode directory is imported: download the ONS Postcode")
     assert len(result.stderr.strip().splitlines()) == 1
     auto, _ = _map(run, tmp_path, ["NE1 1AA"])

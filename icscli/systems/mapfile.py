@@ -249,9 +249,17 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
 
     summary = {"file": name, "column": reader.header[idx].strip().lstrip("\ufeff"), "delimiter": reader.delimiter,
                "encoding": reader.encoding + (" with a byte-order mark" if reader.bom else "")}
-    skipped = (lambda: [f"the {len(reader.skipped)} line(s) before the header are not in the workbook"]) \
+    skipped = (lambda: [skipped_note(reader.skipped, "line", "not in the workbook")]) \
         if reader.skipped and about is not None else list
     return run(kb, reader.header, idx, day, split, strict, sink, about, summary, loop, skipped, mapper)
+
+
+def skipped_note(texts, unit, fate):
+    """The summary's words for the lines or rows skipped before the header (their text is the file's:
+    summary_line makes it safe to show)."""
+    shown = "; ".join(f"'{t.strip()[:60]}'" for t in texts if t.strip())[:200]
+    return f"skipped {len(texts)} {unit}{'s' if len(texts) != 1 else ''} before the header, {fate}" \
+        + (f" ({shown})" if shown else "")
 
 
 def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=list, mapper=None):

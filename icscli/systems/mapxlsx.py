@@ -15,7 +15,7 @@ from ..base import xlsxread
 from ..base.workbook import load_openpyxl
 from ..errors import BadValue
 from .mapahead import ahead
-from .mapfile import MapError, cell_text, copy_rows, find_column, run
+from .mapfile import MapError, cell_text, copy_rows, find_column, run, skipped_note
 from .mapsinks import TextSink, WorkbookSink
 
 ZIP, OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
@@ -112,10 +112,7 @@ def _skipped(rows):
     """The summary's words for the rows skipped before the header (not copied to the output)."""
     if not rows:
         return []
-    texts = [" ".join(c.strip() for c in row if c.strip()) for row in rows]
-    shown = "; ".join(f"'{t[:60]}'" for t in texts if t)[:200]
-    return [f"skipped {len(rows)} row{'s' if len(rows) != 1 else ''} before the header, not copied"
-            + (f" ({shown})" if shown else "")]
+    return [skipped_note([" ".join(c.strip() for c in row if c.strip()) for row in rows], "row", "not copied")]
 
 
 def _notes(book, to_xlsx):
