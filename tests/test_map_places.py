@@ -256,6 +256,9 @@ def test_postcodes_through_the_imported_directory(run, kb, tmp_path, directory, 
         assert found["ZZ9 9ZZ"][0]["change"] == "unknown"
         assert "not in the imported postcode directory" in found["ZZ9 9ZZ"][0]["note"]
         assert "terminated" in found[" NE1 1AB "][0]["note"]
+        if kind == "auto":  # what is not shaped like a postcode is answered as without a directory
+            area, _ = _map(run, tmp_path, ["not one"], "--to", day, "--kind", "area", column="pc")
+            assert found["not one"][0] == area[0]
     assert len(rows) >= len(values)
 
 

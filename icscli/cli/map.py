@@ -64,8 +64,7 @@ def map_file(file, column, kind, sheet, skip_rows, to, output, split, strict, en
     Examples:
       ics map extract.csv --column ccg_code -o mapped.csv
       ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
-      ics map practices.csv -c practice_code --kind practice --to 2024-06-01
-      ics map report.xlsx -c LSOA21CD --sheet Data --skip-rows 3
+      ics map list.xlsx -c practice_code --kind practice --sheet Data --skip-rows 3
     """
     from ..places import mapcodes
     from ..systems import (  # start-up speed: the systems package loads only for a mapping

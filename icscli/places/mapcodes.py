@@ -86,14 +86,14 @@ class PlaceMapper:
             if found["change"] != "unknown" or not k:
                 return found
             if kind is None:
-                if self.postcodes:
-                    return self.postcodes.map(self, text)
                 from ..systems import postcode_text
 
-                if postcode_text.normalise(k):
-                    return unknown(text, "shaped like a postcode: import a postcode directory (ics import) to map "
-                                         "postcodes")
-                return found
+                if not postcode_text.normalise(k):
+                    return found
+                if self.postcodes:
+                    return self.postcodes.map(self, text)
+                return unknown(text, "shaped like a postcode: import a postcode directory (ics import) to map "
+                                     "postcodes")
         elif kind == "postcode":
             return self.postcodes.map(self, text)
         if not k:

@@ -222,6 +222,8 @@ def trust(pm, text, code):
     found = pm.area.map(icb)
     if host["status"] == "before-icbs":
         place += "; ICBs began on 1 July 2022: shown is the area that ICB had"
+    else:  # not-yet: the code began after the date
+        place += "; that ICB code began after the date: shown is the area it covers, as it was on the date"
     rows = found["rows"]
     if len(rows) > 1:
         rows = [dict(r, share=None) for r in rows]
