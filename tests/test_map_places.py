@@ -290,3 +290,20 @@ def test_the_kinds_are_one_list():
     from icscli.places import mapcodes
 
     assert KINDS == mapcodes.KINDS
+
+
+def test_strict_split_and_the_summary_count_places_as_other_kinds(run, tmp_path):
+    """--strict fails on an unknown place after writing every row; --split error stops at a PCN split
+    between areas; the summary counts places by their change."""
+    with open(os.path.join(PLACES, "pcns.json"), encoding="utf-8") as handle:
+        pcns = json.load(handle)
+    split_pcn = pcns["pcns"][pcns["pcn_parts"][0][0]][1]
+    practice = _table("practices")[0]["practice"]
+    path = tmp_path / "mixed.csv"
+    path.write_text(f"code\n{practice}\nZ99999\n{split_pcn}\n", encoding="utf-8")
+    strict = run("map", path, "-c", "code", "--strict", "--to", "2026-12-06")
+    assert strict.exit_code == 1 and "--strict: 1 value(s)" in strict.stderr
+    assert strict.output.count("\n") >= 4  # the header and every row, written before the failure
+    assert "(1 unchanged, 1 split, 1 unknown)" in strict.stderr
+    stop = run("map", path, "-c", "code", "--split", "error", "--to", "2026-12-06")
+    assert stop.exit_code == 1 and f"line 4: '{split_pcn}' is split between" in stop.stderr
