@@ -85,11 +85,22 @@ class Workbook:
         if not worksheets:
             raise WorkbookError("the workbook has no worksheet")
         self.sheet_names = [name for name, _ in sheets]
+        self._worksheets = worksheets
         self.sheet, self._sheet_part = worksheets[0]
         self.epoch_1904 = any(attrs.get("date1904", "").lower() in ("1", "true")
                               for name, attrs in found.items if name == "workbookPr")
         by_kind = {kind.rpartition("/")[2]: target for kind, target in relations.values()}
         self._strings_part, self._styles_part = by_kind.get("sharedStrings"), by_kind.get("styles")
+
+    def select(self, name):
+        """Read the worksheet called `name` (exactly, else the one name that matches it ignoring case and
+        spaces at the ends) instead of the first; False when no worksheet is called that."""
+        hits = [w for w in self._worksheets if w[0] == name] or \
+            [w for w in self._worksheets if w[0].strip().lower() == name.strip().lower()]
+        if len(hits) != 1:
+            return False
+        self.sheet, self._sheet_part = hits[0]
+        return True
 
     def _relations(self, part, base):
         """{id: (type, target part)} of a relationships part (none when it is missing)."""

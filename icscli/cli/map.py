@@ -16,10 +16,25 @@ from .options import data_option
 from .output import map_about
 from .types import DATE
 
+KINDS = ("auto", "area", "practice", "pcn", "lsoa", "trust", "postcode")  # places/mapcodes.py's (not imported here:
+# the places package loads only for a mapping)
+HELP = ("What the column holds: auto (each value by itself: a code or name the systems data knows is an "
+        "area; otherwise a 2011 or 2021 LSOA (E01 and six digits), a PCN (U and five digits, in the practice "
+        "files), a GP practice (a letter and five digits), an NHS trust (R and two characters, or a code of "
+        "the ODS trusts file) or, when a postcode directory is imported, a postcode), or one kind for every "
+        "value: area (CCG, sub-ICB location, ICB or STP codes and names), practice, pcn, lsoa, trust, postcode.")
+
 
 @click.command("map")
 @click.argument("file", required=False, default="-", metavar="[FILE|-]")
 @click.option("--column", "-c", required=True, metavar="NAME", help="The column holding the codes or names.")
+# what the column holds and where the table starts (places/mapcodes.py)
+@click.option("--kind", type=click.Choice(KINDS, case_sensitive=False), default="auto", show_default=True,
+              help=HELP)
+@click.option("--sheet", metavar="NAME", help="A workbook's sheet to read, by name (default: the first).")
+@click.option("--skip-rows", "skip_rows", type=click.IntRange(0, 1000), default=0, metavar="N",
+              help="Title lines before the header row: copied to a CSV/TSV output unchanged (a workbook's are "
+                   "named in the summary).")
 @click.option("--to", "to", type=DATE, metavar="DATE", help="Map to the structure in force on this date (default: today).")
 @click.option("-o", "--output", "output", metavar="OUT", help="Write here (only if the whole run succeeds); "
                                                               "default: standard output.")
@@ -39,11 +54,16 @@ from .types import DATE
 @click.option("--excel", is_flag=True, help="Write a UTF-8 byte-order mark so that Excel reads the CSV as UTF-8.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line (nor progress bar) on standard error.")
 @data_option
-def map_file(file, column, to, output, split, weights, apportion, strict, encoding, excel, quiet, data_dir):
+def map_file(file, column, kind, sheet, skip_rows, to, output, split, weights, apportion, strict, encoding, excel,
+             quiet, data_dir):
     """Re-code a CSV/TSV column of CCG, sub-ICB location, ICB or STP codes (any vintage 2013-2026) or
-    names to the structure on a date; adds sub-ICB location, ICB, region (or, before 1 July 2022,
-    the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns. On a terminal, a run
-    that takes more than a second shows its progress on standard error.
+    names, GP practice, PCN, LSOA (2011 or 2021) or NHS trust codes, or postcodes (with a postcode
+    directory imported by `ics import`) to the structure on a date; adds sub-ICB location, ICB, region
+    (or, before 1 July 2022, the CCG and its April 2021 STP/ICS), `change`, `share` and `note` columns.
+    A place is put in its area by the file in force on the date (practice mapping files of January
+    2022 and August 2026, LSOA lookups 2015-2026, the ODS trusts file's host ICB, the postcode
+    directory), then followed to the date; the note says which file and what is assumed between files.
+    On a terminal, a run that takes more than a second shows its progress on standard error.
 
     An area split between the two dates gives one row per part. Its `share` is worked out from the
     LSOAs (small census areas) it held on its own date, placed as on the target date and weighted by
@@ -51,7 +71,7 @@ def map_file(file, column, to, output, split, weights, apportion, strict, encodi
     that totals by the new areas add up to the input's; --split largest keeps the largest part only,
     with the whole value.
 
-    An .xlsx workbook (first sheet) is read with the optional 'excel' extra (pip install
+    An .xlsx workbook (first sheet, or --sheet) is read with the optional 'excel' extra (pip install
     'icscli[excel]'); with -o OUT.xlsx the result is a workbook, otherwise CSV.
 
     \b
@@ -59,7 +79,9 @@ def map_file(file, column, to, output, split, weights, apportion, strict, encodi
       ics map extract.csv --column ccg_code -o mapped.csv
       ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
       ics map spend_2019.csv -c ccg --apportion spend,patients -o by_icb.csv
+      ics map list.xlsx -c practice_code --kind practice --sheet Data --skip-rows 3
     """
+    from ..places import mapcodes
     from ..systems import (  # start-up speed: the systems package loads only for a mapping
         mapfile,
         mapxlsx,
@@ -69,14 +91,19 @@ def map_file(file, column, to, output, split, weights, apportion, strict, encodi
     shares = {"weights": weights.lower(), "apportion": _columns(apportion)}
     mapfile.refuse_overwriting_input(file, output)
     workbook = file != "-" and mapxlsx.is_workbook(file)
+    if sheet is not None and not workbook:
+        raise BadValue(f"--sheet: {'standard input' if file == '-' else file} is not a workbook; --sheet reads "
+                       "an .xlsx file's sheet by name")
     kb = run.knowledge(data_dir)
     about = map_about(kb, day) if output and output.lower().endswith(".xlsx") else None
+    places = {"mapper": mapcodes.mapper(kind.lower()), "skip_rows": skip_rows}
     if workbook:
         summary = _emit(output, lambda out: mapxlsx.map_workbook(kb, file, out, column, day, split, strict,
-                                                                 about is not None, about, excel, **shares),
-                        about is not None)
+                                                                 about is not None, about, excel, sheet=sheet,
+                                                                 **places, **shares), about is not None)
     else:
-        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet, shares)
+        summary = _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet,
+                            dict(places, **shares))
     if not quiet:
         click.echo(mapfile.summary_line(summary), err=True)
 
@@ -124,7 +151,7 @@ def _emit(output, produce, to_path):
         raise BadValue(f"{output}: cannot write: {exc.strerror or exc}") from None  # (reading errors are MapErrors)
 
 
-def _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet=False, shares=None):
+def _map_text(kb, file, output, column, day, split, strict, encoding, excel, about, quiet=False, places=None):
     from ..systems import mapfile  # start-up speed, as in map_file
 
     if file == "-" and sys.stdin is None:
@@ -139,11 +166,11 @@ def _map_text(kb, file, output, column, day, split, strict, encoding, excel, abo
     try:
         if hook is None:
             return _emit(output, lambda out: mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
-                                                                encoding, excel, about, **(shares or {})),
+                                                                encoding, excel, about, **(places or {})),
                          about is not None)
         with hook:  # the bar goes away however the run ends
             return _emit(output, lambda out: mapfile.map_stream(kb, raw, out, column, day, name, split, strict,
-                                                                encoding, excel, about, hook, **(shares or {})),
+                                                                encoding, excel, about, hook, **(places or {})),
                          about is not None)
     finally:
         if raw is not sys.stdin.buffer:

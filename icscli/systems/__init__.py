@@ -16,6 +16,7 @@ _WHERE = {
     "ccgs": ("all_ccgs", "ccg_lookup", "ccg_table", "ccgs_on", "historic_card", "historic_ccg", "resolve_ccg"),
     "codes": (),
     "dated_changes": ("changes",),
+    "mapahead": (),
     "mapfile": (),
     "mapping": ("map_code",),
     "mapsinks": (),

@@ -18,6 +18,7 @@ import sys
 from ..base.safe import visible
 from ..errors import BadValue, IcsError
 from ..store.systems_index import index
+from .mapahead import ahead
 from .mapping import CHANGES, Mapper
 from .mapsinks import TextSink, WorkbookSink
 
@@ -66,15 +67,20 @@ class Reader:
     """A delimited text stream: header, delimiter, line ending and byte-order mark detected from its
     start. `encoding` and `bom` say how to write text that reads back the same way."""
 
-    def __init__(self, raw, name, encoding=None):
+    def __init__(self, raw, name, encoding=None, skip_rows=0):
         self.name = name
         if not hasattr(raw, "peek"):
             raw = io.BufferedReader(raw)
         family = text_codec(encoding) if encoding else None
         self.encoding, self.bom = _byte_order(raw, family, encoding)
         self.text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
-        self.exhausted, self.start = False, 1
+        self.exhausted, self.start, self.skipped = False, 1, []
         self._lines = self._bounded_lines()
+        for _ in range(skip_rows):  # title lines before the header: kept, to be written back unchanged
+            line = self._guard(lambda: next(self._lines, ""))
+            if not line:
+                raise BadValue(f"--skip-rows: {name} has only {len(self.skipped)} line(s); it would skip them all")
+            self.skipped.append(line)
         first = self._guard(lambda: next(self._lines, ""))
         if not first:
             raise MapError(f"{name}: the file is empty (no header row)")
@@ -84,9 +90,9 @@ class Reader:
         self.lines = csv.reader(itertools.chain([first], self._lines), delimiter=self.delimiter)
         self.header = self._guard(lambda: next(self.lines))
         if self.exhausted:  # the header's line did not end it: only an open quote does that
-            raise MapError(f"{name}: line 1: unclosed quote; the quoted cell runs to the end of the file")
+            raise MapError(f"{name}: line {skip_rows + 1}: unclosed quote; the quoted cell runs to the end of the file")
         if not any(cell.strip() for cell in self.header):
-            raise BadValue(f"--column: line 1 of {name}, the header, is empty")
+            raise BadValue(f"--column: line {skip_rows + 1} of {name}, the header, is empty")
 
     def _bounded_lines(self):
         """The text's physical lines, none longer than MAX_LINE: an endless line is an error, not a
@@ -113,13 +119,13 @@ class Reader:
         self.start = lines.line_num + 1
         for row in lines:
             if self.exhausted:
-                raise MapError(f"{self.name}: line {self.start}: unclosed quote; the quoted cell runs to the "
+                raise MapError(f"{self.name}: line {self.start + len(self.skipped)}: unclosed quote; the quoted cell runs to the "
                                "end of the file")
             yield row
             self.start = lines.line_num + 1
 
     def where(self):
-        return f"line {self.start}"
+        return f"line {self.start + len(self.skipped)}"
 
     def _guard(self, call):
         """call() under the file's error handling (decoding, CSV syntax): one line naming the file."""
@@ -129,7 +135,7 @@ class Reader:
             raise MapError(f"{self.name}: not {self.encoding} text ({exc.reason}); give the file's encoding "
                            "with --encoding, e.g. --encoding cp1252") from None
         except csv.Error as exc:
-            raise MapError(f"{self.name}: line {self.lines.line_num}: {exc}") from None
+            raise MapError(f"{self.name}: line {self.lines.line_num + len(self.skipped)}: {exc}") from None
 
     def loop(self, body):
         """body(rows): the caller's loop over the rows, under the same error handling."""
@@ -182,10 +188,11 @@ class FileMapper:
     shares come from the LSOAs it held, weighted by `weights` (apportion.py); `scale`, when set
     (--apportion), multiplies numeric cells by each output row's share."""
 
-    def __init__(self, kb, day, split="all", weights="population"):
+    def __init__(self, kb, day, split="all", weights="population", mapper=None):
         if split not in SPLIT_MODES:
             raise BadValue(f"--split: '{split}' is not one of: {', '.join(SPLIT_MODES)}")
-        self.mapper = Mapper(kb, day, weights)
+        # mapper: places/mapcodes.py's, for places (cli/map.py); else the systems Mapper
+        self.mapper = (mapper or Mapper)(kb, day, weights)
         self.split, self.scale = split, None
         self.columns = list(self.mapper.columns)
         self.counts = dict.fromkeys(CHANGES, 0)
@@ -218,7 +225,7 @@ def _joined(*notes):
 
 
 def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False,
-               about=None, progress=None, weights="population", apportion=()):
+               about=None, progress=None, weights="population", apportion=(), mapper=None, skip_rows=0):
     """Map `column` of a binary input stream to `day`, writing binary output; returns the summary.
 
     excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). With `about` (a
@@ -227,8 +234,10 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     split area with split='error', or (after writing everything) an unknown value with strict=True.
     progress(rows), if given, is called every PROGRESS_EVERY rows (cli/ draws a bar with it).
     `weights` is how a split area's shares are worked out, `apportion` the columns multiplied by them.
+    `mapper` makes the value mapper (default systems Mapper); skip_rows lines before the header are
+    copied as they are (a workbook output says so in its summary instead).
     """
-    reader = Reader(raw, name, encoding)
+    reader = Reader(raw, name, encoding, skip_rows)
     idx = find_column(reader.header, column, name)
 
     def sink():
@@ -236,25 +245,43 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
             return WorkbookSink(out)
         utf8 = codecs.lookup(reader.encoding).name == "utf-8"
         bom = reader.bom or (codecs.BOM_UTF8 if excel and utf8 else b"")
-        return TextSink(out, reader.delimiter, reader.newline, reader.encoding, bom, reader)
+        text = TextSink(out, reader.delimiter, reader.newline, reader.encoding, bom, reader)
+        text.write("".join(reader.skipped))
+        return text
+
+    def loop(mapper, out):
+        rows, where = reader.rows(), reader.where
+        if getattr(mapper.mapper, "prefetch", None):
+            rows, where, replay = ahead(rows, idx, mapper.mapper.prefetch, reader)
+            if getattr(out, "reader", None) is not None:
+                out.reader = replay
+        return reader.loop(lambda _: copy_rows(rows, len(reader.header), idx, mapper, out, where, progress))
 
     summary = {"file": name, "column": reader.header[idx].strip().lstrip("\ufeff"), "delimiter": reader.delimiter,
                "encoding": reader.encoding + (" with a byte-order mark" if reader.bom else "")}
-    return run(kb, reader.header, idx, day, split, strict, sink, about, summary,
-               lambda mapper, out: reader.loop(lambda rows: copy_rows(rows, len(reader.header), idx, mapper, out,
-                                                                      reader.where, progress)),
-               weights=weights, apportion=apportion)
+    skipped = (lambda: [skipped_note(reader.skipped, "line", "not in the workbook")]) \
+        if reader.skipped and about is not None else list
+    return run(kb, reader.header, idx, day, split, strict, sink, about, summary, loop, skipped, weights,
+               apportion, mapper)
+
+
+def skipped_note(texts, unit, fate):
+    """The summary's words for the lines or rows skipped before the header (their text is the file's:
+    summary_line makes it safe to show)."""
+    shown = "; ".join(f"'{t.strip()[:60]}'" for t in texts if t.strip())[:200]
+    return f"skipped {len(texts)} {unit}{'s' if len(texts) != 1 else ''} before the header, {fate}" \
+        + (f" ({shown})" if shown else "")
 
 
 def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=list, weights="population",
-        apportion=()):
+        apportion=(), mapper=None):
     """The mapping of one file: the mapper for the date (a bad date fails before any output), the
     --apportion columns (an unknown one fails before any output too), the sink
     (`sink()`) and its header, the rows (`loop(mapper, sink)` returns (rows in, rows out)), the summary
     (with `notes()` and the sink's notes: what the output leaves out), the sink closed (with the About
     rows, `about(summary)`, for a workbook); StrictFailure after everything is written when strict and
     a value is unknown."""
-    mapper = FileMapper(kb, day, split, weights)
+    mapper = FileMapper(kb, day, split, weights, mapper)
     if apportion:
         from .apportion import Scaler
 
@@ -266,6 +293,8 @@ def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=l
     except BaseException:
         out.close()
         raise
+    finally:
+        getattr(mapper.mapper, "close", list)()
     summary.update({"to": mapper.mapper.day, "rows": rows_in, "rows_written": rows_out, "changes": mapper.counts,
                     "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes) + _shares_notes(mapper),
                     "weights": weights})

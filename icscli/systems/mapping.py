@@ -144,9 +144,17 @@ class Mapper:
         if not hits:
             return {"input": text, "change": "unknown", "note": "not a code or name in the data", "rows": []}
         kind, ident = self._pick(hits)
-        starts = _start_nodes(self.kb, self.ix, kind, ident)
+        return self.follow(kind, ident, text)
+
+    def follow(self, kind, ident, text, nodes=None, exact=True):
+        """The mapping of one area (kind ccg, loc, icb or stp; its record id) to the date, as `map` gives
+        it; `text` is the code it was given as. `nodes` ([(node, share)]) start elsewhere than the area
+        itself (places/mapcodes.py: a PCN's parts). A split area's shares come from the people of its
+        LSOAs (exact_shares); a place inside it (a practice, a postcode: exact=False) is no share of them,
+        and the data cannot say which part holds it."""
+        starts = nodes or _start_nodes(self.kb, self.ix, kind, ident)
         reached, basis = project(self.ix, starts, self.day), None
-        if len(reached) > 1:
+        if exact and nodes is None and len(reached) > 1:
             reached, basis = self.exact_shares(kind, ident, starts, reached)
         rows = self._rows(kind, reached)
         change = self._change(text, kind, ident, rows)

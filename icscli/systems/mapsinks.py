@@ -16,6 +16,7 @@ import io
 from ..base import workbook as xlsx
 from ..base.safe import neutralise_cell, strip_controls
 
+PREPARED_LIMIT = 20000  # distinct answers kept serialised (a bound on memory)
 WIDTH_SAMPLE = 200  # rows read before a workbook's column widths are set (write-only sheets need them first)
 
 
@@ -34,13 +35,21 @@ class TextSink:
         self.suffix = io.StringIO()
         self.suffix_writer = csv.writer(self.suffix, delimiter=delimiter, lineterminator=newline)
         self.delimiter, self.newline, self.reader = delimiter, newline, reader
+        self.prepared = {}
 
     def header(self, header, columns):
         self.write(_spanning(header, self.delimiter))
         self.write(self._suffix(columns))
 
     def prepare(self, added):
-        return [self._suffix([neutralise_cell(c) for c in cells]) for cells in added]
+        key = tuple(tuple(cells) for cells in added)  # many values share one answer (the LSOAs of an area)
+        found = self.prepared.get(key)
+        if found is None:
+            found = [self._suffix([neutralise_cell(c) for c in cells]) for cells in added]
+            if len(self.prepared) >= PREPARED_LIMIT:
+                self.prepared.clear()
+            self.prepared[key] = found
+        return found
 
     def _suffix(self, cells):
         """`delimiter + cells + newline`, quoted as the csv module quotes."""

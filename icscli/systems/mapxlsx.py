@@ -7,12 +7,15 @@ The summary says what a workbook's mapping does not carry over: the other sheets
 values are read), formatting. Without openpyxl the user gets one line saying how to install it.
 """
 import codecs
+import itertools
 import os
 import stat
 
 from ..base import xlsxread
 from ..base.workbook import load_openpyxl
-from .mapfile import MapError, cell_text, copy_rows, find_column, run
+from ..errors import BadValue
+from .mapahead import ahead
+from .mapfile import MapError, cell_text, copy_rows, find_column, run, skipped_note
 from .mapsinks import TextSink, WorkbookSink
 
 ZIP, OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
@@ -50,25 +53,32 @@ def _need_openpyxl():
 
 
 def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=False, about=None, excel=False,
-                 weights="population", apportion=()):
-    """Map `column` of the first sheet of workbook `path`; write an .xlsx to path `out` when to_xlsx
-    (with an About sheet of `about(summary)`), else CSV text to the binary stream `out` (a UTF-8
-    byte-order mark first with excel=True). `weights` and `apportion` as in mapfile.map_stream.
-    Returns the summary (see mapfile.map_stream)."""
+                 weights="population", apportion=(), mapper=None, sheet=None, skip_rows=0):
+    """Map `column` of the first sheet (or the sheet named `sheet`) of workbook `path`, its header on row
+    skip_rows + 1; write an .xlsx to path `out` when to_xlsx (with an About sheet of `about(summary)`),
+    else CSV text to the binary stream `out` (a UTF-8 byte-order mark first with excel=True). The rows
+    skipped are named in the summary, not copied. `weights`, `apportion` and `mapper` as in
+    mapfile.map_stream. Returns the summary (see mapfile.map_stream)."""
     _need_openpyxl()
     try:
         book = xlsxread.Workbook(path)
     except xlsxread.WorkbookError as exc:
         raise MapError(f"{path}: {exc}") from None
     with book:
+        if sheet is not None and not book.select(sheet):
+            raise BadValue(f"--sheet: no worksheet '{sheet}' in {path}; the sheets are: "
+                           + ", ".join(f"'{name}'" for name in book.sheet_names))
         rows = _guarded(book.rows(), path)
+        skipped = [[cell_text(v) for v in row] for row in itertools.islice(rows, skip_rows)]
+        if len(skipped) < skip_rows:
+            raise BadValue(f"--skip-rows: sheet '{book.sheet}' of {path} has only {len(skipped)} row(s)")
         header = [cell_text(v) for v in next(rows, None) or []]
         if not any(h.strip() for h in header):
-            raise MapError(f"{path}: row 1 of sheet '{book.sheet}', the header, is empty")
+            raise MapError(f"{path}: row {skip_rows + 1} of sheet '{book.sheet}', the header, is empty")
         idx = find_column(header, column, path)
         if not to_xlsx:
             rows = ([cell_text(v) for v in row] for row in rows)
-        place = {"row": 1}
+        place = {"row": 1 + skip_rows}
 
         def sink():
             if to_xlsx:
@@ -81,11 +91,14 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
                     place["row"] += 1
                     yield row
 
-            return copy_rows(counted(), len(header), idx, mapper, sink, lambda: f"row {place['row']}")
+            rows_in, where = counted(), lambda: f"row {place['row']}"
+            if getattr(mapper.mapper, "prefetch", None):
+                rows_in, where, _ = ahead(rows_in, idx, mapper.mapper.prefetch, where=where)
+            return copy_rows(rows_in, len(header), idx, mapper, sink, where)
 
         summary = {"file": path, "column": header[idx].strip(), "sheet": book.sheet}
-        return run(kb, header, idx, day, split, strict, sink, about, summary, loop, lambda: _notes(book, to_xlsx),
-                   weights, apportion)
+        return run(kb, header, idx, day, split, strict, sink, about, summary, loop,
+                   lambda: _skipped(skipped) + _notes(book, to_xlsx), weights, apportion, mapper)
 
 
 def _guarded(rows, path):
@@ -94,6 +107,13 @@ def _guarded(rows, path):
         yield from rows
     except xlsxread.WorkbookError as exc:
         raise MapError(f"{path}: {exc}") from None
+
+
+def _skipped(rows):
+    """The summary's words for the rows skipped before the header (not copied to the output)."""
+    if not rows:
+        return []
+    return [skipped_note([" ".join(c.strip() for c in row if c.strip()) for row in rows], "row", "not copied")]
 
 
 def _notes(book, to_xlsx):
