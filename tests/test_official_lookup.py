@@ -159,3 +159,29 @@ def test_a_recorded_fingerprint_is_checked_first(run, home, official, tmp_path):
     assert "Used: no: its SHA-256 is not the published one of this edition; ics keeps its own derived assignment " \
         "for April 2026." in result.output
     assert _loc(run, code)[0] == store.areas()[was][3]
+
+
+def test_ics_map_places_lsoas_by_the_imported_lookup_and_says_so(run, home, official, tmp_path):
+    """`ics map` of LSOA codes, and of a split area's shares, reads the imported lookup once it stands in for
+    the derived one, and its summary line says so; without it, the summary says nothing of an import."""
+    rows, moved = official
+    areas = store.areas()
+    source = tmp_path / "lsoas.csv"
+    source.write_text("code\n" + "".join(f"{c}\n" for c in moved), encoding="utf-8")
+
+    def mapped():
+        result = run("map", source, "-c", "code", "--kind", "lsoa", "--to", "2026-12-06")
+        assert result.exit_code == 0, result.stderr
+        got = {line.split(",")[0]: line.split(",")[1] for line in result.output.splitlines()[1:]}
+        return got, result.stderr
+
+    got, summary = mapped()
+    assert got == {c: areas[was][3] for c, (was, _) in moved.items()} and "imported ONS lookup" not in summary
+    assert run("import", _write(home, lookup_text(rows))).exit_code == 0
+    got, summary = mapped()
+    assert got == {c: areas[now][3] for c, (_, now) in moved.items()}
+    assert "LSOAs of April 2026 placed by your imported ONS lookup" in summary
+    area = tmp_path / "area.csv"
+    area.write_text("code\nD4U1Y\n", encoding="utf-8")
+    frimley = run("map", area, "-c", "code", "--to", "2026-12-06")
+    assert frimley.exit_code == 0 and "from your imported ONS lookup" in frimley.output, frimley

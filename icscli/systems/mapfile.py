@@ -296,12 +296,26 @@ def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=l
     finally:
         getattr(mapper.mapper, "close", list)()
     summary.update({"to": mapper.mapper.day, "rows": rows_in, "rows_written": rows_out, "changes": mapper.counts,
-                    "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes) + _shares_notes(mapper),
+                    "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes) + _shares_notes(mapper)
+                    + _lookup_notes(),
                     "weights": weights})
     out.close(about(summary) if about else None)
     if strict and mapper.counts["unknown"]:
         raise StrictFailure(summary)
     return summary
+
+
+def _lookup_notes():
+    """What the summary says when this run read an LSOA assignment from the user's imported ONS lookup in
+    place of a derived one (nothing is asked unless the run read LSOA assignments at all)."""
+    if "icscli.store.lsoa_official" not in sys.modules:
+        return []
+    from .. import dates
+    from ..store import places
+
+    return [f"LSOAs of {dates.human(standing['date'])} placed by your imported ONS lookup ({standing['edition']}), "
+            "not the derived assignment" for standing in places.official_read().values()
+            if standing and standing.get("used")]
 
 
 def _shares_notes(mapper):
@@ -393,7 +407,7 @@ def coverage(kb):
 
 def summary_line(summary):
     """The one-paragraph summary `ics map` prints on stderr."""
-    counts = ", ".join(f"{n} {c}" for c, n in summary["changes"].items() if n)
+    counts = ", ".join(f"{n:,} {c}" for c, n in summary["changes"].items() if n)
     notes = "".join(f"; {visible(note)}" for note in summary.get("notes", ()))  # sheet names: a file's text
     return (f"ics map: {_rows(summary['rows'])} mapped to {summary['to']} ({counts or 'no rows'}); "
             f"{_rows(summary['rows_written'])} written; data: {summary['data_as_of']}{notes}")
