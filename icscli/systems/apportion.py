@@ -283,8 +283,10 @@ class Scaler:
             words.append(f"{self.not_numbers:,} blank or non-numeric cell{'s' if self.not_numbers != 1 else ''} "
                          "of the apportioned columns kept as they were")
         if self.no_share:
-            words.append(f"{self.no_share:,} row{'s' if self.no_share != 1 else ''} could not be apportioned "
-                         "(the data gives no share: an unknown code, or a split it cannot divide) and keep their values")
+            one = self.no_share == 1
+            words.append(f"{self.no_share:,} row{'' if one else 's'} could not be apportioned (the data gives no "
+                         "share: an unknown code, or a split it cannot divide) and "
+                         + ("keeps its value" if one else "keep their values"))
         return words
 
 
