@@ -103,7 +103,7 @@ def main():
     process = statistics.median(r[4] for r in rows)
     print(f"{len(rows)} calls through the MCP client ({ics[-1]} mcp), each paired with a fresh `ics ... -f json`")
     print(f"answer size: median {statistics.median(sizes) / 1000:.1f} kB (target < 8 kB), "
-          f"largest unpaged {largest[1] / 1000:.1f} kB ({largest[0]}; target < 32 kB), "
+          f"largest unpaged {largest[1] / 1000:.1f} kB ({largest[0]}; target < 8 kB), "
           f"largest paged {max(r[1] for r in rows if r[2]) / 1000:.1f} kB")
     print(f"time: median call {call * 1000:.1f} ms, median fresh process {process * 1000:.1f} ms, "
           f"ratio {call / process:.3f}x (target <= 0.3x)")

@@ -74,7 +74,8 @@ def sources(kb, idents):
     out = []
     for ident in idents:
         if ident and ident in kb.sources:
-            out.append({"id": ident, "citation": source_entry(kb, ident)[0], "address": kb.sources[ident].get("url")})
+            citation = source_entry(kb, ident)[0].removesuffix(f" [{ident}]")  # its id is a field of its own
+            out.append({"id": ident, "citation": citation, "address": kb.sources[ident].get("url")})
     return out
 
 

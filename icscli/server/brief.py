@@ -1,14 +1,14 @@
 """The brief shape of each MCP answer: what the document says, in a few kB, read from its payload.
 
 `brief(tool, payload)` returns (answer, items): `answer` keeps what an assistant needs to say and cite
-(names, codes, dates, states, counts, the sentences of facts) with each claim's first two sources as ids;
+(names, codes, dates, states, counts, the sentences of facts) with each claim's first source as an id;
 `items` is the key of the answer's long list, which the caller pages (None: nothing to page). Long
 prose (event descriptions, provenance notes, every local authority) is left to `detail="full"` and the
 resources. Nothing here renders or parses JSON: it reads the payload the view made.
 """
 
 
-CITED = 2  # the sources a brief answer gives for each claim (detail="full" gives every one)
+CITED = 1  # the sources a brief answer gives for each claim (detail="full" gives every one)
 
 
 def ids(sources):
