@@ -348,6 +348,16 @@ def test_bad_arguments_are_tool_errors_and_the_server_keeps_going(run, served):
             assert message.endswith(said.stderr[len("ics: error: "):].rstrip("\n")), (message, said.stderr)
     assert results[BAD.index(("map", {"codes": []}, None))].structured_content["message"] == "give one or more codes"
     assert not results[-1].is_error
+    # arguments of the wrong type, missing or for no tool: typed refusals naming what to send, not the
+    # validation library's report (its error links and the rejected values)
+    from icscli.server.shapes import Refusal
+
+    for case, field in ((("explain", {"term": 5}, None), "term"), (("explain", {}, None), "term"),
+                        (("no-such-tool", {}, None), "no-such-tool")):
+        data = results[BAD.index(case)].structured_content
+        assert data and data["error"] == "bad_value" and field in data["message"], (case, data)
+        validate(Refusal.model_json_schema(), data)
+        assert "pydantic" not in json.dumps(data) and "\n" not in data["message"] and data["hint"], data
 
 
 def test_a_malformed_request_leaves_the_server_running(sdk):

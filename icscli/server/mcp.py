@@ -51,6 +51,58 @@ def text_of(data):
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def _typed_errors(base):
+    """The SDK's server, with the arguments it rejects (a wrong type, one missing, a tool it does not
+    have) answered as typed refusals naming what to send, like every other error, instead of the
+    validation library's report (its links, and the caller's rejected values)."""
+    from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+    from mcp.types import CallToolResult, TextContent
+    from pydantic import ValidationError
+
+    class Server(base):
+        async def call_tool(self, name, arguments, context=None):
+            try:
+                return await super().call_tool(name, arguments, context)
+            except ToolError as exc:
+                if isinstance(exc, UnexpectedToolError):
+                    raise
+                data = _rejected(name, exc.__cause__ if isinstance(exc.__cause__, ValidationError) else None,
+                                 self._tool_manager.get_tool(name) is None)
+                return CallToolResult(content=[TextContent(type="text", text=text_of(data))],
+                                      structured_content=data, is_error=True)
+
+    return Server
+
+
+def _rejected(name, invalid, unknown):
+    """The refusal (shapes.Refusal) for arguments the SDK rejects, or a tool it does not have."""
+    from ..base.safe import quoted
+
+    if unknown:
+        return {"error": "bad_value", "message": f"no tool named {quoted(name)}",
+                "hint": "list the tools (tools/list) and call one of them"}
+    problems = []
+    for err in (invalid.errors() if invalid else ()):
+        field = ".".join(str(part) for part in err.get("loc") or ()) or "arguments"
+        expected = {"missing": "is required"}.get(err.get("type"), f"must be {_wanted(err)}")
+        problems.append(f"{field} {expected}")
+    return {"error": "bad_value", "message": f"{name}: " + ("; ".join(problems) or "the arguments do not fit the tool"),
+            "hint": "send the arguments as the tool's inputSchema gives them (names, types and allowed values)"}
+
+
+def _wanted(err):
+    """What a rejected argument should have been, in words (from the validation error's kind)."""
+    kind = str(err.get("type") or "")
+    expected = (err.get("ctx") or {}).get("expected")
+    if kind == "literal_error" and expected:
+        return f"one of {expected}"
+    for word, words in (("string", "text"), ("int", "a whole number"), ("bool", "true or false"),
+                        ("list", "a list"), ("literal", "one of the allowed values"), ("dict", "an object")):
+        if word in kind:
+            return words
+    return "of the type the tool's inputSchema gives"
+
+
 def build(kb):
     """The MCP server with its tools, resources, prompts and completions, answering from the loaded data."""
     from mcp.server.mcpserver import (
@@ -69,7 +121,8 @@ def build(kb):
         TrustAnswer,
     )
 
-    server = MCPServer(name="ics", version=__version__, instructions=instructions(kb), log_level="WARNING")
+    server = _typed_errors(MCPServer)(name="ics", version=__version__, instructions=instructions(kb),
+                                      log_level="WARNING")
     Result = Annotated[CallToolResult, Answer]
     Checked = Annotated[CallToolResult, CheckAnswer]
     PracticeResult, PcnResult = Annotated[CallToolResult, PracticeAnswer], Annotated[CallToolResult, PcnAnswer]
