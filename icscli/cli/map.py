@@ -36,6 +36,10 @@ HELP = ("What the column holds: auto (each value by itself: a code or name the s
               help="Title lines before the header row: copied to a CSV/TSV output unchanged (a workbook's are "
                    "named in the summary).")
 @click.option("--to", "to", type=DATE, metavar="DATE", help="Map to the structure in force on this date (default: today).")
+@click.option("--from", "source", type=DATE, metavar="DATE",
+              help="The date the column's codes are of (default: each code read as the area it names on the "
+                   "--to date, or its latest before). It decides only which area a CCG, sub-ICB location or "
+                   "ICB code names; a place code is read by the file in force on the --to date.")
 @click.option("-o", "--output", "output", metavar="OUT", help="Write here (only if the whole run succeeds); "
                                                               "default: standard output.")
 @click.option("--split", type=click.Choice(("all", "largest", "error"), case_sensitive=False), default="all",
@@ -54,8 +58,8 @@ HELP = ("What the column holds: auto (each value by itself: a code or name the s
 @click.option("--excel", is_flag=True, help="Write a UTF-8 byte-order mark so that Excel reads the CSV as UTF-8.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line (nor progress bar) on standard error.")
 @data_option
-def map_file(file, column, kind, sheet, skip_rows, to, output, split, weights, apportion, strict, encoding, excel,
-             quiet, data_dir):
+def map_file(file, column, kind, sheet, skip_rows, to, source, output, split, weights, apportion, strict, encoding,
+             excel, quiet, data_dir):
     """Re-code a CSV/TSV column of CCG, sub-ICB location, ICB or STP codes (any vintage 2013-2026) or
     names, GP practice, PCN, LSOA (2011 or 2021) or NHS trust codes, or postcodes (with a postcode
     directory imported by `ics import`) to the structure on a date; adds sub-ICB location, ICB, region
@@ -88,7 +92,8 @@ def map_file(file, column, kind, sheet, skip_rows, to, output, split, weights, a
     )
 
     day = dates.start(run.parse_date(to, "--to")) if to else today()
-    shares = {"weights": weights.lower(), "apportion": _columns(apportion)}
+    source_day = dates.start(run.parse_date(source, "--from")) if source else None
+    shares = {"weights": weights.lower(), "apportion": _columns(apportion), "source_day": source_day}
     mapfile.refuse_overwriting_input(file, output)
     workbook = file != "-" and mapxlsx.is_workbook(file)
     if sheet is not None and not workbook:
