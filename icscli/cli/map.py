@@ -73,7 +73,9 @@ def map_file(file, column, kind, sheet, skip_rows, to, source, output, split, we
     LSOAs (small census areas) it held on its own date, placed as on the target date and weighted by
     --weights; the note says the basis. --apportion multiplies numeric columns by the share, so
     that totals by the new areas add up to the input's; --split largest keeps the largest part only,
-    with the whole value.
+    with the whole value. --from gives the date the codes are of: a code naming different areas on
+    different dates (a CCG code of 2019 that is now a sub-ICB location's, with less area) is read as
+    the area it named then, and divided by the LSOAs that area held then.
 
     An .xlsx workbook (first sheet, or --sheet) is read with the optional 'excel' extra (pip install
     'icscli[excel]'); with -o OUT.xlsx the result is a workbook, otherwise CSV.
@@ -82,7 +84,7 @@ def map_file(file, column, kind, sheet, skip_rows, to, source, output, split, we
     Examples:
       ics map extract.csv --column ccg_code -o mapped.csv
       ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
-      ics map spend_2019.csv -c ccg --apportion spend,patients -o by_icb.csv
+      ics map spend_2019.csv -c ccg --from 2019-04-01 --apportion spend,patients -o by_icb.csv
       ics map list.xlsx -c practice_code --kind practice --sheet Data --skip-rows 3
     """
     from ..places import mapcodes
