@@ -83,7 +83,6 @@ def map_file(file, column, kind, sheet, skip_rows, to, source, output, split, we
     \b
     Examples:
       ics map extract.csv --column ccg_code -o mapped.csv
-      ics map waits.tsv -c sicbl --to "1 June 2024" --split largest
       ics map spend_2019.csv -c ccg --from 2019-04-01 --apportion spend,patients -o by_icb.csv
       ics map list.xlsx -c practice_code --kind practice --sheet Data --skip-rows 3
     """
