@@ -69,25 +69,31 @@ def icb_weights_2026(lsoas11, weight_of=None):
     return out
 
 
-@pytest.fixture(scope="module")
-def extract_2019(tmp_path_factory):
-    """Every CCG of the April 2019 LSOA lookup, one row each with a value, and the mapped table."""
+def map_extract_2019(folder, *options):
+    """(CCGs of the April 2019 LSOA lookup, {code: value}, the result of `ics map` of one row each with
+    a value, `--apportion value` and `options`)."""
     from click.testing import CliRunner
 
     from icscli.cli.app import ics
 
     ccgs = sorted(codes_of("ccg2019", "ccg").items())
     values = {code: 1000 + 37 * n for n, (code, _) in enumerate(ccgs)}
-    src = write(tmp_path_factory.mktemp("extract") / "ccg2019.csv",
-                [["code", "value"]] + [[code, values[code]] for code, _ in ccgs])
-    result = CliRunner().invoke(ics, ["map", str(src), "-c", "code", "--to", DAY, "--apportion", "value"])
+    src = write(folder / "ccg2019.csv", [["code", "value"]] + [[code, values[code]] for code, _ in ccgs])
+    result = CliRunner().invoke(ics, ["map", str(src), "-c", "code", *options, "--apportion", "value"])
     return ccgs, values, result
 
 
-def test_a_2019_ccg_extract_keeps_its_totals_by_2026_icb(extract_2019):
-    """Totals by 2026 ICB: each former CCG divided by the residents of its April 2019 LSOAs; a code that
-    is still a sub-ICB location's code on the date is that location (as a bare map of today's codes)."""
-    ccgs, values, result = extract_2019
+@pytest.fixture(scope="module")
+def extract_2019(tmp_path_factory):
+    """Every CCG of the April 2019 LSOA lookup, one row each with a value, and the mapped table."""
+    return map_extract_2019(tmp_path_factory.mktemp("extract"), "--to", DAY)
+
+
+def totals_by_2026_icb(extract, read_as_today):
+    """The mapped rows of an extract (map_extract_2019), once its totals by 2026 ICB are checked: each
+    former CCG divided by the residents of its April 2019 LSOAs, except (read_as_today) a code that is
+    still a sub-ICB location's code on the date, counted wholly in that location's ICB."""
+    ccgs, values, result = extract
     rows = table(result)
     assert {r["code"] for r in rows} == set(values)  # no row dropped
     got = defaultdict(float)
@@ -97,7 +103,7 @@ def test_a_2019_ccg_extract_keeps_its_totals_by_2026_icb(extract_2019):
     members, today = lsoas_of("ccg2019"), codes_of("loc2026", "loc")
     expected = defaultdict(float)
     for code, at in ccgs:
-        if code in today:  # a code still in use is read as today's area (its note says what the CCG lost)
+        if read_as_today and code in today:  # read as today's area (its note says what the CCG lost)
             expected[places.areas()[places.areas()[today[code]][5]][2]] += values[code]
             continue
         weights = icb_weights_2026(members[at])
@@ -107,6 +113,13 @@ def test_a_2019_ccg_extract_keeps_its_totals_by_2026_icb(extract_2019):
     assert set(got) == {icb for icb, v in expected.items() if v > 1e-9}
     for icb, value in expected.items():
         assert abs(got.get(icb, 0) - value) < 1e-3, (icb, got.get(icb), value)
+    return rows
+
+
+def test_a_2019_ccg_extract_keeps_its_totals_by_2026_icb(extract_2019):
+    """Totals by 2026 ICB: each former CCG divided by the residents of its April 2019 LSOAs; a code that
+    is still a sub-ICB location's code on the date is that location (as a bare map of today's codes)."""
+    rows, result = totals_by_2026_icb(extract_2019, read_as_today=True), extract_2019[2]
     split = [r for r in rows if r["change"] == "split"]
     assert split and all("resident population" in r["note"] for r in split)
     assert "apportioned" in result.stderr and "resident population" in result.stderr

@@ -36,6 +36,10 @@ HELP = ("What the column holds: auto (each value by itself: a code or name the s
               help="Title lines before the header row: copied to a CSV/TSV output unchanged (a workbook's are "
                    "named in the summary).")
 @click.option("--to", "to", type=DATE, metavar="DATE", help="Map to the structure in force on this date (default: today).")
+@click.option("--from", "source", type=DATE, metavar="DATE",
+              help="The date the column's codes are of (default: each code read as the area it names on the "
+                   "--to date, or its latest before). It decides only which area a CCG, sub-ICB location or "
+                   "ICB code names; a place code is read by the file in force on the --to date.")
 @click.option("-o", "--output", "output", metavar="OUT", help="Write here (only if the whole run succeeds); "
                                                               "default: standard output.")
 @click.option("--split", type=click.Choice(("all", "largest", "error"), case_sensitive=False), default="all",
@@ -54,8 +58,8 @@ HELP = ("What the column holds: auto (each value by itself: a code or name the s
 @click.option("--excel", is_flag=True, help="Write a UTF-8 byte-order mark so that Excel reads the CSV as UTF-8.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line (nor progress bar) on standard error.")
 @data_option
-def map_file(file, column, kind, sheet, skip_rows, to, output, split, weights, apportion, strict, encoding, excel,
-             quiet, data_dir):
+def map_file(file, column, kind, sheet, skip_rows, to, source, output, split, weights, apportion, strict, encoding,
+             excel, quiet, data_dir):
     """Re-code a CSV/TSV column of CCG, sub-ICB location, ICB or STP codes (any vintage 2013-2026) or
     names, GP practice, PCN, LSOA (2011 or 2021) or NHS trust codes, or postcodes (with a postcode
     directory imported by `ics import`) to the structure on a date; adds sub-ICB location, ICB, region
@@ -69,7 +73,9 @@ def map_file(file, column, kind, sheet, skip_rows, to, output, split, weights, a
     LSOAs (small census areas) it held on its own date, placed as on the target date and weighted by
     --weights; the note says the basis. --apportion multiplies numeric columns by the share, so
     that totals by the new areas add up to the input's; --split largest keeps the largest part only,
-    with the whole value.
+    with the whole value. --from gives the date the codes are of: a code naming different areas on
+    different dates (a CCG code of 2019 that is now a sub-ICB location's, with less area) is read as
+    the area it named then, and divided by the LSOAs that area held then.
 
     An .xlsx workbook (first sheet, or --sheet) is read with the optional 'excel' extra (pip install
     'icscli[excel]'); with -o OUT.xlsx the result is a workbook, otherwise CSV.
@@ -77,7 +83,7 @@ def map_file(file, column, kind, sheet, skip_rows, to, output, split, weights, a
     \b
     Examples:
       ics map extract.csv --column ccg_code -o mapped.csv
-      ics map spend_2019.csv -c ccg --apportion spend,patients -o by_icb.csv
+      ics map spend_2019.csv -c ccg --from 2019-04-01 --apportion spend,patients -o by_icb.csv
       ics map list.xlsx -c practice_code --kind practice --sheet Data --skip-rows 3
     """
     from ..places import mapcodes
@@ -87,7 +93,8 @@ def map_file(file, column, kind, sheet, skip_rows, to, output, split, weights, a
     )
 
     day = dates.start(run.parse_date(to, "--to")) if to else today()
-    shares = {"weights": weights.lower(), "apportion": _columns(apportion)}
+    source_day = dates.start(run.parse_date(source, "--from")) if source else None
+    shares = {"weights": weights.lower(), "apportion": _columns(apportion), "source_day": source_day}
     mapfile.refuse_overwriting_input(file, output)
     workbook = file != "-" and mapxlsx.is_workbook(file)
     if sheet is not None and not workbook:

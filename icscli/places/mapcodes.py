@@ -18,12 +18,12 @@ KINDS = ("auto", "area", "practice", "pcn", "lsoa", "trust", "postcode")  # cli/
 
 def mapper(kind):
     """The mapper factory for systems/mapfile.py: None for `area` (the systems mapper alone, as before),
-    else (kb, day) -> PlaceMapper."""
+    else (kb, day, weights, source_day) -> PlaceMapper."""
     if kind not in KINDS:
         raise BadValue(f"--kind: '{kind}' is not one of: {', '.join(KINDS)}")
     if kind == "area":
         return None
-    return lambda kb, day, weights="population": PlaceMapper(kb, day, kind, weights)
+    return lambda kb, day, weights="population", source_day=None: PlaceMapper(kb, day, kind, weights, source_day)
 
 
 def shape(code):
@@ -45,12 +45,14 @@ class PlaceMapper:
 
     CACHE_LIMIT = 200000
 
-    def __init__(self, kb, day, kind="auto", weights="population"):
+    def __init__(self, kb, day, kind="auto", weights="population", source_day=None):
         from ..systems.mapping import Mapper
         from . import mapkinds  # these, only for a mapping
 
-        self.area = Mapper(kb, day, weights)  # area codes: split areas shared by `weights`, as without places
-        self.kb, self.day, self.kind = kb, self.area.day, kind
+        # area codes: split areas shared by `weights`, and read as of `source_day` (--from), as without places;
+        # a place code is read by the file in force on the date, whatever --from says
+        self.area = Mapper(kb, day, weights, source_day=source_day)
+        self.kb, self.day, self.kind, self.source_day = kb, self.area.day, kind, self.area.source_day
         self.columns, self.width, self.icb_era = self.area.columns, self.area.width, self.area.icb_era
         self._cache, self._followed, self._answers, self.files = {}, {}, {}, {}
         self.areas, self.kinds = store.areas(), mapkinds

@@ -2,8 +2,8 @@
 
 The systems index (mapping.project) says which areas in force on the target date continue an area; when
 there are several, this module divides the area between them by the LSOAs it held on its own date: the
-LSOA lookup in force at the end of its life (ccg2015 ... ccg2021 and loc2022 on 2011 LSOAs, loc2024 and
-loc2026 on 2021 LSOAs; data/places/vintages.yaml), each LSOA placed by the lookup in force on the target
+LSOA lookup in force at the end of its life, or on the --from date when it was in force then (ccg2015 ...
+ccg2021 and loc2022 on 2011 LSOAs, loc2024 and loc2026 on 2021 LSOAs; data/places/vintages.yaml), each LSOA placed by the lookup in force on the target
 date. Between 2011 and 2021 LSOAs it goes through the ONS bridge of the LSOA tables (a 2011 LSOA split in
 2021 is divided among its parts by their Census 2021 population, and the other way by the mid-2020
 estimates). The weights are the LSOAs' resident population (by default), registered patients (only where
@@ -48,10 +48,11 @@ def _when(rec):
 class Apportioner:
     """Shares of the parts of split areas, for one target date and one kind of weight."""
 
-    def __init__(self, kb, ix, day, weights="population"):
+    def __init__(self, kb, ix, day, weights="population", source_day=None):
         if weights not in WEIGHTS:
             raise BadValue(f"--weights: '{weights}' is not one of: {', '.join(WEIGHTS)}")
         self.kb, self.ix, self.day, self.weights = kb, ix, day, weights
+        self.source_day = source_day  # --from: an area in force then is divided by the LSOAs it held then
         self.lookups = lookups(kb)
         self._vintages = getattr(kb, "place_vintages", None) or {}
         self.level = "loc" if day >= ICBS_START else "ccg"
@@ -92,7 +93,9 @@ class Apportioner:
         lsoas = set()
         for node in starts:
             level = "ccg" if node in self.kb.ccgs else "loc"
-            rec, early = self._lookup(level, before=self.ix.spans[node][1])
+            span = self.ix.spans[node]
+            held_on = self.source_day if self.source_day and _on(span, self.source_day) else None
+            rec, early = self._lookup(level, before=span[1], on=held_on)
             if rec is None or (source is not None and rec["geography"] != source["geography"]):
                 return None
             source = rec

@@ -188,11 +188,11 @@ class FileMapper:
     shares come from the LSOAs it held, weighted by `weights` (apportion.py); `scale`, when set
     (--apportion), multiplies numeric cells by each output row's share."""
 
-    def __init__(self, kb, day, split="all", weights="population", mapper=None):
+    def __init__(self, kb, day, split="all", weights="population", mapper=None, source_day=None):
         if split not in SPLIT_MODES:
             raise BadValue(f"--split: '{split}' is not one of: {', '.join(SPLIT_MODES)}")
-        # mapper: places/mapcodes.py's, for places (cli/map.py); else the systems Mapper
-        self.mapper = (mapper or Mapper)(kb, day, weights)
+        # mapper: places/mapcodes.py's, for places (cli/map.py); else the systems Mapper. source_day: --from
+        self.mapper = (mapper or Mapper)(kb, day, weights, source_day=source_day)
         self.split, self.scale = split, None
         self.columns = list(self.mapper.columns)
         self.counts = dict.fromkeys(CHANGES, 0)
@@ -225,7 +225,8 @@ def _joined(*notes):
 
 
 def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False,
-               about=None, progress=None, weights="population", apportion=(), mapper=None, skip_rows=0):
+               about=None, progress=None, weights="population", apportion=(), mapper=None, skip_rows=0,
+               source_day=None):
     """Map `column` of a binary input stream to `day`, writing binary output; returns the summary.
 
     excel=True writes a UTF-8 byte-order mark (Excel reads the file as UTF-8 then). With `about` (a
@@ -235,7 +236,8 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     progress(rows), if given, is called every PROGRESS_EVERY rows (cli/ draws a bar with it).
     `weights` is how a split area's shares are worked out, `apportion` the columns multiplied by them.
     `mapper` makes the value mapper (default systems Mapper); skip_rows lines before the header are
-    copied as they are (a workbook output says so in its summary instead).
+    copied as they are (a workbook output says so in its summary instead). `source_day` (--from) is the
+    date the column's codes are of (default: each read as the area it names on `day`, or its latest before).
     """
     reader = Reader(raw, name, encoding, skip_rows)
     idx = find_column(reader.header, column, name)
@@ -262,7 +264,7 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     skipped = (lambda: [skipped_note(reader.skipped, "line", "not in the workbook")]) \
         if reader.skipped and about is not None else list
     return run(kb, reader.header, idx, day, split, strict, sink, about, summary, loop, skipped, weights,
-               apportion, mapper)
+               apportion, mapper, source_day)
 
 
 def skipped_note(texts, unit, fate):
@@ -274,14 +276,14 @@ def skipped_note(texts, unit, fate):
 
 
 def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=list, weights="population",
-        apportion=(), mapper=None):
-    """The mapping of one file: the mapper for the date (a bad date fails before any output), the
+        apportion=(), mapper=None, source_day=None):
+    """The mapping of one file: the mapper for the dates (a bad date fails before any output), the
     --apportion columns (an unknown one fails before any output too), the sink
     (`sink()`) and its header, the rows (`loop(mapper, sink)` returns (rows in, rows out)), the summary
     (with `notes()` and the sink's notes: what the output leaves out), the sink closed (with the About
     rows, `about(summary)`, for a workbook); StrictFailure after everything is written when strict and
     a value is unknown."""
-    mapper = FileMapper(kb, day, split, weights, mapper)
+    mapper = FileMapper(kb, day, split, weights, mapper, source_day)
     if apportion:
         from .apportion import Scaler
 
@@ -299,6 +301,8 @@ def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=l
                     "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes) + _shares_notes(mapper)
                     + _lookup_notes(),
                     "weights": weights})
+    if mapper.mapper.source_day:
+        summary["from"] = mapper.mapper.source_day
     out.close(about(summary) if about else None)
     if strict and mapper.counts["unknown"]:
         raise StrictFailure(summary)
@@ -409,7 +413,8 @@ def summary_line(summary):
     """The one-paragraph summary `ics map` prints on stderr."""
     counts = ", ".join(f"{n:,} {c}" for c, n in summary["changes"].items() if n)
     notes = "".join(f"; {visible(note)}" for note in summary.get("notes", ()))  # sheet names: a file's text
-    return (f"ics map: {_rows(summary['rows'])} mapped to {summary['to']} ({counts or 'no rows'}); "
+    when = f"from {summary['from']} to {summary['to']}" if summary.get("from") else f"to {summary['to']}"
+    return (f"ics map: {_rows(summary['rows'])} mapped {when} ({counts or 'no rows'}); "
             f"{_rows(summary['rows_written'])} written; data: {summary['data_as_of']}{notes}")
 
 

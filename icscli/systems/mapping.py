@@ -20,9 +20,9 @@ CCG_COLUMNS = ("ccg_ods_code", "ccg_ons_code", "ccg_name", "stp_ons_code", "stp_
 SHARE_BASIS = "share of the area by LSOA count (2011 LSOAs up to July 2022, 2021 LSOAs after)"
 
 
-def check_day(day):
+def check_day(day, option="--to"):
     if day < FIRST_DAY:
-        raise DateBeforeCoverage(f"--to: {day} is before 1 April 2013, when the data (CCGs) starts", FIRST_DAY)
+        raise DateBeforeCoverage(f"{option}: {day} is before 1 April 2013, when the data (CCGs) starts", FIRST_DAY)
     return day
 
 
@@ -115,8 +115,10 @@ class Mapper:
 
     CACHE_LIMIT = 200000
 
-    def __init__(self, kb, day, weights="population"):
+    def __init__(self, kb, day, weights="population", source_day=None):
         self.kb, self.ix, self.day = kb, index(kb), check_day(day)
+        # --from: the date the input's codes are of (a code naming different areas is read as of then)
+        self.source_day = check_day(source_day, "--from") if source_day else None
         if not self.ix.loaded or not self.ix.ccg_order:
             raise BadValue("no CCG/ICB data is loaded (data/systems is missing)")
         self.weights, self._apportioner = weights, None
@@ -143,8 +145,20 @@ class Mapper:
         hits = [(kind, ident) for kind, ident in lookup(self.kb, text) if kind != "la"]
         if not hits:
             return {"input": text, "change": "unknown", "note": "not a code or name in the data", "rows": []}
-        kind, ident = self._pick(hits)
-        return self.follow(kind, ident, text)
+        kind, ident = self._pick(hits, self.source_day or self.day)
+        found = self.follow(kind, ident, text)
+        if self.source_day and self._pick(hits, self.day) != (kind, ident):
+            found["note"] = "; ".join(n for n in (self._reading(kind, ident), found["note"]) if n)
+        return found
+
+    def _reading(self, kind, ident):
+        """The note's words when --from read a code as another area than the --to date would have."""
+        span = _span(self.kb, self.ix, kind, ident)
+        word = {"ccg": "CCG", "loc": "sub-ICB location", "icb": "ICB"}.get(kind, "STP/ICS of April 2021")
+        if _in(span, self.source_day):
+            return f"read as the {word} of {dates.human(self.source_day)}"
+        return (f"read as the {word} of {dates.human(span[0])}: the code named no area on "
+                f"{dates.human(self.source_day)}")
 
     def follow(self, kind, ident, text, nodes=None, exact=True):
         """The mapping of one area (kind ccg, loc, icb or stp; its record id) to the date, as `map` gives
@@ -167,7 +181,7 @@ class Mapper:
         if self._apportioner is None:
             from .apportion import Apportioner
 
-            self._apportioner = Apportioner(self.kb, self.ix, self.day, self.weights)
+            self._apportioner = Apportioner(self.kb, self.ix, self.day, self.weights, self.source_day)
         return self._apportioner
 
     def exact_shares(self, kind, ident, starts, reached):
@@ -183,13 +197,14 @@ class Mapper:
             basis = f"all of it lies in this part: {held}"
         return kept or shares, basis
 
-    def _pick(self, hits):
-        """The hit in force on the date, else the latest one before it, else the earliest after it."""
+    def _pick(self, hits, day):
+        """The hit in force on `day` (the --from date, else the --to date), else the latest one before
+        it, else the earliest after it."""
         spans = [(_span(self.kb, self.ix, k, i), k, i) for k, i in hits]
-        now = [(k, i) for s, k, i in spans if _in(s, self.day)]
+        now = [(k, i) for s, k, i in spans if _in(s, day)]
         if now:
             return now[0]
-        before = sorted((s[1], k, i) for s, k, i in spans if s[1] is not None and s[1] <= self.day)
+        before = sorted((s[1], k, i) for s, k, i in spans if s[1] is not None and s[1] <= day)
         if before:
             return before[-1][1:]
         return min((s[0], k, i) for s, k, i in spans)[1:]
@@ -284,12 +299,16 @@ class Mapper:
         return "; ".join(bits)
 
 
-def map_code(kb, text, day=None):
-    """One code or name mapped to a date (default today), as JSON-able data (for library and MCP callers)."""
+def map_code(kb, text, day=None, source_day=None):
+    """One code or name mapped to a date (default today), as JSON-able data (for library and MCP callers);
+    `source_day`, when given, is the date the code is of (as `ics map --from`)."""
     from ..dates import today
 
-    mapper = Mapper(kb, dates.parse(day) if day else today())
+    mapper = Mapper(kb, dates.parse(day) if day else today(), source_day=dates.parse(source_day) if source_day else None)
     found = mapper.map(text)
     names = mapper.columns[:-3]
-    return {"input": text, "to": mapper.day, "change": found["change"], "note": found["note"],
-            "results": [dict(zip(names, r["fields"]), share=r["share"]) for r in found["rows"]]}
+    out = {"input": text, "to": mapper.day, "change": found["change"], "note": found["note"],
+           "results": [dict(zip(names, r["fields"]), share=r["share"]) for r in found["rows"]]}
+    if mapper.source_day:
+        out["from"] = mapper.source_day
+    return out

@@ -53,11 +53,11 @@ def _need_openpyxl():
 
 
 def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=False, about=None, excel=False,
-                 weights="population", apportion=(), mapper=None, sheet=None, skip_rows=0):
+                 weights="population", apportion=(), mapper=None, sheet=None, skip_rows=0, source_day=None):
     """Map `column` of the first sheet (or the sheet named `sheet`) of workbook `path`, its header on row
     skip_rows + 1; write an .xlsx to path `out` when to_xlsx (with an About sheet of `about(summary)`),
     else CSV text to the binary stream `out` (a UTF-8 byte-order mark first with excel=True). The rows
-    skipped are named in the summary, not copied. `weights`, `apportion` and `mapper` as in
+    skipped are named in the summary, not copied. `weights`, `apportion`, `mapper` and `source_day` as in
     mapfile.map_stream. Returns the summary (see mapfile.map_stream)."""
     _need_openpyxl()
     try:
@@ -98,7 +98,7 @@ def map_workbook(kb, path, out, column, day, split="all", strict=False, to_xlsx=
 
         summary = {"file": path, "column": header[idx].strip(), "sheet": book.sheet}
         return run(kb, header, idx, day, split, strict, sink, about, summary, loop,
-                   lambda: _skipped(skipped) + _notes(book, to_xlsx), weights, apportion, mapper)
+                   lambda: _skipped(skipped) + _notes(book, to_xlsx), weights, apportion, mapper, source_day)
 
 
 def _guarded(rows, path):

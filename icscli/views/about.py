@@ -53,6 +53,8 @@ def map_about_rows(kb, command, summary, day):
     """About rows for `ics map`: the command, the date mapped to, the result, and the sources of the
     structure on that date (the ICB data version in force, or the CCG records before July 2022)."""
     rows = [("Command", command), ("Date described", summary["to"])]
+    if summary.get("from"):
+        rows.append(("Codes read as of", summary["from"]))
     checked = freshness.data_as_of(kb)
     if checked:
         rows.append(("Data as of", checked))
