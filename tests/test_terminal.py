@@ -61,6 +61,18 @@ def test_systems_columns_line_up():
         assert row.index(icb["ods_code"]) == ods and row.index(icb["ons_code"]) == ons, row
 
 
+def test_a_table_sets_rows_apart_only_when_many_wrap():
+    """One long name among 191 CCGs does not put a blank line between every row; when most rows take two
+    lines (the STP/ICS names of April 2021), a blank line sets each apart."""
+    for day, apart in (("2019-06-01", False), ("2021-06-01", True)):
+        screen, code = on_terminal("ccg", "--all", "--as-of", day, columns=80)
+        lines = plain(screen).splitlines()
+        first = [c["ccg_ods_code"] for c in piped_json("ccg", "--all", "--as-of", day)["ccgs"][:4]]
+        at = [next(i for i, line in enumerate(lines) if re.search(rf"(?<!\S){c}(?!\S)", line)) for c in first]
+        assert code == 0 and all(b > a for a, b in zip(at, at[1:])), (day, at)
+        assert (max(b - a for a, b in zip(at, at[1:])) > 1) is apart, (day, lines[at[0]:at[-1] + 1])
+
+
 def test_tree_has_guide_lines():
     screen, code = on_terminal("tree")
     text = plain(screen)

@@ -225,7 +225,7 @@ class RichLayout(Visitor):
     # -- tables
     def table(self, names, rows, indent, codes, caps=None, floor=0):
         """A rich Table of rows of rich Texts whose columns fit the width (`widths`: codes whole, no word
-        cut); rows of several lines are set apart by a blank line. False (nothing added) if it cannot fit."""
+        cut); when more than a fifth of the rows take several lines, rows are set apart by a blank line. False (nothing added) if it cannot fit."""
         plain = [[cell.plain for cell in row] for row in rows]
         sizes = widths(names, plain, codes, self.width - indent, caps, floor)
         if sizes is None:
@@ -234,8 +234,8 @@ class RichLayout(Visitor):
                       header_style=STYLES["header"], border_style=STYLES["rule"])
         for name, size in zip(names, sizes):
             table.add_column(clean(name), width=size, no_wrap=name in codes, overflow="fold")
-        natural = [max(len(line) for c in column for line in clean(c).split("\n")) for column in zip(names, *plain)]
-        table.show_lines = any(n > size for n, size in zip(natural, sizes))
+        wrapped = sum(1 for row in plain if any(len(clean(c)) > size or "\n" in c for c, size in zip(row, sizes)))
+        table.show_lines = wrapped * 5 > len(rows)  # set apart when many rows wrap; one long name alone does not
         for row in rows:
             table.add_row(*row)
         self.add(_Indented(table, indent))
