@@ -50,6 +50,9 @@ class ScreenFormatter(click.HelpFormatter):
         lines = []
         for line in text.split("\n"):
             command, gap, what = line.strip().partition("   ")
+            if len(line) + self.current_indent > self.width and not gap and command.startswith("ics "):
+                lines += self._continued(line)  # an example too wide: continued on the next line, as a shell reads it
+                continue
             if len(line) + self.current_indent <= self.width or not gap:
                 lines.append(line)
                 continue
@@ -58,6 +61,42 @@ class ScreenFormatter(click.HelpFormatter):
             lines += textwrap.wrap(what.strip(), max(10, self.width - self.current_indent - len(margin) - 4),
                                    initial_indent=margin + "    ", subsequent_indent=margin + "    ")
         super().write_text("\n".join(lines))
+
+
+    def _continued(self, line):
+        """A command line cut between its words (a quoted argument kept whole) into lines that end in
+        ' \\', the next ones indented, so that it still runs when pasted into a shell."""
+        import re  # start-up speed: only help needs it
+
+        margin = line[: len(line) - len(line.lstrip())]
+        room = max(20, self.width - self.current_indent - 2)
+        out, current = [], margin
+        for word in re.findall(r"(?:\"[^\"]*\"|'[^']*'|\S)+", line):
+            if current.strip() and len(current) + 1 + len(word) > room:
+                out.append(current + " \\")
+                current = margin + "    " + word
+            else:
+                current = (current + " " + word) if current.strip() else margin + word
+        return out + [current]
+
+    def write_dl(self, rows, col_max=30, col_spacing=2):
+        """As click's, but where the descriptions would get fewer than DL_LEAST columns beside the terms (a
+        narrow terminal), each term has a line of its own and its description is wrapped under it."""
+        rows = list(rows)
+        first = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        if self.width - self.current_indent - first >= DL_LEAST:
+            return super().write_dl(rows, col_max, col_spacing)
+        import textwrap  # start-up speed: only help needs it
+
+        indent = self.current_indent + 4
+        for term, text in rows:
+            self.write(" " * self.current_indent + term + "\n")
+            for line in textwrap.wrap(text or "", max(10, self.width - indent), break_long_words=False):
+                self.write(" " * indent + line + "\n")
+        return None
+
+
+DL_LEAST = 24  # columns a description needs beside its option to read as text
 
 
 class IcsContext(click.Context):

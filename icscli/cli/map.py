@@ -29,7 +29,7 @@ HELP = ("What the column holds: auto (each value by itself: a code or name the s
 @click.argument("file", required=False, default="-", metavar="[FILE|-]")
 @click.option("--column", "-c", required=True, metavar="NAME", help="The column holding the codes or names.")
 # what the column holds and where the table starts (places/mapcodes.py)
-@click.option("--kind", type=click.Choice(KINDS, case_sensitive=False), default="auto", show_default=True,
+@click.option("--kind", type=click.Choice(KINDS, case_sensitive=False), default="auto", show_default=True, metavar="KIND",
               help=HELP)
 @click.option("--sheet", metavar="NAME", help="A workbook's sheet to read, by name (default: the first).")
 @click.option("--skip-rows", "skip_rows", type=click.IntRange(0, 1000), default=0, metavar="N",
