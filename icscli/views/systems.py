@@ -171,7 +171,8 @@ def system_card(kb, data, text=None):
         history.append(Line(line, h["sources"], detail=h.get("change_note") or ""))
     blocks.append(doc.Items("Names and codes over time", history, key="history"))
     if data["formed_from"]:
-        blocks.append(doc.Items(f"Formed in {dates.human(data['began'])} from", [
+        on = "on" if len(str(data["began"])) == 10 else "in"  # "on 1 April 2026", "in April 2026"
+        blocks.append(doc.Items(f"Formed {on} {dates.human(data['began'])} from", [
             Line(f"{_icb_label(f)}: " + _parts_text(f["parts"]), data["sources"]) for f in data["formed_from"]],
             key="formed"))
     if data["went_to"]:
