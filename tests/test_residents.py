@@ -122,3 +122,35 @@ def test_the_card_reads_no_places_table_when_nothing_is_imported(tmp_path):
                             cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:3] == ["False", "[]", "True"]
+
+
+REF = os.path.join(ROOT, "..", "shared", "reference")
+needs_reference = pytest.mark.skipif(not os.path.isdir(os.path.join(REF, "places")),
+                                     reason="../shared/reference/places is not available")
+
+
+@needs_reference
+def test_the_builder_refuses_residents_that_do_not_add_up_to_england(tmp_path):
+    """tools/build_places.py adds up the residents by ICB and checks England's total against the one
+    places/SOURCES.md states; with that total off by one it exits 1 and writes nothing."""
+    import re
+
+    copy = tmp_path / "reference"
+    (copy / "places").mkdir(parents=True)
+    for folder in ("history", "later"):
+        (copy / folder).symlink_to(os.path.abspath(os.path.join(REF, folder)))
+    for name in os.listdir(os.path.join(REF, "places")):
+        if name != "SOURCES.md":
+            (copy / "places" / name).symlink_to(os.path.abspath(os.path.join(REF, "places", name)))
+    with open(os.path.join(REF, "places", "SOURCES.md"), encoding="utf-8") as handle:
+        text = handle.read()
+    pattern = r"(Census 2021 \(LSOA21\):[^\n]*?England ([\d,]+) LSOAs, )([\d,]+)"
+    found = re.search(pattern, text)
+    lsoas, stated = found.group(2), int(found.group(3).replace(",", ""))
+    text = re.sub(pattern, lambda m: m.group(1) + f"{stated + 1:,}", text)
+    (copy / "places" / "SOURCES.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "build_places.py"), str(copy), "--out", str(out)],
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and f"SOURCES.md says {lsoas} and {stated + 1:,}" in result.stderr, result.stderr
+    assert not out.exists()
