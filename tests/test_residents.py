@@ -154,3 +154,18 @@ def test_the_builder_refuses_residents_that_do_not_add_up_to_england(tmp_path):
                             check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and f"SOURCES.md says {lsoas} and {stated + 1:,}" in result.stderr, result.stderr
     assert not out.exists()
+
+
+def test_a_lookup_imported_but_set_aside_leaves_the_derived_figure_and_says_why(run, home, official, tables):  # noqa: F811
+    rows, areas = tables
+    placed, moved = official
+    code, (was, _now) = next(iter(moved.items()))
+    lopsided = dict(placed, **{code: was})  # one LSOA more in one location than its count: refused
+    assert run("import", _write(home, lookup_text(lopsided))).exit_code == 0
+    derived = added_up(rows, areas, {r["lsoa21"]: int(r["loc2026"]) for r in rows})
+    ons = areas[areas[was][5]][2]
+    card = run("system", ons, "-f", "json").json()
+    assert card["residents"]["residents"] == derived[ons][1] and card["residents"]["basis"] == "derived"
+    assert card["residents"]["imported"]["used"] is False and card["residents"]["imported"]["reason"]
+    text = run("system", ons).output
+    assert "not an official lookup)\n  Your imported ONS lookup for April 2026 is not used: " in text, text
