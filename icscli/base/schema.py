@@ -137,11 +137,14 @@ PLACE_PROVENANCE = ("official", "derived", "third-party")
 PLACE_VINTAGE = {
     "id": "id!", "date": "date!", "label": "text!", "geography": "enum:PLACE_GEOGRAPHIES!", "levels": "strs",
     "provenance": "enum:PLACE_PROVENANCE!", "method": "text", "split": "place_splits", "icb_totals": "place_totals",
-    "note": "text", "sources": "cites!",
+    "icb_residents": "place_residents", "note": "text", "sources": "cites!",
 }
 PLACE_SPLIT = {"from": "text!", "to": "text!", "local_authorities": "strs", "lsoa_count": "int"}
 # What a practice file says of each ICB: its practices and registered patients (`ics system` shows them).
 PLACE_TOTAL = {"ods_code": "text!", "ons_code": "text!", "practices": "int!", "registered_patients": "int"}
+# What a 2021-LSOA lookup says of each ICB: Census 2021 usual residents added up over the LSOAs it places
+# in the ICB (`ics system` shows them); the builder checks they add up to England's total.
+PLACE_RESIDENTS = {"ods_code": "text!", "ons_code": "text!", "lsoas": "int!", "residents": "int!"}
 
 
 class RecordTable:

@@ -270,6 +270,7 @@ _NESTED = {  # list rules of nested records -> their schema spec
     "claim_values": "CLAIM_VALUE", "local_authorities": "LOCAL_AUTHORITY", "counts": "COUNT", "counted_by": "COUNTED_BY",
     "parts": "PART", "steps": "STEP", "vintages": "VINTAGE", "boundary_changes": "BOUNDARY_CHANGE",
     "place_splits": "PLACE_SPLIT", "place_totals": "PLACE_TOTAL",
+    "place_residents": "PLACE_RESIDENTS",
 }
 _LIST_RULES = frozenset(("strs", "tags", "entity_ids", "cites", *_NESTED))
 

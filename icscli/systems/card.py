@@ -65,6 +65,7 @@ def system_card(kb, ident, as_of=None, how=None, status=None):
         "version_record": version_record(kb, icb["version"]), "history": history,
         "sub_icb_locations": locs, "places": places(kb, ident), "formed_from": formed_from, "went_to": went_to,
         "provenance": _provenance(kb, icb), "all_sources": sources, "registrations": _registrations(kb, icb),
+        "residents": _residents(kb, icb),
     })
     data["formed_from_ids"] = icb.get("formed_from") or []
     if version is None:  # before the ICBs: the area as `ics map` gives it on the day
@@ -86,6 +87,51 @@ def _registrations(kb, icb):
                 return {"date": vintage["date"], "practices": total["practices"],
                         "registered_patients": total.get("registered_patients"), "sources": vintage["sources"]}
     return None
+
+
+def _residents(kb, icb):
+    """Census 2021 usual residents added up over the 2021 LSOAs a lookup vintage places in this ICB, when
+    this record is the one in force on the vintage's date (April 2024: official; April 2026: derived), else
+    None. The figure is the vintage's (worked out when the data was built), unless an imported ONS lookup
+    stands in for a derived vintage: then it is added up again from the places tables through that lookup.
+    With nothing imported no table is read."""
+    from .. import dates
+
+    census = kb.place_vintages.get("pop2021") or {}
+    for vintage in kb.place_vintages.values():
+        for total in vintage.get("icb_residents") or ():
+            if total["ons_code"] != icb["ons_code"] or icb.get("ods_code") not in (None, total["ods_code"]) \
+                    or version_on(kb, dates.start(vintage["date"])) != icb["version"]:
+                continue
+            out = {"residents": total["residents"], "lsoas": total["lsoas"], "census_date": census.get("date"),
+                   "vintage": vintage["id"], "lookup": vintage["label"], "lookup_date": vintage["date"],
+                   "basis": vintage["provenance"], "imported": None,
+                   "sources": [*vintage["sources"], *census.get("sources", [])]}
+            if vintage["provenance"] == "derived":
+                out.update(_by_imported_lookup(vintage["id"], total["ons_code"]) or {})
+            return out
+    return None
+
+
+def _by_imported_lookup(column, ons_code):
+    """{residents, lsoas, basis: 'official-imported', imported: its standing} added up through the imported
+    ONS lookup when it stands in for vintage `column`; {imported: standing} when it is imported for that
+    date but set aside; None when none is (one stat: the places tables are not read)."""
+    from ..store import lsoa_official
+
+    meta, _key = lsoa_official.lookup()
+    if not (meta and ((meta.get("stands_in") or {}).get("vintage") == column)):
+        return None
+    from ..store import places as store
+
+    standing = store.official_standing(column)
+    if not (standing and standing.get("used")):
+        return {"imported": standing}
+    areas, position = store.areas(), store.header("lsoa21")["pop2021"]
+    people = {cells[0]: int(cells[position]) for cells in store.rows("lsoa21")}
+    mine = [lsoa for lsoa, loc in store.area_rows(column).items() if areas[areas[loc][5]][2] == ons_code]
+    return {"residents": sum(people[lsoa] for lsoa in mine), "lsoas": len(mine), "basis": "official-imported",
+            "imported": standing}
 
 
 def _parts(kb, old, new):

@@ -162,6 +162,8 @@ def system_card(kb, data, text=None):
         if registered.get("registered_patients") is not None:
             about.append(Field("Registered patients", f"{registered['registered_patients']:,} ({on}, all ages)",
                                registered["sources"]))
+    if data.get("residents"):
+        about.append(_residents_field(data["residents"]))
     about.append(Field("Data", version["label"], version["sources"]))
     blocks.append(doc.Fields("", about, key="about"))
     history = []
@@ -213,6 +215,24 @@ def system_card(kb, data, text=None):
                                                                  (c.get("at") or "") if isinstance(c, dict) else ""))
                                          for c in data["all_sources"]], key="sources"))
     return doc.Doc(title, blocks, None, data, kb)  # the table: one row per line, by section
+
+
+def _residents_field(r):
+    """'Residents: N (Census 2021, added up over its N LSOAs by ...)': the lookup named, a derived one
+    labelled derived, an imported one said to be the user's."""
+    census = dates.human(r["census_date"])[-4:] if r.get("census_date") else ""
+    when = dates.human(r["lookup_date"])
+    if r["basis"] == "official-imported":
+        lookup = f"by your imported ONS lookup for {when}"
+    elif r["basis"] == "derived":
+        lookup = f"by the {when} lookup, derived: not an official lookup"
+    else:
+        lookup = f"by the ONS {when} lookup"
+    text = f"{r['residents']:,} (Census {census} usual residents, added up over its {r['lsoas']:,} LSOAs {lookup})"
+    detail = ""
+    if r["basis"] == "derived" and r.get("imported"):
+        detail = f"Your imported ONS lookup for {when} is not used: {r['imported'].get('reason') or 'it does not fit'}."
+    return Field("Residents", text, r["sources"], detail=detail)
 
 
 def _parts_text(parts):
