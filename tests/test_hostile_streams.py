@@ -94,14 +94,19 @@ def _wait_for(predicate, process, what):
 def test_sigint_during_start_up_prints_nothing():
     import signal
 
-    process = subprocess.Popen([sys.executable, "-m", "icscli", "explain", "icb"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    # As soon as ics has its handlers in place (SIGTERM is caught), it is still importing click.
-    _wait_for(lambda: signal.SIGTERM in _signals_caught(process.pid), process, "its signal handlers")
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=TIMEOUT)
-    assert err == b""
-    assert process.returncode == -signal.SIGINT  # ended by the signal: a shell reports 130
+    for _attempt in range(5):  # on a loaded machine the answer may be written before the signal lands
+        process = subprocess.Popen([sys.executable, "-m", "icscli", "explain", "icb"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        # As soon as ics has its handlers in place (SIGTERM is caught), it is still importing click.
+        _wait_for(lambda: signal.SIGTERM in _signals_caught(process.pid), process, "its signal handlers")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+        assert err == b""
+        if process.returncode == 0 and out:  # finished first: try again
+            continue
+        assert process.returncode == -signal.SIGINT  # ended by the signal: a shell reports 130
+        return
+    pytest.fail("ics answered before the signal landed in five tries")
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc to see when ics catches signals")
