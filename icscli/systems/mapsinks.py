@@ -38,7 +38,7 @@ class TextSink:
         self.prepared = {}
 
     def header(self, header, columns):
-        self.write(_spanning(header, self.delimiter))
+        self.write(spanning(header, self.delimiter))
         self.write(self._suffix(columns))
 
     def prepare(self, added):
@@ -63,7 +63,7 @@ class TextSink:
         spans = reader is None or reader.lines.line_num > reader.start
         for suffix in prepared:
             if spans:
-                self.write(_spanning(row, self.delimiter))
+                self.write(spanning(row, self.delimiter))
             else:
                 self.writer.writerow(row)
             self.write(suffix)
@@ -81,7 +81,7 @@ class TextSink:
             self.text = None
 
 
-def _spanning(row, delimiter):
+def spanning(row, delimiter):
     """A row's cells as CSV text without its line ending, line breaks in cells quoted. (csv.writer
     quotes a cell for the characters of its own line ending only: the hot loop's writer, which has
     none, would leave such a cell bare and the row would fall apart into two.)"""
