@@ -74,10 +74,10 @@ class Answers:
     """The prepared output of each distinct answer of the mapper: [change, prepared cells per output row,
     rows counted, shares], kept by the answer's identity (the answer itself is kept with it, so the
     identity is not reused while the entry lives). Bounded: when full, the counts are added to the
-    mapper's and the entries let go."""
+    mapper's and the entries let go. `rows_out` counts the output rows of the rows counted."""
 
     def __init__(self, mapper, prepare):
-        self.mapper, self.prepare, self.kept = mapper, prepare, {}
+        self.mapper, self.prepare, self.kept, self.rows_out = mapper, prepare, {}, 0
 
     def get(self, value, where):
         mapper = self.mapper
@@ -93,21 +93,22 @@ class Answers:
             entry = entry[1]
         return entry
 
-    def flush(self):
+    def flush(self, entries=None):
+        """Add the rows counted on each entry (all kept, or `entries`) to the totals and start them afresh
+        (a value in the row loop's cache may still hold one and count on)."""
         counts = self.mapper.counts
-        for _, entry in self.kept.values():
+        for entry in entries if entries is not None else [e for _, e in self.kept.values()]:
             counts[entry[0]] += entry[2]
-            entry[2] = 0  # still counted on if a value in the row loop's cache holds it
-        self.kept.clear()
+            self.rows_out += entry[2] * len(entry[1])
+            entry[2] = 0
+        if entries is None:
+            self.kept.clear()
 
-
-def _finish(mapper, cache, answers):
-    answers.flush()
-    seen = set()
-    for entry in cache.values():
-        if id(entry) not in seen:
-            seen.add(id(entry))
-            mapper.counts[entry[0]] += entry[2]
+    def finish(self, cache):
+        """The output rows counted, every count added to the mapper's."""
+        self.flush()
+        self.flush({id(e): e for e in cache.values()}.values())
+        return self.rows_out
 
 
 def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
@@ -115,7 +116,7 @@ def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
     for errors. Returns (rows in, rows out)."""
     answers = Answers(mapper, sink.prepare)
     cache, add, scale = {}, sink.add, mapper.scale
-    rows_in = rows_out = 0
+    rows_in = blanks = 0
     for row in rows:
         rows_in += 1
         if progress and not rows_in % PROGRESS_EVERY:
@@ -123,7 +124,7 @@ def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
         if len(row) != width:
             if not row:  # a blank line stays a blank line
                 sink.blank()
-                rows_out += 1
+                blanks += 1
                 continue
             row = fit(row, width, where)
         value = row[idx]
@@ -140,42 +141,40 @@ def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
         else:  # --apportion: the row's numbers times each part's share
             for cells, prepared in zip(scale(row, found[3]), found[1]):
                 add(cells, [prepared])
-        rows_out += len(found[1])
-    _finish(mapper, cache, answers)
-    return rows_in, rows_out
+    return rows_in, blanks + answers.finish(cache)
 
 
 def copy_text(reader, width, idx, mapper, sink, progress=None):
     """copy_rows for the common case, a text file to text without --apportion, with the row's checks
-    inline: a row read from one line is written by the sink's csv writer, one spanning lines (line
-    breaks in a quoted cell) quoted so that it stays one row."""
+    inline: a row read from one line is written by the sink's csv writer, then its added cells,
+    serialised once; a row spanning lines (line breaks in a quoted cell) is quoted so that it stays
+    one row."""
     from .mapfile import MapError
     from .mapsinks import spanning
 
     answers = Answers(mapper, sink.prepare)
-    cache, write, writerow, delimiter = {}, sink.write, sink.writer.writerow, sink.delimiter
-    source = reader.lines
+    cache, write, writerow = {}, sink.write, sink.writer.writerow
+    get, source = cache.get, reader.lines
     last = source.line_num  # the line the previous row ended on
-    rows_in = rows_out = 0
+    rows_in = blanks = 0
     every = PROGRESS_EVERY if progress else 0
 
     def where():
         return f"line {last + 1 + len(reader.skipped)}"
 
-    for row in source:
+    for rows_in, row in enumerate(source, 1):
         if reader.exhausted:  # only the end of the file ended this row
             raise MapError(f"{reader.name}: {where()}: unclosed quote; the quoted cell runs to the end of the file")
-        rows_in += 1
         if every and not rows_in % every:
             progress(rows_in)
         if len(row) != width:
             if not row:
                 write(sink.newline)
-                rows_out += 1
+                blanks += 1
                 last = source.line_num
                 continue
             row = fit(row, width, where)
-        found = cache.get(row[idx])
+        found = get(row[idx])
         if found is None:
             found = answers.get(row[idx], where)
             if len(cache) < CACHE_LIMIT:
@@ -186,14 +185,12 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
                 writerow(row)
                 write(suffix)
         else:
-            text = spanning(row, delimiter)
+            text = spanning(row, sink.delimiter)
             for suffix in found[1]:
                 write(text)
                 write(suffix)
         last = source.line_num
-        rows_out += len(found[1])
-    _finish(mapper, cache, answers)
-    return rows_in, rows_out
+    return rows_in, blanks + answers.finish(cache)
 
 
 def fit(row, width, where):
