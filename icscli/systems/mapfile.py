@@ -232,7 +232,7 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
         return text
 
     def loop(mapper, out):
-        if out.__class__ is TextSink and mapper.scale is None and not getattr(mapper.mapper, "prefetch", None):
+        if out.__class__ is TextSink and mapper.scale is None:
             return reader.loop(lambda _: copy_text(reader, len(reader.header), idx, mapper, out, progress))
         rows, where = reader.rows(), reader.where
         if getattr(mapper.mapper, "prefetch", None):

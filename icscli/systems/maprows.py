@@ -8,6 +8,8 @@ bounded cache by value saves asking the mapper again. Memory stays flat: every c
 """
 import codecs
 import io
+import itertools
+import operator
 
 CACHE_LIMIT = 200000  # distinct values kept with their answer
 ANSWER_LIMIT = 50000  # distinct answers kept with their prepared cells
@@ -20,7 +22,9 @@ _ENDS = ("\n", "\r")
 def lines(reader, raw):
     """Blocks of the physical lines of `raw` (as a text stream with newline='' reads them: each ends with
     LF, CRLF or CR as the file has it, untranslated), none longer than MAX_LINE: an endless line is an
-    error, not a read that fills memory. Sets reader.exhausted when asked for a line past the last."""
+    error, not a read that fills memory. Sets reader.exhausted when asked for a line past the last; when
+    reader.end_line is set (copy_text), an empty line follows the last, and reader.eof_lines says how many
+    lines came before it."""
     from .mapfile import MapError
 
     decode = codecs.getincrementaldecoder(reader.encoding)(errors="strict").decode
@@ -39,7 +43,11 @@ def lines(reader, raw):
         if not text:
             if not data:
                 if carry:
+                    number += 1
                     yield ["".join(carry)]
+                if getattr(reader, "end_line", False):  # the csv reader makes it a row of its own, or part of
+                    reader.eof_lines = number            # a quoted cell that the end of the file left open
+                    yield [""]
                 reader.exhausted = True
                 return
             continue
@@ -79,9 +87,11 @@ class Answers:
     def __init__(self, mapper, prepare):
         self.mapper, self.prepare, self.kept, self.rows_out = mapper, prepare, {}, 0
 
-    def get(self, value, where):
+    def get(self, value, where, answer=None):
+        """The entry for `value`, whose answer is `answer` when the caller has it."""
         mapper = self.mapper
-        answer = mapper.mapper.map(value)
+        if answer is None:
+            answer = mapper.mapper.map(value)
         entry = self.kept.get(id(answer))
         if entry is None:
             change, added, shares = mapper.cells(value, where(), answer)
@@ -145,52 +155,91 @@ def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
 
 
 def copy_text(reader, width, idx, mapper, sink, progress=None):
-    """copy_rows for the common case, a text file to text without --apportion, with the row's checks
-    inline: a row read from one line is written by the sink's csv writer, then its added cells,
-    serialised once; a row spanning lines (line breaks in a quoted cell) is quoted so that it stays
-    one row."""
+    """copy_rows for the common case, a text file to text without --apportion: the rows read a block at
+    a time (ROWS), and when the mapper looks values up in bulk (`prefetch`: postcodes), the block's new
+    values answered at once. A row read from one line is written by the sink's csv writer, then its
+    added cells, serialised once; a row spanning lines (line breaks in a quoted cell) is quoted so that
+    it stays one row. Errors name the row's first line."""
     from .mapfile import MapError
     from .mapsinks import spanning
 
     answers = Answers(mapper, sink.prepare)
     cache, write, writerow = {}, sink.write, sink.writer.writerow
-    get, source = cache.get, reader.lines
-    last = source.line_num  # the line the previous row ended on
-    rows_in = blanks = 0
-    every = PROGRESS_EVERY if progress else 0
+    get, source, skipped = cache.get, reader.lines, len(reader.skipped)
+    prefetch = getattr(mapper.mapper, "prefetch", None)
+    reader.end_line, reader.eof_lines = True, None  # an empty line after the last: see lines()
+    rows_in = blanks = shown = 0
+    while True:
+        before = source.line_num  # the line the previous block ended on
+        block = list(itertools.islice(source, ROWS))
+        if not block:
+            break
+        ended = reader.eof_lines is not None and source.line_num > reader.eof_lines - skipped
+        unclosed = ended and bool(block[-1])  # the end of the file, not a line end, ended the last row
+        if ended:
+            block.pop()  # the empty line after the last, or that unclosed row
+        starts = None  # each row's first line, worked out when a row spans lines
+        if unclosed or source.line_num - before - ended != len(block):
+            starts = list(itertools.accumulate(map(_height, block), initial=before + 1))
 
-    def where():
-        return f"line {last + 1 + len(reader.skipped)}"
+        def where(i, starts=starts, before=before):
+            return f"line {(starts[i] if starts else before + 1 + i) + skipped}"
 
-    for rows_in, row in enumerate(source, 1):
-        if reader.exhausted:  # only the end of the file ended this row
-            raise MapError(f"{reader.name}: {where()}: unclosed quote; the quoted cell runs to the end of the file")
-        if every and not rows_in % every:
+        known, kept, bulk = get, cache, None
+        if prefetch:  # the block's values asked at once; their entries by answer, kept for this block
+            bulk = prefetch(list({row[idx] for row in block if len(row) > idx}))
+            if bulk is not None:
+                kept = _entries(bulk, answers)
+                known = kept.get
+        for i, row in enumerate(block):
+            if len(row) != width:
+                if not row:  # a blank line stays a blank line
+                    write(sink.newline)
+                    blanks += 1
+                    continue
+                row = fit(row, width, lambda i=i: where(i))
+            value = row[idx]
+            found = known(value)
+            if found is None:
+                found = answers.get(value, lambda i=i: where(i), bulk.get(value) if bulk else None)
+                if kept is not cache or len(cache) < CACHE_LIMIT:
+                    kept[value] = found
+            found[2] += 1
+            if starts is None or starts[i + 1] == starts[i] + 1:
+                for suffix in found[1]:
+                    writerow(row)
+                    write(suffix)
+            else:
+                text = spanning(row, sink.delimiter)
+                for suffix in found[1]:
+                    write(text)
+                    write(suffix)
+        rows_in += len(block)
+        if kept is not cache:  # the block's counts added up before its entries are let go
+            answers.flush({id(e): e for e in kept.values() if e is not None}.values())
+        if unclosed:
+            raise MapError(f"{reader.name}: {where(len(block))}: unclosed quote; the quoted cell runs to the end of "
+                           "the file")
+        if progress and rows_in // PROGRESS_EVERY > shown:
+            shown = rows_in // PROGRESS_EVERY
             progress(rows_in)
-        if len(row) != width:
-            if not row:
-                write(sink.newline)
-                blanks += 1
-                last = source.line_num
-                continue
-            row = fit(row, width, where)
-        found = get(row[idx])
-        if found is None:
-            found = answers.get(row[idx], where)
-            if len(cache) < CACHE_LIMIT:
-                cache[row[idx]] = found
-        found[2] += 1
-        if source.line_num == last + 1:
-            for suffix in found[1]:
-                writerow(row)
-                write(suffix)
-        else:
-            text = spanning(row, sink.delimiter)
-            for suffix in found[1]:
-                write(text)
-                write(suffix)
-        last = source.line_num
     return rows_in, blanks + answers.finish(cache)
+
+
+def _entries(bulk, answers):
+    """{value: entry} for a block's answers {value: answer}: None where the answer is new to `answers`
+    (the row loop prepares it, naming that row if it is an error)."""
+    kept = answers.kept
+    return dict(zip(bulk, [kept[i][1] if i in kept else None for i in map(id, bulk.values())]))
+
+
+_SECOND = operator.itemgetter(1)
+ROWS = 10000  # rows read at a time: more sorted keys a batch read a postcode directory closer together
+
+
+def _height(row):
+    """The lines a row read takes: one, and one more for each line end inside its cells."""
+    return 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in row)
 
 
 def fit(row, width, where):
