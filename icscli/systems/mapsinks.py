@@ -1,7 +1,7 @@
 """Where `ics map` writes its rows: delimited text on a binary stream, or a workbook, a row at a time.
 
-Both take the same calls from the mapping loop (mapfile.copy_rows): `header(columns of the input, added
-columns)`, `prepare(added cells)` once per distinct value (what `add` will need, serialised once),
+Both take the same calls from the mapping loops (maprows.py): `header(columns of the input, added
+columns)`, `prepare(added cells)` once per distinct answer (what `add` will need, serialised once),
 `add(row, prepared)`, `blank()` (an empty input line) and `close()`. Neither holds more than a bounded
 number of rows, so memory does not grow with the file.
 
