@@ -12,7 +12,7 @@ import itertools
 import operator
 
 CACHE_LIMIT = 200000  # distinct values kept with their answer
-ANSWER_LIMIT = 50000  # distinct answers kept with their prepared cells
+ANSWER_LIMIT = 20000  # distinct answers kept with their prepared cells (as many as mapsinks keeps serialised)
 PROGRESS_EVERY = 5000  # rows between two calls of the progress hook (a bar on a terminal, cli/progress.py)
 BLOCK = 1 << 16  # bytes decoded at a time
 MAX_LINE = 1 << 20  # characters in one physical line: a longer one is not a table (/dev/zero, a binary)
