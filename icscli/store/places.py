@@ -131,12 +131,15 @@ def area_rows(column):
 
 
 def bundled_rows(column):
-    """{LSOA code: area row} as the bundled table gives a vintage (derived or not), once per process."""
+    """{LSOA code: area row} as the bundled table gives a vintage (derived or not), once per process: the
+    lines are split only as far as the vintage's column, and the table's rows are not kept."""
     known = memo("area_rows")
     if column not in known:
         table = table_of(column)
         position = header(table)[column]
-        known[column] = {cells[0]: int(cells[position]) for cells in rows(table)}
+        lines = _bytes(table + ".tsv").decode("utf-8").split("\n")[1:]
+        known[column] = {cells[0]: int(cells[position])
+                         for cells in (line.split("\t", position + 1) for line in lines if line)}
     return known[column]
 
 
