@@ -7,6 +7,7 @@ once per distinct answer (`Answers`: many values share one, the LSOAs or postcod
 bounded cache by value saves asking the mapper again. Memory stays flat: every cache is bounded.
 """
 import codecs
+import collections
 import io
 import itertools
 import operator
@@ -170,29 +171,12 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
     reader.end_line, reader.eof_lines = True, None  # an empty line after the last: see lines()
     rows_in = blanks = shown = 0
     size = ROWS * 10 if prefetch else ROWS  # looked up at once: more sorted keys read a directory's pages closer
-    while True:
-        before = source.line_num  # the line the previous block ended on
-        block = kept = bulk = None  # the last block let go before the next is read
-        block = list(itertools.islice(source, size))
-        if not block:
-            break
-        ended = reader.eof_lines is not None and source.line_num > reader.eof_lines - skipped
-        unclosed = ended and bool(block[-1])  # the end of the file, not a line end, ended the last row
-        if ended:
-            block.pop()  # the empty line after the last, or that unclosed row
-        starts = None  # each row's first line, worked out when a row spans lines
-        if unclosed or source.line_num - before - ended != len(block):
-            starts = list(itertools.accumulate(map(_height, block), initial=before + 1))
+    pick, counts = operator.itemgetter(idx), collections.Counter()
 
-        def where(i, starts=starts, before=before):
-            return f"line {(starts[i] if starts else before + 1 + i) + skipped}"
-
-        known, kept, bulk = get, cache, None
-        if prefetch:  # the block's values asked at once; their entries by answer, kept for this block
-            bulk = prefetch(list({row[idx] for row in block if len(row) > idx}))
-            if bulk is not None:
-                kept = _entries(bulk, answers)
-                known = kept.get
+    def one_by_one(block, starts, where, known, kept, bulk):
+        """The block's rows one at a time (blank lines, rows narrower or wider than the header, rows
+        spanning lines); returns the blank lines."""
+        blanks = 0
         for i, row in enumerate(block):
             if len(row) != width:
                 if not row:  # a blank line stays a blank line
@@ -216,6 +200,55 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
                 for suffix in found[1]:
                     write(text)
                     write(suffix)
+        return blanks
+
+    while True:
+        before = source.line_num  # the line the previous block ended on
+        block = kept = bulk = None  # the last block let go before the next is read
+        block = list(itertools.islice(source, size))
+        if not block:
+            break
+        ended = reader.eof_lines is not None and source.line_num > reader.eof_lines - skipped
+        unclosed = ended and bool(block[-1])  # the end of the file, not a line end, ended the last row
+        if ended:
+            block.pop()  # the empty line after the last, or that unclosed row
+        starts = None  # each row's first line, worked out when a row spans lines
+        if unclosed or source.line_num - before - ended != len(block):
+            starts = list(itertools.accumulate(map(_height, block), initial=before + 1))
+
+        def where(i, starts=starts, before=before):
+            return f"line {(starts[i] if starts else before + 1 + i) + skipped}"
+
+        known, kept, bulk = get, cache, None
+        if prefetch:  # the block's values asked at once; their entries by answer, kept for this block
+            bulk = prefetch(list({row[idx] for row in block if len(row) > idx}))
+            if bulk is not None:
+                kept = _entries(bulk, answers)
+                known = kept.get
+        if starts is None and set(map(len, block)) == {width}:  # each row one line, as wide as the header
+            founds = list(map(known, map(pick, block)))
+            try:
+                at = _next_none(founds, 0)
+                while at >= 0:  # values new to the caches, asked in row order
+                    value = block[at][idx]
+                    found = known(value) or answers.get(value, lambda at=at: where(at),
+                                                        bulk.get(value) if bulk else None)
+                    if kept is not cache or len(cache) < CACHE_LIMIT:
+                        kept[value] = found
+                    founds[at] = found
+                    at = _next_none(founds, at + 1)
+            except BaseException:  # an error (a split area with --split error): row by row, up to its row
+                blanks += one_by_one(block, None, where, known, kept, bulk)
+                raise
+            counts.update(map(_FIRST, founds))
+            prepared = list(map(_SECOND, founds))
+            answers.rows_out += sum(map(len, prepared))
+            for row, suffixes in zip(block, prepared):
+                for suffix in suffixes:
+                    writerow(row)
+                    write(suffix)
+        else:
+            blanks += one_by_one(block, starts, where, known, kept, bulk)
         rows_in += len(block)
         if kept is not cache:  # the block's counts added up before its entries are let go
             answers.flush({id(e): e for e in kept.values() if e is not None}.values())
@@ -225,7 +258,17 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
         if progress and rows_in // PROGRESS_EVERY > shown:
             shown = rows_in // PROGRESS_EVERY
             progress(rows_in)
+    for change, n in counts.items():  # the rows of blocks read whole
+        mapper.counts[change] += n
     return rows_in, blanks + answers.finish(cache)
+
+
+def _next_none(founds, start):
+    """The position of the next None in `founds` from `start`, or -1."""
+    try:
+        return founds.index(None, start)
+    except ValueError:
+        return -1
 
 
 def _entries(bulk, answers):
@@ -235,7 +278,7 @@ def _entries(bulk, answers):
     return dict(zip(bulk, [kept[i][1] if i in kept else None for i in map(id, bulk.values())]))
 
 
-_SECOND = operator.itemgetter(1)
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 ROWS = 1000  # rows read at a time (ten times as many when their values are looked up at once)
 
 
