@@ -16,23 +16,17 @@ import stat
 import sys
 
 from ..base.safe import visible
-from ..errors import BadValue, IcsError
+from ..errors import BadValue
 from ..store.systems_index import index
 from .mapahead import ahead
 from .mapping import CHANGES, Mapper
-from .maprows import copy_rows, copy_text, lines
+from .maprows import MapError, copy_rows, copy_text, lines
 from .mapsinks import TextSink, WorkbookSink
 
 SPLIT_MODES = ("all", "largest", "error")
 # Byte-order marks and the codec that reads what follows them (UTF-32 first: its mark starts like UTF-16's)
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
-class MapError(IcsError):
-    """The file cannot be mapped as asked (encoding, a split area with --split error, --strict): exit 1."""
-
-    exit_code = 1
 
 
 def refuse_overwriting_input(file, output):

@@ -12,12 +12,20 @@ import io
 import itertools
 import operator
 
+from ..errors import IcsError
+
 CACHE_LIMIT = 200000  # distinct values kept with their answer
 ANSWER_LIMIT = 20000  # distinct answers kept with their prepared cells (as many as mapsinks keeps serialised)
 PROGRESS_EVERY = 5000  # rows between two calls of the progress hook (a bar on a terminal, cli/progress.py)
 BLOCK = 1 << 16  # bytes decoded at a time
 MAX_LINE = 1 << 20  # characters in one physical line: a longer one is not a table (/dev/zero, a binary)
-_ENDS = ("\n", "\r")
+
+
+class MapError(IcsError):
+    """The file cannot be mapped as asked (encoding, a split area with --split error, --strict): exit 1.
+    (mapfile.MapError: defined here, where the row loops raise it.)"""
+
+    exit_code = 1
 
 
 def lines(reader, raw):
@@ -26,8 +34,6 @@ def lines(reader, raw):
     error, not a read that fills memory. Sets reader.exhausted when asked for a line past the last; when
     reader.end_line is set (copy_text), an empty line follows the last, and reader.eof_lines says how many
     lines came before it."""
-    from .mapfile import MapError
-
     decode = codecs.getincrementaldecoder(reader.encoding)(errors="strict").decode
     read = getattr(raw, "read1", raw.read)
     carry, size, number = [], 0, 0  # the unfinished line's pieces
@@ -161,7 +167,6 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
     values answered at once. A row read from one line is written by the sink's csv writer, then its
     added cells, serialised once; a row spanning lines (line breaks in a quoted cell) is quoted so that
     it stays one row. Errors name the row's first line."""
-    from .mapfile import MapError
     from .mapsinks import spanning
 
     answers = Answers(mapper, sink.prepare)
@@ -294,8 +299,6 @@ def fit(row, width, where):
     if len(row) < width:
         return list(row) + [""] * (width - len(row))
     if any(cell not in ("", None) for cell in row[width:]):
-        from .mapfile import MapError
-
         raise MapError(f"{where()}: {len(row)} cells, but the header names {width} columns; give every column "
                        "a name in the header")
     return row[:width]
