@@ -61,7 +61,9 @@ class PlaceMapper:
             from .mappostcodes import Postcodes
 
             self.postcodes = Postcodes.open(required=kind == "postcode")
-            if self.postcodes:
+            if self.postcodes and kind == "postcode":  # every value a postcode: answered a block at a time
+                self.prefetch = lambda values: self.postcodes.answer_all(self, values)
+            elif self.postcodes:
                 self.prefetch = self.postcodes.prefetch
 
     @property

@@ -131,12 +131,20 @@ def area_rows(column):
 
 
 def bundled_rows(column):
-    """{LSOA code: area row} as the bundled table gives a vintage (derived or not), once per process."""
+    """{LSOA code: area row} as the bundled table gives a vintage (derived or not), once per process: the
+    lines are split only as far as the vintage's column, the table's rows are not kept, and every vintage
+    shares the one list of codes (`codes`), or the rows' codes where the rows are read already."""
     known = memo("area_rows")
     if column not in known:
         table = table_of(column)
         position = header(table)[column]
-        known[column] = {cells[0]: int(cells[position]) for cells in rows(table)}
+        parsed = _CACHE.get(("rows", table))
+        if parsed is not None:  # already read whole (apportion.py): its codes shared
+            known[column] = {cells[0]: int(cells[position]) for cells in parsed}
+        else:
+            lines = _bytes(table + ".tsv").decode("utf-8").split("\n")[1:]
+            found = [int(line.split("\t", position + 1)[position]) for line in lines if line]
+            known[column] = dict(zip(codes(table), found, strict=True))
     return known[column]
 
 

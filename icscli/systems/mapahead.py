@@ -1,7 +1,8 @@
 """Rows read ahead for a mapper that looks its values up in batches (postcodes in an imported directory,
-places/mappostcodes.py): the row loop (mapfile.copy_rows) is unchanged; it is handed the rows a batch at
-a time, each batch's values given to the mapper's `prefetch` first, and where each row came from is
-replayed as it is handed on, so errors and the text writer name the right line.
+places/mappostcodes.py) where maprows.copy_text (a text file to text, read a block at a time) does not
+run: workbooks, --apportion. The row loop (maprows.copy_rows) is unchanged; it is handed the rows a
+batch at a time, each batch's values given to the mapper's `prefetch` first, and where each row came
+from is replayed as it is handed on, so errors and the text writer name the right line.
 """
 AHEAD = 10000  # rows read ahead for batched look-ups: more sorted keys a batch read the directory closer together
 

@@ -16,24 +16,17 @@ import stat
 import sys
 
 from ..base.safe import visible
-from ..errors import BadValue, IcsError
+from ..errors import BadValue
 from ..store.systems_index import index
 from .mapahead import ahead
 from .mapping import CHANGES, Mapper
+from .maprows import MapError, copy_rows, copy_text, lines
 from .mapsinks import TextSink, WorkbookSink
 
 SPLIT_MODES = ("all", "largest", "error")
-CACHE_LIMIT = 200000
-MAX_LINE = 1 << 20  # characters in one physical line: a longer one is not a table (/dev/zero, a binary)
 # Byte-order marks and the codec that reads what follows them (UTF-32 first: its mark starts like UTF-16's)
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
-class MapError(IcsError):
-    """The file cannot be mapped as asked (encoding, a split area with --split error, --strict): exit 1."""
-
-    exit_code = 1
 
 
 def refuse_overwriting_input(file, output):
@@ -73,9 +66,8 @@ class Reader:
             raw = io.BufferedReader(raw)
         family = text_codec(encoding) if encoding else None
         self.encoding, self.bom = _byte_order(raw, family, encoding)
-        self.text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
         self.exhausted, self.start, self.skipped = False, 1, []
-        self._lines = self._bounded_lines()
+        self._lines = itertools.chain.from_iterable(lines(self, raw))  # lines a block at a time (maprows.py)
         for _ in range(skip_rows):  # title lines before the header: kept, to be written back unchanged
             line = self._guard(lambda: next(self._lines, ""))
             if not line:
@@ -93,24 +85,6 @@ class Reader:
             raise MapError(f"{name}: line {skip_rows + 1}: unclosed quote; the quoted cell runs to the end of the file")
         if not any(cell.strip() for cell in self.header):
             raise BadValue(f"--column: line {skip_rows + 1} of {name}, the header, is empty")
-
-    def _bounded_lines(self):
-        """The text's physical lines, none longer than MAX_LINE: an endless line is an error, not a
-        read that fills memory."""
-        number = 0
-        while True:
-            try:
-                line = self.text.readline(MAX_LINE + 1)
-            except OSError as exc:
-                raise MapError(f"{self.name}: cannot read: {exc.strerror or exc}") from None
-            if not line:
-                self.exhausted = True
-                return
-            number += 1
-            if len(line) > MAX_LINE:
-                raise MapError(f"{self.name}: line {number} is longer than {MAX_LINE:,} characters; "
-                               f"is this a CSV or TSV file?")
-            yield line
 
     def rows(self):
         """The rows after the header. `start` is the line the current row starts on; a row that only
@@ -198,10 +172,12 @@ class FileMapper:
         self.counts = dict.fromkeys(CHANGES, 0)
         self._blank = [""] * self.mapper.width
 
-    def cells(self, value, where):
+    def cells(self, value, where, result=None):
         """(change, [added cells per output row], [share per output row, for --apportion]) for one input
-        value (the caller caches); `where` names the row for errors ("line 7")."""
-        result = self.mapper.map(value)
+        value (the caller caches), from its answer `result` if the caller has it; `where` names the row
+        for errors ("line 7")."""
+        if result is None:
+            result = self.mapper.map(value)
         change, note, rows = result["change"], result["note"], result["rows"]
         if not rows:
             return change, [self._blank + [change, "", note]], [None]
@@ -252,6 +228,8 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
         return text
 
     def loop(mapper, out):
+        if out.__class__ is TextSink and mapper.scale is None:
+            return reader.loop(lambda _: copy_text(reader, len(reader.header), idx, mapper, out, progress))
         rows, where = reader.rows(), reader.where
         if getattr(mapper.mapper, "prefetch", None):
             rows, where, replay = ahead(rows, idx, mapper.mapper.prefetch, reader)
@@ -335,68 +313,6 @@ class StrictFailure(MapError):
         self.summary = summary
         super().__init__(f"--strict: {summary['changes']['unknown']} value(s) in column '{summary['column']}' "
                          "are not codes the data knows")
-
-
-PROGRESS_EVERY = 5000  # rows between two calls of the progress hook (a bar on a terminal, cli/progress.py)
-
-
-def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
-    """The hot loop: each row to the sink once per output row, with its added cells, prepared once per
-    distinct value. `where()` names the current row for errors. Returns (rows in, rows out)."""
-    cache, add, prepare, scale = {}, sink.add, sink.prepare, mapper.scale
-    rows_in = rows_out = 0
-    for row in rows:
-        rows_in += 1
-        if progress and not rows_in % PROGRESS_EVERY:
-            progress(rows_in)
-        if len(row) != width:
-            if not row:  # a blank line stays a blank line
-                sink.blank()
-                rows_out += 1
-                continue
-            row = _fit(row, width, where)
-        value = row[idx]
-        if value.__class__ is not str:
-            value = cell_text(value)
-        found = cache.get(value)
-        if found is None:
-            change, added, shares = mapper.cells(value, where())
-            found = [change, prepare(added), 0, shares]
-            if len(cache) < CACHE_LIMIT:
-                cache[value] = found
-            else:  # past the cache's bound: counted here, as it is not kept
-                mapper.counts[change] += 1
-        found[2] += 1
-        if scale is None:
-            add(row, found[1])
-        else:  # --apportion: the row's numbers times each part's share
-            for cells, prepared in zip(scale(row, found[3]), found[1]):
-                add(cells, [prepared])
-        rows_out += len(found[1])
-    for change, _, n, _ in cache.values():
-        mapper.counts[change] += n
-    return rows_in, rows_out
-
-
-def _fit(row, width, where):
-    """A row as wide as the header: a short one padded with empty cells, empty cells past the header
-    dropped; a cell with something in it past the header is an error (the added columns would stand
-    under the wrong names)."""
-    if len(row) < width:
-        return list(row) + [""] * (width - len(row))
-    if any(cell not in ("", None) for cell in row[width:]):
-        raise MapError(f"{where()}: {len(row)} cells, but the header names {width} columns; give every column "
-                       "a name in the header")
-    return row[:width]
-
-
-def cell_text(value):
-    """A workbook cell's value as text: empty for None, a whole float without its '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def coverage(kb):

@@ -15,7 +15,8 @@ from ..base import xlsxread
 from ..base.workbook import load_openpyxl
 from ..errors import BadValue
 from .mapahead import ahead
-from .mapfile import MapError, cell_text, copy_rows, find_column, run, skipped_note
+from .mapfile import MapError, find_column, run, skipped_note
+from .maprows import cell_text, copy_rows
 from .mapsinks import TextSink, WorkbookSink
 
 ZIP, OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"

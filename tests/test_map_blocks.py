@@ -1,0 +1,101 @@
+"""`ics map` reads a text file a block at a time (systems/maprows.py): bytes decoded 64 KB at a time and
+split into lines, rows handled 10,000 at a time, postcodes answered a block at a time. Files larger than
+both blocks, with the awkward cases placed across their edges, come back row for row."""
+import csv
+import io
+import random
+
+import pytest
+from test_map_places import directory  # noqa: F401  (the fixture: a small imported ONSPD)
+
+from icscli.places import mappostcodes
+from icscli.systems import maprows, postcode_text
+
+
+def _table(rows, newline, rng):
+    """A file of `rows` rows whose cells hold codes, plain text, quoted delimiters, line breaks of every
+    kind (a row spanning lines) and empty cells, with blank lines among them; the rows as a reader of
+    the whole text reads them back."""
+    cells = ["00D", "02Q", "15D", "QYG", "E01000001", "not a code", "", "a,b", 'say "x"', "two\nlines",
+             "cr\rline", "crlf\r\nline", " 00D "]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # quotes a cell holding CR or LF
+
+    def line(cells):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()[:-2] + newline
+
+    parts = [line(["id", "code", "note"])]
+    for i in range(rows):
+        blank = rng.random() < 0.002
+        parts.append(newline if blank else line([str(i), rng.choice(cells[:7]), rng.choice(cells)]))
+    text = "".join(parts)
+    return text, list(csv.reader(io.StringIO(text, newline="")))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_row_of_a_file_larger_than_a_block_comes_back_in_order(run, tmp_path, newline):
+    rows = maprows.ROWS * 20 + 777  # past blocks of rows looked up one by one or at once
+    text, expected = _table(rows, newline, random.Random(len(newline)))
+    assert len(text) > 4 * maprows.BLOCK  # several byte blocks too
+    source = tmp_path / "in.csv"
+    source.write_bytes(text.encode("utf-8"))
+    result = run("map", source, "-c", "code", "--to", "2026-07-01", "--split", "largest", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.output
+    out_text = (tmp_path / "out.csv").read_bytes().decode("utf-8")
+    got = list(csv.reader(io.StringIO(out_text, newline="")))
+    assert [row[:3] if row else row for row in got] == expected  # every row, blank lines too, cells unchanged
+    assert all(len(row) == len(got[0]) for row in got if row)
+    other = {"\n": ("\r",), "\r\n": (), "\r": ("\n",)}[newline]
+    bare = out_text.replace("two\nlines", "").replace("crlf\r\nline", "").replace("cr\rline", "")
+    assert not any(end in bare for end in other)  # outside the cells, the file's own line ending throughout
+
+
+def test_an_unclosed_quote_after_many_blocks_names_its_line(run, tmp_path):
+    text, _ = _table(maprows.ROWS + 500, "\n", random.Random(7))
+    source = tmp_path / "in.csv"
+    source.write_bytes((text + '99,00D,"never closed\nmore\n').encode("utf-8"))
+    line = text.count("\n") + text.count("\r") - text.count("\r\n") + 1  # after every line of the table
+    result = run("map", source, "-c", "code", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 1
+    assert f"line {line}: unclosed quote" in result.stderr
+
+
+def test_a_line_longer_than_the_limit_across_byte_blocks_is_an_error(run, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,code\n1,00D\n2," + b"x" * (maprows.MAX_LINE + 10) + b"\n")
+    result = run("map", source, "-c", "code", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 1
+    assert f"line 3 is longer than {maprows.MAX_LINE:,} characters" in result.stderr
+
+
+def test_postcode_keys_made_at_once_are_the_ones_made_one_by_one():
+    rng = random.Random(24)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz0123456789 \t\u00a0\u00dfQ-"
+    values = ["SW1A 1AA", "sw1a1aa", " B1  1AA ", "EC1A 1BB", "W1A 0AX", "M1 1AE", "B33 8TH", "CR2 6XH",
+              "DN55 1PT", "GIR 0AA", "", "1AA", "SW1A\t1AA", "SW1A\u00a01AA", "\u00df1 1AA", "AA9A 9AA",
+              "A9A 9AA", "A99 9AA", "AA99 9AA", "A9 9AA", "AAA 9AA", "A9 AAA", "AA9A9AA"]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    made = mappostcodes.keys(values)
+    assert made == {v: postcode_text.normalise(v) for v in values}
+    assert sum(k is not None for k in made.values()) > 12  # shaped ones among them
+
+
+@pytest.mark.usefixtures("directory")
+def test_postcodes_answered_a_block_at_a_time_whatever_the_caches_hold(run, tmp_path, monkeypatch):
+    """Small blocks and a record cache emptied on nearly every block give the same file as the defaults:
+    a key looked up before the cache was emptied is looked up again, not taken as unknown."""
+    values = ["NE1 1AA", "ne11ab", "B1 1AA", "ZZ9 9ZZ", "not one", "", " B1  1AA "] * 30
+    path = tmp_path / "pc.csv"
+    path.write_text("n,pc\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values)), encoding="utf-8")
+    expected = run("map", path, "-c", "pc", "--kind", "postcode", "-q").output
+    monkeypatch.setattr(maprows, "ROWS", 7)
+    monkeypatch.setattr(mappostcodes, "CACHE_LIMIT", 2)
+    got = run("map", path, "-c", "pc", "--kind", "postcode", "-q")
+    assert got.exit_code == 0 and got.output == expected
+    rows = list(csv.DictReader(io.StringIO(expected)))
+    assert len(rows) == len(values)
+    assert {r["pc"]: r["change"] for r in rows}["ne11ab"] != "unknown"
+    assert {r["pc"]: r["change"] for r in rows}["ZZ9 9ZZ"] == "unknown"
