@@ -539,7 +539,8 @@ def _peak_of_mapping_to_a_workbook(tmp_path, rows):
 def test_csv_to_a_workbook_streams_in_flat_memory(tmp_path):
     """Five times the rows, the same memory: the rows are never all held (holding them took about 2 KB
     a row, 2.8 MB more here)."""
-    small, large = (_peak_of_mapping_to_a_workbook(tmp_path, n) for n in (300, 1500))
+    # each the least of two runs: a part of the data loaded once, on first use, in either run is no growth
+    small, large = (min(_peak_of_mapping_to_a_workbook(tmp_path, n) for _ in range(2)) for n in (300, 1500))
     assert large - small < 1_000_000, (small, large)
     rows = list(openpyxl.load_workbook(tmp_path / "out1500.xlsx", read_only=True).worksheets[0].values)
     assert len(rows) == 1 + 1500 and rows[-1][:3] == (1499, "00D" if 1499 % 3 else "02Q", 1499 * 7)
