@@ -66,8 +66,11 @@ def _typed_errors(base):
             except ToolError as exc:
                 if isinstance(exc, UnexpectedToolError):
                     raise
-                data = _rejected(name, exc.__cause__ if isinstance(exc.__cause__, ValidationError) else None,
-                                 self._tool_manager.get_tool(name) is None)
+                invalid = exc.__cause__ if isinstance(exc.__cause__, ValidationError) else None
+                unknown = name not in {tool.name for tool in await self.list_tools()}  # the public listing
+                if invalid is None and not unknown:
+                    raise  # another failure: the SDK's own answer
+                data = _rejected(name, invalid, unknown)
                 return CallToolResult(content=[TextContent(type="text", text=text_of(data))],
                                       structured_content=data, is_error=True)
 
