@@ -256,6 +256,10 @@ def test_postcodes_through_the_imported_directory(run, kb, tmp_path, directory, 
         assert found["ZZ9 9ZZ"][0]["change"] == "unknown"
         assert "not in the imported postcode directory" in found["ZZ9 9ZZ"][0]["note"]
         assert "terminated" in found[" NE1 1AB "][0]["note"]
+        # the directory's edition is shown with each postcode's answer and in the summary
+        assert all("ONSPD August 2026" in found[text][0]["note"] for text in typed), found
+        summary = run("map", tmp_path / "in.csv", "-c", "pc", "--to", day, "--kind", kind).stderr
+        assert "postcodes looked up in your imported ONSPD August 2026 (imported on " in summary, summary
         if kind == "auto":  # what is not shaped like a postcode is answered as without a directory
             area, _ = _map(run, tmp_path, ["not one"], "--to", day, "--kind", "area", column="pc")
             assert found["not one"][0] == area[0]

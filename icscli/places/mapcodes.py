@@ -75,6 +75,10 @@ class PlaceMapper:
         if self.postcodes:
             self.postcodes.close()
 
+    def notes(self):
+        """What the summary says of the files this run read (the postcode directory's edition)."""
+        return self.postcodes.notes() if self.postcodes else []
+
     def map(self, text):
         """{'input', 'kind', 'change', 'rows': [{'fields', 'share', 'node'}], 'note'} for one value."""
         k = str(text).strip()

@@ -110,6 +110,15 @@ class Postcodes:
             answer = self.answers[record] = self._answer(pm, record)
         return answer  # shared by every postcode with that sub-ICB location and status
 
+    def notes(self):
+        """What the summary says of the directory, once a postcode was looked up in it: its edition and
+        when it was imported."""
+        if not self.answers:
+            return []
+        when = str(self.meta.get("imported") or "")[:10]
+        return [f"postcodes looked up in your imported {self.label}"
+                + (f" (imported on {dates.human(when)})" if len(when) == 10 else "")]
+
     def _answer(self, pm, record):
         sub_icb, terminated = record.split("\0")
         if not sub_icb or sub_icb.endswith("99999999"):

@@ -277,7 +277,7 @@ def run(kb, header, idx, day, split, strict, sink, about, summary, loop, notes=l
         getattr(mapper.mapper, "close", list)()
     summary.update({"to": mapper.mapper.day, "rows": rows_in, "rows_written": rows_out, "changes": mapper.counts,
                     "split": split, "data_as_of": coverage(kb), "notes": notes() + list(out.notes) + _shares_notes(mapper)
-                    + _lookup_notes(),
+                    + _lookup_notes() + getattr(mapper.mapper, "notes", list)(),
                     "weights": weights})
     if mapper.mapper.source_day:
         summary["from"] = mapper.mapper.source_day
