@@ -40,6 +40,9 @@ def _explain(p):
         return _system(p)
     answer = _cited(p, ("id", "name", "kind", "acronyms", "summary", "counts_text", "as_of", "counts_as_of",
                         "replaced", "became", "part_of", "accountable_to"))
+    if answer.get("accountable_to"):  # each with its first source, as every claim of a brief answer
+        answer["accountable_to"] = [_cited(a, ("entity", "note")) if isinstance(a, dict) else a
+                                    for a in answer["accountable_to"]]
     state = p.get("as_of_state")
     if state:
         answer["as_of_state"] = dict(_pick(state, ("exists", "text")), sources=ids((state.get("period") or {})
