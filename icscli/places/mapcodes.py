@@ -11,6 +11,7 @@ only a value it does not know is read by its shape as a place code.
 from .. import dates
 from ..errors import BadValue
 from ..store import places as store
+from ..systems.mapping import unknown
 
 DIGITS_LAST = ("lsoa", "practice", "pcn")  # shapes whose text is its own key in the systems code table
 KINDS = ("auto", "area", "practice", "pcn", "lsoa", "trust", "postcode")  # cli/map.py's --kind offers these
@@ -180,10 +181,6 @@ class PlaceMapper:
         else:
             change = "merged"
         return {"change": change, "rows": rows, "note": "; ".join([place_note, *notes])}
-
-
-def unknown(text, note):
-    return {"input": text, "change": "unknown", "note": note, "rows": []}
 
 
 def _level(level):

@@ -5,16 +5,12 @@ it and what is assumed when the date is not that file's own.
 """
 from .. import dates
 from ..store import places as store
+from ..systems.mapping import unknown
 from .base import vintages
+from .lsoa import GEOGRAPHY, POPULATION
 
 PRACTICE_FILES = (("prac2022", "ccg2022", "pcn2022", "name2022"), ("prac2026", "loc2026", "pcn2026", "name2026"))
 PRACTICE_IDS = frozenset(f[0] for f in PRACTICE_FILES)
-POPULATION = {"lsoa11": "pop2020", "lsoa21": "pop2021"}
-GEOGRAPHY = {"lsoa11": "2011", "lsoa21": "2021"}
-
-
-def _unknown(text, note):
-    return {"input": text, "change": "unknown", "note": note, "rows": []}
 
 
 def _files(pm, geographies, ids=None):
@@ -64,7 +60,7 @@ def _area_text(at):
 def practice(pm, text, code):
     cells = store.row("practices", code)
     if not cells:
-        return _unknown(text, "not a GP practice code in the practice files (January 2022, August 2026)")
+        return unknown(text, "not a GP practice code in the practice files (January 2022, August 2026)")
     col = store.header("practices")
     files, (at, stand) = _files(pm, ("practice",), PRACTICE_IDS)
     areas = [cells[col[f[1]]] for f in PRACTICE_FILES]
@@ -72,7 +68,7 @@ def practice(pm, text, code):
     if not areas[at]:
         other = 1 - at
         if at == len(files) - 1:  # not in the latest file: it closed or left the list
-            return _unknown(text, f"not in the practice file of {dates.human(files[at]['date'])}, in force on the date "
+            return unknown(text, f"not in the practice file of {dates.human(files[at]['date'])}, in force on the date "
                                   f"(it had closed or left the list); the file of {dates.human(files[other]['date'])} "
                                   f"placed it in {_area_text(int(areas[other]))}")
         return pm.parts(text, [(int(areas[other]), files[other]["start"], 1.0)],
@@ -113,7 +109,7 @@ def _pcn_areas():
 def pcn(pm, text, code):
     rows_of = pcn_codes().get(code)
     if not rows_of:
-        return _unknown(text, "not a PCN code in the practice files (January 2022, August 2026)")
+        return unknown(text, "not a PCN code in the practice files (January 2022, August 2026)")
     files, (at, stand) = _files(pm, ("practice",), PRACTICE_IDS)
     which = files[at]["id"] if files[at]["id"] in rows_of else next(iter(rows_of))
     row = rows_of[which]
@@ -125,7 +121,7 @@ def pcn(pm, text, code):
     start = next(v["start"] for v in files if v["id"] == which)
     areas = _pcn_areas().get(row, {})
     if not areas:
-        return _unknown(text, "the practice files list no practice in this PCN")
+        return unknown(text, "the practice files list no practice in this PCN")
     if len(areas) == 1:
         return pm.parts(text, [(next(iter(areas)), start, 1.0)], place, "PCN's practices lie in one or more of them")
     known = {area: patients for pcn_row, area, patients in store.pcns()[1] if pcn_row == row}
@@ -165,8 +161,8 @@ def lsoa(pm, text, code):
     cells = store.row(other, code)
     if not cells:
         if code.startswith("W01"):
-            return _unknown(text, "a Welsh LSOA: the NHS England lookups cover England only")
-        return _unknown(text, "not a 2011 or 2021 LSOA code in the lookups")
+            return unknown(text, "a Welsh LSOA: the NHS England lookups cover England only")
+        return unknown(text, "not a 2011 or 2021 LSOA code in the lookups")
     counterparts = cells[store.header(other)[geo]].split()
     weights, pop = {}, store.header(geo)[POPULATION[geo]]
     for c in counterparts:
@@ -175,7 +171,7 @@ def lsoa(pm, text, code):
             weights[assigned[c]] = weights.get(assigned[c], 0) + int(cells[pop])
     total = sum(weights.values())
     if not weights:
-        return _unknown(text, f"its {GEOGRAPHY[geo]} counterparts are not in the LSOA lookup of {dates.human(v['date'])}")
+        return unknown(text, f"its {GEOGRAPHY[geo]} counterparts are not in the LSOA lookup of {dates.human(v['date'])}")
     place += (f"; a {GEOGRAPHY[other]} LSOA, read through its {GEOGRAPHY[geo]} counterpart"
               f"{'s' if len(counterparts) > 1 else ''} ({', '.join(counterparts)}, the ONS link)")
     if len(weights) > 1:
@@ -194,13 +190,13 @@ def trust(pm, text, code):
     if not cells:
         later = [s["new"] for s in trusts.chain(code, "old") if store.row("trusts", s["new"])]
         if not later:
-            return _unknown(text, "not an NHS trust code in the ODS trusts file or its successions")
+            return unknown(text, "not an NHS trust code in the ODS trusts file or its successions")
         place = f"succeeded by {later[-1]}; "
         cells = store.row("trusts", later[-1])
     col = store.header("trusts")
     icb = cells[col["icb"]]
     if not icb:
-        return _unknown(text, place + "the ODS trusts file gives it no host ICB")
+        return unknown(text, place + "the ODS trusts file gives it no host ICB")
     place += f"host ICB {icb} in the ODS trusts file (as at its extract, before the April 2026 mergers)"
     opened, closed = cells[col["opened"]], cells[col["closed"]]
     if opened and pm.day < opened:
@@ -218,7 +214,7 @@ def trust(pm, text, code):
             place += f"; its area is divided between {len(rows)} ICBs on the date; the data does not say which hosts it"
         return {"input": text, "change": change, "rows": rows, "note": place}
     if host["status"] == "unknown":
-        return _unknown(text, place + "; the systems data has no ICB with that code")
+        return unknown(text, place + "; the systems data has no ICB with that code")
     found = pm.area.map(icb)
     if host["status"] == "before-icbs":
         place += "; ICBs began on 1 July 2022: shown is the area that ICB had"

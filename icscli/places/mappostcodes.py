@@ -10,6 +10,7 @@ import re
 
 from .. import dates
 from ..systems import postcode_text, postcodes
+from ..systems.mapping import unknown
 
 CACHE_LIMIT = 300000
 BATCH = 500
@@ -91,18 +92,18 @@ class Postcodes:
     def _unknown(self, note):
         found = self.unknowns.get(note)
         if found is None:
-            found = self.unknowns[note] = _unknown("", note)
+            found = self.unknowns[note] = unknown("", note)
         return found
 
     def map(self, pm, text):
         key = self.keys.get(text) or postcode_text.normalise(str(text))
         if key is None:
-            return _unknown(text, "not shaped like a postcode")
+            return unknown(text, "not shaped like a postcode")
         if key not in self.records:
             self.prefetch([str(text).strip()])
         record = self.records.get(key)
         if record is None:
-            return _unknown(text, f"not in the imported postcode directory ({self.label})")
+            return unknown(text, f"not in the imported postcode directory ({self.label})")
         answer = self.answers.get(record)
         if answer is None:
             if len(self.answers) > CACHE_LIMIT:
@@ -122,12 +123,12 @@ class Postcodes:
     def _answer(self, pm, record):
         sub_icb, terminated = record.split("\0")
         if not sub_icb or sub_icb.endswith("99999999"):
-            return _unknown("", f"the postcode directory ({self.label}) gives it no sub-ICB location"
+            return unknown("", f"the postcode directory ({self.label}) gives it no sub-ICB location"
                                 + (f" (its code is {sub_icb})" if sub_icb else ""))
         found = pm.area.map(sub_icb)
         bits = [f"sub-ICB location {sub_icb} in the postcode directory ({self.label})"]
         if terminated:
-            bits.append(f"the postcode was terminated in {dates.human(_month(terminated))}; the area is the one the "
+            bits.append(f"the postcode was terminated in {dates.human(postcodes.month(terminated))}; the area is the one the "
                         "directory gives it")
         if found["change"] == "unknown":
             bits.append("the systems data does not know that code")
@@ -135,11 +136,3 @@ class Postcodes:
             bits.append(found["note"])
         return {"input": "", "change": found["change"], "rows": found["rows"], "note": "; ".join(bits)}
 
-
-def _month(value):
-    value = (value or "").strip()
-    return f"{value[:4]}-{value[4:6]}" if len(value) == 6 and value.isdigit() else value
-
-
-def _unknown(text, note):
-    return {"input": text, "change": "unknown", "note": note, "rows": []}

@@ -31,6 +31,11 @@ def columns(day):
     return (ICB_COLUMNS if day >= ICBS_START else CCG_COLUMNS) + ("change", "share", "note")
 
 
+def unknown(text, note):
+    """The answer for a value that maps to nothing (its note says why): every mapper's, places' too."""
+    return {"input": text, "change": "unknown", "note": note, "rows": []}
+
+
 def _in(span, day):
     return span[0] <= day and (span[1] is None or day < span[1])
 
@@ -141,10 +146,10 @@ class Mapper:
 
     def _map(self, text):
         if not str(text).strip():
-            return {"input": text, "change": "unknown", "note": "blank", "rows": []}
+            return unknown(text, "blank")
         hits = [(kind, ident) for kind, ident in lookup(self.kb, text) if kind != "la"]
         if not hits:
-            return {"input": text, "change": "unknown", "note": "not a code or name in the data", "rows": []}
+            return unknown(text, "not a code or name in the data")
         kind, ident = self._pick(hits, self.source_day or self.day)
         found = self.follow(kind, ident, text)
         if self.source_day and self._pick(hits, self.day) != (kind, ident):

@@ -122,7 +122,7 @@ def _answer(kb, text, found_rows, at_edition, on_day, names):
     sources = _sources(kb, [r.get("node") for r in found["rows"]] + [own.get("node")])
     return {
         "input": text, "postcode": postcode_text.display(key), "status": "terminated" if terminated else "live",
-        "introduced": _month(record.get("introduced")), "terminated": _month(terminated),
+        "introduced": month(record.get("introduced")), "terminated": month(terminated),
         "lsoa": record.get("lsoa") or "", "ward": record.get("ward") or "",
         "local_authority": record.get("local_authority") or "",
         "local_authority_name": names.get(record.get("local_authority") or "", ""),
@@ -168,7 +168,7 @@ def _icb_named(kb, code, day):
 def _note(given, sub_icb, own, terminated):
     bits = []
     if terminated:
-        bits.append(f"terminated in {dates.human(_month(terminated))}; the areas shown are those the directory gives it")
+        bits.append(f"terminated in {dates.human(month(terminated))}; the areas shown are those the directory gives it")
     if not sub_icb:
         bits.append("the directory gives it no sub-ICB location" + (f" (its code is {given})" if given else ""))
     elif own.get("missing"):
@@ -179,7 +179,7 @@ def _note(given, sub_icb, own, terminated):
     return "; ".join(bits)
 
 
-def _month(value):
+def month(value):
     """YYYYMM as YYYY-MM (a partial date), '' for none."""
     value = (value or "").strip()
     return f"{value[:4]}-{value[4:6]}" if len(value) == 6 and value.isdigit() else value
