@@ -129,7 +129,7 @@ class Apportioner:
         """(patients by code or None, the words for the basis of the shares)."""
         if self.weights == "lsoas":
             return None, f"shares by number of LSOAs (small areas of broadly similar population): {held}"
-        column = _population(source["geography"])["column"]
+        column = population(source["geography"])["column"]
         label = (self._vintages.get(column) or {}).get("label") or column
         people = f"shares by resident population ({label}): {held}"
         if self.weights == "population":
@@ -198,8 +198,9 @@ def _members(vintage):
     return known[vintage]
 
 
-def _population(geo):
-    """{'column', 'by': {LSOA: people}} of the LSOA table of a geography (its `pop...` column)."""
+def population(geo):
+    """{'column', 'by': {LSOA: people}} of the LSOA table of a geography (its `pop...` column), read once a
+    process: for the shares, and for the ICB card's residents through an imported lookup (card.py)."""
     known = places.memo("apportion_population")
     if geo not in known:
         header = places.header(geo)
@@ -216,7 +217,7 @@ def _links(geo):
     if geo not in known:
         other = GEOGRAPHIES[1 - GEOGRAPHIES.index(geo)]
         at = places.header(geo)[other]
-        people = _population(other)["by"]
+        people = population(other)["by"]
         out = {}
         for cells in places.rows(geo):
             parts = cells[at].split()
@@ -230,7 +231,7 @@ def _place(geo, lsoas, target):
     """{ODS code of a target area: [people, LSOAs]} of the LSOAs `lsoas` (geography `geo`) placed by the
     lookup `target` (a vintage record)."""
     rows, table = places.area_rows(target["id"]), places.areas()
-    people = _population(geo)["by"]
+    people = population(geo)["by"]
     bridge = None if geo == target["geography"] else _links(geo)
     out = {}
     for lsoa in lsoas:

@@ -127,8 +127,9 @@ def _by_imported_lookup(column, ons_code):
     standing = store.official_standing(column)
     if not (standing and standing.get("used")):
         return {"imported": standing}
-    areas, position = store.areas(), store.header("lsoa21")["pop2021"]
-    people = {cells[0]: int(cells[position]) for cells in store.rows("lsoa21")}
+    from .apportion import population
+
+    areas, people = store.areas(), population("lsoa21")["by"]
     mine = [lsoa for lsoa, loc in store.area_rows(column).items() if areas[areas[loc][5]][2] == ons_code]
     return {"residents": sum(people[lsoa] for lsoa in mine), "lsoas": len(mine), "basis": "official-imported",
             "imported": standing}
