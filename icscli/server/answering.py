@@ -74,7 +74,7 @@ def sources(kb, idents):
     out = []
     for ident in idents:
         if ident and ident in kb.sources:
-            citation = source_entry(kb, ident)[0].removesuffix(f" [{ident}]")  # its id is a field of its own
+            citation = source_entry(kb, ident, with_id=False)[0]  # its id is a field of its own
             out.append({"id": ident, "citation": citation, "address": kb.sources[ident].get("url")})
     return out
 

@@ -348,12 +348,14 @@ def describe_source(kb, source_id, locator=""):
     return text + (f" {where}" if where else "")
 
 
-def source_entry(kb, source_id, locator=""):
-    """(description, where): `where` is the public address, or the reference that stands in for one."""
+def source_entry(kb, source_id, locator="", with_id=True):
+    """(description, where): `where` is the public address, or the reference that stands in for one; the
+    description ends with the source's id in brackets unless `with_id` is false (where the id is shown
+    apart, as the MCP server's sources are)."""
     source = kb.sources.get(source_id) if kb else None
     if not source:
         return source_id, ""
     text = f"{source['publisher']}, \u201c{source['title']}\u201d ({human(source['date'])})"
     if locator:
         text += f", at \u201c{locator}\u201d"
-    return text + f". [{source_id}]", source_where(source)
+    return text + (f". [{source_id}]" if with_id else "."), source_where(source)
