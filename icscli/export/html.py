@@ -153,7 +153,9 @@ def cites(ref, sources):
         return ""
     grouped = {}  # one link per source, its locators together (a change citing one file many times)
     for n, source, at in found:
-        grouped.setdefault((n, source), []).extend([at] if at and at not in grouped.get((n, source), ()) else [])
+        places = grouped.setdefault((n, source), [])
+        if at and at not in places:
+            places.append(at)
     links = []
     for (n, source), places in grouped.items():
         title = f' title="{esc("at: " + "; ".join(places))}"' if places else ""
