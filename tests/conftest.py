@@ -49,6 +49,13 @@ def invoke(*args, env=None):
 
 
 @pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An imports directory of the test's own (the session's is empty): the test's tmp_path."""
+    monkeypatch.setenv("ICS_IMPORTS_DIR", str(tmp_path / "imports"))
+    return tmp_path
+
+
+@pytest.fixture
 def run():
     return invoke
 

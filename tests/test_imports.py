@@ -37,13 +37,6 @@ def _loc(kb, version, index=0, other_than=None):
     return locs[index]
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    """An imports directory of the test's own (the session's is empty)."""
-    monkeypatch.setenv("ICS_IMPORTS_DIR", str(tmp_path / "imports"))
-    return tmp_path
-
-
 @pytest.fixture(scope="module")
 def places(kb):
     """Three postcodes in two real 2026 sub-ICB locations, one of them terminated."""

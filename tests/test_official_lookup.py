@@ -17,12 +17,6 @@ COLUMNS = ["LSOA21CD", "LSOA21NM", "SICBL26CD", "SICBL26CDH", "SICBL26NM", "ICB2
 MOVED = 3  # LSOAs moved each way between two gainers
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("ICS_IMPORTS_DIR", str(tmp_path / "imports"))
-    return tmp_path
-
-
 @pytest.fixture(scope="module")
 def official(kb):
     """(the lookup's rows as {LSOA: loc2026 area row}, the LSOAs moved {LSOA: (derived row, official row)})."""
