@@ -193,11 +193,7 @@ class FileMapper:
                 "largest part only; the whole value is kept on it" if known else
                 f"the data cannot say which of the {len(result['rows'])} parts is largest; the first is shown "
                 "and the whole value kept on it")
-        return change, [r["fields"] + [change, _share(r["share"]), _joined(note, r.get("note"))] for r in rows], shares
-
-
-def _joined(*notes):
-    return "; ".join(n for n in notes if n)
+        return change, [r["fields"] + [change, _share(r["share"]), note] for r in rows], shares
 
 
 def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, encoding=None, excel=False,
