@@ -60,8 +60,8 @@ def lsoa(code, as_of, **output):
     """A 2011 or 2021 LSOA (a census small area in England): its CCG, sub-ICB location and ICB on a date
     and in every lookup file from July 2015 to April 2026, its population, and its 2011/2021 counterparts.
 
-    The April 2026 assignment is derived (no official lookup is at hand) and marked so. An unknown code
-    exits 2 with the nearest codes.
+    The April 2026 assignment is derived (ics holds no official lookup for it unless you import one)
+    and marked so. An unknown code exits 2 with the nearest codes.
 
     \b
     Examples:

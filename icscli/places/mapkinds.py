@@ -150,7 +150,7 @@ def lsoa(pm, text, code):
     if place is None:
         place = _when("placed by the LSOA lookup" if stand != "on" else "as the LSOA lookup", files, at, stand)
         if v.get("provenance") != "official":
-            place += " (a derived assignment: no official lookup for that date is at hand)"
+            place += " (a derived assignment: ics holds no official lookup for that date; `ics import` takes one)"
         pm.files["lsoa note"] = place
     assigned = pm.files.get(v["id"])
     if assigned is None:
