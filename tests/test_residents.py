@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from test_official_lookup import _write, home, lookup_text, official  # noqa: F401 (fixtures)
+from test_official_lookup import _write, lookup_text, official  # noqa: F401 (fixtures; `home` is conftest.py's)
 
 from icscli.systems.card import system_card
 
