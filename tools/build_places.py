@@ -60,7 +60,7 @@ VINTAGES = [
     {"id": "loc2026", "date": "2026-04", "label": "LSOA (2021) to sub-ICB location and ICB, April 2026 (derived)",
      "geography": "lsoa21", "levels": ["loc", "icb", "region"], "provenance": "derived",
      "method": "recoded-and-split-by-local-authority",
-     "note": "No official LSOA lookup for April 2026 was available. Each LSOA keeps its April 2024 sub-ICB "
+     "note": "ics holds no official LSOA lookup for April 2026 unless you import one (ics import). Each LSOA keeps its April 2024 sub-ICB "
              "location, under the codes NHS England's August 2026 practice mapping file gives it; the LSOAs of the one "
              "location that ended are placed whole local authority by whole local authority in the locations that "
              "took its practices, the only such way that gives each the number of LSOAs it gained in April 2026 "
