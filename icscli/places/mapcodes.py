@@ -57,15 +57,15 @@ class PlaceMapper:
         self.columns, self.width, self.icb_era = self.area.columns, self.area.width, self.area.icb_era
         self._cache, self._followed, self._answers, self.files = {}, {}, {}, {}
         self.areas, self.kinds = store.areas(), mapkinds
-        self.postcodes = self.prefetch = None
+        self.postcodes = self.prefetch = self.answer_block = None
         if kind in ("auto", "postcode"):
             from .mappostcodes import Postcodes
 
-            self.postcodes = Postcodes.open(required=kind == "postcode")
-            if self.postcodes and kind == "postcode":  # every value a postcode: answered a block at a time
-                self.prefetch = lambda values: self.postcodes.answer_all(self, values)
-            elif self.postcodes:
+            self.postcodes = Postcodes.open(self, required=kind == "postcode")
+            if self.postcodes:  # the directory's index read a block of values at a time
                 self.prefetch = self.postcodes.prefetch
+            if self.postcodes and kind == "postcode":  # every value a postcode: answered a block at a time
+                self.answer_block = self.postcodes.answer_block
 
     @property
     def apportioner(self):
@@ -105,11 +105,11 @@ class PlaceMapper:
                 if not postcode_text.normalise(k):
                     return found
                 if self.postcodes:
-                    return self.postcodes.map(self, text)
+                    return self.postcodes.map(text)
                 return unknown(text, "shaped like a postcode: import a postcode directory (ics import) to map "
                                      "postcodes")
         elif kind == "postcode":
-            return self.postcodes.map(self, text)
+            return self.postcodes.map(text)
         if not k:
             return unknown(text, "blank")
         return getattr(self.kinds, kind)(self, text, k.upper())

@@ -18,7 +18,9 @@ from ..base.schema import IMPORT_KINDS
 # The kinds of import, in the order `ics import --list` shows them: kind -> its database's file name.
 KINDS = {kind: f"{kind}.sqlite" for kind in IMPORT_KINDS}
 DIRECTORIES = ("onspd", "nspl")  # the postcode directories, in the order a tie between editions prefers
-FORMAT = 1  # bump when the tables of an import change: an older database is then reported, not misread
+# bump a kind's format when its tables change: an older database is then reported, not misread (2: the
+# directories' sector index, systems/sectors.py)
+FORMATS = {kind: 2 if kind in DIRECTORIES else 1 for kind in KINDS}
 _CHANGES = [0]  # how many imports this process has built or removed: readers' memos are keyed on it
 # An unfinished build's file names its process and machine (`_temporary_prefix`): it is removed once that
 # process is gone. One whose process cannot be asked about (another machine's, in a shared directory, or
@@ -73,7 +75,7 @@ def build(kind, fill):
             connection.execute("PRAGMA journal_mode = OFF")  # a temporary file: a crash discards it whole
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("BEGIN")
-            meta = dict(fill(connection), format=FORMAT, imported=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            meta = dict(fill(connection), format=FORMATS[kind], imported=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
             connection.executemany("INSERT INTO meta VALUES (?, ?)", [(k, marshal.dumps(v)) for k, v in meta.items()])
             connection.execute("COMMIT")
@@ -163,7 +165,7 @@ def connect(kind):
         meta = _meta(connection)
     except sqlite3.Error as exc:
         raise ImportUnreadable(f"{path}: cannot be read ({exc}); import the file again") from None
-    if meta.get("format") != FORMAT:
+    if meta.get("format") != FORMATS[kind]:
         connection.close()
         raise ImportUnreadable(f"{path}: made by another version of ics; import the file again")
     return connection

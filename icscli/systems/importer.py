@@ -20,7 +20,7 @@ import zipfile
 
 from ..errors import IcsError
 from ..store import imported
-from . import onsfiles, postcode_text
+from . import onsfiles, postcode_text, sectors
 
 MAX_LINE = 1 << 20  # bytes in one line: a longer one is not a CSV (a binary file, /dev/zero)
 CHUNK = 1 << 20
@@ -224,8 +224,10 @@ def _import(kb, inputs, zips, opened, progress):
             stream.close()
             if source.hasher is not None:
                 files.append({"name": source.label, "sha256": source.hasher.hexdigest()})
+        index_code = None
         if layout.kind != "lsoa-lookup":
             _index_postcodes(connection)
+            index_code = sectors.build(connection)  # what `ics map` reads (systems/sectors.py)
         files += [{"name": path, "sha256": digest.hexdigest()} for path, digest in zips]
         edition = dict(layout.edition)
         if layout.kind != "lsoa-lookup" and not edition["date"]:
@@ -233,6 +235,8 @@ def _import(kb, inputs, zips, opened, progress):
             edition["newest_postcode"] = f"{newest[:4]}-{newest[4:6]}" if len(newest) == 6 and newest.isdigit() else ""
         meta = {"kind": layout.kind, "label": edition["label"], "edition": edition, "rows": rows, "files": files,
                 "columns": layout.names(), "official": official(kb, layout.kind, edition, files, rows)}
+        if index_code:
+            meta["sectors"] = index_code
         if layout.kind == "lsoa-lookup":  # does it stand in for a derived assignment (systems/lookupcheck.py)?
             from .lookupcheck import decide
 

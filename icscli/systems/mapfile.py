@@ -67,7 +67,8 @@ class Reader:
         family = text_codec(encoding) if encoding else None
         self.encoding, self.bom = _byte_order(raw, family, encoding)
         self.exhausted, self.start, self.skipped = False, 1, []
-        self._lines = itertools.chain.from_iterable(lines(self, raw))  # lines a block at a time (maprows.py)
+        self.recorded, self.recorded_from = [], 0  # the lines read and not yet written (copy_text), and the first's number
+        self._lines = itertools.chain.from_iterable(self._record(lines(self, raw)))  # a block at a time (maprows.py)
         for _ in range(skip_rows):  # title lines before the header: kept, to be written back unchanged
             line = self._guard(lambda: next(self._lines, ""))
             if not line:
@@ -85,6 +86,14 @@ class Reader:
             raise MapError(f"{name}: line {skip_rows + 1}: unclosed quote; the quoted cell runs to the end of the file")
         if not any(cell.strip() for cell in self.header):
             raise BadValue(f"--column: line {skip_rows + 1} of {name}, the header, is empty")
+
+    def _record(self, blocks):
+        """The blocks of lines, each kept in `recorded` too while that is a list (copy_text writes a row
+        read from one line as that line's own text, and lets the lines go once written)."""
+        for block in blocks:
+            if self.recorded is not None:
+                self.recorded.extend(block)
+            yield block
 
     def rows(self):
         """The rows after the header. `start` is the line the current row starts on; a row that only
@@ -226,6 +235,7 @@ def map_stream(kb, raw, out, column, day, name="-", split="all", strict=False, e
     def loop(mapper, out):
         if out.__class__ is TextSink and mapper.scale is None:
             return reader.loop(lambda _: copy_text(reader, len(reader.header), idx, mapper, out, progress))
+        reader.recorded = None  # rows written through the sink's csv writer: no line kept
         rows, where = reader.rows(), reader.where
         if getattr(mapper.mapper, "prefetch", None):
             rows, where, replay = ahead(rows, idx, mapper.mapper.prefetch, reader)

@@ -93,6 +93,7 @@ class Answers:
 
     def __init__(self, mapper, prepare):
         self.mapper, self.prepare, self.kept, self.rows_out = mapper, prepare, {}, 0
+        self.entries = {}  # the entries of `kept` alone, by the same identity
 
     def get(self, value, where, answer=None):
         """The entry for `value`, whose answer is `answer` when the caller has it."""
@@ -106,6 +107,7 @@ class Answers:
                 self.flush()
             entry = [change, self.prepare(added), 0, shares]
             self.kept[id(answer)] = (answer, entry)
+            self.entries[id(answer)] = entry
         else:
             entry = entry[1]
         return entry
@@ -120,6 +122,7 @@ class Answers:
             entry[2] = 0
         if entries is None:
             self.kept.clear()
+            self.entries.clear()
 
     def finish(self, cache):
         """The output rows counted, every count added to the mapper's."""
@@ -171,11 +174,12 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
 
     answers = Answers(mapper, sink.prepare)
     cache, write, writerow = {}, sink.write, sink.writer.writerow
-    get, source, skipped = cache.get, reader.lines, len(reader.skipped)
+    get, source, skipped, recorded = cache.get, reader.lines, len(reader.skipped), reader.recorded
     prefetch = getattr(mapper.mapper, "prefetch", None)
+    answer_block = getattr(mapper.mapper, "answer_block", None)
     reader.end_line, reader.eof_lines = True, None  # an empty line after the last: see lines()
     rows_in = blanks = shown = 0
-    size = ROWS * 10 if prefetch else ROWS  # looked up at once: more sorted keys read a directory's pages closer
+    size = ROWS * 10 if prefetch or answer_block else ROWS  # looked up at once: more sorted keys read a directory's pages closer
     pick, counts = operator.itemgetter(idx), collections.Counter()
 
     def one_by_one(block, starts, where, known, kept, bulk):
@@ -224,13 +228,32 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
         def where(i, starts=starts, before=before):
             return f"line {(starts[i] if starts else before + 1 + i) + skipped}"
 
-        known, kept, bulk = get, cache, None
-        if prefetch:  # the block's values asked at once; their entries by answer, kept for this block
-            bulk = prefetch(list({row[idx] for row in block if len(row) > idx}))
+        known, kept, bulk, founds = get, cache, None, None
+        whole = starts is None and set(map(len, block)) == {width}  # each row one line, as wide as the header
+        if answer_block and whole:  # every value answered at once, in row order (postcodes)
+            values = list(map(pick, block))
+            got = answer_block(values)
+            founds = list(map(answers.entries.get, map(id, got)))
+            try:
+                at = _next_none(founds, 0)
+                while at >= 0:  # answers new to `answers`, prepared in row order
+                    founds[at] = answers.entries.get(id(got[at])) or answers.get(values[at], lambda at=at: where(at),
+                                                                                 got[at])
+                    at = _next_none(founds, at + 1)
+            except BaseException:  # an error (a split area with --split error): row by row, up to its row
+                kept = _entries(dict(zip(values, got)), answers)
+                blanks += one_by_one(block, None, where, kept.get, kept, None)
+                raise
+        elif answer_block or prefetch:  # the block's values asked at once; their entries kept for this block
+            values = [row[idx] for row in block if len(row) > idx]
+            if answer_block:
+                bulk = dict(zip(values, answer_block(values)))
+            else:
+                bulk = prefetch(list(set(values)))
             if bulk is not None:
                 kept = _entries(bulk, answers)
                 known = kept.get
-        if starts is None and set(map(len, block)) == {width}:  # each row one line, as wide as the header
+        if whole and founds is None:
             founds = list(map(known, map(pick, block)))
             try:
                 at = _next_none(founds, 0)
@@ -245,18 +268,30 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
             except BaseException:  # an error (a split area with --split error): row by row, up to its row
                 blanks += one_by_one(block, None, where, known, kept, bulk)
                 raise
+        if whole:
             counts.update(map(_FIRST, founds))
             prepared = list(map(_SECOND, founds))
             answers.rows_out += sum(map(len, prepared))
-            for row, suffixes in zip(block, prepared):
-                for suffix in suffixes:
-                    writerow(row)
-                    write(suffix)
+            if set(map(len, prepared)) == {1}:  # one output row each: each line's own text, then its cells
+                at = skipped + before - reader.recorded_from
+                texts = [None] * (2 * len(block))
+                texts[::2] = map(str.rstrip, recorded[at:at + len(block)], itertools.repeat("\r\n"))
+                texts[1::2] = map(_FIRST, prepared)
+                write("".join(texts))
+            else:
+                for row, suffixes in zip(block, prepared):
+                    for suffix in suffixes:
+                        writerow(row)
+                        write(suffix)
         else:
             blanks += one_by_one(block, starts, where, known, kept, bulk)
+        done = skipped + source.line_num  # the lines read so far: let go
+        del recorded[:done - reader.recorded_from]
+        reader.recorded_from = done
         rows_in += len(block)
         if kept is not cache:  # the block's counts added up before its entries are let go
-            answers.flush({id(e): e for e in kept.values() if e is not None}.values())
+            entries = list(filter(None, kept.values()))
+            answers.flush(dict(zip(map(id, entries), entries)).values())
         if unclosed:
             raise MapError(f"{reader.name}: {where(len(block))}: unclosed quote; the quoted cell runs to the end of "
                            "the file")
@@ -279,8 +314,7 @@ def _next_none(founds, start):
 def _entries(bulk, answers):
     """{value: entry} for a block's answers {value: answer}: None where the answer is new to `answers`
     (the row loop prepares it, naming that row if it is an error)."""
-    kept = answers.kept
-    return dict(zip(bulk, [kept[i][1] if i in kept else None for i in map(id, bulk.values())]))
+    return dict(zip(bulk, map(answers.entries.get, map(id, bulk.values()))))
 
 
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)

@@ -1,0 +1,122 @@
+"""The imported postcode directory's sector index: what `ics map` needs of every postcode (its sub-ICB
+location and termination month), one array per postcode sector, so that a column of postcodes is
+answered without a query per postcode.
+
+A postcode's 7-character key (`postcode_text.normalise`) is its sector, the outward code and the inward
+code's digit (`SW1A1`), and its unit, the inward code's two letters (`AA`). `ics import` writes, for each
+sector, an array of 676 numbers, one per unit from AA to ZZ: 0 where the directory has no such postcode,
+else the number of its record (sub-ICB location and termination month, NUL between) in the `records`
+table. `ics map` reads the arrays of the sectors a block of values names, once each (the UK has about
+12,000 sectors, so what is kept is bounded however long the file is), and finds each value's record
+with a few loops that run in C.
+
+Only keys shaped as `postcode_text.is_shaped` says are indexed (the GLOB patterns below are its six
+outward shapes, padded to four, and the inward shape), so `ics map` answers exactly the postcodes
+`ics postcode` answers.
+"""
+import operator
+import sys
+from array import array
+from itertools import repeat
+
+UNITS = 676  # AA to ZZ; an array read back has one more, a 0 for a value whose last two characters are not letters
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+UNIT = {a + b: i for i, (a, b) in enumerate((a, b) for a in _LETTERS for b in _LETTERS)}
+_OUTWARDS = ("[A-Z][0-9]  ", "[A-Z][0-9][0-9] ", "[A-Z][0-9][A-Z] ", "[A-Z][A-Z][0-9] ", "[A-Z][A-Z][0-9][0-9]",
+             "[A-Z][A-Z][0-9][A-Z]")
+SHAPED = " OR ".join(f"pcd GLOB '{o}[0-9][A-Z][A-Z]'" for o in _OUTWARDS)
+BATCH = 500  # SQLite's limit on parameters is 999 in older builds
+_SECTOR, _UNIT = operator.itemgetter(slice(None, -2)), operator.itemgetter(slice(-2, None))
+
+
+def build(connection):
+    """Write the `sectors` and `records` tables from the `postcodes` table; returns the arrays' type
+    code ('H' when fewer than 65,536 records, else 'I'), which the import's meta keeps."""
+    cursor = connection.execute(
+        "SELECT rtrim(substr(pcd, 1, 4)) || substr(pcd, 5, 1), "
+        "(unicode(substr(pcd, 6, 1)) - 65) * 26 + unicode(substr(pcd, 7, 1)) - 65, "
+        f"ifnull(sub_icb, '') || char(0) || ifnull(terminated, '') FROM postcodes WHERE {SHAPED}")
+    arrays, numbers, blank = {}, {}, array("I", bytes(4 * UNITS))
+    for sector, unit, record in cursor:
+        units = arrays.get(sector)
+        if units is None:
+            units = arrays[sector] = array("I", blank)
+        number = numbers.get(record)
+        if number is None:
+            number = numbers[record] = len(numbers) + 1
+        units[unit] = number
+    code = "H" if len(numbers) < 65536 else "I"
+    connection.execute("CREATE TABLE records (id INTEGER PRIMARY KEY, record TEXT NOT NULL)")
+    connection.executemany("INSERT INTO records VALUES (?, ?)", ((n, r) for r, n in numbers.items()))
+    connection.execute("CREATE TABLE sectors (sector TEXT PRIMARY KEY, units BLOB NOT NULL) WITHOUT ROWID")
+    connection.executemany("INSERT INTO sectors VALUES (?, ?)", ((s, _bytes(array(code, a))) for s, a in arrays.items()))
+    return code
+
+
+def _bytes(units):
+    """An array as stored: little-endian on every machine."""
+    if sys.byteorder == "big":
+        units.byteswap()
+    return units.tobytes()
+
+
+class Sectors:
+    """The sector index of an open directory, read as values ask for it. `answer(record)` makes what
+    a record stands for (once per record); each sector read is kept as a list of those, one per unit,
+    so a value's answer is two look-ups that allocate nothing."""
+
+    LIMIT = 50000  # sectors kept (real ones and absent ones asked for): emptied when more
+
+    def __init__(self, connection, code, answer):
+        self.connection, self.code, self.answer = connection, code, answer
+        self.empty = [None] * (UNITS + 1)
+        self.units, self.answers = {}, {0: None}
+
+    def answers_of(self, texts):
+        """The answer of each value of `texts` (upper case, spaces removed), None where the directory
+        has no such postcode."""
+        sectors = list(map(_SECTOR, texts))
+        self._load(sectors)
+        units = map(UNIT.get, map(_UNIT, texts), repeat(UNITS))
+        return list(map(operator.getitem, map(self.units.__getitem__, sectors), units))
+
+    def load(self, texts):
+        """Read the sectors `texts` name, for `answers_of` to come."""
+        self._load(list(map(_SECTOR, texts)))
+
+    def _load(self, sectors):
+        kept = self.units
+        wanted = set(sectors).difference(kept)
+        if not wanted:
+            return
+        if len(kept) + len(wanted) > self.LIMIT:
+            kept.clear()
+            wanted = set(sectors)
+        wanted = sorted(wanted)
+        kept.update(dict.fromkeys(wanted, self.empty))  # absent unless the index has it
+        found = []
+        for part in _parts(wanted):
+            found += self.connection.execute(
+                f"SELECT sector, units FROM sectors WHERE sector IN ({', '.join('?' * len(part))})", part)
+        arrays = {}
+        for sector, blob in found:
+            arrays[sector] = numbers = array(self.code, blob)
+            if sys.byteorder == "big":
+                numbers.byteswap()
+        self._answer_records(set().union(*arrays.values()) if arrays else set())
+        get = self.answers.__getitem__
+        for sector, numbers in arrays.items():
+            units = kept[sector] = list(map(get, numbers))
+            units.append(None)
+
+    def _answer_records(self, numbers):
+        """Make the answers of the records `numbers` not made yet."""
+        wanted = sorted(set(numbers).difference(self.answers))
+        for part in _parts(wanted):
+            for number, record in self.connection.execute(
+                    f"SELECT id, record FROM records WHERE id IN ({', '.join('?' * len(part))})", part):
+                self.answers[number] = self.answer(record)
+
+
+def _parts(items):
+    return (items[start:start + BATCH] for start in range(0, len(items), BATCH))
