@@ -53,6 +53,34 @@ def test_every_row_of_a_file_larger_than_a_block_comes_back_in_order(run, tmp_pa
     assert not any(end in bare for end in other)  # outside the cells, the file's own line ending throughout
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_rows_are_written_as_they_were_read(run, tmp_path, newline):
+    """A row read from one line is written as that line's own text (quotes the csv module would not write,
+    spaces, a quote inside a bare cell, a formula: the user's own cells, as they were), then its cells;
+    past title lines kept by --skip-rows, across blocks, and on both sides of a blank line."""
+    rng = random.Random(len(newline))
+    own = ['"{n}","02Q"', '{n}, 02Q ', '{n},"a ""quoted"" 00D"', '{n},=1+1', '{n},x"y', '"{n}",""', '{n},15D',
+           "{n},'00D'", '{n},"E01000001"']
+    rows = [rng.choice(own).format(n=n) for n in range(maprows.ROWS * 3 + 17)]
+    rows.insert(1500, "")  # a blank line: that block's rows go one by one
+    text = newline.join(["Title", "", '"n","code"', *rows]) + newline
+    path = tmp_path / "in.csv"
+    path.write_bytes(text.encode("utf-8"))
+    result = run("map", path, "-c", "code", "--skip-rows", "2", "--to", "2026-07-01", "--split", "largest", "-o",
+                 tmp_path / "out.csv")
+    assert result.exit_code == 0, result
+    out = (tmp_path / "out.csv").read_bytes().decode("utf-8")
+    lines = out.split(newline)
+    assert lines[:2] == ["Title", ""] and lines[2].startswith("n,code,")
+    kept = [(row, line) for row, line in zip(rows, lines[3:]) if row]
+    assert len(kept) == len(rows) - 1
+    verbatim = [line.startswith(row + ",") for row, line in kept]
+    assert sum(verbatim) >= len(kept) - maprows.ROWS  # all but the rows of the block with the blank line
+    read_in = list(csv.reader(io.StringIO(newline.join(rows), newline="")))
+    read_out = list(csv.reader(io.StringIO(newline.join(lines[3:]), newline="")))
+    assert [r[:2] for r in read_out if r] == [r for r in read_in if r]  # every cell reads back the same
+
+
 def test_an_unclosed_quote_after_many_blocks_names_its_line(run, tmp_path):
     text, _ = _table(maprows.ROWS + 500, "\n", random.Random(7))
     source = tmp_path / "in.csv"

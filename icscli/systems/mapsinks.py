@@ -21,8 +21,9 @@ WIDTH_SAMPLE = 200  # rows read before a workbook's column widths are set (write
 
 
 class TextSink:
-    """Rows as delimited text: each input row through csv.writer as in a plain copy, then its added
-    cells, serialised once per distinct value. `bom` (bytes) starts the output; `reader` is the
+    """Rows as delimited text: each input row as its own line's text (maprows.copy_text, for a row read
+    from one line as wide as the header) or else through csv.writer, then its added cells, serialised
+    once per distinct value. `bom` (bytes) starts the output; `reader` is the
     mapfile.Reader of a text input (a row that ends on a later line than it starts holds line breaks),
     None when the rows come from a workbook (each row is then quoted as needed)."""
 

@@ -1,0 +1,124 @@
+"""The imported postcode directory's sector index (systems/sectors.py): `ics map --kind postcode`
+answers every postcode of the directory as `ics postcode` does, typed in any case and spacing, and
+answers nothing the directory does not hold, whatever sector or unit it names."""
+import csv
+import io
+import json
+import marshal
+import random
+import sqlite3
+
+import pytest
+from ons_files import ONSPD_2026, directory_csv, onspd_zip
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+OUTWARDS = ("A9", "A99", "A9A", "AA9", "AA99", "AA9A")  # postcode_text.is_shaped's six outward shapes
+
+
+def _outward(rng, shape):
+    return "".join(rng.choice(LETTERS) if c == "A" else str(rng.randint(1, 9)) for c in shape)
+
+
+@pytest.fixture
+def made(run, kb, tmp_path, monkeypatch):
+    """An imported ONSPD of about 600 postcodes: every outward shape, units from AA to ZZ (both ends),
+    three sub-ICB locations, some terminated; returns {postcode: (sub-ICB location record, terminated)}."""
+    monkeypatch.setenv("ICS_IMPORTS_DIR", str(tmp_path / "imports"))
+    rng = random.Random(2024)
+    locs = sorted((r for r in kb.sub_icb_locations.values() if r["version"] == "2026"), key=lambda r: r["ods_code"])
+    chosen = [locs[0], locs[len(locs) // 2], locs[-1]]
+    held = {}
+    for shape in OUTWARDS:
+        for _ in range(4):
+            outward, digit = _outward(rng, shape), rng.randint(0, 9)
+            units = {"AA", "ZZ", "AZ", "ZA"} | {rng.choice(LETTERS) + rng.choice(LETTERS) for _ in range(20)}
+            for unit in units:
+                held[f"{outward} {digit}{unit}"] = (rng.choice(chosen), rng.choice(["", "", "", "201906"]))
+    rows = []
+    for pcds, (loc, terminated) in sorted(held.items()):
+        icb = kb.icbs[loc["icb"]]
+        rows.append({"pcds": pcds, "introduced": "198001", "terminated": terminated, "sub_icb": loc["ons_code"],
+                     "icb": icb["ons_code"], "region": icb.get("region_ons_code") or "", "lad": "E08000021",
+                     "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333", "lsoa11": "E01008888"})
+    path = onspd_zip(tmp_path / "ONSPD_AUG_2026.zip", "ONSPD_AUG_2026", directory_csv(ONSPD_2026, rows))
+    assert run("import", path).exit_code == 0
+    return held
+
+
+def _typed(rng, postcode):
+    """The postcode as someone might type it: any case, no space or several, a tab or a no-break space."""
+    outward, inward = postcode.split()
+    text = rng.choice([f"{outward} {inward}", f"{outward}{inward}", f" {outward}  {inward} ", f"{outward}\t{inward}",
+                       f"{outward}\u00a0{inward}"])
+    return text.lower() if rng.random() < 0.3 else text
+
+
+def test_every_postcode_is_answered_as_ics_postcode_answers_it(run, kb, tmp_path, made):
+    from icscli import systems
+    from icscli.systems import postcode_text
+
+    rng = random.Random(7)
+    typed = {_typed(rng, p): p for p in made}
+    near = set()  # not in the directory: another unit of a sector it has, a unit with a digit, a bad outward
+    for postcode in list(made)[::5]:
+        outward, inward = postcode.split()
+        near |= {f"{outward} {inward[0]}{a}{b}" for a, b in ("QQ", "CI", "ZZ", "AA")} - set(made)
+        near |= {f"{outward} {inward[:2]}1", f"{outward}{inward}X", f"1{outward} {inward}", f"{outward} {inward[1:]}"}
+    values = list(typed) + sorted(near) + ["", "ZZ", "SW1A", "12345"]
+    path = tmp_path / "pc.csv"
+    path.write_text("n,pc\n" + "".join(f'{i},"{v}"\n' for i, v in enumerate(values)), encoding="utf-8")
+    result = run("map", path, "-c", "pc", "--kind", "postcode", "--to", "2026-12-06", "-q")
+    assert result.exit_code == 0, result
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["pc"] for r in rows] == values  # one row each: every sub-ICB location here is whole
+    expected_areas = {}
+    for text, row in zip(values, rows):
+        postcode = typed.get(text)
+        if postcode is None:  # not held: why, as ics postcode says it
+            assert row["change"] == "unknown" and row["sub_icb_location_ods_code"] == "", (text, row)
+            shaped = postcode_text.normalise(text) is not None
+            assert row["note"] == ("not in the imported postcode directory (ONSPD August 2026)" if shaped
+                                   else "not shaped like a postcode"), (text, row)
+            continue
+        loc, terminated = made[postcode]
+        if loc["ons_code"] not in expected_areas:
+            expected_areas[loc["ons_code"]] = systems.map_code(kb, loc["ons_code"], "2026-12-06")["results"][0]
+        assert row["sub_icb_location_ods_code"] == expected_areas[loc["ons_code"]]["sub_icb_location_ods_code"]
+        assert f"sub-ICB location {loc['ons_code']} in the postcode directory" in row["note"]
+        assert ("the postcode was terminated in June 2019" in row["note"]) == bool(terminated), row["note"]
+    answered = json.loads(run("postcode", *values[:200], "-f", "json").output)["postcodes"]
+    for text, row, answer in zip(values, rows, answered):
+        assert (row["change"] == "unknown") == (answer["status"] in ("not found", "not a postcode")), (text, answer)
+        if row["change"] != "unknown":
+            assert answer["sub_icb_location_ods_code"] == row["sub_icb_location_ods_code"]
+
+
+def test_the_index_holds_each_postcode_once_in_little_endian(made, tmp_path):
+    """Every postcode of the directory has its number in its sector's array, and no other unit has one."""
+    from icscli.systems.sectors import UNIT
+
+    with sqlite3.connect(tmp_path / "imports" / "onspd.sqlite") as connection:
+        code = marshal.loads(connection.execute("SELECT value FROM meta WHERE key = 'sectors'").fetchone()[0])
+        records = dict(connection.execute("SELECT id, record FROM records"))
+        sectors = dict(connection.execute("SELECT sector, units FROM sectors"))
+    width = {"H": 2, "I": 4}[code]
+    found = {}
+    for sector, blob in sectors.items():
+        assert len(blob) == 676 * width
+        for unit, index in UNIT.items():
+            number = int.from_bytes(blob[index * width:(index + 1) * width], "little")
+            if number:
+                found[f"{sector[:-1]} {sector[-1]}{unit}"] = records[number]
+    assert found == {p: f"{loc['ons_code']}\0{terminated}" for p, (loc, terminated) in made.items()}
+
+
+def test_a_directory_imported_by_an_older_ics_asks_to_be_imported_again(run, made, tmp_path):
+    path = tmp_path / "imports" / "onspd.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'format'", (marshal.dumps(1),))
+    (tmp_path / "pc.csv").write_text("pc\nNE1 1AA\n", encoding="utf-8")
+    for args in (("postcode", "NE1 1AA"), ("map", tmp_path / "pc.csv", "-c", "pc", "--kind", "postcode")):
+        result = run(*args)
+        assert result.exit_code == 2, result
+        assert result.stderr.strip().endswith("made by another version of ics; import the file again"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
