@@ -7,7 +7,6 @@ hands over the values of many rows at a time and they are answered together, in 
 The answer is made once per record, so memory stays bounded however many postcodes the file holds.
 """
 import re
-from itertools import repeat
 
 from .. import dates
 from ..systems import postcodes
@@ -21,12 +20,6 @@ SHAPE = re.compile("[A-Z][A-Z]?[0-9][0-9A-Z]?[0-9][A-Z][A-Z]").fullmatch
 def compact(values):
     """Each value (text) upper case without spaces, as postcode_text.normalise reads it."""
     return list(map("".join, map(str.split, map(str.upper, values))))
-
-
-def _spaceless(values):
-    """Each value upper case without its spaces (U+0020): `compact` for a value with no other white
-    space, and a value with other white space is in no sector of the index (its keys have none)."""
-    return list(map(str.replace, map(str.upper, values), repeat(" "), repeat("")))
 
 
 class Postcodes:
@@ -60,13 +53,13 @@ class Postcodes:
         """The answer of each value of `values`, in their order (`map`'s answers, for many values at
         once; an answer is shared by the values with the same record or note, its `input` left empty)."""
         try:
-            texts = _spaceless(values)
+            out = self.sectors.answers_of(values)  # as typed: found when written as the directory writes it
         except TypeError:  # a number or a date read from a workbook
-            texts = _spaceless(map(str, values))
-        out = self.sectors.answers_of(texts)
+            values = list(map(str, values))
+            out = self.sectors.answers_of(values)
         if None not in out:
             self.found = True
-        else:  # not in the directory, or other white space (a tab, a no-break space) to remove
+        else:  # not in the directory, or typed another way (lower case, a tab, a no-break space): again, compact
             misses = [i for i, found in enumerate(out) if found is None]
             self.found = self.found or len(misses) < len(out)
             redone = compact([str(values[i]) for i in misses])

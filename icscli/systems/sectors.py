@@ -26,6 +26,7 @@ _OUTWARDS = ("[A-Z][0-9]  ", "[A-Z][0-9][0-9] ", "[A-Z][0-9][A-Z] ", "[A-Z][A-Z]
              "[A-Z][A-Z][0-9][A-Z]")
 SHAPED = " OR ".join(f"pcd GLOB '{o}[0-9][A-Z][A-Z]'" for o in _OUTWARDS)
 BATCH = 500  # SQLite's limit on parameters is 999 in older builds
+MAX_TYPED = 12  # characters in a sector as typed (`SW1A 1`, with a few spaces): a longer key is no sector
 _SECTOR, _UNIT = operator.itemgetter(slice(None, -2)), operator.itemgetter(slice(-2, None))
 
 
@@ -73,41 +74,46 @@ class Sectors:
         self.units, self.answers = {}, {0: None}
 
     def answers_of(self, texts):
-        """The answer of each value of `texts` (upper case, spaces removed), None where the directory
-        has no such postcode."""
+        """The answer of each value of `texts`, None where the directory has no such postcode. A value is
+        found as typed when it is upper case with one space or none (`SW1A 1AA`, `SW1A1AA`); the caller
+        asks again, in `postcode_text` form, for those not found."""
+        kept = self.units
         sectors = list(map(_SECTOR, texts))
-        self._load(sectors)
+        found = list(map(kept.get, sectors))
+        if None in found:  # sectors not read yet
+            self._load(set(sectors).difference(kept))
+            found = list(map(kept.get, sectors, repeat(self.empty)))
         units = map(UNIT.get, map(_UNIT, texts), repeat(UNITS))
-        return list(map(operator.getitem, map(self.units.__getitem__, sectors), units))
+        return list(map(operator.getitem, found, units))
 
     def load(self, texts):
         """Read the sectors `texts` name, for `answers_of` to come."""
-        self._load(list(map(_SECTOR, texts)))
+        self._load(set(map(_SECTOR, texts)).difference(self.units))
 
-    def _load(self, sectors):
+    def _load(self, wanted):
+        """Read the sectors `wanted` (as typed: a space in a key is ignored) and keep them, absent ones
+        as `empty`; a key too long to be a sector is not kept (answers_of finds it absent)."""
         kept = self.units
-        wanted = set(sectors).difference(kept)
-        if not wanted:
-            return
+        wanted = [w for w in wanted if len(w) <= MAX_TYPED]
         if len(kept) + len(wanted) > self.LIMIT:
             kept.clear()
-            wanted = set(sectors)
-        wanted = sorted(wanted)
-        kept.update(dict.fromkeys(wanted, self.empty))  # absent unless the index has it
-        found = []
-        for part in _parts(wanted):
-            found += self.connection.execute(
-                f"SELECT sector, units FROM sectors WHERE sector IN ({', '.join('?' * len(part))})", part)
+        found = {}
+        keys = sorted({w.replace(" ", "") for w in wanted})
+        for part in _parts(keys):
+            found.update(self.connection.execute(
+                f"SELECT sector, units FROM sectors WHERE sector IN ({', '.join('?' * len(part))})", part))
         arrays = {}
-        for sector, blob in found:
+        for sector, blob in found.items():
             arrays[sector] = numbers = array(self.code, blob)
             if sys.byteorder == "big":
                 numbers.byteswap()
         self._answer_records(set().union(*arrays.values()) if arrays else set())
-        get = self.answers.__getitem__
+        get, lists = self.answers.__getitem__, {}
         for sector, numbers in arrays.items():
-            units = kept[sector] = list(map(get, numbers))
+            lists[sector] = units = list(map(get, numbers))
             units.append(None)
+        for key in wanted:
+            kept[key] = lists.get(key.replace(" ", ""), self.empty)
 
     def _answer_records(self, numbers):
         """Make the answers of the records `numbers` not made yet."""
