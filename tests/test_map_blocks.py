@@ -117,11 +117,12 @@ def test_postcodes_answered_a_block_at_a_time_whatever_the_caches_hold(run, tmp_
     """Small blocks, and the sectors read let go on nearly every block, give the same file as the
     defaults: a sector read before it was let go is read again, not taken as absent."""
     values = ["NE1 1AA", "ne11ab", "B1 1AA", "ZZ9 9ZZ", "not one", "", " B1  1AA "] * 30
+    values = [v for i, v in enumerate(values) for v in (v, f"Z{i % 90 + 10} 1AA")]  # a new sector every row
     path = tmp_path / "pc.csv"
     path.write_text("n,pc\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values)), encoding="utf-8")
     expected = run("map", path, "-c", "pc", "--kind", "postcode", "-q").output
-    monkeypatch.setattr(maprows, "ROWS", 7)
-    monkeypatch.setattr(mappostcodes.Sectors, "LIMIT", 1)  # the sectors read let go on every block
+    monkeypatch.setattr(maprows, "ROWS", 1)  # postcodes asked 10 rows at a time
+    monkeypatch.setattr(mappostcodes.Sectors, "LIMIT", 3)  # the sectors read let go on every block
     got = run("map", path, "-c", "pc", "--kind", "postcode", "-q")
     assert got.exit_code == 0 and got.output == expected
     rows = list(csv.DictReader(io.StringIO(expected)))

@@ -122,3 +122,21 @@ def test_a_directory_imported_by_an_older_ics_asks_to_be_imported_again(run, mad
         assert result.exit_code == 2, result
         assert result.stderr.strip().endswith("made by another version of ics; import the file again"), result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_sectors_let_go_are_read_again_in_the_same_block(made, tmp_path, monkeypatch):
+    """With room for three sectors, each block of values still finds every postcode as typed, the
+    sectors the block shares with the one before included (none taken as absent, none asked twice)."""
+    from icscli.systems import sectors
+
+    monkeypatch.setattr(sectors.Sectors, "LIMIT", 3)
+    with sqlite3.connect(tmp_path / "imports" / "onspd.sqlite") as connection:
+        code = marshal.loads(connection.execute("SELECT value FROM meta WHERE key = 'sectors'").fetchone()[0])
+        index = sectors.Sectors(connection, code, lambda record: record)
+        postcodes = sorted(made)
+        rng = random.Random(3)
+        for start in range(0, len(postcodes), 7):
+            block = postcodes[start:start + 7] + rng.sample(postcodes[:start + 3], 3)  # some seen before
+            typed = [p if i % 2 else p.replace(" ", "") for i, p in enumerate(block)] + ["QQ1 1QQ", "not one"]
+            expected = [f"{made[p][0]['ons_code']}\0{made[p][1]}" for p in block] + [None, None]
+            assert index.answers_of(typed) == expected, start

@@ -62,16 +62,16 @@ def _bytes(units):
 
 
 class Sectors:
-    """The sector index of an open directory, read as values ask for it. `answer(record)` makes what
-    a record stands for (once per record); each sector read is kept as a list of those, one per unit,
-    so a value's answer is two look-ups that allocate nothing."""
+    """The sector index of an open directory, read as values ask for it: each sector read is kept as
+    its array of record numbers, and `answer(record)` makes what a record stands for, once per record."""
 
     LIMIT = 50000  # sectors kept (real ones and absent ones asked for): emptied when more
 
     def __init__(self, connection, code, answer):
         self.connection, self.code, self.answer = connection, code, answer
-        self.empty = [None] * (UNITS + 1)
-        self.units, self.answers = {}, {0: None}
+        self.empty = array(code, bytes(array(code).itemsize * (UNITS + 1)))
+        count = connection.execute("SELECT max(id) FROM records").fetchone()[0] or 0
+        self.units, self.answers = {}, [None] * (count + 1)  # answers by record number; 0: none
 
     def answers_of(self, texts):
         """The answer of each value of `texts`, None where the directory has no such postcode. A value is
@@ -81,22 +81,24 @@ class Sectors:
         sectors = list(map(_SECTOR, texts))
         found = list(map(kept.get, sectors))
         if None in found:  # sectors not read yet
-            self._load(set(sectors).difference(kept))
+            self._load(set(sectors))
             found = list(map(kept.get, sectors, repeat(self.empty)))
         units = map(UNIT.get, map(_UNIT, texts), repeat(UNITS))
-        return list(map(operator.getitem, found, units))
+        return list(map(self.answers.__getitem__, map(operator.getitem, found, units)))
 
     def load(self, texts):
         """Read the sectors `texts` name, for `answers_of` to come."""
-        self._load(set(map(_SECTOR, texts)).difference(self.units))
+        self._load(set(map(_SECTOR, texts)))
 
-    def _load(self, wanted):
-        """Read the sectors `wanted` (as typed: a space in a key is ignored) and keep them, absent ones
-        as `empty`; a key too long to be a sector is not kept (answers_of finds it absent)."""
+    def _load(self, asked):
+        """Keep every sector of `asked` (as typed: a space in a key is ignored), reading those not kept
+        yet, absent ones as `empty`; when that would keep more than LIMIT, what was kept is let go first.
+        A key too long to be a sector is not kept (answers_of finds it absent)."""
         kept = self.units
-        wanted = [w for w in wanted if len(w) <= MAX_TYPED]
+        wanted = [w for w in asked.difference(kept) if len(w) <= MAX_TYPED]
         if len(kept) + len(wanted) > self.LIMIT:
             kept.clear()
+            wanted = [w for w in asked if len(w) <= MAX_TYPED]
         found = {}
         keys = sorted({w.replace(" ", "") for w in wanted})
         for part in _parts(keys):
@@ -108,20 +110,19 @@ class Sectors:
             if sys.byteorder == "big":
                 numbers.byteswap()
         self._answer_records(set().union(*arrays.values()) if arrays else set())
-        get, lists = self.answers.__getitem__, {}
-        for sector, numbers in arrays.items():
-            lists[sector] = units = list(map(get, numbers))
-            units.append(None)
+        for numbers in arrays.values():
+            numbers.append(0)
         for key in wanted:
-            kept[key] = lists.get(key.replace(" ", ""), self.empty)
+            kept[key] = arrays.get(key.replace(" ", ""), self.empty)
 
     def _answer_records(self, numbers):
         """Make the answers of the records `numbers` not made yet."""
-        wanted = sorted(set(numbers).difference(self.answers))
+        answers = self.answers
+        wanted = sorted(n for n in set(numbers) if n and answers[n] is None)
         for part in _parts(wanted):
             for number, record in self.connection.execute(
                     f"SELECT id, record FROM records WHERE id IN ({', '.join('?' * len(part))})", part):
-                self.answers[number] = self.answer(record)
+                answers[number] = self.answer(record)
 
 
 def _parts(items):
