@@ -24,6 +24,7 @@ from . import onsfiles, postcode_text, sectors
 
 MAX_LINE = 1 << 20  # bytes in one line: a longer one is not a CSV (a binary file, /dev/zero)
 CHUNK = 1 << 20
+BLOCK_ROWS = 10000  # rows inserted, and added to the sector index, at a time
 
 DIRECTORY_TABLE = ("postcodes", ("introduced", "terminated", "lsoa", "ward", "local_authority", "sub_icb", "icb",
                                  "region"))
@@ -214,20 +215,21 @@ def _import(kb, inputs, zips, opened, progress):
 
     def fill(connection):
         rows, files = 0, []
+        sector_index = sectors.Builder() if layout.kind != "lsoa-lookup" else None  # what `ics map` reads
         for index, source in enumerate(inputs):
             if index:
                 opened.append((source, *source.rows(progress)))
             _, head, first_row, rest, stream = opened[-1]
             if [h.lower().lstrip("\ufeff") for h in head] != [h.lower() for h in layout.header]:
                 raise ImportFailed(f"{source.label}: its columns differ from {first.label}'s: give files of one edition")
-            rows += _load(connection, layout, source, first_row, rest, stream, create=not index)
+            rows += _load(connection, layout, source, first_row, rest, stream, not index, sector_index)
             stream.close()
             if source.hasher is not None:
                 files.append({"name": source.label, "sha256": source.hasher.hexdigest()})
         index_code = None
-        if layout.kind != "lsoa-lookup":
+        if sector_index is not None:
             _index_postcodes(connection)
-            index_code = sectors.build(connection)  # what `ics map` reads (systems/sectors.py)
+            index_code = sector_index.write(connection)
         files += [{"name": path, "sha256": digest.hexdigest()} for path, digest in zips]
         edition = dict(layout.edition)
         if layout.kind != "lsoa-lookup" and not edition["date"]:
@@ -258,8 +260,9 @@ def _index_postcodes(connection):
                            "postcode once (were the whole file and its per-area files both given?)") from None
 
 
-def _load(connection, layout, source, first_row, rest, stream, create):
-    """Insert one source's rows; returns how many. The first row was read to recognise the file."""
+def _load(connection, layout, source, first_row, rest, stream, create, sector_index=None):
+    """Insert one source's rows, a block at a time, each block added to `sector_index` too (a directory's);
+    returns how many. The first row was read to recognise the file."""
     table, fields = DIRECTORY_TABLE if layout.kind != "lsoa-lookup" else LOOKUP_TABLE
     key = "pcd" if table == "postcodes" else "lsoa"
     present = [f for f in fields if f in layout.columns]
@@ -269,8 +272,18 @@ def _load(connection, layout, source, first_row, rest, stream, create):
     sql = f"INSERT INTO {table} ({key}, {', '.join(present)}) VALUES ({', '.join('?' * (len(present) + 1))})"
     rows = _rows(layout, present, first_row, rest, source.label)
     cursor = connection.cursor()
+
+    def insert():
+        count = 0
+        for block in iter(lambda: list(itertools.islice(rows, BLOCK_ROWS)), []):
+            cursor.executemany(sql, block)
+            count += max(cursor.rowcount, 0)
+            if sector_index is not None:
+                sector_index.add(block, present)
+        return count
+
     try:
-        _guard(source.label, lambda: cursor.executemany(sql, rows))
+        count = _guard(source.label, insert)
     except IndexError:
         raise ImportFailed(f"{source.label}: line {rest.line_num} has fewer fields than the header: the file "
                            "is truncated or damaged") from None
@@ -279,7 +292,7 @@ def _load(connection, layout, source, first_row, rest, stream, create):
                            "lists each LSOA once") from None
     if stream.done and stream.last != b"\n" and table == "postcodes":
         raise ImportFailed(f"{source.label}: ends in the middle of a line: the file is truncated; download it again")
-    return max(cursor.rowcount, 0)
+    return count
 
 
 def _rows(layout, present, first_row, rest, label):

@@ -10,11 +10,11 @@ table. `ics map` reads the arrays of the sectors a block of values names, once e
 12,000 sectors, so what is kept is bounded however long the file is), and finds each value's record
 with a few loops that run in C.
 
-Only keys shaped as `postcode_text.is_shaped` says are indexed (the GLOB patterns below are its six
-outward shapes, padded to four, and the inward shape), so `ics map` answers exactly the postcodes
-`ics postcode` answers.
+Only keys shaped as `postcode_text.is_shaped` says are indexed (seven characters, a sector of its
+shape, a unit of two letters), so `ics map` answers exactly the postcodes `ics postcode` answers.
 """
 import operator
+import re
 import sys
 from array import array
 from itertools import repeat
@@ -22,36 +22,54 @@ from itertools import repeat
 UNITS = 676  # AA to ZZ; an array read back has one more, a 0 for a value whose last two characters are not letters
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 UNIT = {a + b: i for i, (a, b) in enumerate((a, b) for a in _LETTERS for b in _LETTERS)}
-_OUTWARDS = ("[A-Z][0-9]  ", "[A-Z][0-9][0-9] ", "[A-Z][0-9][A-Z] ", "[A-Z][A-Z][0-9] ", "[A-Z][A-Z][0-9][0-9]",
-             "[A-Z][A-Z][0-9][A-Z]")
-SHAPED = " OR ".join(f"pcd GLOB '{o}[0-9][A-Z][A-Z]'" for o in _OUTWARDS)
+# a sector's shape: postcode_text.is_shaped's outward code, then the inward code's digit
+_SECTOR_SHAPE = re.compile("[A-Z][A-Z]?[0-9][0-9A-Z]?[0-9]").fullmatch
 BATCH = 500  # SQLite's limit on parameters is 999 in older builds
 MAX_TYPED = 12  # characters in a sector as typed (`SW1A 1`, with a few spaces): a longer key is no sector
 _SECTOR, _UNIT = operator.itemgetter(slice(None, -2)), operator.itemgetter(slice(-2, None))
+# a row's 7-character key, and a key's sector (the outward code padded to four, and the digit) and unit
+_KEY, _FIVE, _REST = operator.itemgetter(0), operator.itemgetter(slice(0, 5)), operator.itemgetter(slice(5, None))
 
 
-def build(connection):
-    """Write the `sectors` and `records` tables from the `postcodes` table; returns the arrays' type
-    code ('H' when fewer than 65,536 records, else 'I'), which the import's meta keeps."""
-    cursor = connection.execute(
-        "SELECT rtrim(substr(pcd, 1, 4)) || substr(pcd, 5, 1), "
-        "(unicode(substr(pcd, 6, 1)) - 65) * 26 + unicode(substr(pcd, 7, 1)) - 65, "
-        f"ifnull(sub_icb, '') || char(0) || ifnull(terminated, '') FROM postcodes WHERE {SHAPED}")
-    arrays, numbers, blank = {}, {}, array("I", bytes(4 * UNITS))
-    for sector, unit, record in cursor:
-        units = arrays.get(sector)
-        if units is None:
-            units = arrays[sector] = array("I", blank)
-        number = numbers.get(record)
-        if number is None:
-            number = numbers[record] = len(numbers) + 1
-        units[unit] = number
-    code = "H" if len(numbers) < 65536 else "I"
-    connection.execute("CREATE TABLE records (id INTEGER PRIMARY KEY, record TEXT NOT NULL)")
-    connection.executemany("INSERT INTO records VALUES (?, ?)", ((n, r) for r, n in numbers.items()))
-    connection.execute("CREATE TABLE sectors (sector TEXT PRIMARY KEY, units BLOB NOT NULL) WITHOUT ROWID")
-    connection.executemany("INSERT INTO sectors VALUES (?, ?)", ((s, _bytes(array(code, a))) for s, a in arrays.items()))
-    return code
+class Builder:
+    """The sector index of a directory, built from its rows as `ics import` inserts them, a block at a
+    time (no second pass over the table): `add` each block, then `write`."""
+
+    def __init__(self):
+        self.arrays, self.numbers, self.pick = {}, {}, None
+        self.blank = array("I", bytes(4 * (UNITS + 1)))  # the last unit: where a key whose unit is no AA-ZZ goes
+
+    def add(self, rows, fields):
+        """Index a block of the rows inserted: tuples of the 7-character key, then `fields` (names). A
+        key is indexed under its first five characters (the outward code padded to four, and the digit)
+        and its unit: a key of another length has no unit of two letters, and is not indexed."""
+        if self.pick is None:
+            at = [1 + fields.index(f) if f in fields else None for f in ("sub_icb", "terminated")]
+            self.pick = operator.itemgetter(*at) if all(at) else lambda row: tuple(row[i] if i else "" for i in at)
+        keys = list(map(_KEY, rows))
+        records = list(map(self.pick, rows))
+        numbers, arrays, blank = self.numbers, self.arrays, self.blank
+        for record in set(records).difference(numbers):
+            numbers[record] = len(numbers) + 1
+        units = map(UNIT.get, map(_REST, keys), repeat(UNITS))
+        for sector, unit, number in zip(map(_FIVE, keys), units, map(numbers.__getitem__, records)):
+            found = arrays.get(sector)
+            if found is None:
+                found = arrays[sector] = array("I", blank)
+            found[unit] = number
+
+    def write(self, connection):
+        """Write the `sectors` and `records` tables, keeping the sectors of postcode shape (their outward
+        code unpadded: `SW1A1`, `B11`); returns the arrays' type code ('H' when fewer than 65,536
+        records, else 'I'), which the import's meta keeps."""
+        code = "H" if len(self.numbers) < 65536 else "I"
+        connection.execute("CREATE TABLE records (id INTEGER PRIMARY KEY, record TEXT NOT NULL)")
+        connection.executemany("INSERT INTO records VALUES (?, ?)", ((n, "\0".join(r)) for r, n in self.numbers.items()))
+        connection.execute("CREATE TABLE sectors (sector TEXT PRIMARY KEY, units BLOB NOT NULL) WITHOUT ROWID")
+        sectors = ((padded[:4].rstrip(" ") + padded[4:], units) for padded, units in self.arrays.items())
+        connection.executemany("INSERT INTO sectors VALUES (?, ?)", ((s, _bytes(array(code, a[:UNITS])))
+                                                                     for s, a in sectors if _SECTOR_SHAPE(s)))
+        return code
 
 
 def _bytes(units):
