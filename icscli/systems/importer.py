@@ -24,7 +24,7 @@ from . import onsfiles, postcode_text, sectors
 
 MAX_LINE = 1 << 20  # bytes in one line: a longer one is not a CSV (a binary file, /dev/zero)
 CHUNK = 1 << 20
-BLOCK_ROWS = 10000  # rows inserted, and added to the sector index, at a time
+BLOCK_ROWS = 500  # rows kept for the sector index, which takes them a block at a time (a block small enough to stay in cache)
 
 DIRECTORY_TABLE = ("postcodes", ("introduced", "terminated", "lsoa", "ward", "local_authority", "sub_icb", "icb",
                                  "region"))
@@ -273,17 +273,19 @@ def _load(connection, layout, source, first_row, rest, stream, create, sector_in
     rows = _rows(layout, present, first_row, rest, source.label)
     cursor = connection.cursor()
 
-    def insert():
-        count = 0
-        for block in iter(lambda: list(itertools.islice(rows, BLOCK_ROWS)), []):
-            cursor.executemany(sql, block)
-            count += max(cursor.rowcount, 0)
-            if sector_index is not None:
-                sector_index.add(block, present)
-        return count
+    pending = []
+
+    def tap(row):  # each row kept for the sector index too, which takes them a block at a time
+        pending.append(row)
+        if len(pending) == BLOCK_ROWS:
+            sector_index.add(pending, present)
+            pending.clear()
+        return row
 
     try:
-        count = _guard(source.label, insert)
+        _guard(source.label, lambda: cursor.executemany(sql, rows if sector_index is None else map(tap, rows)))
+        if pending:
+            sector_index.add(pending, present)
     except IndexError:
         raise ImportFailed(f"{source.label}: line {rest.line_num} has fewer fields than the header: the file "
                            "is truncated or damaged") from None
@@ -292,7 +294,7 @@ def _load(connection, layout, source, first_row, rest, stream, create, sector_in
                            "lists each LSOA once") from None
     if stream.done and stream.last != b"\n" and table == "postcodes":
         raise ImportFailed(f"{source.label}: ends in the middle of a line: the file is truncated; download it again")
-    return count
+    return max(cursor.rowcount, 0)
 
 
 def _rows(layout, present, first_row, rest, label):

@@ -13,6 +13,7 @@ with a few loops that run in C.
 Only keys shaped as `postcode_text.is_shaped` says are indexed (seven characters, a sector of its
 shape, a unit of two letters), so `ics map` answers exactly the postcodes `ics postcode` answers.
 """
+import itertools
 import operator
 import re
 import sys
@@ -29,6 +30,7 @@ MAX_TYPED = 12  # characters in a sector as typed (`SW1A 1`, with a few spaces):
 _SECTOR, _UNIT = operator.itemgetter(slice(None, -2)), operator.itemgetter(slice(-2, None))
 # a row's 7-character key, and a key's sector (the outward code padded to four, and the digit) and unit
 _KEY, _FIVE, _REST = operator.itemgetter(0), operator.itemgetter(slice(0, 5)), operator.itemgetter(slice(5, None))
+_ALL_UNITS = range(UNITS + 1)  # the last: where a key whose unit is no AA-ZZ goes
 
 
 class Builder:
@@ -37,7 +39,6 @@ class Builder:
 
     def __init__(self):
         self.arrays, self.numbers, self.pick = {}, {}, None
-        self.blank = array("I", bytes(4 * (UNITS + 1)))  # the last unit: where a key whose unit is no AA-ZZ goes
 
     def add(self, rows, fields):
         """Index a block of the rows inserted: tuples of the 7-character key, then `fields` (names). A
@@ -48,15 +49,22 @@ class Builder:
             self.pick = operator.itemgetter(*at) if all(at) else lambda row: tuple(row[i] if i else "" for i in at)
         keys = list(map(_KEY, rows))
         records = list(map(self.pick, rows))
-        numbers, arrays, blank = self.numbers, self.arrays, self.blank
+        numbers, arrays = self.numbers, self.arrays
         for record in set(records).difference(numbers):
             numbers[record] = len(numbers) + 1
-        units = map(UNIT.get, map(_REST, keys), repeat(UNITS))
-        for sector, unit, number in zip(map(_FIVE, keys), units, map(numbers.__getitem__, records)):
+        units = list(map(UNIT.get, map(_REST, keys), repeat(UNITS)))
+        numbers = list(map(numbers.__getitem__, records))
+        at = 0
+        for sector, run in itertools.groupby(map(_FIVE, keys)):  # a directory lists a sector's postcodes together
+            end = at + len(list(run))
             found = arrays.get(sector)
-            if found is None:
-                found = arrays[sector] = array("I", blank)
-            found[unit] = number
+            if found is None:  # a new sector: its array made at once
+                units_of = dict(zip(units[at:end], numbers[at:end]))
+                arrays[sector] = array("I", map(units_of.get, _ALL_UNITS, repeat(0)))
+            else:
+                for unit, number in zip(units[at:end], numbers[at:end]):
+                    found[unit] = number
+            at = end
 
     def write(self, connection):
         """Write the `sectors` and `records` tables, keeping the sectors of postcode shape (their outward
