@@ -140,3 +140,32 @@ def test_sectors_let_go_are_read_again_in_the_same_block(made, tmp_path, monkeyp
             typed = [p if i % 2 else p.replace(" ", "") for i, p in enumerate(block)] + ["QQ1 1QQ", "not one"]
             expected = [f"{made[p][0]['ons_code']}\0{made[p][1]}" for p in block] + [None, None]
             assert index.answers_of(typed) == expected, start
+
+
+def test_keys_not_shaped_like_postcodes_are_not_indexed(run, kb, tmp_path, monkeypatch):
+    """A directory's key column is taken as it stands after its first row: a key that is not a postcode's
+    shape (a digit first, a unit with a digit, an unpadded or over-long key) is answered by neither
+    `ics map` nor `ics postcode`, and the postcodes around it are."""
+    monkeypatch.setenv("ICS_IMPORTS_DIR", str(tmp_path / "imports"))
+    loc = next(r for r in kb.sub_icb_locations.values() if r["version"] == "2026")
+    icb = kb.icbs[loc["icb"]]
+    good = ["AB1 1AA", "AB1 1AB", "AB1 1AD"]
+    rows = [{"pcds": p, "introduced": "198001", "terminated": "", "sub_icb": loc["ons_code"], "icb": icb["ons_code"],
+             "region": "", "lad": "E08000021", "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333",
+             "lsoa11": "E01008888"} for p in good]
+    text = directory_csv(ONSPD_2026, rows)
+    bad = {"AB1 1AB": "1AB 1AB", "AB1 1AD": "AB1 1A1"}  # pcd7 only: the other columns keep the good postcode
+    for postcode, key in bad.items():
+        text = text.replace(f'"{postcode}"', f'"{key}"', 1)  # the first: pcd7
+    path = tmp_path / "ONSPD_AUG_2026_UK.csv"
+    path.write_text(text, encoding="utf-8")
+    assert run("import", path).exit_code == 0
+    values = ["AB1 1AA", "1AB 1AB", "AB1 1A1", "AB1 1AB", "AB1 1AD"]
+    (tmp_path / "pc.csv").write_text("pc\n" + "\n".join(values) + "\n", encoding="utf-8")
+    result = run("map", tmp_path / "pc.csv", "-c", "pc", "--kind", "postcode", "-q")
+    got = {r["pc"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    assert got["AB1 1AA"]["change"] != "unknown"
+    answered = {p["input"]: p for p in json.loads(run("postcode", *values, "-f", "json").output)["postcodes"]}
+    for value in values[1:]:
+        assert got[value]["change"] == "unknown", value
+        assert answered[value]["status"] in ("not found", "not a postcode"), value
