@@ -169,3 +169,28 @@ def test_keys_not_shaped_like_postcodes_are_not_indexed(run, kb, tmp_path, monke
     for value in values[1:]:
         assert got[value]["change"] == "unknown", value
         assert answered[value]["status"] in ("not found", "not a postcode"), value
+
+
+@pytest.mark.parametrize("apart", [1, 40])
+def test_a_postcode_listed_twice_stops_the_import_and_keeps_the_old_one(run, kb, tmp_path, monkeypatch, made, apart):
+    """Listed twice in one block of rows or in blocks far apart (same sector, out of order): one line
+    naming it, exit 1, and the directory imported before still answers."""
+    from icscli.systems import importer
+
+    monkeypatch.setattr(importer, "BLOCK_ROWS", 7)
+    loc = next(r for r in kb.sub_icb_locations.values() if r["version"] == "2026")
+    icb = kb.icbs[loc["icb"]]
+    pcds = [f"NE1 {n}A{c}" for n in range(1, 9) for c in "ABDEFGHJ"]
+    pcds.insert(3 + apart, pcds[2])
+    rows = [{"pcds": p, "introduced": "198001", "terminated": "", "sub_icb": loc["ons_code"], "icb": icb["ons_code"],
+             "region": "", "lad": "E08000021", "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333",
+             "lsoa11": "E01008888"} for p in pcds]
+    path = tmp_path / "ONSPD_NOV_2026_UK.csv"
+    path.write_text(directory_csv(ONSPD_2026, rows), encoding="utf-8")
+    result = run("import", path)
+    assert result.exit_code == 1 and result.stderr.strip().endswith(
+        f"postcode {pcds[2]} is listed more than once: the files list each postcode once (were the whole file and "
+        "its per-area files both given?)"), result.stderr
+    assert "ONSPD August 2026" in run("import", "--list").output
+    some = sorted(made)[0]
+    assert json.loads(run("postcode", some, "-f", "json").output)["postcodes"][0]["status"] != "not found"

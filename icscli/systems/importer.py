@@ -228,7 +228,7 @@ def _import(kb, inputs, zips, opened, progress):
                 files.append({"name": source.label, "sha256": source.hasher.hexdigest()})
         index_code = None
         if sector_index is not None:
-            _index_postcodes(connection)
+            _check_places(connection, sector_index)
             index_code = sector_index.write(connection)
         files += [{"name": path, "sha256": digest.hexdigest()} for path, digest in zips]
         edition = dict(layout.edition)
@@ -249,15 +249,18 @@ def _import(kb, inputs, zips, opened, progress):
     return imported.build(layout.kind, fill)
 
 
-def _index_postcodes(connection):
-    """The postcodes' index, made once every row is in (a sort, cheaper than keeping an index as rows
-    come): a postcode listed twice stops the import, naming it."""
-    try:
-        connection.execute("CREATE UNIQUE INDEX postcodes_pcd ON postcodes (pcd)")
-    except sqlite3.IntegrityError:
-        twice = connection.execute("SELECT pcd FROM postcodes GROUP BY pcd HAVING count(*) > 1 LIMIT 1").fetchone()[0]
-        raise ImportFailed(f"postcode {postcode_text.display(twice)} is listed more than once: the files list each "
-                           "postcode once (were the whole file and its per-area files both given?)") from None
+def _check_places(connection, sector_index):
+    """The sector index finds each postcode's row by its place in the order the rows were added, which is
+    SQLite's rowid in a new table only ever appended to: checked, so that no lookup can find a wrong row."""
+    last, count = connection.execute("SELECT max(rowid), count(*) FROM postcodes").fetchone()
+    if not last == count == sector_index.count:
+        raise ImportFailed(f"the database's rows are not numbered in the order they were read ({last}, {count}, "
+                           f"{sector_index.count}): import the file again")
+
+
+def _duplicate(key):
+    return ImportFailed(f"postcode {postcode_text.display(key)} is listed more than once: the files list each "
+                        "postcode once (were the whole file and its per-area files both given?)")
 
 
 def _load(connection, layout, source, first_row, rest, stream, create, sector_index=None):
@@ -266,7 +269,7 @@ def _load(connection, layout, source, first_row, rest, stream, create, sector_in
     table, fields = DIRECTORY_TABLE if layout.kind != "lsoa-lookup" else LOOKUP_TABLE
     key = "pcd" if table == "postcodes" else "lsoa"
     present = [f for f in fields if f in layout.columns]
-    if create:  # a lookup's key is its primary key; the postcodes' index is made after (_index_postcodes)
+    if create:  # a lookup's key is its primary key; the postcodes are found through the sector index
         unique = " PRIMARY KEY" if table == "lsoas" else " NOT NULL"
         connection.execute(f"CREATE TABLE {table} ({key} TEXT{unique}, {', '.join(f + ' TEXT' for f in fields)})")
     sql = f"INSERT INTO {table} ({key}, {', '.join(present)}) VALUES ({', '.join('?' * (len(present) + 1))})"
@@ -292,6 +295,8 @@ def _load(connection, layout, source, first_row, rest, stream, create, sector_in
     except sqlite3.IntegrityError:
         raise ImportFailed(f"{source.label}: line {rest.line_num} repeats an LSOA already read: a lookup "
                            "lists each LSOA once") from None
+    except sectors.Duplicate as exc:
+        raise _duplicate(exc.key) from None
     if stream.done and stream.last != b"\n" and table == "postcodes":
         raise ImportFailed(f"{source.label}: ends in the middle of a line: the file is truncated; download it again")
     return max(cursor.rowcount, 0)

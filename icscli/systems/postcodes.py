@@ -79,15 +79,20 @@ def _mapper(kb, day):
 
 
 def records(connection, keys):
-    """{7-character key: the row} of the keys the directory holds, in batches (for `ics postcode`, and for
-    any caller with many postcodes: ask for a few thousand at a time)."""
-    wanted = sorted({k for k in keys if k})
-    found = {}
+    """{7-character key: the row} of the keys the directory holds, found through its sector index
+    (systems/sectors.py), in batches (for `ics postcode`, and for any caller with many postcodes: ask for
+    a few thousand at a time)."""
+    from .sectors import rowids  # only when postcodes are looked up
+
+    places = rowids(connection, {k for k in keys if k})
+    key_of = {rowid: key for key, rowid in places.items()}
+    wanted, found = sorted(key_of), {}
     for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is 999 in older builds
         part = wanted[start:start + 500]
-        cursor = connection.execute(f"SELECT * FROM postcodes WHERE pcd IN ({', '.join('?' * len(part))})", part)
-        fields = [d[0] for d in cursor.description]
-        found.update((row[0], dict(zip(fields, row))) for row in cursor)
+        cursor = connection.execute(f"SELECT rowid, * FROM postcodes WHERE rowid IN ({', '.join('?' * len(part))})",
+                                    part)
+        fields = [d[0] for d in cursor.description][1:]
+        found.update((key_of[row[0]], dict(zip(fields, row[1:]))) for row in cursor)
     return found
 
 

@@ -13,18 +13,18 @@ with a few loops that run in C.
 Only keys shaped as `postcode_text.is_shaped` says are indexed (seven characters, a sector of its
 shape, a unit of two letters), so `ics map` answers exactly the postcodes `ics postcode` answers.
 """
+import collections
 import itertools
 import operator
-import re
 import sys
 from array import array
 from itertools import repeat
 
+from . import postcode_text
+
 UNITS = 676  # AA to ZZ; an array read back has one more, a 0 for a value whose last two characters are not letters
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 UNIT = {a + b: i for i, (a, b) in enumerate((a, b) for a in _LETTERS for b in _LETTERS)}
-# a sector's shape: postcode_text.is_shaped's outward code, then the inward code's digit
-_SECTOR_SHAPE = re.compile("[A-Z][A-Z]?[0-9][0-9A-Z]?[0-9]").fullmatch
 BATCH = 500  # SQLite's limit on parameters is 999 in older builds
 MAX_TYPED = 12  # characters in a sector as typed (`SW1A 1`, with a few spaces): a longer key is no sector
 _SECTOR, _UNIT = operator.itemgetter(slice(None, -2)), operator.itemgetter(slice(-2, None))
@@ -33,51 +33,92 @@ _KEY, _FIVE, _REST = operator.itemgetter(0), operator.itemgetter(slice(0, 5)), o
 _ALL_UNITS = range(UNITS + 1)  # the last: where a key whose unit is no AA-ZZ goes
 
 
+class Duplicate(Exception):
+    """A postcode listed twice in the rows of a directory (`key`: its 7-character key)."""
+
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+
+
 class Builder:
     """The sector index of a directory, built from its rows as `ics import` inserts them, a block at a
-    time (no second pass over the table): `add` each block, then `write`."""
+    time (no second pass over the table): `add` each block, then `write`. A row's place in the table
+    (its rowid) is its number in the order added: the table is new and only ever appended to."""
 
     def __init__(self):
-        self.arrays, self.numbers, self.pick = {}, {}, None
+        self.arrays, self.numbers, self.pick, self.count = {}, {}, None, 0
 
     def add(self, rows, fields):
         """Index a block of the rows inserted: tuples of the 7-character key, then `fields` (names). A
         key is indexed under its first five characters (the outward code padded to four, and the digit)
-        and its unit: a key of another length has no unit of two letters, and is not indexed."""
+        and its unit: a key of another length has no unit of two letters, and is not indexed.
+        Duplicate when a key was added before."""
         if self.pick is None:
             at = [1 + fields.index(f) if f in fields else None for f in ("sub_icb", "terminated")]
             self.pick = operator.itemgetter(*at) if all(at) else lambda row: tuple(row[i] if i else "" for i in at)
         keys = list(map(_KEY, rows))
+        if len(set(keys)) != len(keys):
+            raise Duplicate(collections.Counter(keys).most_common(1)[0][0])
         records = list(map(self.pick, rows))
         numbers, arrays = self.numbers, self.arrays
         for record in set(records).difference(numbers):
             numbers[record] = len(numbers) + 1
         units = list(map(UNIT.get, map(_REST, keys), repeat(UNITS)))
         numbers = list(map(numbers.__getitem__, records))
+        rowids = range(self.count + 1, self.count + 1 + len(rows))
+        self.count += len(rows)
         at = 0
         for sector, run in itertools.groupby(map(_FIVE, keys)):  # a directory lists a sector's postcodes together
             end = at + len(list(run))
             found = arrays.get(sector)
-            if found is None:  # a new sector: its array made at once
-                units_of = dict(zip(units[at:end], numbers[at:end]))
-                arrays[sector] = array("I", map(units_of.get, _ALL_UNITS, repeat(0)))
+            if found is None:  # a new sector: its arrays made at once (its keys are new: checked above)
+                number_of, rowid_of = dict(zip(units[at:end], numbers[at:end])), dict(zip(units[at:end], rowids[at:end]))
+                arrays[sector] = (array("I", map(number_of.get, _ALL_UNITS, repeat(0))),
+                                  array("I", map(rowid_of.get, _ALL_UNITS, repeat(0))))
             else:
-                for unit, number in zip(units[at:end], numbers[at:end]):
-                    found[unit] = number
+                held, places = found
+                for i in range(at, end):
+                    unit = units[i]
+                    if places[unit] and unit < UNITS:
+                        raise Duplicate(keys[i])
+                    held[unit], places[unit] = numbers[i], rowids[i]
             at = end
 
     def write(self, connection):
         """Write the `sectors` and `records` tables, keeping the sectors of postcode shape (their outward
-        code unpadded: `SW1A1`, `B11`); returns the arrays' type code ('H' when fewer than 65,536
-        records, else 'I'), which the import's meta keeps."""
+        code unpadded: `SW1A1`, `B11`); returns the record numbers' type code ('H' when fewer than
+        65,536 records, else 'I'), which the import's meta keeps."""
         code = "H" if len(self.numbers) < 65536 else "I"
         connection.execute("CREATE TABLE records (id INTEGER PRIMARY KEY, record TEXT NOT NULL)")
         connection.executemany("INSERT INTO records VALUES (?, ?)", ((n, "\0".join(r)) for r, n in self.numbers.items()))
-        connection.execute("CREATE TABLE sectors (sector TEXT PRIMARY KEY, units BLOB NOT NULL) WITHOUT ROWID")
-        sectors = ((padded[:4].rstrip(" ") + padded[4:], units) for padded, units in self.arrays.items())
-        connection.executemany("INSERT INTO sectors VALUES (?, ?)", ((s, _bytes(array(code, a[:UNITS])))
-                                                                     for s, a in sectors if _SECTOR_SHAPE(s)))
+        connection.execute("CREATE TABLE sectors (sector TEXT PRIMARY KEY, units BLOB NOT NULL, rows BLOB NOT NULL) "
+                           "WITHOUT ROWID")
+        sectors = ((padded[:4].rstrip(" ") + padded[4:], found) for padded, found in self.arrays.items())
+        connection.executemany("INSERT INTO sectors VALUES (?, ?, ?)", (
+            (s, _bytes(array(code, held[:UNITS])), _bytes(places[:UNITS]))
+            for s, (held, places) in sectors if postcode_text.is_shaped(s + "AA")))
         return code
+
+
+def rowids(connection, keys):
+    """{key: its row's rowid in the `postcodes` table} of the 7-character keys the directory holds
+    (`ics postcode`: a query per 500 sectors, none per postcode)."""
+    by_sector = {}
+    for key in keys:
+        if key and len(key) == 7 and key[5:] in UNIT:
+            by_sector.setdefault(key[:4].rstrip(" ") + key[4], []).append(key)
+    found = {}
+    for part in _parts(sorted(by_sector)):
+        for sector, blob in connection.execute(
+                f"SELECT sector, rows FROM sectors WHERE sector IN ({', '.join('?' * len(part))})", part):
+            places = array("I", blob)
+            if sys.byteorder == "big":
+                places.byteswap()
+            for key in by_sector[sector]:
+                if places[UNIT[key[5:]]]:
+                    found[key] = places[UNIT[key[5:]]]
+    return found
 
 
 def _bytes(units):
