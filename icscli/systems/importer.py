@@ -3,7 +3,8 @@ SQLite database, streaming, and say whether it is the official file.
 
 A file is read once, as it comes: a CSV through a counting, hashing reader and `csv.reader`, a zip
 member as a stream (never unpacked to disk), and the rows go to SQLite in one `executemany` over an
-iterator, so memory does not grow with the file. What the file is comes from its header, first row
+iterator, so memory does not grow with the file; a directory's rows go to its sector index too
+(`sectors.py`), a small block at a time, as SQLite takes them. What the file is comes from its header, first row
 and name (`onsfiles.py`); where the database goes and how it replaces the old one is the store's
 (`store/imported.py`): a failed, interrupted or killed import leaves the previous database as it was.
 A damaged file is an `ImportFailed` (exit 1) naming what was expected. Plain functions; no click.
@@ -24,7 +25,7 @@ from . import onsfiles, postcode_text, sectors
 
 MAX_LINE = 1 << 20  # bytes in one line: a longer one is not a CSV (a binary file, /dev/zero)
 CHUNK = 1 << 20
-BLOCK_ROWS = 500  # rows kept for the sector index, which takes them a block at a time (a block small enough to stay in cache)
+BLOCK_ROWS = 500  # rows handed to the sector index at a time: a block small enough to stay in the CPU's cache
 
 DIRECTORY_TABLE = ("postcodes", ("introduced", "terminated", "lsoa", "ward", "local_authority", "sub_icb", "icb",
                                  "region"))

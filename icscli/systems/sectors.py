@@ -1,17 +1,18 @@
-"""The imported postcode directory's sector index: what `ics map` needs of every postcode (its sub-ICB
-location and termination month), one array per postcode sector, so that a column of postcodes is
-answered without a query per postcode.
+"""The imported postcode directory's sector index: where each postcode is, one pair of arrays per
+postcode sector, so that neither `ics map` nor `ics postcode` asks the database postcode by postcode.
 
 A postcode's 7-character key (`postcode_text.normalise`) is its sector, the outward code and the inward
 code's digit (`SW1A1`), and its unit, the inward code's two letters (`AA`). `ics import` writes, for each
-sector, an array of 676 numbers, one per unit from AA to ZZ: 0 where the directory has no such postcode,
-else the number of its record (sub-ICB location and termination month, NUL between) in the `records`
-table. `ics map` reads the arrays of the sectors a block of values names, once each (the UK has about
-12,000 sectors, so what is kept is bounded however long the file is), and finds each value's record
-with a few loops that run in C.
+sector, two arrays of 676 numbers, one per unit from AA to ZZ, 0 where the directory has no such
+postcode: the number of its record (sub-ICB location and termination month, NUL between) in the
+`records` table, which is all `ics map` needs; and its row's rowid in the `postcodes` table, which
+`ics postcode` reads whole. `ics map` reads the record arrays of the sectors a block of values names,
+once each (the UK has about 12,000 sectors, so what is kept is bounded however long the file is), and
+finds each value's record with a few loops that run in C.
 
 Only keys shaped as `postcode_text.is_shaped` says are indexed (seven characters, a sector of its
-shape, a unit of two letters), so `ics map` answers exactly the postcodes `ics postcode` answers.
+shape, a unit of two letters), so `ics map` and `ics postcode` answer the same postcodes, and a key
+the directory lists twice stops the import (`Duplicate`).
 """
 import collections
 import itertools
