@@ -81,6 +81,22 @@ def test_rows_are_written_as_they_were_read(run, tmp_path, newline):
     assert [r[:2] for r in read_out if r] == [r for r in read_in if r]  # every cell reads back the same
 
 
+def test_a_split_area_repeats_its_row_as_it_was_read(run, tmp_path):
+    """With --split all, a row whose area was split is written once for each part, each time as its
+    line's own text; the rows around it too."""
+    rows = ['"1","15D"', '2, 02Q ', '"3",15D', '4,"00D"', '5,x"y']
+    path = tmp_path / "in.csv"
+    path.write_bytes(("n,code\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8"))
+    result = run("map", path, "-c", "code", "--to", "2026-07-01", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result
+    lines = (tmp_path / "out.csv").read_bytes().decode("utf-8").split("\r\n")[1:-1]
+    parts = len(run("map", path, "-c", "code", "--to", "2026-07-01", "-q").output.splitlines()) - 1 - (len(rows) - 2)
+    assert parts >= 4  # 15D, twice, is split in two or more parts each
+    expected = [row for row in rows for _ in range(parts // 2 if "15D" in row else 1)]
+    assert len(lines) == len(expected)
+    assert all(line.startswith(row + ",") for row, line in zip(expected, lines)), lines
+
+
 def test_an_unclosed_quote_after_many_blocks_names_its_line(run, tmp_path):
     text, _ = _table(maprows.ROWS + 500, "\n", random.Random(7))
     source = tmp_path / "in.csv"

@@ -275,17 +275,18 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
             counts.update(map(_FIRST, founds))
             prepared = list(map(_SECOND, founds))
             answers.rows_out += sum(map(len, prepared))
-            if set(map(len, prepared)) == {1}:  # one output row each: each line's own text, then its cells
-                at = skipped + before - reader.recorded_from
+            at = skipped + before - reader.recorded_from  # each row: its line's own text, then its cells
+            own = map(str.rstrip, recorded[at:at + len(block)], itertools.repeat("\r\n"))
+            if set(map(len, prepared)) == {1}:  # one output row each: in loops that run in C
                 texts = [None] * (2 * len(block))
-                texts[::2] = map(str.rstrip, recorded[at:at + len(block)], itertools.repeat("\r\n"))
+                texts[::2] = own
                 texts[1::2] = map(_FIRST, prepared)
-                write("".join(texts))
-            else:
-                for row, suffixes in zip(block, prepared):
+            else:  # a split area's rows: the line once for each part
+                texts = []
+                for line, suffixes in zip(own, prepared):
                     for suffix in suffixes:
-                        writerow(row)
-                        write(suffix)
+                        texts += line, suffix
+            write("".join(texts))
         else:
             blanks += one_by_one(block, starts, where, known, kept, bulk)
         done = skipped + source.line_num  # the lines read so far: let go
