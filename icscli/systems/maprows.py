@@ -185,12 +185,14 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
     size = ROWS * 10 if prefetch or answer_block else ROWS  # asked at once: the more a block holds, the less each costs
     pick, counts = operator.itemgetter(idx), collections.Counter()
 
-    def one_by_one(block, starts, where, known, kept, bulk):
+    def one_by_one(block, starts, where, known, kept, bulk, before):
         """The block's rows one at a time (blank lines, rows narrower or wider than the header, rows
-        spanning lines); returns the blank lines."""
+        spanning lines); returns the blank lines. A row of one line as wide as the header is written as
+        its line's own text, as in a block read whole; a row made to fit the header is written anew."""
         blanks = 0
         for i, row in enumerate(block):
-            if len(row) != width:
+            fitted = len(row) != width
+            if fitted:
                 if not row:  # a blank line stays a blank line
                     write(sink.newline)
                     blanks += 1
@@ -204,8 +206,13 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
                     kept[value] = found
             found[2] += 1
             if starts is None or starts[i + 1] == starts[i] + 1:
+                own = None if fitted else recorded[skipped + (starts[i] if starts else before + 1 + i) - 1
+                                                   - reader.recorded_from].rstrip("\r\n")
                 for suffix in found[1]:
-                    writerow(row)
+                    if own is None:
+                        writerow(row)
+                    else:
+                        write(own)
                     write(suffix)
             else:
                 text = spanning(row, sink.delimiter)
@@ -245,7 +252,7 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
                     at = _next_none(founds, at + 1)
             except BaseException:  # an error (a split area with --split error): row by row, up to its row
                 kept = _entries(dict(zip(values, got)), answers)
-                blanks += one_by_one(block, None, where, kept.get, kept, None)
+                blanks += one_by_one(block, None, where, kept.get, kept, None, before)
                 raise
         elif answer_block or prefetch:  # the block's values asked at once; their entries kept for this block
             values = [row[idx] for row in block if len(row) > idx]
@@ -269,7 +276,7 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
                     founds[at] = found
                     at = _next_none(founds, at + 1)
             except BaseException:  # an error (a split area with --split error): row by row, up to its row
-                blanks += one_by_one(block, None, where, known, kept, bulk)
+                blanks += one_by_one(block, None, where, known, kept, bulk, before)
                 raise
         if whole:
             counts.update(map(_FIRST, founds))
@@ -288,7 +295,7 @@ def copy_text(reader, width, idx, mapper, sink, progress=None):
                         texts += line, suffix
             write("".join(texts))
         else:
-            blanks += one_by_one(block, starts, where, known, kept, bulk)
+            blanks += one_by_one(block, starts, where, known, kept, bulk, before)
         done = skipped + source.line_num  # the lines read so far: let go
         del recorded[:done - reader.recorded_from]
         reader.recorded_from = done
