@@ -277,19 +277,14 @@ def _load(connection, layout, source, first_row, rest, stream, create, sector_in
     rows = _rows(layout, present, first_row, rest, source.label)
     cursor = connection.cursor()
 
-    pending = []
-
-    def tap(row):  # each row kept for the sector index too, which takes them a block at a time
-        pending.append(row)
-        if len(pending) == BLOCK_ROWS:
-            sector_index.add(pending, present)
-            pending.clear()
-        return row
+    def blocks():  # the rows a block at a time, each block given to the sector index before SQLite takes it
+        for block in iter(lambda: list(itertools.islice(rows, BLOCK_ROWS)), []):
+            sector_index.add(block, present)
+            yield block
 
     try:
-        _guard(source.label, lambda: cursor.executemany(sql, rows if sector_index is None else map(tap, rows)))
-        if pending:
-            sector_index.add(pending, present)
+        _guard(source.label, lambda: cursor.executemany(
+            sql, rows if sector_index is None else itertools.chain.from_iterable(blocks())))
     except IndexError:
         raise ImportFailed(f"{source.label}: line {rest.line_num} has fewer fields than the header: the file "
                            "is truncated or damaged") from None

@@ -2,8 +2,8 @@
 with their added cells.
 
 Lines are decoded and split a block at a time (`lines`), so the csv reader pulls each one without a
-Python call. Rows go to the sink once per output row (a block of rows of one line each, as the lines'
-own text joined with their added cells); the added cells are worked out and serialised
+Python call. Rows go to the sink once per output row (a row of one line as that line's own text, a
+block of them joined with their added cells at once); the added cells are worked out and serialised
 once per distinct answer (`Answers`: many values share one, the LSOAs or postcodes of one area), and a
 bounded cache by value saves asking the mapper again. Memory stays flat: every cache is bounded.
 """
@@ -168,11 +168,11 @@ def copy_rows(rows, width, idx, mapper, sink, where, progress=None):
 def copy_text(reader, width, idx, mapper, sink, progress=None):
     """copy_rows for the common case, a text file to text without --apportion: the rows read a block at
     a time (ROWS), and when the mapper looks values up in bulk (`prefetch`: postcodes), the block's new
-    values answered at once. A row read from one line, in a block of such rows each with one output row,
-    is written as that line's own text (kept by the reader in `recorded` until written), then its added
-    cells, serialised once: the user's cells exactly as they were, with no work per cell. Other rows go
-    through the sink's csv writer; a row spanning lines (line breaks in a quoted cell) is quoted so that
-    it stays one row. Errors name the row's first line."""
+    values answered at once. A row read from one line as wide as the header is written as that line's
+    own text (kept by the reader in `recorded` until written), once for each output row, then its added
+    cells, serialised once: the user's cells exactly as they were, with no work per cell. A row made to
+    fit the header goes through the sink's csv writer; a row spanning lines (line breaks in a quoted
+    cell) is quoted so that it stays one row. Errors name the row's first line."""
     from .mapsinks import spanning
 
     answers = Answers(mapper, sink.prepare)

@@ -143,8 +143,8 @@ class Sectors:
 
     def answers_of(self, texts):
         """The answer of each value of `texts`, None where the directory has no such postcode. A value is
-        found as typed when it is upper case with one space or none (`SW1A 1AA`, `SW1A1AA`); the caller
-        asks again, in `postcode_text` form, for those not found."""
+        found as typed when it is upper case and its only white space is spaces (`SW1A 1AA`, `SW1A1AA`);
+        the caller asks again, in `postcode_text` form, for those not found."""
         kept = self.units
         sectors = list(map(_SECTOR, texts))
         found = list(map(kept.get, sectors))
