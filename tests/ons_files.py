@@ -42,6 +42,15 @@ def seven(postcode):
     return outward.ljust(4) + inward
 
 
+def postcode_row(kb, pcds, area, terminated="", **more):
+    """One row for `directory_csv`: the postcode in the sub-ICB location record `area` (its ICB and region
+    from the bundled data), with a fixed local authority, ward and LSOAs unless `more` says otherwise."""
+    icb = kb.icbs[area["icb"]]
+    return dict({"pcds": pcds, "introduced": "198001", "terminated": terminated, "sub_icb": area["ons_code"],
+                 "icb": icb["ons_code"], "region": icb.get("region_ons_code") or "", "lad": "E08000021",
+                 "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333", "lsoa11": "E01008888"}, **more)
+
+
 def directory_csv(header, postcodes, newline="\r\n"):
     """The text of a directory: one row per {'pcds', 'introduced', 'terminated', 'sub_icb', ...}."""
     out = io.StringIO()

@@ -20,6 +20,7 @@ from ons_files import (
     lookup_csv,
     many,
     onspd_zip,
+    postcode_row,
 )
 
 from icscli.entry import Interrupted
@@ -46,11 +47,8 @@ def places(kb):
     for pcds, loc, introduced, terminated, lsoa in (("NE1 1AA", first, "198001", "", "E01033333"),
                                                     ("NE1 1AB", first, "198001", "201506", "E01033334"),
                                                     ("B1 1AA", second, "200204", "", "E01009999")):
-        icb = kb.icbs[loc["icb"]]
-        rows.append({"pcds": pcds, "introduced": introduced, "terminated": terminated, "sub_icb": loc["ons_code"],
-                     "icb": icb["ons_code"], "region": icb.get("region_ons_code") or "", "lad": "E08000021",
-                     "ward": "E05001111", "country": "E92000001", "lsoa21": lsoa, "lsoa11": "E01008888",
-                     "loc": loc, "icb_record": icb})
+        rows.append(postcode_row(kb, pcds, loc, terminated, introduced=introduced, lsoa21=lsoa, loc=loc,
+                                 icb_record=kb.icbs[loc["icb"]]))
     return rows
 
 

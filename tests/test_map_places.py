@@ -9,7 +9,7 @@ import json
 import os
 
 import pytest
-from ons_files import ONSPD_2026, directory_csv, onspd_zip
+from ons_files import ONSPD_2026, directory_csv, onspd_zip, postcode_row
 
 PLACES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "places")
 
@@ -225,12 +225,8 @@ def directory(run, kb, tmp_path, monkeypatch):
     monkeypatch.setenv("ICS_IMPORTS_DIR", str(tmp_path / "imports"))
     locs = sorted((r for r in kb.sub_icb_locations.values() if r["version"] == "2026"), key=lambda r: r["ods_code"])
     first, second = locs[0], next(r for r in locs if r["icb"] != locs[0]["icb"])
-    rows = []
-    for pcds, loc, terminated in (("NE1 1AA", first, ""), ("NE1 1AB", first, "201506"), ("B1 1AA", second, "")):
-        icb = kb.icbs[loc["icb"]]
-        rows.append({"pcds": pcds, "introduced": "198001", "terminated": terminated, "sub_icb": loc["ons_code"],
-                     "icb": icb["ons_code"], "region": icb.get("region_ons_code") or "", "lad": "E08000021",
-                     "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333", "lsoa11": "E01008888"})
+    rows = [postcode_row(kb, pcds, loc, terminated)
+            for pcds, loc, terminated in (("NE1 1AA", first, ""), ("NE1 1AB", first, "201506"), ("B1 1AA", second, ""))]
     path = onspd_zip(tmp_path / "ONSPD_AUG_2026.zip", "ONSPD_AUG_2026", directory_csv(ONSPD_2026, rows))
     assert run("import", path).exit_code == 0
     return {"NE1 1AA": first, "NE1 1AB": first, "B1 1AA": second}

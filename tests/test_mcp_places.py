@@ -7,7 +7,7 @@ import os
 import sys
 
 import pytest
-from ons_files import ONSPD_2026, directory_csv, onspd_zip
+from ons_files import ONSPD_2026, directory_csv, onspd_zip, postcode_row
 
 from icscli.views.places import THIRD_PARTY
 from icscli.views.practices import NO_PRACTICE_COUNT
@@ -105,12 +105,7 @@ def directory(kb, tmp_path_factory):
     home = tmp_path_factory.mktemp("mcp_postcodes")
     locs = sorted((r for r in kb.sub_icb_locations.values() if r["version"] == "2026"), key=lambda r: r["ods_code"])
     first, second = locs[0], next(r for r in locs if r["icb"] != locs[0]["icb"])
-    rows = []
-    for pcds, loc in (("NE1 1AA", first), ("B1 1AA", second)):
-        icb = kb.icbs[loc["icb"]]
-        rows.append({"pcds": pcds, "introduced": "198001", "terminated": "", "sub_icb": loc["ons_code"],
-                     "icb": icb["ons_code"], "region": icb.get("region_ons_code") or "", "lad": "E08000021",
-                     "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333", "lsoa11": "E01008888"})
+    rows = [postcode_row(kb, pcds, loc) for pcds, loc in (("NE1 1AA", first), ("B1 1AA", second))]
     path = onspd_zip(home / "ONSPD_AUG_2026.zip", "ONSPD_AUG_2026", directory_csv(ONSPD_2026, rows))
     return {"zip": path, "imports": str(home / "imports")}
 

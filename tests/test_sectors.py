@@ -9,7 +9,7 @@ import random
 import sqlite3
 
 import pytest
-from ons_files import ONSPD_2026, directory_csv, onspd_zip
+from ons_files import ONSPD_2026, directory_csv, onspd_zip, postcode_row
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 OUTWARDS = ("A9", "A99", "A9A", "AA9", "AA99", "AA9A")  # postcode_text.is_shaped's six outward shapes
@@ -34,12 +34,7 @@ def made(run, kb, tmp_path, monkeypatch):
             units = {"AA", "ZZ", "AZ", "ZA"} | {rng.choice(LETTERS) + rng.choice(LETTERS) for _ in range(20)}
             for unit in units:
                 held[f"{outward} {digit}{unit}"] = (rng.choice(chosen), rng.choice(["", "", "", "201906"]))
-    rows = []
-    for pcds, (loc, terminated) in sorted(held.items()):
-        icb = kb.icbs[loc["icb"]]
-        rows.append({"pcds": pcds, "introduced": "198001", "terminated": terminated, "sub_icb": loc["ons_code"],
-                     "icb": icb["ons_code"], "region": icb.get("region_ons_code") or "", "lad": "E08000021",
-                     "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333", "lsoa11": "E01008888"})
+    rows = [postcode_row(kb, pcds, loc, terminated) for pcds, (loc, terminated) in sorted(held.items())]
     path = onspd_zip(tmp_path / "ONSPD_AUG_2026.zip", "ONSPD_AUG_2026", directory_csv(ONSPD_2026, rows))
     assert run("import", path).exit_code == 0
     return held
@@ -148,11 +143,8 @@ def test_keys_not_shaped_like_postcodes_are_not_indexed(run, kb, tmp_path, monke
     `ics map` nor `ics postcode`, and the postcodes around it are."""
     monkeypatch.setenv("ICS_IMPORTS_DIR", str(tmp_path / "imports"))
     loc = next(r for r in kb.sub_icb_locations.values() if r["version"] == "2026")
-    icb = kb.icbs[loc["icb"]]
     good = ["AB1 1AA", "AB1 1AB", "AB1 1AD"]
-    rows = [{"pcds": p, "introduced": "198001", "terminated": "", "sub_icb": loc["ons_code"], "icb": icb["ons_code"],
-             "region": "", "lad": "E08000021", "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333",
-             "lsoa11": "E01008888"} for p in good]
+    rows = [postcode_row(kb, p, loc) for p in good]
     text = directory_csv(ONSPD_2026, rows)
     bad = {"AB1 1AB": "1AB 1AB", "AB1 1AD": "AB1 1A1"}  # pcd7 only: the other columns keep the good postcode
     for postcode, key in bad.items():
@@ -179,12 +171,9 @@ def test_a_postcode_listed_twice_stops_the_import_and_keeps_the_old_one(run, kb,
 
     monkeypatch.setattr(importer, "BLOCK_ROWS", 7)
     loc = next(r for r in kb.sub_icb_locations.values() if r["version"] == "2026")
-    icb = kb.icbs[loc["icb"]]
     pcds = [f"NE1 {n}A{c}" for n in range(1, 9) for c in "ABDEFGHJ"]
     pcds.insert(3 + apart, pcds[2])
-    rows = [{"pcds": p, "introduced": "198001", "terminated": "", "sub_icb": loc["ons_code"], "icb": icb["ons_code"],
-             "region": "", "lad": "E08000021", "ward": "E05001111", "country": "E92000001", "lsoa21": "E01033333",
-             "lsoa11": "E01008888"} for p in pcds]
+    rows = [postcode_row(kb, p, loc) for p in pcds]
     path = tmp_path / "ONSPD_NOV_2026_UK.csv"
     path.write_text(directory_csv(ONSPD_2026, rows), encoding="utf-8")
     result = run("import", path)
