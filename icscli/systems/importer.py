@@ -216,7 +216,7 @@ def _import(kb, inputs, zips, opened, progress):
 
     def fill(connection):
         rows, files = 0, []
-        sector_index = sectors.Builder() if layout.kind != "lsoa-lookup" else None  # what `ics map` reads
+        sector_index = sectors.Builder() if layout.kind != "lsoa-lookup" else None  # how map and postcode find them
         for index, source in enumerate(inputs):
             if index:
                 opened.append((source, *source.rows(progress)))
