@@ -183,3 +183,13 @@ def test_a_postcode_listed_twice_stops_the_import_and_keeps_the_old_one(run, kb,
     assert "ONSPD August 2026" in run("import", "--list").output
     some = sorted(made)[0]
     assert json.loads(run("postcode", some, "-f", "json").output)["postcodes"][0]["status"] != "not found"
+
+
+def test_the_summary_names_the_directory_when_every_postcode_was_typed_another_way(run, tmp_path, made):
+    """Postcodes found only once written as the directory writes them (lower case, no space) still count
+    as looked up in it: the summary names its edition."""
+    typed = [p.lower().replace(" ", "") for p in sorted(made)[:5]]
+    (tmp_path / "pc.csv").write_text("pc\n" + "\n".join(typed) + "\n", encoding="utf-8")
+    result = run("map", tmp_path / "pc.csv", "-c", "pc", "--kind", "postcode")
+    assert result.exit_code == 0 and "5 unchanged" in result.stderr, result.stderr
+    assert "postcodes looked up in your imported ONSPD August 2026" in result.stderr, result.stderr

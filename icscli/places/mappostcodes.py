@@ -61,9 +61,10 @@ class Postcodes:
             self.found = True
         else:  # not in the directory, or typed another way (lower case, a tab, a no-break space): again, compact
             misses = [i for i, found in enumerate(out) if found is None]
-            self.found = self.found or len(misses) < len(out)
             redone = compact([str(values[i]) for i in misses])
-            for i, text, found in zip(misses, redone, self.sectors.answers_of(redone)):
+            again = self.sectors.answers_of(redone)
+            self.found = self.found or len(misses) < len(out) or again.count(None) < len(again)
+            for i, text, found in zip(misses, redone, again):
                 out[i] = found or self._unknown(self._missing(text))
         return out
 
