@@ -95,7 +95,7 @@ class Builder:
         connection.executemany("INSERT INTO records VALUES (?, ?)", ((n, "\0".join(r)) for r, n in self.numbers.items()))
         connection.execute("CREATE TABLE sectors (sector TEXT PRIMARY KEY, units BLOB NOT NULL, rows BLOB NOT NULL) "
                            "WITHOUT ROWID")
-        sectors = ((padded[:4].rstrip(" ") + padded[4:], found) for padded, found in self.arrays.items())
+        sectors = ((_sector_of(padded), found) for padded, found in self.arrays.items())
         connection.executemany("INSERT INTO sectors VALUES (?, ?, ?)", (
             (s, _bytes(array(code, held[:UNITS])), _bytes(places[:UNITS]))
             for s, (held, places) in sectors if postcode_text.is_shaped(s + "AA")))
@@ -108,7 +108,7 @@ def rowids(connection, keys):
     by_sector = {}
     for key in keys:
         if key and len(key) == 7 and key[5:] in UNIT:
-            by_sector.setdefault(key[:4].rstrip(" ") + key[4], []).append(key)
+            by_sector.setdefault(_sector_of(key), []).append(key)
     found = {}
     for part in _parts(sorted(by_sector)):
         for sector, blob in connection.execute(
@@ -120,6 +120,12 @@ def rowids(connection, keys):
                 if places[UNIT[key[5:]]]:
                     found[key] = places[UNIT[key[5:]]]
     return found
+
+
+def _sector_of(key):
+    """A 7-character key's sector as the index keys it (the outward code unpadded, then the digit:
+    `SW1A1`, `B11`), from the key or its first five characters."""
+    return key[:4].rstrip(" ") + key[4]
 
 
 def _bytes(units):
